@@ -1,0 +1,559 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Instruments.Definitions;
+using Instruments.Diagnostics;
+using Instruments.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Instruments.Compiler;
+
+/// <summary>
+/// Binds the YAML node tree to an <see cref="InstrumentDefinition"/> by hand (the typed deserializer would lose
+/// positions): checks keys (unknown, missing, duplicate) and value types, and records every node's location.
+/// Values are read as strings and converted explicitly, so <c>no</c> never becomes <c>false</c>.
+/// </summary>
+internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locator, List<Diagnostic> diagnostics)
+{
+    private static readonly string[] TopKeys =
+        ["instrument", "version", "title", "citation", "license", "respondent", "language", "instructions", "notes",
+         "missing_codes", "response_scales", "items", "scores", "flags"];
+
+    private static readonly string[] LicenseKeys = ["name", "texts", "url", "notice"];
+    private static readonly string[] ScaleKeys = ["options"];
+    private static readonly string[] OptionKeys = ["value", "label"];
+    private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional"];
+    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands"];
+    private static readonly string[] MissingKeys = ["max", "prorate"];
+    private static readonly string[] BandKeys = ["min", "max", "label", "description"];
+    private static readonly string[] FlagKeys = ["id", "when", "severity", "message"];
+
+    private bool _failed;
+
+    public InstrumentDefinition? Read(YamlNode root)
+    {
+        var top = Map(root, "the instrument file", string.Empty, TopKeys);
+        if (top is null)
+        {
+            return null;
+        }
+
+        var id = top.RequiredString("instrument", "instrument") ?? string.Empty;
+        var version = top.RequiredString("version", "version") ?? string.Empty;
+        var title = top.RequiredString("title", "title") ?? string.Empty;
+        var license = ReadLicense(top);
+        var scales = ReadScales(top);
+        var items = ReadList(top, "items", "items", required: true, ReadItem);
+        var scores = ReadList(top, "scores", "scores", required: true, ReadScore);
+        var flags = ReadList(top, "flags", "flags", required: false, ReadFlag);
+        var missingCodes = ReadIntList(top, "missing_codes", "missing_codes");
+        Respondent? respondent = top.Enum<Respondent>("respondent", "respondent", RespondentNames);
+
+        if (_failed || license is null)
+        {
+            return null;
+        }
+
+        return new InstrumentDefinition
+        {
+            Id = id,
+            Version = version,
+            Title = title,
+            Citation = top.OptionalString("citation", "citation"),
+            License = license,
+            Respondent = respondent,
+            Language = top.OptionalString("language", "language"),
+            Instructions = top.OptionalString("instructions", "instructions"),
+            Notes = top.OptionalString("notes", "notes"),
+            MissingCodes = missingCodes,
+            ResponseScales = scales,
+            Items = items,
+            Scores = scores,
+            Flags = flags,
+        };
+    }
+
+    private static readonly (string Name, Respondent Value)[] RespondentNames =
+        [("client", Respondent.Client), ("therapist", Respondent.Therapist), ("observer", Respondent.Observer), ("other", Respondent.Other)];
+
+    private static readonly (string Name, TextLicense Value)[] TextLicenseNames =
+        [("shipped", TextLicense.Shipped), ("restricted", TextLicense.Restricted)];
+
+    private static readonly (string Name, ScoreMethod Value)[] MethodNames =
+        [("sum", ScoreMethod.Sum), ("mean", ScoreMethod.Mean)];
+
+    private static readonly (string Name, FlagSeverity Value)[] SeverityNames =
+        [("critical", FlagSeverity.Critical), ("warning", FlagSeverity.Warning), ("info", FlagSeverity.Info)];
+
+    private LicenseInfo? ReadLicense(MapReader top)
+    {
+        var node = top.Required("license", "license");
+        if (node is null)
+        {
+            return null;
+        }
+
+        var map = Map(node, "'license'", "license", LicenseKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = map.RequiredString("name", "license.name");
+        var texts = map.Enum("texts", "license.texts", TextLicenseNames, required: true);
+        return new LicenseInfo
+        {
+            Name = name ?? string.Empty,
+            Texts = texts ?? TextLicense.Shipped,
+            Url = map.OptionalString("url", "license.url"),
+            Notice = map.OptionalString("notice", "license.notice"),
+        };
+    }
+
+    private ImmutableArray<ResponseScale> ReadScales(MapReader top)
+    {
+        var node = top.Required("response_scales", "response_scales");
+        if (node is null)
+        {
+            return [];
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            WrongType("response_scales", "a mapping from scale id to its options", node);
+            return [];
+        }
+
+        var result = ImmutableArray.CreateBuilder<ResponseScale>();
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } scaleId })
+            {
+                WrongType("a response scale id", "text", keyNode);
+                continue;
+            }
+
+            var scalePath = "response_scales." + scaleId;
+            locator.Record(scalePath, Span(keyNode));
+            var map = Map(valueNode, $"response scale '{scaleId}'", scalePath, ScaleKeys);
+            if (map is null)
+            {
+                continue;
+            }
+
+            var options = ReadList(map, "options", scalePath + ".options", required: true, (n, p) =>
+            {
+                var o = Map(n, "a response option", p, OptionKeys);
+                if (o is null)
+                {
+                    return null;
+                }
+
+                var value = o.RequiredInt("value", p + ".value");
+                var label = o.RequiredString("label", p + ".label");
+                return value is null || label is null ? null : new ResponseOption { Value = value.Value, Label = label };
+            });
+            result.Add(new ResponseScale { Id = scaleId, Options = options });
+        }
+
+        return result.ToImmutable();
+    }
+
+    private ItemDefinition? ReadItem(YamlNode node, string itemPath)
+    {
+        var map = Map(node, "an item", itemPath, ItemKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var id = map.RequiredString("id", itemPath + ".id");
+        var scale = map.RequiredString("scale", itemPath + ".scale");
+        var reverse = map.Bool("reverse", itemPath + ".reverse") ?? false;
+        var optional = map.Bool("optional", itemPath + ".optional") ?? false;
+        var text = map.OptionalString("text", itemPath + ".text");
+        return id is null || scale is null ? null
+            : new ItemDefinition { Id = id, Scale = scale, Reverse = reverse, Optional = optional, Text = text };
+    }
+
+    private ScoreDefinition? ReadScore(YamlNode node, string scorePath)
+    {
+        var map = Map(node, "a score", scorePath, ScoreKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var id = map.RequiredString("id", scorePath + ".id");
+        var expression = map.OptionalString("expression", scorePath + ".expression");
+        var method = map.Enum("method", scorePath + ".method", MethodNames);
+        var hasItems = map.Has("items");
+        var items = ReadStringList(map, "items", scorePath + ".items");
+        if (expression is null && method is null && id is not null)
+        {
+            // A sum/mean score must say which; an expression score needs no method.
+            if (hasItems)
+            {
+                MissingKey(map, "method", $"score '{id}'");
+            }
+            else
+            {
+                MissingKey(map, "items", $"score '{id}' (or give it an 'expression')");
+            }
+        }
+
+        var missing = MissingRule.None;
+        if (map.Get("missing") is { } missingNode)
+        {
+            var m = Map(missingNode, "'missing'", scorePath + ".missing", MissingKeys);
+            if (m is not null)
+            {
+                missing = new MissingRule
+                {
+                    MaxMissing = m.Int("max", scorePath + ".missing.max") ?? 0,
+                    Prorate = m.Bool("prorate", scorePath + ".missing.prorate") ?? false,
+                };
+            }
+        }
+
+        var bands = ReadList(map, "bands", scorePath + ".bands", required: false, (n, p) =>
+        {
+            var b = Map(n, "a band", p, BandKeys);
+            if (b is null)
+            {
+                return null;
+            }
+
+            var min = b.RequiredNumber("min", p + ".min");
+            var max = b.RequiredNumber("max", p + ".max");
+            var label = b.RequiredString("label", p + ".label");
+            return min is null || max is null || label is null ? null
+                : new Band { Min = min.Value, Max = max.Value, Label = label, Description = b.OptionalString("description", p + ".description") };
+        });
+
+        return id is null ? null : new ScoreDefinition
+        {
+            Id = id,
+            Title = map.OptionalString("title", scorePath + ".title"),
+            Method = expression is not null && method is null ? ScoreMethod.Expression : method ?? ScoreMethod.Sum,
+            Items = items,
+            Expression = expression,
+            Missing = missing,
+            Bands = bands,
+        };
+    }
+
+    private FlagDefinition? ReadFlag(YamlNode node, string flagPath)
+    {
+        var map = Map(node, "a flag", flagPath, FlagKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var id = map.RequiredString("id", flagPath + ".id");
+        var when = map.RequiredString("when", flagPath + ".when");
+        var severity = map.Enum("severity", flagPath + ".severity", SeverityNames) ?? FlagSeverity.Warning;
+        return id is null || when is null ? null
+            : new FlagDefinition { Id = id, When = when, Severity = severity, Message = map.OptionalString("message", flagPath + ".message") };
+    }
+
+    // ---- helpers ----
+
+    private ImmutableArray<T> ReadList<T>(MapReader map, string key, string listPath, bool required, Func<YamlNode, string, T?> read)
+        where T : class
+    {
+        var node = required ? map.Required(key, listPath) : map.Get(key);
+        if (node is null)
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            WrongType(key, "a list", node);
+            return [];
+        }
+
+        var result = ImmutableArray.CreateBuilder<T>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var child = sequence.Children[i];
+            var childPath = $"{listPath}[{i}]";
+            locator.Record(childPath, Span(child));
+            if (read(child, childPath) is { } value)
+            {
+                result.Add(value);
+            }
+            else
+            {
+                _failed = true;
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private ImmutableArray<string> ReadStringList(MapReader map, string key, string listPath)
+    {
+        var node = map.Get(key);
+        if (node is null)
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            WrongType(key, "a list of item ids", node);
+            return [];
+        }
+
+        var result = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var child = sequence.Children[i];
+            locator.Record($"{listPath}[{i}]", Span(child));
+            if (child is YamlScalarNode { Value: { Length: > 0 } v })
+            {
+                result.Add(v);
+            }
+            else
+            {
+                WrongType($"{key}[{i}]", "an item id", child);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private ImmutableArray<int> ReadIntList(MapReader map, string key, string listPath)
+    {
+        var node = map.Get(key);
+        if (node is null)
+        {
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            WrongType(key, "a list of integers", node);
+            return [];
+        }
+
+        var result = ImmutableArray.CreateBuilder<int>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var child = sequence.Children[i];
+            locator.Record($"{listPath}[{i}]", Span(child));
+            if (child is YamlScalarNode s && TryInt(s.Value, out var v))
+            {
+                result.Add(v);
+            }
+            else
+            {
+                WrongType($"{key}[{i}]", "an integer", child);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private MapReader? Map(YamlNode node, string what, string mapPath, string[] allowed)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            WrongType(what, "a mapping (key: value pairs)", node);
+            return null;
+        }
+
+        if (mapPath.Length > 0)
+        {
+            locator.Record(mapPath, Span(node));
+        }
+
+        foreach (var (keyNode, _) in mapping.Children)
+        {
+            var key = keyNode is YamlScalarNode k ? k.Value ?? string.Empty : string.Empty;
+            if (keyNode is not YamlScalarNode)
+            {
+                WrongType("a key in " + what, "text", keyNode);
+            }
+            else if (Array.IndexOf(allowed, key) < 0 && key != "<<")
+            {
+                Report(InstrumentDiagnostics.UnknownKey, Span(keyNode), key, what,
+                    NameSuggester.DidYouMean(key, allowed) is { Length: > 0 } hint ? hint : "; allowed keys: " + string.Join(", ", allowed));
+            }
+        }
+
+        return new MapReader(this, mapping, what);
+    }
+
+    private void MissingKey(MapReader map, string key, string what) =>
+        Report(InstrumentDiagnostics.MissingRequiredKey, YamlDocumentReader.At(path, map.Node.Start), key, what);
+
+    private void WrongType(string what, string expected, YamlNode found) =>
+        Report(InstrumentDiagnostics.WrongValueType, Span(found), what, expected, Describe(found));
+
+    private void Report(DiagnosticDescriptor descriptor, Location location, params object?[] args)
+    {
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+        {
+            _failed = true;
+        }
+
+        diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+    }
+
+    private void Record(string definitionPath, YamlNode node) =>
+        locator.Record(definitionPath, Span(node), (node as YamlScalarNode)?.Style ?? ScalarStyle.Any);
+
+    private Location Span(YamlNode node) => YamlDocumentReader.Span(path, node.Start, node.End);
+
+    private static string Describe(YamlNode node) => node switch
+    {
+        YamlSequenceNode => "a list",
+        YamlMappingNode => "a mapping",
+        YamlScalarNode { Value: null or "" } => "empty",
+        YamlScalarNode s => "'" + (s.Value!.Length > 40 ? s.Value[..40] + "..." : s.Value) + "'",
+        _ => "something else",
+    };
+
+    private static bool TryInt(string? text, out int value) =>
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryNumber(string? text, out double value) =>
+        double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out value)
+        && double.IsFinite(value);
+
+    /// <summary>Typed access to one mapping; every read records the value's location.</summary>
+    private sealed class MapReader(YamlDefinitionReader owner, YamlMappingNode node, string what)
+    {
+        public YamlMappingNode Node { get; } = node;
+
+        public bool Has(string key) => Get(key) is not null;
+
+        public YamlNode? Get(string key)
+        {
+            foreach (var (k, v) in Node.Children)
+            {
+                if (k is YamlScalarNode { Value: { } name } && name == key)
+                {
+                    return v;
+                }
+            }
+
+            return null;
+        }
+
+        public YamlNode? Required(string key, string valuePath)
+        {
+            var value = Get(key);
+            if (value is null)
+            {
+                owner.MissingKey(this, key, what);
+            }
+            else
+            {
+                owner.Record(valuePath, value);
+            }
+
+            return value;
+        }
+
+        private YamlScalarNode? Scalar(string key, string valuePath, bool required, string expected)
+        {
+            var value = required ? Required(key, valuePath) : Get(key);
+            if (value is null)
+            {
+                return null;
+            }
+
+            owner.Record(valuePath, value);
+            if (value is YamlScalarNode scalar && (scalar.Value is { Length: > 0 } || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted))
+            {
+                return scalar;
+            }
+
+            owner.WrongType(key, expected, value);
+            return null;
+        }
+
+        public string? RequiredString(string key, string valuePath) => Scalar(key, valuePath, true, "text")?.Value;
+
+        public string? OptionalString(string key, string valuePath) => Scalar(key, valuePath, false, "text")?.Value;
+
+        public int? RequiredInt(string key, string valuePath) => ToInt(Scalar(key, valuePath, true, "an integer"), key);
+
+        public int? Int(string key, string valuePath) => ToInt(Scalar(key, valuePath, false, "an integer"), key);
+
+        public double? RequiredNumber(string key, string valuePath)
+        {
+            var s = Scalar(key, valuePath, true, "a number");
+            if (s is null)
+            {
+                return null;
+            }
+
+            if (TryNumber(s.Value, out var v))
+            {
+                return v;
+            }
+
+            owner.WrongType(key, "a number", s);
+            return null;
+        }
+
+        public bool? Bool(string key, string valuePath)
+        {
+            var s = Scalar(key, valuePath, false, "true or false");
+            switch (s?.Value)
+            {
+                case null:
+                    return null;
+                case "true":
+                    return true;
+                case "false":
+                    return false;
+                default:
+                    owner.WrongType(key, "true or false", s);
+                    return null;
+            }
+        }
+
+        public T? Enum<T>(string key, string valuePath, (string Name, T Value)[] names, bool required = false) where T : struct
+        {
+            var s = Scalar(key, valuePath, required, "one of: " + string.Join(", ", names.Select(n => n.Name)));
+            if (s?.Value is null)
+            {
+                return null;
+            }
+
+            foreach (var (name, value) in names)
+            {
+                if (name == s.Value)
+                {
+                    return value;
+                }
+            }
+
+            owner.Report(InstrumentDiagnostics.InvalidEnumValue, owner.Span(s), s.Value, key, string.Join(", ", names.Select(n => n.Name)));
+            return null;
+        }
+
+        private int? ToInt(YamlScalarNode? s, string key)
+        {
+            if (s is null)
+            {
+                return null;
+            }
+
+            if (TryInt(s.Value, out var v))
+            {
+                return v;
+            }
+
+            owner.WrongType(key, "an integer", s);
+            return null;
+        }
+    }
+}

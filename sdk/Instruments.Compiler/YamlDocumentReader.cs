@@ -1,0 +1,156 @@
+using System.Text.RegularExpressions;
+using Instruments.Diagnostics;
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+using YamlDotNet.RepresentationModel;
+
+namespace Instruments.Compiler;
+
+/// <summary>
+/// Turns YAML text into a representation-model node tree with positions, after a streaming pre-pass that
+/// enforces the limits (nesting depth, one document) and rejects anchors, aliases and merge keys.
+/// </summary>
+internal static partial class YamlDocumentReader
+{
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\):\s*", RegexOptions.CultureInvariant)]
+    private static partial Regex PositionPrefix();
+
+    public static YamlNode? Read(string text, string path, int maxDepth, List<Diagnostic> diagnostics)
+    {
+        if (!PrePass(text, path, maxDepth, diagnostics, out var documents))
+        {
+            return null;
+        }
+
+        if (documents == 0)
+        {
+            diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.EmptyFile, Location.At(path, 1, 1)));
+            return null;
+        }
+
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            diagnostics.Add(SyntaxError(ex, path));
+            return null;
+        }
+
+        var root = stream.Documents[0].RootNode;
+        if (root is YamlScalarNode { Value: null or "" } && root.Tag.IsEmpty)
+        {
+            diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.EmptyFile, Location.At(path, 1, 1)));
+            return null;
+        }
+
+        return root;
+    }
+
+    private static bool PrePass(string text, string path, int maxDepth, List<Diagnostic> diagnostics, out int documents)
+    {
+        documents = 0;
+        var ok = true;
+        var depth = 0;
+        var parser = new Parser(new StringReader(text));
+        var frames = new Stack<Frame>();
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                if (current is NodeEvent && frames.TryPeek(out var frame) && frame.Keys is not null)
+                {
+                    if (frame.NextIsKey && current is Scalar key)
+                    {
+                        if (!frame.Keys.TryAdd(key.Value, current.Start.Line))
+                        {
+                            diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.DuplicateKey, At(path, current.Start), key.Value,
+                                $"the same mapping (first at line {frame.Keys[key.Value]})"));
+                            ok = false;
+                        }
+                    }
+
+                    frame.NextIsKey = !frame.NextIsKey;
+                }
+
+                switch (current)
+                {
+                    case DocumentStart:
+                        documents++;
+                        if (documents == 2)
+                        {
+                            diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.MultipleDocuments, At(path, current.Start)));
+                            ok = false;
+                        }
+
+                        break;
+                    case AnchorAlias alias:
+                        diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.AnchorOrAlias, At(path, current.Start), "alias", "*" + alias.Value));
+                        ok = false;
+                        break;
+                    case NodeEvent node when !node.Anchor.IsEmpty:
+                        diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.AnchorOrAlias, At(path, current.Start), "anchor", "&" + node.Anchor));
+                        ok = false;
+                        break;
+                }
+
+                if (current is Scalar { Value: "<<", Style: ScalarStyle.Plain } && depth > 0)
+                {
+                    diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.MergeKey, At(path, current.Start)));
+                    ok = false;
+                }
+
+                if (current is MappingStart or SequenceStart)
+                {
+                    frames.Push(new Frame(current is MappingStart ? new Dictionary<string, long>(StringComparer.Ordinal) : null));
+                    depth++;
+                    if (depth > maxDepth)
+                    {
+                        diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.NestingTooDeep, At(path, current.Start), maxDepth));
+                        return false;
+                    }
+                }
+                else if (current is MappingEnd or SequenceEnd)
+                {
+                    frames.Pop();
+                    depth--;
+                }
+            }
+        }
+        catch (YamlException ex)
+        {
+            diagnostics.Add(SyntaxError(ex, path));
+            return false;
+        }
+
+        return ok;
+    }
+
+    private sealed class Frame(Dictionary<string, long>? keys)
+    {
+        /// <summary>Keys seen so far (mappings only) with the line of their first occurrence.</summary>
+        public Dictionary<string, long>? Keys { get; } = keys;
+
+        public bool NextIsKey { get; set; } = true;
+    }
+
+    private static Diagnostic SyntaxError(YamlException ex, string path)
+    {
+        var message = PositionPrefix().Replace(ex.Message, string.Empty);
+        if (ex.InnerException is YamlException inner && message.StartsWith("Exception during", StringComparison.Ordinal))
+        {
+            message = PositionPrefix().Replace(inner.Message, string.Empty);
+        }
+
+        return Diagnostic.Create(InstrumentDiagnostics.YamlSyntaxError, At(path, ex.Start), message);
+    }
+
+    internal static Location At(string path, Mark mark) =>
+        mark.Line > 0 ? Location.At(path, (int)mark.Line, (int)mark.Column) : Location.InFile(path);
+
+    internal static Location Span(string path, Mark start, Mark end) =>
+        start.Line > 0 ? new Location(path, (int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column) : Location.InFile(path);
+}

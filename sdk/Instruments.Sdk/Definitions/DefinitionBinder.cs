@@ -1,0 +1,755 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Instruments.Diagnostics;
+using Instruments.Expressions;
+using Instruments.Text;
+
+namespace Instruments.Definitions;
+
+/// <summary>
+/// Checks an <see cref="InstrumentDefinition"/> (references, duplicates, missing rules, expressions,
+/// dependency cycles, bands against the range each score can take) and lowers it to a
+/// <see cref="BoundInstrument"/>, the resolved form the scoring plan is built from.
+/// </summary>
+internal static partial class DefinitionBinder
+{
+    [GeneratedRegex("^[a-z0-9][a-z0-9.-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex InstrumentIdPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ElementIdPattern();
+
+    [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SemVerPattern();
+
+    internal const string ElementIdRule = "use a letter or '_' followed by letters, digits or '_' (it names a column and is used in expressions)";
+
+    public static BindResult Bind(InstrumentDefinition definition, SourceLocator source)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var binder = new Binder(definition, source);
+        return binder.Run();
+    }
+
+    internal static bool IsValidInstrumentId(string id) => InstrumentIdPattern().IsMatch(id);
+
+    internal static bool IsValidElementId(string id) => ElementIdPattern().IsMatch(id);
+
+    internal static bool IsValidVersion(string version) => SemVerPattern().IsMatch(version);
+
+    internal static string FormatNumber(double value) => value.ToString("0.############", CultureInfo.InvariantCulture);
+
+    internal static string FormatRange(double min, double max) => FormatNumber(min) + " to " + FormatNumber(max);
+
+    private sealed class Binder(InstrumentDefinition def, SourceLocator source)
+    {
+        private readonly List<Diagnostic> _diagnostics = [];
+
+        private void Report(DiagnosticDescriptor descriptor, string path, params object?[] args) =>
+            _diagnostics.Add(Diagnostic.Create(descriptor, source.Locate(path), args));
+
+        private void ReportAt(DiagnosticDescriptor descriptor, Location location, params object?[] args) =>
+            _diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+
+        public BindResult Run()
+        {
+            CheckHeader();
+            var scales = BindScales();
+            CheckMissingCodes(scales);
+            var (items, itemIndex) = BindItems(scales);
+            var (scores, scoreIndex) = BindScores(itemIndex);
+            var slotOf = BuildSlotResolver(itemIndex, scoreIndex, items.Length);
+            var expressions = BindScoreExpressions(slotOf);
+            var order = OrderScores(scores, expressions, items.Length);
+            var flags = BindFlags(slotOf);
+
+            if (order is not null)
+            {
+                ComputeRangesAndCheckBands(scores, expressions, items, order);
+            }
+
+            var diagnostics = _diagnostics.ToImmutableArray();
+            if (diagnostics.Any(d => d.IsError) || order is null)
+            {
+                return new BindResult(null, diagnostics);
+            }
+
+            var bound = new BoundInstrument(def, items, itemIndex, [.. def.MissingCodes.Distinct().Order()],
+                BuildScores(scores, expressions), order, flags!);
+            return new BindResult(bound, diagnostics);
+        }
+
+        private void CheckHeader()
+        {
+            if (!IsValidInstrumentId(def.Id))
+            {
+                Report(InstrumentDiagnostics.InvalidId, "instrument", "Instrument", def.Id,
+                    "use lowercase letters, digits, '-' and '.', starting with a letter or digit");
+            }
+
+            if (!IsValidVersion(def.Version))
+            {
+                Report(InstrumentDiagnostics.InvalidVersion, "version", def.Version);
+            }
+
+            if (def.Items.IsDefaultOrEmpty)
+            {
+                Report(InstrumentDiagnostics.NoItems, "items", def.Id);
+            }
+        }
+
+        private Dictionary<string, ResponseScale> BindScales()
+        {
+            var scales = new Dictionary<string, ResponseScale>(StringComparer.Ordinal);
+            foreach (var scale in def.ResponseScales)
+            {
+                var path = "response_scales." + scale.Id;
+                if (!IsValidElementId(scale.Id))
+                {
+                    Report(InstrumentDiagnostics.InvalidId, path, "Response scale", scale.Id, ElementIdRule);
+                }
+
+                if (!scales.TryAdd(scale.Id, scale))
+                {
+                    Report(InstrumentDiagnostics.DuplicateScaleId, path, scale.Id);
+                    continue;
+                }
+
+                if (scale.Options.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.ScaleWithoutOptions, path, scale.Id);
+                    continue;
+                }
+
+                var seen = new HashSet<int>();
+                for (var i = 0; i < scale.Options.Length; i++)
+                {
+                    if (!seen.Add(scale.Options[i].Value))
+                    {
+                        Report(InstrumentDiagnostics.DuplicateOptionValue, $"{path}.options[{i}].value", scale.Id, scale.Options[i].Value);
+                    }
+                }
+            }
+
+            return scales;
+        }
+
+        private void CheckMissingCodes(Dictionary<string, ResponseScale> scales)
+        {
+            for (var i = 0; i < def.MissingCodes.Length; i++)
+            {
+                var code = def.MissingCodes[i];
+                foreach (var scale in scales.Values)
+                {
+                    if (!scale.Options.IsDefault && scale.Options.Any(o => o.Value == code))
+                    {
+                        Report(InstrumentDiagnostics.MissingCodeIsOption, $"missing_codes[{i}]", code, scale.Id);
+                        break;
+                    }
+                }
+            }
+        }
+
+        private (BoundItem[] Items, FrozenDictionary<string, int> Index) BindItems(Dictionary<string, ResponseScale> scales)
+        {
+            var items = new List<BoundItem>();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            var restricted = def.License.Texts == TextLicense.Restricted;
+            for (var i = 0; i < def.Items.Length; i++)
+            {
+                var item = def.Items[i];
+                var path = $"items[{i}]";
+                if (!IsValidElementId(item.Id))
+                {
+                    Report(InstrumentDiagnostics.InvalidId, path + ".id", "Item", item.Id, ElementIdRule);
+                }
+
+                if (index.TryGetValue(item.Id, out var first))
+                {
+                    Report(InstrumentDiagnostics.DuplicateItemId, path + ".id", item.Id, first + 1);
+                    continue;
+                }
+
+                if (restricted && !string.IsNullOrEmpty(item.Text))
+                {
+                    Report(InstrumentDiagnostics.RestrictedTextPresent, path + ".text", item.Id);
+                }
+
+                if (!scales.TryGetValue(item.Scale, out var scale))
+                {
+                    Report(InstrumentDiagnostics.UnknownScale, path + ".scale", item.Id, item.Scale,
+                        NameSuggester.DidYouMean(item.Scale, scales.Keys));
+                    scale = null;
+                }
+
+                index[item.Id] = items.Count;
+                items.Add(new BoundItem(item, scale));
+            }
+
+            return (items.ToArray(), index.ToFrozenDictionary(StringComparer.Ordinal));
+        }
+
+        private (ScoreDraft[] Scores, Dictionary<string, int> Index) BindScores(FrozenDictionary<string, int> itemIndex)
+        {
+            var drafts = new List<ScoreDraft>();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < def.Scores.Length; i++)
+            {
+                var score = def.Scores[i];
+                var path = $"scores[{i}]";
+                if (!IsValidElementId(score.Id))
+                {
+                    Report(InstrumentDiagnostics.InvalidId, path + ".id", "Score", score.Id, ElementIdRule);
+                }
+
+                if (index.TryGetValue(score.Id, out var first))
+                {
+                    Report(InstrumentDiagnostics.DuplicateScoreId, path + ".id", score.Id, first + 1);
+                    continue;
+                }
+
+                if (itemIndex.ContainsKey(score.Id))
+                {
+                    Report(InstrumentDiagnostics.ScoreIdConflictsWithItem, path + ".id", score.Id);
+                }
+
+                var itemIds = score.Items.IsDefault ? [] : score.Items;
+                var resolved = new List<int>();
+                if (score.Method == ScoreMethod.Expression)
+                {
+                    if (itemIds.Length > 0)
+                    {
+                        Report(InstrumentDiagnostics.ScoreShapeConflict, path + ".items", score.Id, "'items' and 'expression'");
+                    }
+
+                    if (string.IsNullOrWhiteSpace(score.Expression))
+                    {
+                        Report(InstrumentDiagnostics.MissingRequiredKey, path, "expression", $"score '{score.Id}'");
+                    }
+                }
+                else
+                {
+                    if (score.Expression is not null)
+                    {
+                        Report(InstrumentDiagnostics.ScoreShapeConflict, path + ".expression", score.Id,
+                            $"method '{MethodName(score.Method)}' and 'expression'");
+                    }
+
+                    if (itemIds.Length == 0)
+                    {
+                        Report(InstrumentDiagnostics.ScoreWithoutItems, path, score.Id, MethodName(score.Method));
+                    }
+
+                    var seen = new HashSet<int>();
+                    for (var j = 0; j < itemIds.Length; j++)
+                    {
+                        if (!itemIndex.TryGetValue(itemIds[j], out var itemIdx))
+                        {
+                            Report(InstrumentDiagnostics.UnknownItem, $"{path}.items[{j}]", score.Id, itemIds[j],
+                                NameSuggester.DidYouMean(itemIds[j], itemIndex.Keys));
+                        }
+                        else if (!seen.Add(itemIdx))
+                        {
+                            Report(InstrumentDiagnostics.DuplicateScoreItem, $"{path}.items[{j}]", score.Id, itemIds[j]);
+                        }
+                        else
+                        {
+                            resolved.Add(itemIdx);
+                        }
+                    }
+
+                    CheckMissingRule(score, path, itemIds.Length);
+                }
+
+                index[score.Id] = drafts.Count;
+                drafts.Add(new ScoreDraft(score, i, [.. resolved]));
+            }
+
+            return (drafts.ToArray(), index);
+        }
+
+        private void CheckMissingRule(ScoreDefinition score, string path, int itemCount)
+        {
+            var rule = score.Missing ?? MissingRule.None;
+            if (rule.MaxMissing < 0)
+            {
+                Report(InstrumentDiagnostics.InvalidMissingRule, path + ".missing.max", score.Id,
+                    $"missing.max is {rule.MaxMissing}; it must be 0 or more");
+            }
+            else if (itemCount > 0 && rule.MaxMissing >= itemCount)
+            {
+                Report(InstrumentDiagnostics.InvalidMissingRule, path + ".missing.max", score.Id,
+                    $"missing.max is {rule.MaxMissing} but the score has only {itemCount} items; at least one item must be answered");
+            }
+
+            if (rule.Prorate && score.Method != ScoreMethod.Sum)
+            {
+                Report(InstrumentDiagnostics.InvalidMissingRule, path + ".missing.prorate", score.Id,
+                    "prorate applies to sum scores only; a mean score already uses the answered items");
+            }
+            else if (score.Method == ScoreMethod.Sum && rule.MaxMissing > 0 && !rule.Prorate)
+            {
+                Report(InstrumentDiagnostics.InvalidMissingRule, path + ".missing.max", score.Id,
+                    "a sum score that allows missing items must say 'prorate: true'; a sum over fewer items is not comparable with a full sum");
+            }
+            else if (rule.Prorate && rule.MaxMissing == 0)
+            {
+                Report(InstrumentDiagnostics.InvalidMissingRule, path + ".missing.prorate", score.Id,
+                    "prorate: true has no effect with missing.max 0; allow missing items with 'max'");
+            }
+        }
+
+        private Func<string, int> BuildSlotResolver(FrozenDictionary<string, int> itemIndex, Dictionary<string, int> scoreIndex, int itemCount) =>
+            name => itemIndex.TryGetValue(name, out var i) ? i
+                : scoreIndex.TryGetValue(name, out var s) ? itemCount + s
+                : -1;
+
+        private Dictionary<int, CompiledExpression> BindScoreExpressions(Func<string, int> slotOf)
+        {
+            var compiled = new Dictionary<int, CompiledExpression>();
+            var draftIndex = 0;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < def.Scores.Length; i++)
+            {
+                var score = def.Scores[i];
+                if (!seen.Add(score.Id))
+                {
+                    continue;
+                }
+
+                if (score.Method == ScoreMethod.Expression && !string.IsNullOrWhiteSpace(score.Expression)
+                    && CompileExpression(score.Expression, $"scores[{i}].expression", slotOf) is { } expr)
+                {
+                    compiled[draftIndex] = expr;
+                }
+
+                draftIndex++;
+            }
+
+            return compiled;
+        }
+
+        private CompiledExpression? CompileExpression(string text, string path, Func<string, int> slotOf)
+        {
+            var parsed = ExpressionSyntax.Parse(text);
+            if (parsed.Syntax is null || !parsed.Errors.IsDefaultOrEmpty)
+            {
+                foreach (var error in parsed.Errors)
+                {
+                    ReportAt(InstrumentDiagnostics.ExpressionSyntax, source.LocateInScalar(path, error.Offset, error.Length), error.Message);
+                }
+
+                return null;
+            }
+
+            var bound = parsed.Syntax.Bind(slotOf);
+            if (bound.Expression is null || !bound.Errors.IsDefaultOrEmpty)
+            {
+                var names = def.Items.Select(x => x.Id).Concat(def.Scores.Select(x => x.Id));
+                foreach (var error in bound.Errors)
+                {
+                    var location = source.LocateInScalar(path, error.Offset, error.Length);
+                    if (error.Kind == ExpressionErrorKind.UnknownIdentifier)
+                    {
+                        var name = text.Substring(error.Offset, error.Length);
+                        ReportAt(InstrumentDiagnostics.UnknownIdentifier, location, name, NameSuggester.DidYouMean(name, names));
+                    }
+                    else
+                    {
+                        ReportAt(InstrumentDiagnostics.ExpressionSyntax, location, error.Message);
+                    }
+                }
+
+                return null;
+            }
+
+            return bound.Expression;
+        }
+
+        /// <summary>Topological order of scores: item scores first, then derived scores by dependency. Null on a cycle.</summary>
+        private int[]? OrderScores(ScoreDraft[] scores, Dictionary<int, CompiledExpression> expressions, int itemCount)
+        {
+            var order = new List<int>();
+            var state = new int[scores.Length]; // 0 new, 1 visiting, 2 done
+            var stack = new List<int>();
+            var ok = true;
+            for (var i = 0; i < scores.Length; i++)
+            {
+                if (scores[i].Definition.Method != ScoreMethod.Expression)
+                {
+                    state[i] = 2;
+                    order.Add(i);
+                }
+            }
+
+            for (var i = 0; i < scores.Length; i++)
+            {
+                ok &= Visit(i);
+            }
+
+            return ok ? [.. order] : null;
+
+            bool Visit(int s)
+            {
+                if (state[s] == 2)
+                {
+                    return true;
+                }
+
+                if (state[s] == 1)
+                {
+                    var start = stack.IndexOf(s);
+                    var cycle = stack.Skip(start).Append(s).Select(x => scores[x].Definition.Id);
+                    Report(InstrumentDiagnostics.CircularScore, $"scores[{scores[s].DefinitionIndex}].expression",
+                        scores[s].Definition.Id, string.Join(" -> ", cycle));
+                    return false;
+                }
+
+                state[s] = 1;
+                stack.Add(s);
+                var result = true;
+                if (expressions.TryGetValue(s, out var expr))
+                {
+                    foreach (var slot in expr.Slots)
+                    {
+                        if (slot >= itemCount)
+                        {
+                            result &= Visit(slot - itemCount);
+                        }
+                    }
+                }
+
+                stack.RemoveAt(stack.Count - 1);
+                state[s] = 2;
+                order.Add(s);
+                return result;
+            }
+        }
+
+        private BoundFlag[]? BindFlags(Func<string, int> slotOf)
+        {
+            var flags = new List<BoundFlag>();
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < def.Flags.Length; i++)
+            {
+                var flag = def.Flags[i];
+                var path = $"flags[{i}]";
+                if (!IsValidElementId(flag.Id))
+                {
+                    Report(InstrumentDiagnostics.InvalidId, path + ".id", "Flag", flag.Id, ElementIdRule);
+                }
+
+                if (index.TryGetValue(flag.Id, out var first))
+                {
+                    Report(InstrumentDiagnostics.DuplicateFlagId, path + ".id", flag.Id, first + 1);
+                    continue;
+                }
+
+                index[flag.Id] = i;
+                if (string.IsNullOrWhiteSpace(flag.When))
+                {
+                    Report(InstrumentDiagnostics.MissingRequiredKey, path, "when", $"flag '{flag.Id}'");
+                    continue;
+                }
+
+                var expr = CompileExpression(flag.When, path + ".when", slotOf);
+                if (expr is null)
+                {
+                    continue;
+                }
+
+                if (!expr.IsBoolean)
+                {
+                    Report(InstrumentDiagnostics.FlagNotBoolean, path + ".when", flag.Id, flag.When.Trim());
+                    continue;
+                }
+
+                flags.Add(new BoundFlag(flag, expr));
+            }
+
+            return [.. flags];
+        }
+
+        private void ComputeRangesAndCheckBands(ScoreDraft[] scores, Dictionary<int, CompiledExpression> expressions,
+            BoundItem[] items, int[] order)
+        {
+            foreach (var s in order)
+            {
+                var draft = scores[s];
+                var score = draft.Definition;
+                if (draft.Items.Any(i => items[i].Scale is null || items[i].Scale!.Options.IsDefaultOrEmpty))
+                {
+                    draft.RangeKnown = false;
+                    continue;
+                }
+
+                switch (score.Method)
+                {
+                    case ScoreMethod.Sum:
+                    {
+                        var rule = score.Missing ?? MissingRule.None;
+                        if (rule.Prorate && rule.MaxMissing > 0)
+                        {
+                            var n = draft.Items.Length;
+                            draft.Min = n * draft.Items.Min(i => (double)items[i].Min);
+                            draft.Max = n * draft.Items.Max(i => (double)items[i].Max);
+                            draft.Integral = false;
+                            draft.RangeNote = "prorated";
+                        }
+                        else
+                        {
+                            draft.Min = draft.Items.Sum(i => (double)items[i].Min);
+                            draft.Max = draft.Items.Sum(i => (double)items[i].Max);
+                            draft.Integral = true;
+                        }
+
+                        break;
+                    }
+
+                    case ScoreMethod.Mean:
+                    {
+                        var rule = score.Missing ?? MissingRule.None;
+                        if (draft.Items.Length == 0)
+                        {
+                            draft.RangeKnown = false;
+                            continue;
+                        }
+
+                        if (rule.MaxMissing > 0)
+                        {
+                            draft.Min = draft.Items.Min(i => (double)items[i].Min);
+                            draft.Max = draft.Items.Max(i => (double)items[i].Max);
+                        }
+                        else
+                        {
+                            draft.Min = draft.Items.Average(i => (double)items[i].Min);
+                            draft.Max = draft.Items.Average(i => (double)items[i].Max);
+                        }
+
+                        draft.Integral = draft.Items.Length == 1;
+                        draft.RangeNote = "mean";
+                        break;
+                    }
+
+                    default:
+                    {
+                        if (!expressions.TryGetValue(s, out var expr)
+                            || expr.Slots.Any(slot => slot >= items.Length ? !scores[slot - items.Length].RangeKnown
+                                                                           : items[slot].Scale is null))
+                        {
+                            draft.RangeKnown = false;
+                            continue;
+                        }
+
+                        (draft.Min, draft.Max) = expr.Range(slot => slot < items.Length
+                            ? (items[slot].Min, items[slot].Max)
+                            : (scores[slot - items.Length].Min, scores[slot - items.Length].Max));
+                        draft.Integral = expr.IsIntegral(slot => slot < items.Length || scores[slot - items.Length].Integral);
+                        draft.RangeNote = draft.Integral ? null : "expression";
+                        break;
+                    }
+                }
+
+                draft.RangeKnown = !double.IsNaN(draft.Min) && !double.IsNaN(draft.Max);
+                CheckBands(draft);
+            }
+        }
+
+        private void CheckBands(ScoreDraft draft)
+        {
+            var score = draft.Definition;
+            var bands = score.Bands.IsDefault ? [] : score.Bands;
+            if (bands.Length == 0)
+            {
+                return;
+            }
+
+            var path = $"scores[{draft.DefinitionIndex}].bands";
+            var valid = new List<(Band Band, int Index)>();
+            for (var j = 0; j < bands.Length; j++)
+            {
+                var b = bands[j];
+                if (b.Min > b.Max || double.IsNaN(b.Min) || double.IsNaN(b.Max))
+                {
+                    Report(InstrumentDiagnostics.BandInverted, $"{path}[{j}]", score.Id, b.Label, FormatNumber(b.Min), FormatNumber(b.Max));
+                    continue;
+                }
+
+                if (draft.RangeKnown && (b.Min < draft.Min - Epsilon || b.Max > draft.Max + Epsilon))
+                {
+                    Report(InstrumentDiagnostics.BandOutsideRange, $"{path}[{j}]", score.Id, b.Label,
+                        FormatRange(b.Min, b.Max), FormatRange(draft.Min, draft.Max));
+                }
+
+                valid.Add((b, j));
+            }
+
+            valid.Sort((x, y) => x.Band.Min != y.Band.Min ? x.Band.Min.CompareTo(y.Band.Min) : x.Index.CompareTo(y.Index));
+            for (var k = 1; k < valid.Count; k++)
+            {
+                var (prev, prevIndex) = valid[k - 1];
+                var (cur, curIndex) = valid[k];
+                var later = Math.Max(prevIndex, curIndex);
+                if (cur.Min <= prev.Max)
+                {
+                    var (a, b) = prevIndex < curIndex ? (cur, prev) : (prev, cur);
+                    Report(InstrumentDiagnostics.BandsOverlap, $"{path}[{later}]", score.Id, a.Label, FormatRange(a.Min, a.Max),
+                        b.Label, FormatRange(b.Min, b.Max));
+                }
+                else if (draft.Integral && IsInteger(prev.Max) && IsInteger(cur.Min))
+                {
+                    if (cur.Min > prev.Max + 1)
+                    {
+                        Report(InstrumentDiagnostics.BandsGap, $"{path}[{later}]", score.Id,
+                            FormatRange(prev.Max + 1, cur.Min - 1), prev.Label, cur.Label);
+                    }
+                }
+                else if (cur.Min > prev.Max)
+                {
+                    if (draft.Integral)
+                    {
+                        Report(InstrumentDiagnostics.BandsGap, $"{path}[{later}]", score.Id,
+                            "values above " + FormatNumber(prev.Max) + " and below " + FormatNumber(cur.Min), prev.Label, cur.Label);
+                    }
+                    else
+                    {
+                        Report(InstrumentDiagnostics.BandsBetweenIntegers, $"{path}[{later}]", score.Id, draft.RangeNote ?? "non-integer",
+                            FormatNumber(prev.Max), FormatNumber(cur.Min), prev.Label, cur.Label);
+                    }
+                }
+            }
+
+            if (draft.RangeKnown && valid.Count > 0)
+            {
+                var low = valid.Min(v => v.Band.Min);
+                var high = valid.Max(v => v.Band.Max);
+                var gaps = new List<string>();
+                if (low > draft.Min + Epsilon)
+                {
+                    gaps.Add(draft.Integral && IsInteger(low) ? FormatRange(draft.Min, low - 1) : "values below " + FormatNumber(low));
+                }
+
+                if (high < draft.Max - Epsilon)
+                {
+                    gaps.Add(draft.Integral && IsInteger(high) ? FormatRange(high + 1, draft.Max) : "values above " + FormatNumber(high));
+                }
+
+                if (gaps.Count > 0)
+                {
+                    Report(InstrumentDiagnostics.BandsIncomplete, path, score.Id, string.Join(" and ", gaps), FormatRange(draft.Min, draft.Max));
+                }
+            }
+        }
+
+        private const double Epsilon = 1e-9;
+
+        private static bool IsInteger(double x) => Math.Abs(x - Math.Round(x)) < Epsilon;
+
+        private static string MethodName(ScoreMethod method) => method switch
+        {
+            ScoreMethod.Sum => "sum",
+            ScoreMethod.Mean => "mean",
+            _ => "expression",
+        };
+
+        private BoundScore[] BuildScores(ScoreDraft[] drafts, Dictionary<int, CompiledExpression> expressions)
+        {
+            var result = new BoundScore[drafts.Length];
+            for (var i = 0; i < drafts.Length; i++)
+            {
+                var d = drafts[i];
+                var bands = d.Definition.Bands.IsDefault ? [] : d.Definition.Bands;
+                result[i] = new BoundScore(d.Definition, d.Items, expressions.GetValueOrDefault(i),
+                    d.RangeKnown ? d.Min : double.NaN, d.RangeKnown ? d.Max : double.NaN, d.Integral,
+                    [.. bands.Select(b => b.Min)], [.. bands.Select(b => b.Max)]);
+            }
+
+            return result;
+        }
+    }
+
+    private sealed class ScoreDraft(ScoreDefinition definition, int definitionIndex, int[] items)
+    {
+        public ScoreDefinition Definition { get; } = definition;
+
+        public int DefinitionIndex { get; } = definitionIndex;
+
+        public int[] Items { get; } = items;
+
+        public double Min { get; set; } = double.NaN;
+
+        public double Max { get; set; } = double.NaN;
+
+        public bool Integral { get; set; }
+
+        public bool RangeKnown { get; set; } = true;
+
+        public string? RangeNote { get; set; }
+    }
+}
+
+/// <summary>The result of binding: the resolved instrument (null when there are errors) and all diagnostics.</summary>
+internal readonly record struct BindResult(BoundInstrument? Bound, ImmutableArray<Diagnostic> Diagnostics);
+
+/// <summary>An item with its resolved scale.</summary>
+internal sealed class BoundItem(ItemDefinition definition, ResponseScale? scale)
+{
+    public ItemDefinition Definition { get; } = definition;
+
+    public ResponseScale? Scale { get; } = scale;
+
+    public int Min { get; } = scale?.Min ?? 0;
+
+    public int Max { get; } = scale?.Max ?? 0;
+}
+
+/// <summary>A score with resolved item indexes, compiled expression and computed range.</summary>
+internal sealed class BoundScore(ScoreDefinition definition, int[] items, CompiledExpression? expression,
+    double min, double max, bool integral, double[] bandMin, double[] bandMax)
+{
+    public ScoreDefinition Definition { get; } = definition;
+
+    public int[] Items { get; } = items;
+
+    public CompiledExpression? Expression { get; } = expression;
+
+    public double Min { get; } = min;
+
+    public double Max { get; } = max;
+
+    public bool Integral { get; } = integral;
+
+    public double[] BandMin { get; } = bandMin;
+
+    public double[] BandMax { get; } = bandMax;
+}
+
+/// <summary>A flag with its compiled condition.</summary>
+internal sealed class BoundFlag(FlagDefinition definition, CompiledExpression condition)
+{
+    public FlagDefinition Definition { get; } = definition;
+
+    public CompiledExpression Condition { get; } = condition;
+}
+
+/// <summary>A checked instrument, resolved to indexes; the input of <see cref="Scoring.ScoringPlan"/>.</summary>
+internal sealed class BoundInstrument(InstrumentDefinition definition, BoundItem[] items, FrozenDictionary<string, int> itemIndex,
+    int[] missingCodes, BoundScore[] scores, int[] scoreOrder, BoundFlag[] flags)
+{
+    public InstrumentDefinition Definition { get; } = definition;
+
+    public BoundItem[] Items { get; } = items;
+
+    public FrozenDictionary<string, int> ItemIndex { get; } = itemIndex;
+
+    public int[] MissingCodes { get; } = missingCodes;
+
+    public BoundScore[] Scores { get; } = scores;
+
+    /// <summary>Indexes into <see cref="Scores"/> in evaluation order (item scores, then derived scores by dependency).</summary>
+    public int[] ScoreOrder { get; } = scoreOrder;
+
+    public BoundFlag[] Flags { get; } = flags;
+}

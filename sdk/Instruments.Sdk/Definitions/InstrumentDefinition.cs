@@ -1,0 +1,219 @@
+using System.Collections.Immutable;
+using Instruments.Diagnostics;
+
+namespace Instruments.Definitions;
+
+/// <summary>
+/// An instrument as its manual defines it: items, response scales, scores, bands and flags.
+/// Immutable. Obtain one from the YAML compiler (<c>InstrumentCompiler.Compile</c>), or build one
+/// in C# and check it with <see cref="Validate"/>; then create a <see cref="Scoring.ScoringPlan"/> to score responses.
+/// </summary>
+public sealed class InstrumentDefinition
+{
+    /// <summary>Identifier: lowercase letters, digits, <c>-</c> and <c>.</c>, e.g. <c>phq-9</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Semantic version of this definition, e.g. <c>1.0.0</c>.</summary>
+    public required string Version { get; init; }
+
+    /// <summary>Human-readable title.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>Bibliographic citation of the instrument.</summary>
+    public string? Citation { get; init; }
+
+    /// <summary>Licence of the instrument and of its item texts.</summary>
+    public required LicenseInfo License { get; init; }
+
+    /// <summary>Who fills in the instrument, when stated.</summary>
+    public Respondent? Respondent { get; init; }
+
+    /// <summary>Language of the texts (BCP 47 tag), when stated.</summary>
+    public string? Language { get; init; }
+
+    /// <summary>Instructions shown to the respondent, when shipped.</summary>
+    public string? Instructions { get; init; }
+
+    /// <summary>Notes for users: what is unconfirmed, choices made, caveats.</summary>
+    public string? Notes { get; init; }
+
+    /// <summary>Codes that mean "not answered" (missing, not invalid), e.g. <c>-99</c>.</summary>
+    public ImmutableArray<int> MissingCodes { get; init; } = [];
+
+    /// <summary>Response scales, referenced by items.</summary>
+    public ImmutableArray<ResponseScale> ResponseScales { get; init; } = [];
+
+    /// <summary>Items in presentation order.</summary>
+    public ImmutableArray<ItemDefinition> Items { get; init; } = [];
+
+    /// <summary>Scores in output order.</summary>
+    public ImmutableArray<ScoreDefinition> Scores { get; init; } = [];
+
+    /// <summary>Flags raised by conditions over item values and scores.</summary>
+    public ImmutableArray<FlagDefinition> Flags { get; init; } = [];
+
+    /// <summary>Finds an item by id (ordinal comparison), or null.</summary>
+    public ItemDefinition? FindItem(string id) => Find(Items, id, static i => i.Id);
+
+    /// <summary>Finds a score by id, or null.</summary>
+    public ScoreDefinition? FindScore(string id) => Find(Scores, id, static s => s.Id);
+
+    /// <summary>Finds a response scale by id, or null.</summary>
+    public ResponseScale? FindScale(string id) => Find(ResponseScales, id, static s => s.Id);
+
+    /// <summary>
+    /// Checks the definition the way the compiler does (references, duplicates, bands against score ranges,
+    /// expressions, dependency cycles) and returns the diagnostics, without source locations.
+    /// </summary>
+    public ImmutableArray<Diagnostic> Validate() => DefinitionBinder.Bind(this, SourceLocator.None).Diagnostics;
+
+    private static T? Find<T>(ImmutableArray<T> list, string id, Func<T, string> key) where T : class
+    {
+        foreach (var x in list)
+        {
+            if (string.Equals(key(x), id, StringComparison.Ordinal))
+            {
+                return x;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>Licence facts, machine-readable.</summary>
+public sealed class LicenseInfo
+{
+    /// <summary>Name or short statement of the licence.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Whether item texts may ship with the definition.</summary>
+    public TextLicense Texts { get; init; }
+
+    /// <summary>Where the licence terms are published.</summary>
+    public string? Url { get; init; }
+
+    /// <summary>A notice that must accompany the instrument (copyright line, credit to the authors).</summary>
+    public string? Notice { get; init; }
+}
+
+/// <summary>One answer option of a response scale.</summary>
+public sealed class ResponseOption
+{
+    /// <summary>The integer code recorded for this option.</summary>
+    public required int Value { get; init; }
+
+    /// <summary>The label shown to the respondent.</summary>
+    public required string Label { get; init; }
+}
+
+/// <summary>A set of answer options shared by items.</summary>
+public sealed class ResponseScale
+{
+    /// <summary>Identifier referenced by items.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The options, in presentation order.</summary>
+    public ImmutableArray<ResponseOption> Options { get; init; } = [];
+
+    /// <summary>Smallest option value (0 when the scale has no options).</summary>
+    public int Min => Options.IsDefaultOrEmpty ? 0 : Options.Min(o => o.Value);
+
+    /// <summary>Largest option value (0 when the scale has no options).</summary>
+    public int Max => Options.IsDefaultOrEmpty ? 0 : Options.Max(o => o.Value);
+}
+
+/// <summary>One item (question) of an instrument.</summary>
+public sealed class ItemDefinition
+{
+    /// <summary>Identifier: a letter or <c>_</c>, then letters, digits or <c>_</c>; used as column name and in expressions.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The item text, when the licence allows shipping it.</summary>
+    public string? Text { get; init; }
+
+    /// <summary>Id of the response scale.</summary>
+    public required string Scale { get; init; }
+
+    /// <summary>True when the item is reverse-keyed: scored as scale min + scale max - value.</summary>
+    public bool Reverse { get; init; }
+
+    /// <summary>
+    /// True when leaving the item unanswered is expected (for example a follow-up question): its absence is
+    /// not reported and does not make the response partial. Scores that use it still count it as missing.
+    /// </summary>
+    public bool Optional { get; init; }
+}
+
+/// <summary>How missing items are handled for one score.</summary>
+public sealed class MissingRule
+{
+    /// <summary>No missing item allowed.</summary>
+    public static readonly MissingRule None = new() { MaxMissing = 0 };
+
+    /// <summary>How many of the score's items may be missing; with more, the score is not computed.</summary>
+    public int MaxMissing { get; init; }
+
+    /// <summary>
+    /// For sum scores: when items are missing (up to <see cref="MaxMissing"/>), the sum is the mean of the
+    /// answered items times the number of items. Not rounded.
+    /// </summary>
+    public bool Prorate { get; init; }
+}
+
+/// <summary>An interpretation band: an inclusive range of score values with a label.</summary>
+public sealed class Band
+{
+    /// <summary>Inclusive lower bound.</summary>
+    public required double Min { get; init; }
+
+    /// <summary>Inclusive upper bound.</summary>
+    public required double Max { get; init; }
+
+    /// <summary>The label, e.g. <c>Moderate</c>.</summary>
+    public required string Label { get; init; }
+
+    /// <summary>What the band means, for reports.</summary>
+    public string? Description { get; init; }
+}
+
+/// <summary>A score: a sum or mean of items, or an expression over items and other scores.</summary>
+public sealed class ScoreDefinition
+{
+    /// <summary>Identifier; a letter or <c>_</c>, then letters, digits or <c>_</c>.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Human-readable title.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>How the score is computed.</summary>
+    public ScoreMethod Method { get; init; }
+
+    /// <summary>Item ids (for <see cref="ScoreMethod.Sum"/> and <see cref="ScoreMethod.Mean"/>).</summary>
+    public ImmutableArray<string> Items { get; init; } = [];
+
+    /// <summary>The expression (for <see cref="ScoreMethod.Expression"/>).</summary>
+    public string? Expression { get; init; }
+
+    /// <summary>Missing-item rule (sum and mean scores).</summary>
+    public MissingRule Missing { get; init; } = MissingRule.None;
+
+    /// <summary>Interpretation bands, in order.</summary>
+    public ImmutableArray<Band> Bands { get; init; } = [];
+}
+
+/// <summary>A flag raised when a condition over item values and scores holds.</summary>
+public sealed class FlagDefinition
+{
+    /// <summary>Identifier.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>Boolean expression, e.g. <c>phq9_9 &gt;= 1</c>.</summary>
+    public required string When { get; init; }
+
+    /// <summary>How urgent the flag is.</summary>
+    public FlagSeverity Severity { get; init; } = FlagSeverity.Warning;
+
+    /// <summary>Message for the clinician.</summary>
+    public string? Message { get; init; }
+}

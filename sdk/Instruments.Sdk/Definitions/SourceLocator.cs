@@ -1,0 +1,35 @@
+using Instruments.Diagnostics;
+
+namespace Instruments.Definitions;
+
+/// <summary>
+/// Maps a path inside a definition (such as <c>scores[1].items[2]</c> or <c>flags[0].when</c>) to the
+/// place in the source file it came from. The YAML compiler supplies one; definitions built in C# have none.
+/// </summary>
+/// <remarks>
+/// Paths: <c>instrument</c>, <c>version</c>, <c>license.texts</c>, <c>missing_codes[i]</c>,
+/// <c>response_scales.ID</c>, <c>response_scales.ID.options[i].value</c>, <c>items[i]</c>,
+/// <c>items[i].id|scale|text|reverse</c>, <c>scores[i]</c>, <c>scores[i].id|items|expression|method</c>,
+/// <c>scores[i].items[j]</c>, <c>scores[i].missing.max|prorate</c>, <c>scores[i].bands[j]</c>,
+/// <c>flags[i]</c>, <c>flags[i].id|when</c>. A locator that does not know a path tries its parent.
+/// </remarks>
+internal abstract class SourceLocator
+{
+    public static readonly SourceLocator None = new NoSource();
+
+    /// <summary>The location of the node at <paramref name="path"/> (or its nearest known parent).</summary>
+    public abstract Location Locate(string path);
+
+    /// <summary>
+    /// The location of <paramref name="length"/> characters at <paramref name="offset"/> inside the scalar
+    /// value at <paramref name="path"/> (for expression errors).
+    /// </summary>
+    public abstract Location LocateInScalar(string path, int offset, int length);
+
+    private sealed class NoSource : SourceLocator
+    {
+        public override Location Locate(string path) => Location.None;
+
+        public override Location LocateInScalar(string path, int offset, int length) => Location.None;
+    }
+}

@@ -1,0 +1,201 @@
+using System.Collections.Immutable;
+using System.Reflection;
+
+namespace Instruments.Diagnostics;
+
+/// <summary>
+/// The catalogue of every diagnostic the SDK reports: <c>INS1xxx</c> for instrument definitions and
+/// <c>RSP2xxx</c> for responses. IDs are stable; each is documented in <c>docs/diagnostics.md</c>.
+/// </summary>
+public static class InstrumentDiagnostics
+{
+    private const string Syntax = "Syntax";
+    private const string Structure = "Structure";
+    private const string Definition = "Definition";
+    private const string Expression = "Expression";
+    private const string Bands = "Bands";
+    private const string Licensing = "Licensing";
+    private const string Response = "Response";
+
+    // ---- INS10xx: the file and its YAML ----
+
+    /// <summary>INS1001: the YAML text does not parse.</summary>
+    public static readonly DiagnosticDescriptor YamlSyntaxError = new("INS1001", "YAML syntax error", "YAML syntax error: {0}", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1002: the file is empty or holds only comments.</summary>
+    public static readonly DiagnosticDescriptor EmptyFile = new("INS1002", "Empty file", "The file is empty; an instrument definition needs at least 'instrument', 'version', 'title', 'license', 'response_scales', 'items' and 'scores'", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1003: the file exceeds the size limit.</summary>
+    public static readonly DiagnosticDescriptor FileTooLarge = new("INS1003", "File too large", "The file is {0:N0} bytes; instrument files are limited to {1:N0} bytes", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1004: the YAML nests deeper than allowed.</summary>
+    public static readonly DiagnosticDescriptor NestingTooDeep = new("INS1004", "Nesting too deep", "The YAML nests deeper than {0} levels", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1005: anchors and aliases are not allowed.</summary>
+    public static readonly DiagnosticDescriptor AnchorOrAlias = new("INS1005", "Anchor or alias not allowed", "YAML {0} '{1}' is not allowed in instrument files; write the value out", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1006: merge keys are not allowed.</summary>
+    public static readonly DiagnosticDescriptor MergeKey = new("INS1006", "Merge key not allowed", "The YAML merge key '<<' is not allowed in instrument files; write the keys out", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1007: more than one YAML document in one file.</summary>
+    public static readonly DiagnosticDescriptor MultipleDocuments = new("INS1007", "More than one document", "The file holds more than one YAML document; put each instrument in its own file", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1008: two files define the same instrument id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateInstrumentId = new("INS1008", "Duplicate instrument id", "Instrument id '{0}' is already defined in {1}", Syntax, DiagnosticSeverity.Error);
+
+    // ---- INS101x: keys and value types ----
+
+    /// <summary>INS1010: a key that the format does not define.</summary>
+    public static readonly DiagnosticDescriptor UnknownKey = new("INS1010", "Unknown key", "Unknown key '{0}' in {1}{2}", Structure, DiagnosticSeverity.Error);
+
+    /// <summary>INS1011: a required key is missing.</summary>
+    public static readonly DiagnosticDescriptor MissingRequiredKey = new("INS1011", "Missing required key", "Missing required key '{0}' in {1}", Structure, DiagnosticSeverity.Error);
+
+    /// <summary>INS1012: a value has the wrong type.</summary>
+    public static readonly DiagnosticDescriptor WrongValueType = new("INS1012", "Wrong value type", "'{0}' must be {1}, not {2}", Structure, DiagnosticSeverity.Error);
+
+    /// <summary>INS1013: the same key twice in one mapping.</summary>
+    public static readonly DiagnosticDescriptor DuplicateKey = new("INS1013", "Duplicate key", "Key '{0}' appears more than once in {1}", Structure, DiagnosticSeverity.Error);
+
+    /// <summary>INS1014: an identifier does not follow the naming rule.</summary>
+    public static readonly DiagnosticDescriptor InvalidId = new("INS1014", "Invalid identifier", "{0} id '{1}' is invalid: {2}", Structure, DiagnosticSeverity.Error);
+
+    /// <summary>INS1015: the version is not a semantic version.</summary>
+    public static readonly DiagnosticDescriptor InvalidVersion = new("INS1015", "Invalid version", "Version '{0}' is not a semantic version such as 1.0.0", Structure, DiagnosticSeverity.Error);
+
+    /// <summary>INS1016: a value is not one of the allowed words.</summary>
+    public static readonly DiagnosticDescriptor InvalidEnumValue = new("INS1016", "Invalid value", "'{0}' is not a valid value for '{1}'; expected one of: {2}", Structure, DiagnosticSeverity.Error);
+
+    // ---- INS102x: duplicates ----
+
+    /// <summary>INS1020: two items share an id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateItemId = new("INS1020", "Duplicate item id", "Item id '{0}' is already used by item {1}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1021: two scores share an id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateScoreId = new("INS1021", "Duplicate score id", "Score id '{0}' is already used by score {1}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1022: two flags share an id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateFlagId = new("INS1022", "Duplicate flag id", "Flag id '{0}' is already used by flag {1}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1023: two response scales share an id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateScaleId = new("INS1023", "Duplicate response scale id", "Response scale id '{0}' is defined more than once", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1024: two options of a scale share a value.</summary>
+    public static readonly DiagnosticDescriptor DuplicateOptionValue = new("INS1024", "Duplicate option value", "Response scale '{0}' has value {1} more than once", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1025: a score has the same id as an item.</summary>
+    public static readonly DiagnosticDescriptor ScoreIdConflictsWithItem = new("INS1025", "Score id equals an item id", "Score id '{0}' is also an item id; expressions could not tell them apart", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1026: a score lists the same item twice.</summary>
+    public static readonly DiagnosticDescriptor DuplicateScoreItem = new("INS1026", "Item listed twice in a score", "Score '{0}' lists item '{1}' more than once", Definition, DiagnosticSeverity.Error);
+
+    // ---- INS103x: references and scoring rules ----
+
+    /// <summary>INS1030: an item refers to a response scale that does not exist.</summary>
+    public static readonly DiagnosticDescriptor UnknownScale = new("INS1030", "Unknown response scale", "Item '{0}' refers to unknown response scale '{1}'{2}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1031: a score refers to an item that does not exist.</summary>
+    public static readonly DiagnosticDescriptor UnknownItem = new("INS1031", "Unknown item", "Score '{0}' refers to unknown item '{1}'{2}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1033: a sum or mean score has no items.</summary>
+    public static readonly DiagnosticDescriptor ScoreWithoutItems = new("INS1033", "Score without items", "Score '{0}' uses method '{1}' but lists no items", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1034: a score has both an expression and items or a method.</summary>
+    public static readonly DiagnosticDescriptor ScoreShapeConflict = new("INS1034", "Score has both items and an expression", "Score '{0}' has both {1}; a score is either a sum/mean of items or an expression", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1035: a derived score depends on itself.</summary>
+    public static readonly DiagnosticDescriptor CircularScore = new("INS1035", "Circular score dependency", "Score '{0}' depends on itself: {1}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1036: a response scale has no options.</summary>
+    public static readonly DiagnosticDescriptor ScaleWithoutOptions = new("INS1036", "Response scale without options", "Response scale '{0}' has no options", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1037: a missing-data rule is impossible.</summary>
+    public static readonly DiagnosticDescriptor InvalidMissingRule = new("INS1037", "Invalid missing-data rule", "Score '{0}': {1}", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1038: a missing code is also an option value.</summary>
+    public static readonly DiagnosticDescriptor MissingCodeIsOption = new("INS1038", "Missing code is also an answer", "Missing code {0} is also a value of response scale '{1}'; it could not be told apart from an answer", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1039: the instrument has no items.</summary>
+    public static readonly DiagnosticDescriptor NoItems = new("INS1039", "Instrument without items", "Instrument '{0}' has no items", Definition, DiagnosticSeverity.Error);
+
+    // ---- INS104x: expressions ----
+
+    /// <summary>INS1040: an expression does not parse.</summary>
+    public static readonly DiagnosticDescriptor ExpressionSyntax = new("INS1040", "Expression does not parse", "Expression error: {0}", Expression, DiagnosticSeverity.Error);
+
+    /// <summary>INS1041: an expression names something that is neither an item nor a score.</summary>
+    public static readonly DiagnosticDescriptor UnknownIdentifier = new("INS1041", "Unknown name in expression", "'{0}' is neither an item nor a score of this instrument{1}", Expression, DiagnosticSeverity.Error);
+
+    /// <summary>INS1042: a flag condition is not a comparison or logical expression.</summary>
+    public static readonly DiagnosticDescriptor FlagNotBoolean = new("INS1042", "Flag condition is not a condition", "Flag '{0}' condition '{1}' is a number, not a condition; write a comparison such as '{1} >= 1'", Expression, DiagnosticSeverity.Error);
+
+    // ---- INS105x: bands ----
+
+    /// <summary>INS1050: two bands overlap.</summary>
+    public static readonly DiagnosticDescriptor BandsOverlap = new("INS1050", "Bands overlap", "Score '{0}': band '{1}' ({2}) overlaps band '{3}' ({4})", Bands, DiagnosticSeverity.Error);
+
+    /// <summary>INS1051: bands leave a gap.</summary>
+    public static readonly DiagnosticDescriptor BandsGap = new("INS1051", "Bands leave a gap", "Score '{0}': no band covers {1}, between band '{2}' and band '{3}'", Bands, DiagnosticSeverity.Error);
+
+    /// <summary>INS1052: a band lies outside the range the score can take.</summary>
+    public static readonly DiagnosticDescriptor BandOutsideRange = new("INS1052", "Band outside the score's range", "Score '{0}': band '{1}' ({2}) lies outside the range the score can take ({3})", Bands, DiagnosticSeverity.Error);
+
+    /// <summary>INS1053: a non-integer score can fall between integer bands.</summary>
+    public static readonly DiagnosticDescriptor BandsBetweenIntegers = new("INS1053", "Score can fall between bands", "Score '{0}' can take non-integer values ({1}), so a value between {2} and {3} would fall between band '{4}' and band '{5}'; such a value gets no band", Bands, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1054: the bands do not cover the whole range of the score.</summary>
+    public static readonly DiagnosticDescriptor BandsIncomplete = new("INS1054", "Bands do not cover the range", "Score '{0}': no band covers {1} of its range {2}", Bands, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1055: a band's minimum is above its maximum.</summary>
+    public static readonly DiagnosticDescriptor BandInverted = new("INS1055", "Band minimum above maximum", "Score '{0}': band '{1}' has min {2} above max {3}", Bands, DiagnosticSeverity.Error);
+
+    // ---- INS106x: licensing ----
+
+    /// <summary>INS1060: item texts present although the licence restricts them.</summary>
+    public static readonly DiagnosticDescriptor RestrictedTextPresent = new("INS1060", "Restricted item text present", "Item '{0}' has a text, but the licence says texts: restricted; remove the text from this file", Licensing, DiagnosticSeverity.Error);
+
+    // ---- RSP2xxx: responses ----
+
+    /// <summary>RSP2001: a value that is not one of the item's response options.</summary>
+    public static readonly DiagnosticDescriptor ValueNotAnOption = new("RSP2001", "Value is not a response option", "Item '{0}': {1} is not one of its response options ({2}); counted as missing", Response, DiagnosticSeverity.Error);
+
+    /// <summary>RSP2002: a value that is not a number.</summary>
+    public static readonly DiagnosticDescriptor NonNumericValue = new("RSP2002", "Value is not a number", "Item '{0}': '{1}' is not a number; counted as missing", Response, DiagnosticSeverity.Error);
+
+    /// <summary>RSP2003: a value for an item the instrument does not have.</summary>
+    public static readonly DiagnosticDescriptor UnknownResponseItem = new("RSP2003", "Unknown item in response", "'{0}' is not an item of this instrument; its value was ignored", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2004: an item was not answered.</summary>
+    public static readonly DiagnosticDescriptor ItemMissing = new("RSP2004", "Item not answered", "Item '{0}' was not answered", Response, DiagnosticSeverity.Info);
+
+    /// <summary>RSP2005: too many missing items for a score.</summary>
+    public static readonly DiagnosticDescriptor TooManyMissing = new("RSP2005", "Too many missing items for a score", "Score '{0}' not computed: {1} of its {2} items missing, at most {3} allowed", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2006: a missing code was given.</summary>
+    public static readonly DiagnosticDescriptor MissingCodeUsed = new("RSP2006", "Missing code used", "Item '{0}': missing code {1} (not answered)", Response, DiagnosticSeverity.Info);
+
+    /// <summary>RSP2007: a score value that no band covers.</summary>
+    public static readonly DiagnosticDescriptor ValueBetweenBands = new("RSP2007", "Score falls between bands", "Score '{0}' = {1} lies in no band; no label given", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2008: a flag whose inputs are missing.</summary>
+    public static readonly DiagnosticDescriptor FlagNotEvaluated = new("RSP2008", "Flag could not be evaluated", "Flag '{0}' could not be evaluated: {1}; check it by hand", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2009: a derived score whose inputs are missing.</summary>
+    public static readonly DiagnosticDescriptor DerivedScoreNotComputed = new("RSP2009", "Derived score not computed", "Score '{0}' not computed: {1}", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2010: an input row that could not be read.</summary>
+    public static readonly DiagnosticDescriptor MalformedRow = new("RSP2010", "Malformed input row", "Line {0}: {1}", Response, DiagnosticSeverity.Error);
+
+    /// <summary>RSP2011: a score computed by prorating.</summary>
+    public static readonly DiagnosticDescriptor ScoreProrated = new("RSP2011", "Score prorated", "Score '{0}' prorated from {1} of its {2} items (mean of answered items x {2}, not rounded)", Response, DiagnosticSeverity.Info);
+
+    /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
+    [
+        .. typeof(InstrumentDiagnostics)
+            .GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+            .OrderBy(d => d.Id, StringComparer.Ordinal),
+    ];
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Text;
+
+namespace Instruments.Scoring;
+
+/// <summary>What kind of raw value a respondent gave for one item.</summary>
+public enum ResponseValueKind : byte
+{
+    /// <summary>No answer (empty cell, absent key, JSON null).</summary>
+    Missing = 0,
+
+    /// <summary>A number; whether it is a valid option is decided by the scoring plan.</summary>
+    Number = 1,
+
+    /// <summary>Something that is not a number (text such as <c>"n/a"</c> or <c>"three"</c>).</summary>
+    NonNumeric = 2,
+}
+
+/// <summary>
+/// One raw item value as read from a response, before validation. <c>default</c> is <see cref="Missing"/>,
+/// so a freshly cleared buffer means "nothing answered".
+/// </summary>
+public readonly struct ResponseValue : IEquatable<ResponseValue>
+{
+    private ResponseValue(ResponseValueKind kind, double number, string? text)
+    {
+        Kind = kind;
+        Number = number;
+        Text = text;
+    }
+
+    /// <summary>No answer.</summary>
+    public static ResponseValue Missing => default;
+
+    /// <summary>The kind of value.</summary>
+    public ResponseValueKind Kind { get; }
+
+    /// <summary>The number, when <see cref="Kind"/> is <see cref="ResponseValueKind.Number"/>.</summary>
+    public double Number { get; }
+
+    /// <summary>The original text, when <see cref="Kind"/> is <see cref="ResponseValueKind.NonNumeric"/> (for diagnostics).</summary>
+    public string? Text { get; }
+
+    /// <summary>A numeric answer.</summary>
+    public static ResponseValue FromNumber(double value) =>
+        double.IsNaN(value) ? Missing : new ResponseValue(ResponseValueKind.Number, value, null);
+
+    /// <summary>A non-numeric answer; <paramref name="text"/> is kept for the diagnostic.</summary>
+    public static ResponseValue NonNumeric(string? text) => new(ResponseValueKind.NonNumeric, double.NaN, text);
+
+    /// <summary>
+    /// Reads a cell as text: empty or white space is missing; an invariant-culture number (optionally signed,
+    /// with a decimal point) is a number; anything else is non-numeric. Allocates only for non-numeric text.
+    /// </summary>
+    public static ResponseValue Parse(ReadOnlySpan<char> text)
+    {
+        text = text.Trim();
+        if (text.IsEmpty)
+        {
+            return Missing;
+        }
+
+        if (TryParseInteger(text, out var integer))
+        {
+            return new ResponseValue(ResponseValueKind.Number, integer, null);
+        }
+
+        return double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+               && double.IsFinite(value)
+            ? new ResponseValue(ResponseValueKind.Number, value, null)
+            : NonNumeric(text.ToString());
+    }
+
+    /// <summary>Reads a UTF-8 cell; same rules as <see cref="Parse(ReadOnlySpan{char})"/>.</summary>
+    public static ResponseValue Parse(ReadOnlySpan<byte> utf8)
+    {
+        utf8 = utf8.Trim(" \t\r\n"u8);
+        if (utf8.IsEmpty)
+        {
+            return Missing;
+        }
+
+        if (TryParseInteger(utf8, out var integer))
+        {
+            return new ResponseValue(ResponseValueKind.Number, integer, null);
+        }
+
+        return double.TryParse(utf8, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+               && double.IsFinite(value)
+            ? new ResponseValue(ResponseValueKind.Number, value, null)
+            : NonNumeric(Encoding.UTF8.GetString(utf8));
+    }
+
+    // Fast path for the common case: a short optionally signed integer (at most 9 digits, so no overflow).
+    private static bool TryParseInteger(ReadOnlySpan<char> text, out int value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (text[0] is '-' or '+')
+        {
+            negative = text[0] == '-';
+            i = 1;
+        }
+
+        if (i == text.Length || text.Length - i > 9)
+        {
+            return false;
+        }
+
+        for (; i < text.Length; i++)
+        {
+            var d = text[i] - '0';
+            if ((uint)d > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + d;
+        }
+
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return true;
+    }
+
+    private static bool TryParseInteger(ReadOnlySpan<byte> text, out int value)
+    {
+        value = 0;
+        var i = 0;
+        var negative = false;
+        if (text[0] is (byte)'-' or (byte)'+')
+        {
+            negative = text[0] == '-';
+            i = 1;
+        }
+
+        if (i == text.Length || text.Length - i > 9)
+        {
+            return false;
+        }
+
+        for (; i < text.Length; i++)
+        {
+            var d = text[i] - '0';
+            if ((uint)d > 9)
+            {
+                return false;
+            }
+
+            value = (value * 10) + d;
+        }
+
+        if (negative)
+        {
+            value = -value;
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public bool Equals(ResponseValue other) =>
+        Kind == other.Kind && (Kind != ResponseValueKind.Number || Number.Equals(other.Number))
+        && (Kind != ResponseValueKind.NonNumeric || string.Equals(Text, other.Text, StringComparison.Ordinal));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => obj is ResponseValue other && Equals(other);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Kind, Kind == ResponseValueKind.Number ? Number : 0, Text);
+
+    /// <summary>Equality.</summary>
+    public static bool operator ==(ResponseValue left, ResponseValue right) => left.Equals(right);
+
+    /// <summary>Inequality.</summary>
+    public static bool operator !=(ResponseValue left, ResponseValue right) => !left.Equals(right);
+
+    /// <inheritdoc />
+    public override string ToString() => Kind switch
+    {
+        ResponseValueKind.Number => Number.ToString("R", CultureInfo.InvariantCulture),
+        ResponseValueKind.NonNumeric => Text ?? string.Empty,
+        _ => string.Empty,
+    };
+}

@@ -1,0 +1,296 @@
+using System.Globalization;
+using Instruments.Definitions;
+using Instruments.Diagnostics;
+
+namespace Instruments.Scoring;
+
+/// <summary>The overall state of one scored response.</summary>
+public enum ResponseStatus
+{
+    /// <summary>Every required item answered with a valid value.</summary>
+    Complete,
+
+    /// <summary>Some items missing (or given a missing code), handled by the missing rules.</summary>
+    Partial,
+
+    /// <summary>At least one error-level diagnostic (an invalid value, a malformed row).</summary>
+    Invalid,
+}
+
+/// <summary>The outcome of one flag for one response.</summary>
+public enum FlagState : byte
+{
+    /// <summary>The condition is false.</summary>
+    NotRaised = 0,
+
+    /// <summary>The condition is true.</summary>
+    Raised = 1,
+
+    /// <summary>The condition could not be evaluated because inputs are missing; check by hand.</summary>
+    Unknown = 2,
+}
+
+/// <summary>
+/// One response diagnostic (an <c>RSP2xxx</c> occurrence), as a value: no message string is built on the
+/// scoring path; call <see cref="ScoreResult.FormatMessage"/> when you need the text.
+/// </summary>
+public readonly struct ResponseDiagnostic
+{
+    internal ResponseDiagnostic(DiagnosticDescriptor descriptor, int item, int score, int flag, double value, string? text, int count = 0)
+    {
+        Descriptor = descriptor;
+        Item = item;
+        Score = score;
+        Flag = flag;
+        Value = value;
+        Text = text;
+        Count = count;
+    }
+
+    /// <summary>What kind of diagnostic this is.</summary>
+    public DiagnosticDescriptor Descriptor { get; }
+
+    /// <summary>The ID, e.g. <c>RSP2001</c>.</summary>
+    public string Id => Descriptor.Id;
+
+    /// <summary>The severity (the descriptor's default).</summary>
+    public DiagnosticSeverity Severity => Descriptor.DefaultSeverity;
+
+    /// <summary>Index of the item concerned, or -1.</summary>
+    public int Item { get; }
+
+    /// <summary>Index of the score concerned, or -1.</summary>
+    public int Score { get; }
+
+    /// <summary>Index of the flag concerned, or -1.</summary>
+    public int Flag { get; }
+
+    /// <summary>The offending value (an invalid code, a missing code, a score value), where one applies.</summary>
+    public double Value { get; }
+
+    /// <summary>Raw text (a non-numeric value, an unknown column name, a malformed-row reason), where one applies.</summary>
+    public string? Text { get; }
+
+    /// <summary>A count (answered items for a score; the input line for a malformed row), where one applies.</summary>
+    public int Count { get; }
+}
+
+/// <summary>
+/// The result of scoring one response: scores, bands, flags, diagnostics and status. A reusable buffer:
+/// create one per thread with <see cref="ScoringPlan.CreateResult"/> and pass it to
+/// <see cref="ScoringPlan.Score(ReadOnlySpan{ResponseValue}, ScoreResult)"/> again and again; scoring
+/// overwrites it without allocating. Not thread-safe.
+/// </summary>
+public sealed class ScoreResult
+{
+    private readonly double[] _slots;          // items (valid raw value or NaN), then scores
+    private readonly int[] _band;
+    private readonly int[] _answered;
+    private readonly bool[] _prorated;
+    private readonly FlagState[] _flags;
+    private ResponseDiagnostic[] _diagnostics;
+    private int _diagnosticCount;
+    private bool _hasError;
+    private bool _hasMissing;
+
+    internal ScoreResult(ScoringPlan plan)
+    {
+        Plan = plan;
+        _slots = new double[plan.ItemCount + plan.ScoreCount];
+        _band = new int[plan.ScoreCount];
+        _answered = new int[plan.ScoreCount];
+        _prorated = new bool[plan.ScoreCount];
+        _flags = new FlagState[plan.FlagCount];
+        _diagnostics = new ResponseDiagnostic[plan.MaxDiagnostics];
+    }
+
+    /// <summary>The plan that produced this result.</summary>
+    public ScoringPlan Plan { get; }
+
+    /// <summary>Overall status.</summary>
+    public ResponseStatus Status =>
+        _hasError ? ResponseStatus.Invalid : _hasMissing ? ResponseStatus.Partial : ResponseStatus.Complete;
+
+    /// <summary>True when any diagnostic is an error (the response is <see cref="ResponseStatus.Invalid"/>).</summary>
+    public bool HasErrors => _hasError;
+
+    /// <summary>The diagnostics, in the order items, scores, flags.</summary>
+    public ReadOnlySpan<ResponseDiagnostic> Diagnostics => _diagnostics.AsSpan(0, _diagnosticCount);
+
+    /// <summary>The value of score <paramref name="score"/>, or null when it could not be computed.</summary>
+    public double? GetScore(int score)
+    {
+        var v = GetScoreValue(score);
+        return double.IsNaN(v) ? null : v;
+    }
+
+    /// <summary>The value of score <paramref name="score"/>, or NaN when it could not be computed (allocation-free).</summary>
+    public double GetScoreValue(int score) => _slots[Plan.ItemCount + score];
+
+    /// <summary>The value of the score with id <paramref name="scoreId"/>, or null.</summary>
+    public double? GetScore(string scoreId) => GetScore(Plan.IndexOfScore(scoreId) is var i and >= 0 ? i
+        : throw new ArgumentException($"'{scoreId}' is not a score of '{Plan.Definition.Id}'.", nameof(scoreId)));
+
+    /// <summary>The index of the band holding the score's value, or -1 (no bands, no value, or between bands).</summary>
+    public int GetBandIndex(int score) => _band[score];
+
+    /// <summary>The label of the band holding the score's value, or null.</summary>
+    public string? GetBand(int score) => _band[score] is var b and >= 0 ? Plan.Definition.Scores[score].Bands[b].Label : null;
+
+    /// <summary>True when the score was prorated from fewer items than it has.</summary>
+    public bool IsProrated(int score) => _prorated[score];
+
+    /// <summary>How many of the score's items were answered with a valid value (0 for expression scores).</summary>
+    public int GetAnsweredCount(int score) => _answered[score];
+
+    /// <summary>The state of flag <paramref name="flag"/>.</summary>
+    public FlagState GetFlag(int flag) => _flags[flag];
+
+    /// <summary>The valid value of item <paramref name="item"/> as answered (not reverse-keyed), or NaN when missing or invalid.</summary>
+    public double GetItemValue(int item) => _slots[item];
+
+    /// <summary>Formats the message of a diagnostic of this result (allocates).</summary>
+    public string FormatMessage(in ResponseDiagnostic diagnostic)
+    {
+        var def = Plan.Definition;
+        var d = diagnostic.Descriptor;
+        var item = diagnostic.Item;
+        var score = diagnostic.Score;
+        string Item() => item >= 0 ? def.Items[item].Id : string.Empty;
+        string Score() => score >= 0 ? def.Scores[score].Id : string.Empty;
+        string Num(double v) => DefinitionBinder.FormatNumber(v);
+
+        if (d == InstrumentDiagnostics.ValueNotAnOption)
+        {
+            return d.FormatMessage([Item(), Num(diagnostic.Value), Plan.DescribeOptions(diagnostic.Item)]);
+        }
+
+        if (d == InstrumentDiagnostics.NonNumericValue)
+        {
+            return d.FormatMessage([Item(), diagnostic.Text]);
+        }
+
+        if (d == InstrumentDiagnostics.ItemMissing)
+        {
+            return d.FormatMessage([Item()]);
+        }
+
+        if (d == InstrumentDiagnostics.MissingCodeUsed)
+        {
+            return d.FormatMessage([Item(), Num(diagnostic.Value)]);
+        }
+
+        if (d == InstrumentDiagnostics.TooManyMissing)
+        {
+            var s = def.Scores[diagnostic.Score];
+            var n = s.Items.Length;
+            return d.FormatMessage([s.Id, n - diagnostic.Count, n, s.Missing.MaxMissing]);
+        }
+
+        if (d == InstrumentDiagnostics.ScoreProrated)
+        {
+            return d.FormatMessage([Score(), diagnostic.Count, def.Scores[diagnostic.Score].Items.Length]);
+        }
+
+        if (d == InstrumentDiagnostics.ValueBetweenBands)
+        {
+            return d.FormatMessage([Score(), Num(diagnostic.Value)]);
+        }
+
+        if (d == InstrumentDiagnostics.DerivedScoreNotComputed)
+        {
+            return d.FormatMessage([Score(), MissingInputs(Plan.GetScoreInputs(diagnostic.Score))]);
+        }
+
+        if (d == InstrumentDiagnostics.FlagNotEvaluated)
+        {
+            return d.FormatMessage([def.Flags[diagnostic.Flag].Id, MissingInputs(Plan.GetFlagInputs(diagnostic.Flag))]);
+        }
+
+        if (d == InstrumentDiagnostics.MalformedRow)
+        {
+            return d.FormatMessage([diagnostic.Count, diagnostic.Text]);
+        }
+
+        return d.FormatMessage(diagnostic.Text is null ? [] : [diagnostic.Text]);
+    }
+
+    private string MissingInputs(ReadOnlySpan<int> slots)
+    {
+        var names = new List<string>();
+        foreach (var slot in slots)
+        {
+            if (double.IsNaN(_slots[slot]))
+            {
+                names.Add(Plan.SlotName(slot));
+            }
+        }
+
+        return names.Count switch
+        {
+            0 => "the result is undefined (for example a division by zero)",
+            1 => "'" + names[0] + "' is missing",
+            _ => string.Join(", ", names.Select(n => "'" + n + "'")) + " are missing",
+        };
+    }
+
+    /// <summary>A readable one-line summary, for debugging and logs.</summary>
+    public override string ToString()
+    {
+        var parts = new List<string> { Status.ToString().ToLowerInvariant() };
+        for (var i = 0; i < Plan.ScoreCount; i++)
+        {
+            var v = GetScore(i);
+            parts.Add(Plan.Definition.Scores[i].Id + "=" + (v is null ? "null" : v.Value.ToString("R", CultureInfo.InvariantCulture)));
+        }
+
+        return string.Join(" ", parts);
+    }
+
+    // ---- written by ScoringPlan ----
+
+    internal Span<double> Slots => _slots;
+
+    internal void Reset()
+    {
+        _diagnosticCount = 0;
+        _hasError = false;
+        _hasMissing = false;
+    }
+
+    internal void SetScore(int score, double value, int band, int answered, bool prorated)
+    {
+        _slots[Plan.ItemCount + score] = value;
+        _band[score] = band;
+        _answered[score] = answered;
+        _prorated[score] = prorated;
+    }
+
+    internal void SetFlag(int flag, FlagState state) => _flags[flag] = state;
+
+    internal void MarkMissing() => _hasMissing = true;
+
+    internal void Add(in ResponseDiagnostic diagnostic)
+    {
+        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        {
+            _hasError = true;
+        }
+
+        if (_diagnosticCount < _diagnostics.Length)
+        {
+            _diagnostics[_diagnosticCount++] = diagnostic;
+        }
+    }
+
+    /// <summary>Adds a diagnostic found outside the plan (an unknown column, a malformed row); may grow the buffer.</summary>
+    internal void AddExternal(in ResponseDiagnostic diagnostic)
+    {
+        if (_diagnosticCount == _diagnostics.Length)
+        {
+            Array.Resize(ref _diagnostics, Math.Max(4, _diagnostics.Length * 2));
+        }
+
+        Add(diagnostic);
+    }
+}

@@ -111,7 +111,7 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
         for (; i < text.Length; i++)
         {
             var d = text[i] - '0';
-            if ((uint)d > 9)
+            if (unchecked((uint)d) > 9)
             {
                 return false;
             }
@@ -146,7 +146,7 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
         for (; i < text.Length; i++)
         {
             var d = text[i] - '0';
-            if ((uint)d > 9)
+            if (unchecked((uint)d) > 9)
             {
                 return false;
             }

@@ -1,0 +1,179 @@
+using Instruments.Scoring;
+using static Instruments.Sdk.Tests.Scoring.ScoringTestSupport;
+
+namespace Instruments.Sdk.Tests.Scoring;
+
+public sealed class ResponseValidationTests
+{
+    private static readonly ScoringPlan Swls = ShippedPlan("wellbeing/instruments/swls.yaml");
+    private static readonly ScoringPlan Phq9 = ShippedPlan("symptoms/instruments/phq-9.yaml");
+
+    [Theory]
+    [InlineData("8")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("4.5")]
+    public void OutOfRangeValue_IsAnErrorNamingItemAndValue_AndNeverEntersTheSum(string bad)
+    {
+        var result = Score(Swls, "5", "5", bad, "5", "5");
+
+        Assert.Equal(ResponseStatus.Invalid, result.Status);
+        Assert.Null(result.GetScore(0)); // counted as missing; SWLS allows none
+        var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2001");
+        Assert.Equal(2, d.Item);
+        Assert.Equal($"Item 'swls3': {bad} is not one of its response options (1 to 7); counted as missing", result.FormatMessage(d));
+    }
+
+    [Fact]
+    public void OutOfRangeValue_InAProratedScore_IsTreatedAsMissing_NotSummed()
+    {
+        // 9 is outside 0-3: it must not inflate the total; the other 8 items are prorated.
+        var result = Score(Phq9, "1", "1", "1", "1", "1", "1", "1", "9", "1", "0");
+
+        Assert.Equal(ResponseStatus.Invalid, result.Status);
+        Assert.Equal(9, result.GetScore(0));
+        Assert.True(result.IsProrated(0));
+    }
+
+    [Theory]
+    [InlineData("three")]
+    [InlineData("n/a")]
+    [InlineData("5x")]
+    public void NonNumericValue_IsAnErrorWithTheOriginalText(string bad)
+    {
+        var result = Score(Swls, "5", bad, "5", "5", "5");
+
+        Assert.Equal(ResponseStatus.Invalid, result.Status);
+        var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2002");
+        Assert.Equal($"Item 'swls2': '{bad}' is not a number; counted as missing", result.FormatMessage(d));
+    }
+
+    [Fact]
+    public void MissingCode_CountsAsMissing_NotInvalid_AndIsReported()
+    {
+        var result = Score(Phq9, "1", "1", "-99", "1", "1", "1", "1", "1", "1", "0");
+
+        Assert.Equal(ResponseStatus.Partial, result.Status);
+        Assert.Equal(9, result.GetScore(0));
+        Assert.True(result.IsProrated(0));
+        var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2006");
+        Assert.Equal("Item 'phq9_3': missing code -99 (not answered)", result.FormatMessage(d));
+        Assert.DoesNotContain("RSP2001", Ids(result));
+    }
+
+    [Fact]
+    public void EmptyAndWhiteSpaceCells_AreMissing()
+    {
+        var result = Score(Swls, "5", " ", "", "5", "5");
+
+        Assert.Equal(["RSP2004", "RSP2004", "RSP2005"], Ids(result));
+        Assert.Equal(ResponseStatus.Partial, result.Status);
+    }
+
+    [Fact]
+    public void DictionaryApi_ReportsKeysThatAreNotItems()
+    {
+        var result = Swls.Score(new Dictionary<string, string?>
+        {
+            ["swls1"] = "7", ["swls2"] = "7", ["swls3"] = "7", ["swls4"] = "7", ["swls5"] = "7", ["swsl6"] = "1",
+        });
+
+        Assert.Equal(35, result.GetScore("total"));
+        var d = Assert.Single(result.Diagnostics.ToArray());
+        Assert.Equal("RSP2003", d.Id);
+        Assert.Equal("'swsl6' is not an item of this instrument; its value was ignored", result.FormatMessage(d));
+        Assert.Equal(ResponseStatus.Complete, result.Status); // a warning, not an error
+    }
+
+    [Fact]
+    public void MalformedRow_IsInvalidWithItsLine_AndNoScores()
+    {
+        var result = Swls.CreateResult();
+        Swls.Score([.. Enumerable.Repeat(ResponseValue.FromNumber(7), 5)], result);
+
+        Swls.ScoreMalformed(result, 42, "unterminated quoted field");
+
+        Assert.Equal(ResponseStatus.Invalid, result.Status);
+        Assert.Null(result.GetScore(0));
+        var d = Assert.Single(result.Diagnostics.ToArray());
+        Assert.Equal("Line 42: unterminated quoted field", result.FormatMessage(d));
+    }
+
+    [Fact]
+    public void ResultBufferIsFullyOverwritten_ByTheNextResponse()
+    {
+        var result = Phq9.CreateResult();
+        Phq9.Score([.. Parse("1", "x", "", "1", "1", "1", "1", "1", "1", "9")], result);
+        Assert.Equal(ResponseStatus.Invalid, result.Status);
+
+        Phq9.Score([.. Parse("0", "0", "0", "0", "0", "0", "0", "0", "0", "0")], result);
+
+        Assert.Equal(ResponseStatus.Complete, result.Status);
+        Assert.Equal(0, result.GetScore(0));
+        Assert.Equal("Minimal", result.GetBand(0));
+        Assert.False(result.IsProrated(0));
+        Assert.Equal(FlagState.NotRaised, result.GetFlag(0));
+        Assert.True(result.Diagnostics.IsEmpty);
+    }
+
+    [Fact]
+    public void Score_WithReusedBuffer_AllocatesNothing()
+    {
+        var values = Parse("2", "2", "-99", "2", "x", "2", "2", "2", "1", "");
+        var result = Phq9.CreateResult();
+        for (var i = 0; i < 100; i++)
+        {
+            Phq9.Score(values, result);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            Phq9.Score(values, result);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void ScoreBatch_PreservesInputOrder()
+    {
+        const int rows = 20_000;
+        var values = new ResponseValue[rows * Swls.ItemCount];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var i = 0; i < Swls.ItemCount; i++)
+            {
+                values[(r * Swls.ItemCount) + i] = ResponseValue.FromNumber(1 + ((r + i) % 7));
+            }
+        }
+
+        var results = Enumerable.Range(0, rows).Select(_ => Swls.CreateResult()).ToArray();
+        Swls.ScoreBatch(values, results);
+
+        for (var r = 0; r < rows; r++)
+        {
+            var expected = Enumerable.Range(0, 5).Sum(i => 1 + ((r + i) % 7));
+            Assert.Equal(expected, results[r].GetScore(0));
+        }
+    }
+
+    [Fact]
+    public void Plan_RejectsADefinitionWithErrors()
+    {
+        var broken = new Definitions.InstrumentDefinition
+        {
+            Id = "x",
+            Version = "1.0.0",
+            Title = "x",
+            License = new Definitions.LicenseInfo { Name = "x" },
+            Items = [new Definitions.ItemDefinition { Id = "a", Scale = "nope" }],
+        };
+
+        var ex = Assert.Throws<ArgumentException>(() => ScoringPlan.Create(broken));
+        Assert.Contains("INS1030", ex.Message);
+        Assert.Contains(broken.Validate(), d => d.Id == "INS1030");
+    }
+
+    private static ResponseValue[] Parse(params string[] cells) => [.. cells.Select(c => ResponseValue.Parse(c.AsSpan()))];
+}

@@ -22,31 +22,45 @@ public enum ResponseValueKind : byte
 /// </summary>
 public readonly struct ResponseValue : IEquatable<ResponseValue>
 {
-    private ResponseValue(ResponseValueKind kind, double number, string? text)
+    // 16 bytes (a double and one reference), so a batch of responses stays compact while bad text is kept for its
+    // diagnostic. The reference tells the kind: null = missing (so default is missing), the shared NumberTag = a
+    // number, a string = non-numeric text.
+    private readonly double _number;
+    private readonly object? _tag; // null: missing; NumberTag: a number; a string: non-numeric text
+
+    private static readonly object NumberTag = new();
+
+    private ResponseValue(double number, object? tag)
     {
-        Kind = kind;
-        Number = number;
-        Text = text;
+        _number = number;
+        _tag = tag;
     }
 
     /// <summary>No answer.</summary>
     public static ResponseValue Missing => default;
 
     /// <summary>The kind of value.</summary>
-    public ResponseValueKind Kind { get; }
+    public ResponseValueKind Kind =>
+        _tag is null ? ResponseValueKind.Missing : ReferenceEquals(_tag, NumberTag) ? ResponseValueKind.Number : ResponseValueKind.NonNumeric;
 
-    /// <summary>The number, when <see cref="Kind"/> is <see cref="ResponseValueKind.Number"/>.</summary>
-    public double Number { get; }
+    /// <summary>The number, when <see cref="Kind"/> is <see cref="ResponseValueKind.Number"/>; NaN otherwise.</summary>
+    public double Number => ReferenceEquals(_tag, NumberTag) ? _number : double.NaN;
 
     /// <summary>The original text, when <see cref="Kind"/> is <see cref="ResponseValueKind.NonNumeric"/> (for diagnostics).</summary>
-    public string? Text { get; }
+    public string? Text => _tag as string;
+
+    /// <summary>True for a number (the common case; one reference comparison).</summary>
+    internal bool IsNumber => ReferenceEquals(_tag, NumberTag);
+
+    /// <summary>The raw number field (valid only when <see cref="IsNumber"/>).</summary>
+    internal double RawNumber => _number;
 
     /// <summary>A numeric answer.</summary>
     public static ResponseValue FromNumber(double value) =>
-        double.IsNaN(value) ? Missing : new ResponseValue(ResponseValueKind.Number, value, null);
+        double.IsNaN(value) ? Missing : new ResponseValue(value, NumberTag);
 
     /// <summary>A non-numeric answer; <paramref name="text"/> is kept for the diagnostic.</summary>
-    public static ResponseValue NonNumeric(string? text) => new(ResponseValueKind.NonNumeric, double.NaN, text);
+    public static ResponseValue NonNumeric(string? text) => new(double.NaN, text ?? string.Empty);
 
     /// <summary>
     /// Reads a cell as text: empty or white space is missing; an invariant-culture number (optionally signed,
@@ -62,12 +76,12 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
 
         if (TryParseInteger(text, out var integer))
         {
-            return new ResponseValue(ResponseValueKind.Number, integer, null);
+            return new ResponseValue(integer, NumberTag);
         }
 
         return double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                && double.IsFinite(value)
-            ? new ResponseValue(ResponseValueKind.Number, value, null)
+            ? new ResponseValue(value, NumberTag)
             : NonNumeric(text.ToString());
     }
 
@@ -82,12 +96,12 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
 
         if (TryParseInteger(utf8, out var integer))
         {
-            return new ResponseValue(ResponseValueKind.Number, integer, null);
+            return new ResponseValue(integer, NumberTag);
         }
 
         return double.TryParse(utf8, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                && double.IsFinite(value)
-            ? new ResponseValue(ResponseValueKind.Number, value, null)
+            ? new ResponseValue(value, NumberTag)
             : NonNumeric(Encoding.UTF8.GetString(utf8));
     }
 

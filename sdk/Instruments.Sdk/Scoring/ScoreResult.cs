@@ -36,8 +36,10 @@ public enum FlagState : byte
 /// </summary>
 public readonly struct ResponseDiagnostic
 {
-    internal ResponseDiagnostic(DiagnosticDescriptor descriptor, int item, int score, int flag, double value, string? text, int count = 0)
+    internal ResponseDiagnostic(DiagnosticDescriptor descriptor, int item, int score, int flag, double value, string? text,
+        int count = 0, ulong missingInputs = 0)
     {
+        MissingInputs = missingInputs;
         Descriptor = descriptor;
         Item = item;
         Score = score;
@@ -73,6 +75,9 @@ public readonly struct ResponseDiagnostic
 
     /// <summary>A count (answered items for a score; the input line for a malformed row), where one applies.</summary>
     public int Count { get; }
+
+    /// <summary>For RSP2008/RSP2009: bit k is set when input k of the expression was missing.</summary>
+    internal ulong MissingInputs { get; }
 }
 
 /// <summary>
@@ -150,89 +155,7 @@ public sealed class ScoreResult
     public double GetItemValue(int item) => _slots[item];
 
     /// <summary>Formats the message of a diagnostic of this result (allocates).</summary>
-    public string FormatMessage(in ResponseDiagnostic diagnostic)
-    {
-        var def = Plan.Definition;
-        var d = diagnostic.Descriptor;
-        var item = diagnostic.Item;
-        var score = diagnostic.Score;
-        string Item() => item >= 0 ? def.Items[item].Id : string.Empty;
-        string Score() => score >= 0 ? def.Scores[score].Id : string.Empty;
-        string Num(double v) => DefinitionBinder.FormatNumber(v);
-
-        if (d == InstrumentDiagnostics.ValueNotAnOption)
-        {
-            return d.FormatMessage([Item(), Num(diagnostic.Value), Plan.DescribeOptions(diagnostic.Item)]);
-        }
-
-        if (d == InstrumentDiagnostics.NonNumericValue)
-        {
-            return d.FormatMessage([Item(), diagnostic.Text]);
-        }
-
-        if (d == InstrumentDiagnostics.ItemMissing)
-        {
-            return d.FormatMessage([Item()]);
-        }
-
-        if (d == InstrumentDiagnostics.MissingCodeUsed)
-        {
-            return d.FormatMessage([Item(), Num(diagnostic.Value)]);
-        }
-
-        if (d == InstrumentDiagnostics.TooManyMissing)
-        {
-            var s = def.Scores[diagnostic.Score];
-            var n = s.Items.Length;
-            return d.FormatMessage([s.Id, n - diagnostic.Count, n, s.Missing.MaxMissing]);
-        }
-
-        if (d == InstrumentDiagnostics.ScoreProrated)
-        {
-            return d.FormatMessage([Score(), diagnostic.Count, def.Scores[diagnostic.Score].Items.Length]);
-        }
-
-        if (d == InstrumentDiagnostics.ValueBetweenBands)
-        {
-            return d.FormatMessage([Score(), Num(diagnostic.Value)]);
-        }
-
-        if (d == InstrumentDiagnostics.DerivedScoreNotComputed)
-        {
-            return d.FormatMessage([Score(), MissingInputs(Plan.GetScoreInputs(diagnostic.Score))]);
-        }
-
-        if (d == InstrumentDiagnostics.FlagNotEvaluated)
-        {
-            return d.FormatMessage([def.Flags[diagnostic.Flag].Id, MissingInputs(Plan.GetFlagInputs(diagnostic.Flag))]);
-        }
-
-        if (d == InstrumentDiagnostics.MalformedRow)
-        {
-            return d.FormatMessage([diagnostic.Count, diagnostic.Text]);
-        }
-
-        return d.FormatMessage(diagnostic.Text is null ? [] : [diagnostic.Text]);
-    }
-
-    private string MissingInputs(ReadOnlySpan<int> slots)
-    {
-        var names = new List<string>();
-        foreach (var slot in slots)
-        {
-            if (double.IsNaN(_slots[slot]))
-            {
-                names.Add(Plan.SlotName(slot));
-            }
-        }
-
-        return names.Count switch
-        {
-            0 => "the result is undefined (for example a division by zero)",
-            1 => "'" + names[0] + "' is missing",
-            _ => string.Join(", ", names.Select(n => "'" + n + "'")) + " are missing",
-        };
-    }
+    public string FormatMessage(in ResponseDiagnostic diagnostic) => Plan.FormatMessage(diagnostic);
 
     /// <summary>A readable one-line summary, for debugging and logs.</summary>
     public override string ToString()

@@ -20,12 +20,10 @@ public sealed class ScoringPlan
 {
     private readonly BoundInstrument _bound;
 
-    // Items: valid codes are looked up in one flat table: _optionValid[_optionOffset[i] + (code - _itemMin[i])].
-    private readonly int[] _itemMin;
-    private readonly int[] _itemMax;
-    private readonly int[] _optionOffset;
+    // Items: one struct per item; valid codes are looked up in one flat table:
+    // _optionValid[item.OptionOffset + (code - item.Min)].
+    private readonly ItemStep[] _items;
     private readonly bool[] _optionValid;
-    private readonly bool[] _itemOptional;
     private readonly int[] _missingCodes;
 
     // Scores, in evaluation order.
@@ -39,18 +37,12 @@ public sealed class ScoringPlan
         _bound = bound;
         var items = bound.Items;
         ItemCount = items.Length;
-        _itemMin = new int[items.Length];
-        _itemMax = new int[items.Length];
-        _optionOffset = new int[items.Length];
-        _itemOptional = new bool[items.Length];
+        _items = new ItemStep[items.Length];
         var table = new List<bool>();
         var scaleOffsets = new Dictionary<ResponseScale, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < items.Length; i++)
         {
             var scale = items[i].Scale!;
-            _itemMin[i] = scale.Min;
-            _itemMax[i] = scale.Max;
-            _itemOptional[i] = items[i].Definition.Optional;
             if (!scaleOffsets.TryGetValue(scale, out var offset))
             {
                 offset = table.Count;
@@ -64,7 +56,7 @@ public sealed class ScoringPlan
                 scaleOffsets[scale] = offset;
             }
 
-            _optionOffset[i] = offset;
+            _items[i] = new ItemStep(scale.Min, scale.Max, offset, items[i].Definition.Optional);
         }
 
         _optionValid = [.. table];
@@ -74,16 +66,17 @@ public sealed class ScoringPlan
         for (var s = 0; s < bound.Scores.Length; s++)
         {
             var score = bound.Scores[s];
-            var reverseSum = new int[score.Items.Length];
-            var reverse = new bool[score.Items.Length];
+            var terms = new Term[score.Items.Length];
             for (var k = 0; k < score.Items.Length; k++)
             {
                 var item = items[score.Items[k]];
-                reverse[k] = item.Definition.Reverse;
-                reverseSum[k] = item.Min + item.Max;
+                // Reverse keying as min + max - value, written branch-free as offset + sign * value.
+                terms[k] = item.Definition.Reverse
+                    ? new Term(score.Items[k], -1, item.Min + item.Max)
+                    : new Term(score.Items[k], 1, 0);
             }
 
-            _steps[s] = new ScoreStep(score.Definition.Method, score.Items, reverse, reverseSum,
+            _steps[s] = new ScoreStep(score.Definition.Method == ScoreMethod.Mean, terms, score.Items,
                 score.Definition.Missing.MaxMissing, score.Expression, score.BandMin, score.BandMax);
         }
 
@@ -161,11 +154,13 @@ public sealed class ScoringPlan
 
         for (var f = 0; f < _flagConditions.Length; f++)
         {
-            var v = _flagConditions[f].Evaluate(slots);
+            var condition = _flagConditions[f];
+            var v = condition.Evaluate(slots);
             if (double.IsNaN(v))
             {
                 result.SetFlag(f, FlagState.Unknown);
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.FlagNotEvaluated, -1, -1, f, double.NaN, null));
+                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.FlagNotEvaluated, -1, -1, f, double.NaN, null, 0,
+                    MissingMask(condition.Slots.AsSpan(), slots)));
             }
             else
             {
@@ -209,29 +204,37 @@ public sealed class ScoringPlan
     }
 
     /// <summary>
-    /// Scores many responses on all cores. <paramref name="values"/> holds <c>results.Count</c> responses back to
-    /// back, <see cref="ItemCount"/> values each; result <c>i</c> belongs to response <c>i</c>, so input order is
-    /// preserved. The result buffers are reused; nothing is allocated per response.
+    /// Scores many responses on all cores. <paramref name="values"/> holds the responses back to back,
+    /// <see cref="ItemCount"/> values each; row <c>i</c> of <paramref name="results"/> belongs to response <c>i</c>,
+    /// so input order is preserved. Once the buffer has warmed up nothing is allocated per response.
     /// </summary>
-    public void ScoreBatch(ReadOnlyMemory<ResponseValue> values, IReadOnlyList<ScoreResult> results, int maxDegreeOfParallelism = -1)
+    public void ScoreBatch(ReadOnlyMemory<ResponseValue> values, ScoreBatchResult results, int maxDegreeOfParallelism = -1)
     {
         ArgumentNullException.ThrowIfNull(results);
-        var rows = results.Count;
-        if (values.Length != rows * ItemCount)
+        if (!ReferenceEquals(results.Plan, this))
         {
-            throw new ArgumentException($"Expected {rows} x {ItemCount} values, got {values.Length}.", nameof(values));
+            throw new ArgumentException("The result buffer was created by another plan.", nameof(results));
         }
 
-        var workers = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount;
-        var chunk = Math.Max(1024, (rows + (workers * 4) - 1) / (workers * 4));
-        var chunks = (rows + chunk - 1) / chunk;
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = workers }, c =>
+        if (ItemCount == 0 || values.Length % ItemCount != 0)
+        {
+            throw new ArgumentException($"Expected a multiple of {ItemCount} values, got {values.Length}.", nameof(values));
+        }
+
+        var rows = values.Length / ItemCount;
+        results.Begin(rows);
+        var chunks = results.ChunkCount(rows);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
+        Parallel.For(0, chunks, options, c =>
         {
             var span = values.Span;
-            var end = Math.Min(rows, (c + 1) * chunk);
-            for (var r = c * chunk; r < end; r++)
+            var scratch = results.Worker(c);
+            var used = 0;
+            var end = Math.Min(rows, (c + 1) * ScoreBatchResult.ChunkRows);
+            for (var r = c * ScoreBatchResult.ChunkRows; r < end; r++)
             {
-                Score(span.Slice(r * ItemCount, ItemCount), results[r]);
+                Score(span.Slice(r * ItemCount, ItemCount), scratch);
+                results.Store(r, scratch, ref used);
             }
         });
     }
@@ -268,25 +271,31 @@ public sealed class ScoringPlan
 
     private void ValidateItems(ReadOnlySpan<ResponseValue> values, Span<double> slots, ScoreResult result)
     {
-        for (var i = 0; i < values.Length; i++)
+        unchecked
         {
-            ref readonly var v = ref values[i];
-            switch (v.Kind)
+            var items = _items;
+            var optionValid = _optionValid;
+            for (var i = 0; i < items.Length && i < values.Length; i++)
             {
-                case ResponseValueKind.Number:
+                ref readonly var v = ref values[i];
+                ref readonly var item = ref items[i];
+                if (v.IsNumber)
                 {
-                    var x = v.Number;
-                    var min = _itemMin[i];
-                    if (x >= min && x <= _itemMax[i] && x == Math.Floor(x) && _optionValid[_optionOffset[i] + ((int)x - min)])
+                    var x = v.RawNumber;
+                    if (x >= item.Min && x <= item.Max)
                     {
-                        slots[i] = x;
-                        break;
+                        var code = (int)x;
+                        if (code == x && optionValid[item.OptionOffset + code - item.Min])
+                        {
+                            slots[i] = x;
+                            continue;
+                        }
                     }
 
                     slots[i] = double.NaN;
                     if (IsMissingCode(x))
                     {
-                        if (!_itemOptional[i])
+                        if (!item.Optional)
                         {
                             result.MarkMissing();
                         }
@@ -297,24 +306,21 @@ public sealed class ScoringPlan
                     {
                         result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueNotAnOption, i, -1, -1, x, null));
                     }
-
-                    break;
                 }
-
-                case ResponseValueKind.NonNumeric:
+                else if (v.Kind == ResponseValueKind.NonNumeric)
+                {
                     slots[i] = double.NaN;
                     result.Add(new ResponseDiagnostic(InstrumentDiagnostics.NonNumericValue, i, -1, -1, double.NaN, v.Text));
-                    break;
-
-                default:
+                }
+                else
+                {
                     slots[i] = double.NaN;
-                    if (!_itemOptional[i])
+                    if (!item.Optional)
                     {
                         result.MarkMissing();
                         result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ItemMissing, i, -1, -1, double.NaN, null));
                     }
-
-                    break;
+                }
             }
         }
     }
@@ -334,77 +340,185 @@ public sealed class ScoringPlan
 
     private void ScoreOne(int s, Span<double> slots, ScoreResult result)
     {
-        var step = _steps[s];
-        double value;
-        var answered = 0;
-        var prorated = false;
-        if (step.Expression is { } expression)
+        unchecked
         {
-            value = expression.Evaluate(slots);
-            if (double.IsNaN(value))
+            var step = _steps[s];
+            double value;
+            var answered = 0;
+            var prorated = false;
+            if (step.Expression is { } expression)
             {
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.DerivedScoreNotComputed, -1, s, -1, double.NaN, null));
-            }
-        }
-        else
-        {
-            var sum = 0.0;
-            var items = step.Items;
-            for (var k = 0; k < items.Length; k++)
-            {
-                var x = slots[items[k]];
-                if (!double.IsNaN(x))
+                value = expression.Evaluate(slots);
+                if (double.IsNaN(value))
                 {
-                    sum += step.Reverse[k] ? step.ReverseSum[k] - x : x;
-                    answered++;
+                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.DerivedScoreNotComputed, -1, s, -1, double.NaN, null, 0,
+                        MissingMask(expression.Slots.AsSpan(), slots)));
                 }
-            }
-
-            var missing = items.Length - answered;
-            if (missing > step.MaxMissing)
-            {
-                value = double.NaN;
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.TooManyMissing, -1, s, -1, double.NaN, null, answered));
-            }
-            else if (step.Method == ScoreMethod.Mean)
-            {
-                value = sum / answered;
-            }
-            else if (missing > 0)
-            {
-                // Only reachable with prorate: true (the binder rejects a sum with missing.max > 0 and no prorating).
-                value = sum / answered * items.Length;
-                prorated = true;
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ScoreProrated, -1, s, -1, value, null, answered));
             }
             else
             {
-                value = sum;
-            }
-        }
-
-        var band = -1;
-        if (!double.IsNaN(value) && step.BandMin.Length > 0)
-        {
-            for (var b = 0; b < step.BandMin.Length; b++)
-            {
-                if (value >= step.BandMin[b] && value <= step.BandMax[b])
+                var sum = 0.0;
+                var terms = step.Terms;
+                for (var k = 0; k < terms.Length; k++)
                 {
-                    band = b;
-                    break;
+                    ref readonly var term = ref terms[k];
+                    var x = slots[term.Slot];
+                    if (!double.IsNaN(x))
+                    {
+                        sum += term.Offset + (term.Sign * x);
+                        answered++;
+                    }
+                }
+
+                var missing = terms.Length - answered;
+                if (missing > step.MaxMissing)
+                {
+                    value = double.NaN;
+                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.TooManyMissing, -1, s, -1, double.NaN, null, answered));
+                }
+                else if (step.Mean)
+                {
+                    value = sum / answered;
+                }
+                else if (missing > 0)
+                {
+                    // Only reachable with prorate: true (the binder rejects a sum with missing.max > 0 and no prorating).
+                    value = sum / answered * terms.Length;
+                    prorated = true;
+                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ScoreProrated, -1, s, -1, value, null, answered));
+                }
+                else
+                {
+                    value = sum;
                 }
             }
 
-            if (band < 0)
+            var band = -1;
+            var bandMin = step.BandMin;
+            if (bandMin.Length > 0 && !double.IsNaN(value))
             {
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueBetweenBands, -1, s, -1, value, null));
+                var bandMax = step.BandMax;
+                for (var b = 0; b < bandMin.Length && b < bandMax.Length; b++)
+                {
+                    if (value >= bandMin[b] && value <= bandMax[b])
+                    {
+                        band = b;
+                        break;
+                    }
+                }
+
+                if (band < 0)
+                {
+                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueBetweenBands, -1, s, -1, value, null));
+                }
+            }
+
+            result.SetScore(s, value, band, answered, prorated);
+        }
+    }
+
+    /// <summary>Bit k set when input k of an expression is missing (inputs beyond 64 are not tracked).</summary>
+    private static ulong MissingMask(ReadOnlySpan<int> inputs, ReadOnlySpan<double> slots)
+    {
+        var mask = 0UL;
+        for (var k = 0; k < inputs.Length && k < 64; k++)
+        {
+            if (double.IsNaN(slots[inputs[k]]))
+            {
+                mask |= 1UL << k;
             }
         }
 
-        result.SetScore(s, value, band, answered, prorated);
+        return mask;
     }
 
-    // ---- facts for messages ----
+    // ---- messages ----
+
+    /// <summary>Formats the message of a response diagnostic produced by this plan (allocates).</summary>
+    public string FormatMessage(in ResponseDiagnostic diagnostic)
+    {
+        var def = Definition;
+        var d = diagnostic.Descriptor;
+        var item = diagnostic.Item;
+        var score = diagnostic.Score;
+        string Item() => item >= 0 ? def.Items[item].Id : string.Empty;
+        string Score() => score >= 0 ? def.Scores[score].Id : string.Empty;
+        string Num(double v) => DefinitionBinder.FormatNumber(v);
+
+        if (d == InstrumentDiagnostics.ValueNotAnOption)
+        {
+            return d.FormatMessage([Item(), Num(diagnostic.Value), DescribeOptions(diagnostic.Item)]);
+        }
+
+        if (d == InstrumentDiagnostics.NonNumericValue)
+        {
+            return d.FormatMessage([Item(), diagnostic.Text]);
+        }
+
+        if (d == InstrumentDiagnostics.ItemMissing)
+        {
+            return d.FormatMessage([Item()]);
+        }
+
+        if (d == InstrumentDiagnostics.MissingCodeUsed)
+        {
+            return d.FormatMessage([Item(), Num(diagnostic.Value)]);
+        }
+
+        if (d == InstrumentDiagnostics.TooManyMissing)
+        {
+            var s = def.Scores[diagnostic.Score];
+            var n = s.Items.Length;
+            return d.FormatMessage([s.Id, n - diagnostic.Count, n, s.Missing.MaxMissing]);
+        }
+
+        if (d == InstrumentDiagnostics.ScoreProrated)
+        {
+            return d.FormatMessage([Score(), diagnostic.Count, def.Scores[diagnostic.Score].Items.Length]);
+        }
+
+        if (d == InstrumentDiagnostics.ValueBetweenBands)
+        {
+            return d.FormatMessage([Score(), Num(diagnostic.Value)]);
+        }
+
+        if (d == InstrumentDiagnostics.DerivedScoreNotComputed)
+        {
+            return d.FormatMessage([Score(), MissingInputs(GetScoreInputs(diagnostic.Score), diagnostic.MissingInputs)]);
+        }
+
+        if (d == InstrumentDiagnostics.FlagNotEvaluated)
+        {
+            return d.FormatMessage([def.Flags[diagnostic.Flag].Id, MissingInputs(GetFlagInputs(diagnostic.Flag), diagnostic.MissingInputs)]);
+        }
+
+        if (d == InstrumentDiagnostics.MalformedRow)
+        {
+            return d.FormatMessage([diagnostic.Count, diagnostic.Text]);
+        }
+
+        return d.FormatMessage(diagnostic.Text is null ? [] : [diagnostic.Text]);
+    }
+
+    private string MissingInputs(ReadOnlySpan<int> inputs, ulong mask)
+    {
+        var names = new List<string>();
+        for (var k = 0; k < inputs.Length && k < 64; k++)
+        {
+            if ((mask & (1UL << k)) != 0)
+            {
+                names.Add(SlotName(inputs[k]));
+            }
+        }
+
+        return names.Count switch
+        {
+            0 => "the result is undefined (for example a division by zero)",
+            1 => "'" + names[0] + "' is missing",
+            _ => string.Join(", ", names.Select(n => "'" + n + "'")) + " are missing",
+        };
+    }
+
 
     internal string DescribeOptions(int item)
     {
@@ -422,13 +536,16 @@ public sealed class ScoringPlan
     internal string SlotName(int slot) =>
         slot < ItemCount ? _bound.Items[slot].Definition.Id : _bound.Scores[slot - ItemCount].Definition.Id;
 
-    private sealed class ScoreStep(ScoreMethod method, int[] items, bool[] reverse, int[] reverseSum, int maxMissing,
+    private readonly record struct ItemStep(int Min, int Max, int OptionOffset, bool Optional);
+
+    private readonly record struct Term(int Slot, double Sign, double Offset);
+
+    private sealed class ScoreStep(bool mean, Term[] terms, int[] items, int maxMissing,
         CompiledExpression? expression, double[] bandMin, double[] bandMax)
     {
-        public readonly ScoreMethod Method = method;
+        public readonly bool Mean = mean;
+        public readonly Term[] Terms = terms;
         public readonly int[] Items = items;
-        public readonly bool[] Reverse = reverse;
-        public readonly int[] ReverseSum = reverseSum;
         public readonly int MaxMissing = maxMissing;
         public readonly CompiledExpression? Expression = expression;
         public readonly double[] BandMin = bandMin;

@@ -148,14 +148,31 @@ public sealed class ResponseValidationTests
             }
         }
 
-        var results = Enumerable.Range(0, rows).Select(_ => Swls.CreateResult()).ToArray();
+        values[7 * Swls.ItemCount] = ResponseValue.NonNumeric("x"); // row 7 invalid
+        var results = new ScoreBatchResult(Swls, rows);
         Swls.ScoreBatch(values, results);
 
+        Assert.Equal(rows, results.Count);
         for (var r = 0; r < rows; r++)
         {
+            if (r == 7)
+            {
+                Assert.Equal(ResponseStatus.Invalid, results.GetStatus(r));
+                Assert.Null(results.GetScore(r, 0));
+                Assert.Equal(["RSP2002", "RSP2005"], results.GetDiagnostics(r).ToArray().Select(d => d.Id));
+                continue;
+            }
+
             var expected = Enumerable.Range(0, 5).Sum(i => 1 + ((r + i) % 7));
-            Assert.Equal(expected, results[r].GetScore(0));
+            Assert.Equal(expected, results.GetScore(r, 0));
+            Assert.Equal(ResponseStatus.Complete, results.GetStatus(r));
+            Assert.True(results.GetDiagnostics(r).IsEmpty);
         }
+
+        // A second, smaller batch into the same buffer.
+        Swls.ScoreBatch(values.AsMemory(0, 3 * Swls.ItemCount), results);
+        Assert.Equal(3, results.Count);
+        Assert.Throws<ArgumentOutOfRangeException>(() => results.GetStatus(3));
     }
 
     [Fact]

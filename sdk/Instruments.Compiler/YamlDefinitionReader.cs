@@ -189,9 +189,10 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var method = map.Enum("method", scorePath + ".method", MethodNames);
         var hasItems = map.Has("items");
         var items = ReadStringList(map, "items", scorePath + ".items");
-        if (expression is null && method is null && id is not null)
+        if (expression is null && method is null && id is not null && !map.Has("method"))
         {
-            // A sum/mean score must say which; an expression score needs no method.
+            // A sum/mean score must say which; an expression score needs no method. A method that is present but
+            // invalid has already been reported (INS1016).
             if (hasItems)
             {
                 MissingKey(map, "method", $"score '{id}'");
@@ -275,6 +276,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             return [];
         }
 
+        locator.Record(listPath, Span(node));
         var result = ImmutableArray.CreateBuilder<T>();
         for (var i = 0; i < sequence.Children.Count; i++)
         {
@@ -308,6 +310,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             return [];
         }
 
+        locator.Record(listPath, Span(node));
         var result = ImmutableArray.CreateBuilder<string>();
         for (var i = 0; i < sequence.Children.Count; i++)
         {
@@ -362,7 +365,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     {
         if (node is not YamlMappingNode mapping)
         {
-            WrongType(what, "a mapping (key: value pairs)", node);
+            // 'what' may already be quoted ("'license'"); the message quotes it again.
+            WrongType(what.Trim('\''), "a mapping (key: value pairs)", node);
             return null;
         }
 
@@ -405,7 +409,25 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     }
 
     private void Record(string definitionPath, YamlNode node) =>
-        locator.Record(definitionPath, Span(node), (node as YamlScalarNode)?.Style ?? ScalarStyle.Any);
+        locator.Record(definitionPath, Span(node), VerbatimStyle(node));
+
+    /// <summary>
+    /// The scalar's style when each character of its value is one source column (one line, no escapes, no folding),
+    /// so that offsets inside the value (expression errors) can be turned into columns; otherwise Any.
+    /// </summary>
+    private static ScalarStyle VerbatimStyle(YamlNode node)
+    {
+        if (node is not YamlScalarNode { Value: { } value } scalar || node.Start.Line != node.End.Line)
+        {
+            return ScalarStyle.Any;
+        }
+
+        var quotes = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 2 : 0;
+        return scalar.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+               && node.End.Index - node.Start.Index == value.Length + quotes
+            ? scalar.Style
+            : ScalarStyle.Any;
+    }
 
     private Location Span(YamlNode node) => YamlDocumentReader.Span(path, node.Start, node.End);
 

@@ -29,13 +29,19 @@ internal static partial class YamlDocumentReader
         }
 
         var stream = new YamlStream();
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(new Parser(scanner));
         }
         catch (YamlException ex)
         {
-            diagnostics.Add(SyntaxError(ex, path));
+            diagnostics.Add(SyntaxError(ex, scanner, path));
+            return null;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            diagnostics.Add(ParserFailure(ex, scanner, path));
             return null;
         }
 
@@ -54,15 +60,18 @@ internal static partial class YamlDocumentReader
         documents = 0;
         var ok = true;
         var depth = 0;
-        var parser = new Parser(new StringReader(text));
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
         var frames = new Stack<Frame>();
         try
         {
             while (parser.MoveNext())
             {
                 var current = parser.Current!;
+                var isKey = false;
                 if (current is NodeEvent && frames.TryPeek(out var frame) && frame.Keys is not null)
                 {
+                    isKey = frame.NextIsKey;
                     if (frame.NextIsKey && current is Scalar key)
                     {
                         if (!frame.Keys.TryAdd(key.Value, current.Start.Line))
@@ -97,7 +106,7 @@ internal static partial class YamlDocumentReader
                         break;
                 }
 
-                if (current is Scalar { Value: "<<", Style: ScalarStyle.Plain } && depth > 0)
+                if (current is Scalar { Value: "<<", Style: ScalarStyle.Plain } && isKey)
                 {
                     diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.MergeKey, At(path, current.Start)));
                     ok = false;
@@ -122,7 +131,15 @@ internal static partial class YamlDocumentReader
         }
         catch (YamlException ex)
         {
-            diagnostics.Add(SyntaxError(ex, path));
+            diagnostics.Add(SyntaxError(ex, scanner, path));
+            return false;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // YamlDotNet occasionally fails on malformed input with a non-YAML exception (for example an
+            // InvalidOperationException for a backtick in a plain scalar inside a flow mapping); a user mistake
+            // must still be a diagnostic, never an exception.
+            diagnostics.Add(ParserFailure(ex, scanner, path));
             return false;
         }
 
@@ -137,7 +154,7 @@ internal static partial class YamlDocumentReader
         public bool NextIsKey { get; set; } = true;
     }
 
-    private static Diagnostic SyntaxError(YamlException ex, string path)
+    private static Diagnostic SyntaxError(YamlException ex, Scanner scanner, string path)
     {
         var message = PositionPrefix().Replace(ex.Message, string.Empty);
         if (ex.InnerException is YamlException inner && message.StartsWith("Exception during", StringComparison.Ordinal))
@@ -145,8 +162,15 @@ internal static partial class YamlDocumentReader
             message = PositionPrefix().Replace(inner.Message, string.Empty);
         }
 
-        return Diagnostic.Create(InstrumentDiagnostics.YamlSyntaxError, At(path, ex.Start), message);
+        // Some scanner errors (e.g. "found invalid tab as indentation") carry an empty mark (line 1, column 1,
+        // index 0) instead of their position; then point at where the scanner stopped.
+        var mark = ex.Start.Index == 0 && ex.End.Index == 0 && scanner.CurrentPosition.Index > 0 ? scanner.CurrentPosition : ex.Start;
+        return Diagnostic.Create(InstrumentDiagnostics.YamlSyntaxError, At(path, mark), message);
     }
+
+    private static Diagnostic ParserFailure(Exception ex, Scanner scanner, string path) =>
+        Diagnostic.Create(InstrumentDiagnostics.YamlSyntaxError, At(path, scanner.CurrentPosition),
+            "the YAML cannot be read here (" + ex.Message + ")");
 
     internal static Location At(string path, Mark mark) =>
         mark.Line > 0 ? Location.At(path, (int)mark.Line, (int)mark.Column) : Location.InFile(path);

@@ -9,6 +9,10 @@ internal sealed class YamlSourceLocator(string path) : SourceLocator
 {
     private readonly Dictionary<string, (Location Location, ScalarStyle Style)> _locations = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Records where a definition path came from. <paramref name="style"/> is the scalar style when offsets inside the
+    /// value map one-to-one onto source columns (a value on one line without escapes); otherwise <see cref="ScalarStyle.Any"/>.
+    /// </summary>
     public void Record(string definitionPath, Location location, ScalarStyle style = ScalarStyle.Any) =>
         _locations.TryAdd(definitionPath, (location, style));
 
@@ -44,7 +48,7 @@ internal sealed class YamlSourceLocator(string path) : SourceLocator
         {
             ScalarStyle.Plain => location.Shift(offset, length),
             ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted => location.Shift(offset + 1, length),
-            _ => location, // block scalars: the text starts on a later line; point at the key's value
+            _ => location, // block scalars, multi-line values, escapes: columns do not follow offsets; point at the value
         };
     }
 }

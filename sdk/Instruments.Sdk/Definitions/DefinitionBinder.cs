@@ -43,6 +43,9 @@ internal static partial class DefinitionBinder
 
     internal static string FormatRange(double min, double max) => FormatNumber(min) + " to " + FormatNumber(max);
 
+    /// <summary>Like <see cref="FormatRange"/>, but a single value is written once ("3", not "3 to 3").</summary>
+    internal static string FormatValues(double min, double max) => min == max ? FormatNumber(min) : FormatRange(min, max);
+
     private sealed class Binder(InstrumentDefinition def, SourceLocator source)
     {
         private readonly List<Diagnostic> _diagnostics = [];
@@ -239,7 +242,7 @@ internal static partial class DefinitionBinder
 
                     if (itemIds.Length == 0)
                     {
-                        Report(InstrumentDiagnostics.ScoreWithoutItems, path, score.Id, MethodName(score.Method));
+                        Report(InstrumentDiagnostics.ScoreWithoutItems, path + ".items", score.Id, MethodName(score.Method));
                     }
 
                     var seen = new HashSet<int>();
@@ -603,7 +606,7 @@ internal static partial class DefinitionBinder
                     if (cur.Min > prev.Max + 1)
                     {
                         Report(InstrumentDiagnostics.BandsGap, $"{path}[{later}]", score.Id,
-                            FormatRange(prev.Max + 1, cur.Min - 1), prev.Label, cur.Label);
+                            FormatValues(prev.Max + 1, cur.Min - 1), prev.Label, cur.Label);
                     }
                 }
                 else if (cur.Min > prev.Max)
@@ -628,12 +631,12 @@ internal static partial class DefinitionBinder
                 var gaps = new List<string>();
                 if (low > draft.Min + Epsilon)
                 {
-                    gaps.Add(draft.Integral && IsInteger(low) ? FormatRange(draft.Min, low - 1) : "values below " + FormatNumber(low));
+                    gaps.Add(draft.Integral && IsInteger(low) ? FormatValues(draft.Min, low - 1) : "values below " + FormatNumber(low));
                 }
 
                 if (high < draft.Max - Epsilon)
                 {
-                    gaps.Add(draft.Integral && IsInteger(high) ? FormatRange(high + 1, draft.Max) : "values above " + FormatNumber(high));
+                    gaps.Add(draft.Integral && IsInteger(high) ? FormatValues(high + 1, draft.Max) : "values above " + FormatNumber(high));
                 }
 
                 if (gaps.Count > 0)

@@ -1,0 +1,138 @@
+using System.Text.RegularExpressions;
+using Instruments.Diagnostics;
+
+namespace Instruments.Compiler.Tests;
+
+/// <summary>
+/// Keeps the diagnostic catalogue and docs/diagnostics.md in step: every descriptor is documented under its
+/// own heading and anchor, no ID is used twice, and IDs stay in their ranges.
+/// </summary>
+public sealed partial class DiagnosticCatalogueTests
+{
+    [GeneratedRegex(@"^## ([A-Z]{2,4}\d{4}): (.+?)\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex IdHeading();
+
+    [GeneratedRegex(@"^<a id=""([a-z]{2,4}\d{4})""></a>\s*$", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex IdAnchor();
+
+    private static string Doc { get; } = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "diagnostics.md"));
+
+    private static List<(string Id, string Title)> Headings() =>
+        [.. IdHeading().Matches(Doc).Select(m => (m.Groups[1].Value, m.Groups[2].Value))];
+
+    [Fact]
+    public void Catalogue_IsNotEmpty_AndHoldsBothFamilies()
+    {
+        Assert.Contains(InstrumentDiagnostics.All, d => d.Id.StartsWith("INS1", StringComparison.Ordinal));
+        Assert.Contains(InstrumentDiagnostics.All, d => d.Id.StartsWith("RSP2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasAHeadingInTheDoc()
+    {
+        var documented = Headings().Select(h => h.Id).ToHashSet(StringComparer.Ordinal);
+        var missing = InstrumentDiagnostics.All.Where(d => !documented.Contains(d.Id)).Select(d => d.ToString()).ToList();
+        Assert.True(missing.Count == 0, "Not documented in docs/diagnostics.md (add '## ID: Title'):\n" + string.Join("\n", missing));
+    }
+
+    [Fact]
+    public void EveryHeading_UsesTheDescriptorsTitle()
+    {
+        var titles = InstrumentDiagnostics.All.ToDictionary(d => d.Id, d => d.Title, StringComparer.Ordinal);
+        foreach (var (id, title) in Headings())
+        {
+            if (titles.TryGetValue(id, out var expected))
+            {
+                Assert.Equal($"{id}: {expected}", $"{id}: {title}");
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryDescriptor_HasTheAnchorOfItsHelpLink()
+    {
+        var anchors = IdAnchor().Matches(Doc).Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var d in InstrumentDiagnostics.All)
+        {
+            var anchor = d.Id.ToLowerInvariant();
+            Assert.Equal("docs/diagnostics.md#" + anchor, d.HelpLink);
+            Assert.True(anchors.Contains(anchor), $"docs/diagnostics.md has no <a id=\"{anchor}\"></a> for {d.Id}");
+        }
+    }
+
+    [Fact]
+    public void EveryDocumentedSection_StatesTheDefaultSeverityAndCategory()
+    {
+        foreach (var d in InstrumentDiagnostics.All)
+        {
+            var start = Doc.IndexOf($"## {d.Id}: ", StringComparison.Ordinal);
+            Assert.True(start >= 0, d.Id);
+            var next = Doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+            var section = next < 0 ? Doc[start..] : Doc[start..next];
+            var severity = Diagnostic.SeverityName(d.DefaultSeverity);
+            Assert.True(section.Contains($"Default severity: **{severity}**. Category: {d.Category}.", StringComparison.Ordinal),
+                $"{d.Id}: the doc should say 'Default severity: **{severity}**. Category: {d.Category}.'");
+        }
+    }
+
+    [Fact]
+    public void NoIdIsReused()
+    {
+        var duplicates = InstrumentDiagnostics.All.GroupBy(d => d.Id, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.Empty(duplicates);
+
+        // Two fields holding the same descriptor object would also hide a reuse; All is built from the fields.
+        Assert.Equal(InstrumentDiagnostics.All.Length, InstrumentDiagnostics.All.Distinct(ReferenceEqualityComparer.Instance).Count());
+
+        var known = InstrumentDiagnostics.All.Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
+        var headings = Headings().Select(h => h.Id).ToList();
+        Assert.DoesNotContain(headings, id => !known.Contains(id));
+        Assert.Equal(headings.Count, headings.Distinct(StringComparer.Ordinal).Count());
+
+        var anchors = IdAnchor().Matches(Doc).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(anchors.Count, anchors.Distinct(StringComparer.Ordinal).Count());
+        Assert.DoesNotContain(anchors, a => !known.Contains(a.ToUpperInvariant()));
+    }
+
+    [Fact]
+    public void IdsAreInTheirRanges()
+    {
+        foreach (var d in InstrumentDiagnostics.All)
+        {
+            if (d.Id.StartsWith("INS", StringComparison.Ordinal))
+            {
+                Assert.Matches("^INS1[0-9]{3}$", d.Id);
+                Assert.NotEqual("Response", d.Category);
+            }
+            else if (d.Id.StartsWith("RSP", StringComparison.Ordinal))
+            {
+                Assert.Matches("^RSP2[0-9]{3}$", d.Id);
+                Assert.Equal("Response", d.Category);
+            }
+            else
+            {
+                Assert.Fail($"{d.Id} is outside the INS1xxx and RSP2xxx ranges (PLG3xxx and TPL4xxx are reserved)");
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryDescriptor_IsAPublicStaticReadonlyField()
+    {
+        var fields = typeof(InstrumentDiagnostics).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.FieldType == typeof(DiagnosticDescriptor)).ToList();
+        Assert.All(fields, f => Assert.True(f.IsInitOnly, f.Name));
+        Assert.Equal(fields.Count, InstrumentDiagnostics.All.Length);
+    }
+
+    [Fact]
+    public void EveryInsDescriptor_IsCoveredByACompilerDiagnosticTest()
+    {
+        var testNames = typeof(CompilerDiagnosticTests).GetMethods().Select(m => m.Name).ToList();
+        var untested = InstrumentDiagnostics.All
+            .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))
+            .Where(d => !testNames.Any(n => n.StartsWith(d.Id + "_", StringComparison.Ordinal)))
+            .Select(d => d.ToString()).ToList();
+        Assert.True(untested.Count == 0, "No CompilerDiagnosticTests method named 'ID_...' for:\n" + string.Join("\n", untested));
+    }
+}

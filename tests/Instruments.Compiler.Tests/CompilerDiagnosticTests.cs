@@ -539,6 +539,19 @@ public sealed class CompilerDiagnosticTests
     }
 
     [Fact]
+    public void INS1027_ScaleTooWide_PointsAtTheScale()
+    {
+        var d = ExpectOneAt(Doc(scales: """
+            response_scales:
+              ‸freq:
+                options:
+                  - { value: -2147483648, label: Never }
+                  - { value: 2147483647, label: Always }
+            """), "INS1027");
+        Assert.Equal("Response scale 'freq' spans -2147483648 to 2147483647; option values of one scale must lie within 1001 consecutive integers", d.Message);
+    }
+
+    [Fact]
     public void INS1025_ScoreIdEqualsItemId()
     {
         ExpectOneAt(Doc(scores: """

@@ -24,6 +24,9 @@ internal static partial class DefinitionBinder
     [GeneratedRegex(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex SemVerPattern();
 
+    /// <summary>Option values of one scale must lie within this many consecutive integers.</summary>
+    internal const int MaxScaleWidth = 1001;
+
     internal const string ElementIdRule = "use a letter or '_' followed by letters, digits or '_' (it names a column and is used in expressions)";
 
     public static BindResult Bind(InstrumentDefinition definition, SourceLocator source)
@@ -123,6 +126,14 @@ internal static partial class DefinitionBinder
                 if (scale.Options.IsDefaultOrEmpty)
                 {
                     Report(InstrumentDiagnostics.ScaleWithoutOptions, path, scale.Id);
+                    continue;
+                }
+
+                long min = scale.Options.Min(o => o.Value), max = scale.Options.Max(o => o.Value);
+                if (max - min + 1 > MaxScaleWidth)
+                {
+                    // The scoring plan keeps one validity flag per integer in the scale's range.
+                    Report(InstrumentDiagnostics.ScaleTooWide, path, scale.Id, min, max, MaxScaleWidth);
                     continue;
                 }
 

@@ -89,6 +89,9 @@ public static class InstrumentDiagnostics
     /// <summary>INS1026: a score lists the same item twice.</summary>
     public static readonly DiagnosticDescriptor DuplicateScoreItem = new("INS1026", "Item listed twice in a score", "Score '{0}' lists item '{1}' more than once", Definition, DiagnosticSeverity.Error);
 
+    /// <summary>INS1027: a response scale spans more values than a scale can sensibly have.</summary>
+    public static readonly DiagnosticDescriptor ScaleTooWide = new("INS1027", "Response scale too wide", "Response scale '{0}' spans {1} to {2}; option values of one scale must lie within {3} consecutive integers", Definition, DiagnosticSeverity.Error);
+
     // ---- INS103x: references and scoring rules ----
 
     /// <summary>INS1030: an item refers to a response scale that does not exist.</summary>

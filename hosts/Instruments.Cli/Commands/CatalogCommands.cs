@@ -1,0 +1,412 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Instruments.Definitions;
+
+namespace Instruments.Cli.Commands;
+
+/// <summary><c>instruments list</c> and <c>instruments describe</c>.</summary>
+internal static class CatalogCommands
+{
+    private static readonly string[] TextOrJson = ["text", "json"];
+
+    public static readonly CommandSpec ListSpec = new(
+        "list",
+        "List every loaded instrument: id, version, title, item count, scores, respondent and licence.",
+        string.Empty,
+        0,
+        0,
+        [
+            new("format", 'f', "FORMAT", "text (default) or json", Allowed: TextOrJson),
+            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
+        ],
+        $"""
+        Instruments are loaded from the built-in plugins folder, from each --plugins DIR and from the folders
+        in the {InstrumentCatalog.EnvironmentVariable} environment variable (separated by '{Path.PathSeparator}'). A folder holds
+        plugins (<plugin>/instruments/*.yaml), an instruments/ folder, or *.yaml files directly.
+        """);
+
+    public static readonly CommandSpec DescribeSpec = new(
+        "describe",
+        "Show an instrument: items, response options, scores (method, items, missing rule, bands), flags, citation and licence.",
+        "<instrument>",
+        1,
+        1,
+        [
+            new("format", 'f', "FORMAT", "text (default) or json", Allowed: TextOrJson),
+            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
+        ],
+        "<instrument> is the id of a loaded instrument or the path of a .yaml file.");
+
+    internal static JsonWriterOptions JsonOptions => new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static int List(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var catalog = InstrumentCatalog.Load(args.GetAll("plugins"));
+        catalog.ReportProblems(stderr);
+        if (args.Get("format") == "json")
+        {
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer, JsonOptions))
+            {
+                w.WriteStartArray();
+                foreach (var (def, path) in catalog.Entries)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("id", def.Id);
+                    w.WriteString("version", def.Version);
+                    w.WriteString("title", def.Title);
+                    w.WriteNumber("item_count", def.Items.Length);
+                    w.WriteStartArray("scores");
+                    foreach (var s in def.Scores)
+                    {
+                        w.WriteStringValue(s.Id);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteString("respondent", RespondentName(def.Respondent));
+                    w.WriteString("license", def.License.Name);
+                    w.WriteString("source", path);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            }
+
+            stdout.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+            return ExitCodes.Success;
+        }
+
+        if (catalog.Entries.IsEmpty)
+        {
+            stderr.WriteLine("instruments: no instruments are loaded (built-in folder: " + InstrumentCatalog.BuiltInFolder + ")");
+            return ExitCodes.Success;
+        }
+
+        var rows = catalog.Entries.Select(e => new[]
+        {
+            e.Definition.Id,
+            e.Definition.Version,
+            e.Definition.Title,
+            e.Definition.Items.Length.ToString(CultureInfo.InvariantCulture),
+            string.Join(", ", e.Definition.Scores.Select(s => s.Id)),
+            RespondentName(e.Definition.Respondent) ?? "-",
+            e.Definition.License.Name,
+        }).ToList();
+        WriteTable(stdout, ["ID", "VERSION", "TITLE", "ITEMS", "SCORES", "RESPONDENT", "LICENSE"], rows);
+        return ExitCodes.Success;
+    }
+
+    public static int Describe(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var def = ScoreCommand.ResolveInstrument(args.Positionals[0], args.GetAll("plugins"), stderr);
+        if (args.Get("format") == "json")
+        {
+            stdout.WriteLine(DescribeJson(def));
+        }
+        else
+        {
+            stdout.Write(DescribeText(def));
+        }
+
+        return ExitCodes.Success;
+    }
+
+    internal static string? RespondentName(Respondent? r) => r?.ToString().ToLowerInvariant();
+
+    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string DescribeText(InstrumentDefinition def)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"{def.Id} {def.Version}: {def.Title}");
+        if (def.Respondent is not null || def.Language is not null)
+        {
+            sb.AppendLine($"respondent: {RespondentName(def.Respondent) ?? "-"}   language: {def.Language ?? "-"}");
+        }
+
+        if (def.Instructions is not null)
+        {
+            sb.AppendLine().AppendLine("Instructions:");
+            Wrap(sb, def.Instructions, "  ");
+        }
+
+        var restricted = def.License.Texts == TextLicense.Restricted;
+        sb.AppendLine().AppendLine($"Items ({def.Items.Length}):");
+        if (restricted)
+        {
+            sb.AppendLine("  (item texts are restricted: they are licensed separately and not shipped with this definition)");
+        }
+
+        var idWidth = def.Items.Max(i => i.Id.Length);
+        var tagWidth = def.Items.Max(i => ItemTag(i).Length);
+        foreach (var item in def.Items)
+        {
+            sb.Append("  ").Append(item.Id.PadRight(idWidth)).Append("  ").Append(ItemTag(item).PadRight(tagWidth));
+            if (item.Text is not null)
+            {
+                sb.Append("  ").Append(item.Text);
+            }
+
+            sb.AppendLine();
+        }
+
+        sb.AppendLine().AppendLine("Response options:");
+        foreach (var scale in def.ResponseScales)
+        {
+            sb.AppendLine($"  {scale.Id}: " + string.Join(", ", scale.Options.Select(o => $"{o.Value} = {o.Label}")));
+        }
+
+        if (!def.MissingCodes.IsDefaultOrEmpty)
+        {
+            sb.AppendLine("  missing codes (not answered): " + string.Join(", ", def.MissingCodes));
+        }
+
+        sb.AppendLine().AppendLine("Scores:");
+        foreach (var s in def.Scores)
+        {
+            sb.AppendLine($"  {s.Id}{(s.Title is null ? string.Empty : " (" + s.Title + ")")}: {ScoreMethodText(s)}");
+            if (s.Method != ScoreMethod.Expression)
+            {
+                sb.AppendLine("    missing: " + MissingText(s));
+            }
+
+            foreach (var b in s.Bands)
+            {
+                var range = b.Min == b.Max ? Num(b.Min) : $"{Num(b.Min)}-{Num(b.Max)}";
+                sb.AppendLine($"    {range,-7} {b.Label}{(b.Description is null ? string.Empty : ": " + b.Description)}");
+            }
+        }
+
+        if (!def.Flags.IsDefaultOrEmpty)
+        {
+            sb.AppendLine().AppendLine("Flags:");
+            foreach (var f in def.Flags)
+            {
+                sb.AppendLine($"  {f.Id} [{f.Severity.ToString().ToLowerInvariant()}] when {f.When}");
+                if (f.Message is not null)
+                {
+                    sb.AppendLine("    " + f.Message);
+                }
+            }
+        }
+
+        if (def.Citation is not null)
+        {
+            sb.AppendLine().AppendLine("Citation:");
+            Wrap(sb, def.Citation, "  ");
+        }
+
+        sb.AppendLine().AppendLine("License:");
+        sb.AppendLine("  " + def.License.Name + (restricted ? " (item texts licensed separately)" : " (item texts shipped)"));
+        if (def.License.Url is not null)
+        {
+            sb.AppendLine("  " + def.License.Url);
+        }
+
+        if (def.License.Notice is not null)
+        {
+            Wrap(sb, def.License.Notice, "  ");
+        }
+
+        if (def.Notes is not null)
+        {
+            sb.AppendLine().AppendLine("Notes:");
+            Wrap(sb, def.Notes, "  ");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string ItemTag(ItemDefinition item) =>
+        "[" + item.Scale + (item.Reverse ? ", reverse" : string.Empty) + (item.Optional ? ", optional" : string.Empty) + "]";
+
+    private static string ScoreMethodText(ScoreDefinition s) => s.Method switch
+    {
+        ScoreMethod.Expression => "expression " + s.Expression,
+        _ => s.Method.ToString().ToLowerInvariant() + " of " + ItemList(s.Items),
+    };
+
+    private static string ItemList(IReadOnlyList<string> items) =>
+        items.Count > 4 ? $"{items[0]} .. {items[^1]} ({items.Count} items)" : string.Join(", ", items);
+
+    private static string MissingText(ScoreDefinition s) =>
+        s.Missing.MaxMissing == 0 ? "no item may be missing"
+        : $"up to {s.Missing.MaxMissing} of {s.Items.Length} items may be missing" + (s.Missing.Prorate ? " (prorated)" : string.Empty);
+
+    private static void Wrap(StringBuilder sb, string text, string indent, int width = 100)
+    {
+        var line = new StringBuilder();
+        foreach (var word in text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.Length > 0 && indent.Length + line.Length + 1 + word.Length > width)
+            {
+                sb.Append(indent).AppendLine(line.ToString());
+                line.Clear();
+            }
+
+            if (line.Length > 0)
+            {
+                line.Append(' ');
+            }
+
+            line.Append(word);
+        }
+
+        if (line.Length > 0)
+        {
+            sb.Append(indent).AppendLine(line.ToString());
+        }
+    }
+
+    private static string DescribeJson(InstrumentDefinition def)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, JsonOptions))
+        {
+            var restricted = def.License.Texts == TextLicense.Restricted;
+            w.WriteStartObject();
+            w.WriteString("id", def.Id);
+            w.WriteString("version", def.Version);
+            w.WriteString("title", def.Title);
+            w.WriteString("respondent", RespondentName(def.Respondent));
+            w.WriteString("language", def.Language);
+            w.WriteString("instructions", def.Instructions);
+            w.WriteStartArray("missing_codes");
+            foreach (var c in def.MissingCodes)
+            {
+                w.WriteNumberValue(c);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("response_scales");
+            foreach (var scale in def.ResponseScales)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", scale.Id);
+                w.WriteStartArray("options");
+                foreach (var o in scale.Options)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("value", o.Value);
+                    w.WriteString("label", o.Label);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("items");
+            foreach (var item in def.Items)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", item.Id);
+                w.WriteString("text", item.Text);
+                if (restricted)
+                {
+                    w.WriteString("text_note", "item texts are licensed separately and not shipped with this definition");
+                }
+
+                w.WriteString("scale", item.Scale);
+                w.WriteBoolean("reverse", item.Reverse);
+                w.WriteBoolean("optional", item.Optional);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("scores");
+            foreach (var s in def.Scores)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", s.Id);
+                w.WriteString("title", s.Title);
+                w.WriteString("method", s.Method.ToString().ToLowerInvariant());
+                if (s.Method == ScoreMethod.Expression)
+                {
+                    w.WriteString("expression", s.Expression);
+                }
+                else
+                {
+                    w.WriteStartArray("items");
+                    foreach (var i in s.Items)
+                    {
+                        w.WriteStringValue(i);
+                    }
+
+                    w.WriteEndArray();
+                    w.WriteStartObject("missing");
+                    w.WriteNumber("max", s.Missing.MaxMissing);
+                    w.WriteBoolean("prorate", s.Missing.Prorate);
+                    w.WriteEndObject();
+                }
+
+                w.WriteStartArray("bands");
+                foreach (var b in s.Bands)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("min", b.Min);
+                    w.WriteNumber("max", b.Max);
+                    w.WriteString("label", b.Label);
+                    if (b.Description is not null)
+                    {
+                        w.WriteString("description", b.Description);
+                    }
+
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("flags");
+            foreach (var f in def.Flags)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", f.Id);
+                w.WriteString("when", f.When);
+                w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
+                w.WriteString("message", f.Message);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteString("citation", def.Citation);
+            w.WriteStartObject("license");
+            w.WriteString("name", def.License.Name);
+            w.WriteString("texts", restricted ? "restricted" : "shipped");
+            w.WriteString("url", def.License.Url);
+            w.WriteString("notice", def.License.Notice);
+            w.WriteEndObject();
+            w.WriteString("notes", def.Notes);
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    internal static void WriteTable(TextWriter output, string[] header, IReadOnlyList<string[]> rows)
+    {
+        var widths = header.Select((h, c) => Math.Max(h.Length, rows.Count == 0 ? 0 : rows.Max(r => r[c].Length))).ToArray();
+        void Line(string[] cells)
+        {
+            var sb = new StringBuilder();
+            for (var c = 0; c < cells.Length; c++)
+            {
+                sb.Append(c == cells.Length - 1 ? cells[c] : cells[c].PadRight(widths[c] + 2));
+            }
+
+            output.WriteLine(sb.ToString().TrimEnd());
+        }
+
+        Line(header);
+        foreach (var r in rows)
+        {
+            Line(r);
+        }
+    }
+}

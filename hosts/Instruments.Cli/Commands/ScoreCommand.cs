@@ -1,0 +1,358 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Instruments.Cli.Scoring;
+using Instruments.Compiler;
+using Instruments.Definitions;
+using Instruments.Scoring;
+
+namespace Instruments.Cli.Commands;
+
+/// <summary><c>instruments score &lt;instrument&gt; --input FILE|-</c>: scores every row of a CSV, JSON or NDJSON input, streaming.</summary>
+internal static class ScoreCommand
+{
+    private static readonly string[] InputFormats = ["csv", "json", "ndjson"];
+
+    public static readonly CommandSpec Spec = new(
+        "score",
+        "Score every response (row) of an input file with one instrument.",
+        "<instrument>",
+        1,
+        1,
+        [
+            new("input", 'i', "FILE", "input file, or '-' for standard input (required)"),
+            new("output", 'o', "FILE", "output file (written atomically), or '-' for standard output (default)"),
+            new("format", 'f', "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", Allowed: InputFormats),
+            new("input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Allowed: InputFormats),
+            new("quiet", 'q', null, "no progress or summary on stderr"),
+            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
+        ],
+        """
+        <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file.
+
+        Inputs: CSV with a header row (columns named by item id; other columns are passed through), a JSON
+        array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
+        order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
+
+        exit codes: 0 every row scored without error, 1 output written but some rows invalid,
+                    2 nothing scored (usage error, unknown instrument, definition errors, unreadable input)
+        """);
+
+    public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    {
+        var input = args.Get("input") ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
+        var output = args.Get("output") ?? "-";
+        var quiet = args.Has("quiet");
+        var definition = ResolveInstrument(args.Positionals[0], args.GetAll("plugins"), stderr);
+        var inputFormat = args.Get("input-format") ?? FormatFromExtension(input, "input")
+            ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
+        var outputFormat = args.Get("format") ?? FormatFromExtension(output, "output") ?? "csv";
+
+        Stream inputStream;
+        if (input == "-")
+        {
+            inputStream = Console.OpenStandardInput();
+        }
+        else if (Directory.Exists(input))
+        {
+            throw new CliException($"input '{input}' is a folder, not a file");
+        }
+        else if (!File.Exists(input))
+        {
+            throw new CliException($"input file '{input}' does not exist");
+        }
+        else
+        {
+            inputStream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+        }
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var output_ = OutputTarget.Open(output);
+            ScoreSummary summary;
+            var plan = ScoringPlan.Create(definition);
+            using (var reader = OpenReader(inputFormat, inputStream, plan, stderr))
+            {
+                summary = ScoreAll(plan, reader, output_.Stream, outputFormat, stderr, quiet, cancel.Token);
+            }
+
+            output_.Commit();
+            if (!quiet)
+            {
+                stderr.WriteLine(summary.ToString());
+            }
+
+            return summary.Invalid > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine();
+            throw new CliException("interrupted; no output file was written", ExitCodes.Interrupted);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            inputStream.Dispose();
+        }
+    }
+
+    private static RowReader OpenReader(string format, Stream stream, ScoringPlan plan, TextWriter stderr) =>
+        format switch
+        {
+            "json" => new JsonArrayRowReader(stream, plan, stderr),
+            "ndjson" => new NdjsonRowReader(stream, plan),
+            _ => new CsvRowReader(new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024), plan, stderr),
+        };
+
+    private static ScoreSummary ScoreAll(ScoringPlan plan, RowReader reader, Stream output, string format, TextWriter stderr, bool quiet, CancellationToken cancel)
+    {
+        StreamWriter? text = null;
+        ResultWriter writer;
+        if (format == "csv")
+        {
+            text = new StreamWriter(output, new UTF8Encoding(false), 64 * 1024, leaveOpen: true);
+            writer = new CsvResultWriter(text, plan, reader.Columns, stderr);
+        }
+        else
+        {
+            writer = new JsonResultWriter(output, plan, ndjson: format == "ndjson");
+        }
+
+        var progress = !quiet && !Console.IsErrorRedirected ? new Progress(stderr) : null;
+        var row = new InputRow(plan.ItemCount);
+        var result = plan.CreateResult();
+        var summary = new ScoreSummary();
+        var rowNumber = 0;
+        while (reader.Read(row))
+        {
+            rowNumber = checked(rowNumber + 1);
+            if (row.Malformed is { } reason)
+            {
+                plan.ScoreMalformed(result, row.Line, reason);
+            }
+            else
+            {
+                plan.Score(row.Values, result);
+            }
+
+            writer.WriteRow(rowNumber, row, result);
+            summary.Count(result.Status);
+            if ((rowNumber & 1023) == 0)
+            {
+                cancel.ThrowIfCancellationRequested();
+                progress?.Report(rowNumber);
+            }
+        }
+
+        writer.Complete();
+        text?.Dispose();
+        progress?.Clear();
+        return summary;
+    }
+
+    /// <summary>An instrument id of the catalog, or the path of a YAML file (compiled; errors stop here with exit 2).</summary>
+    internal static InstrumentDefinition ResolveInstrument(string name, IReadOnlyList<string> plugins, TextWriter stderr)
+    {
+        var looksLikePath = name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+                            || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
+        if (looksLikePath)
+        {
+            if (!File.Exists(name))
+            {
+                throw new CliException($"instrument file '{name}' does not exist");
+            }
+
+            var compilation = InstrumentCompiler.Compile([InstrumentSource.FromFile(name)]);
+            foreach (var d in compilation.Diagnostics)
+            {
+                stderr.WriteLine(d.ToString());
+            }
+
+            if (compilation.HasErrors || compilation.Definitions.Length == 0)
+            {
+                throw new CliException($"'{name}' has errors; nothing was scored");
+            }
+
+            return compilation.Definitions[0];
+        }
+
+        var catalog = InstrumentCatalog.Load(plugins);
+        try
+        {
+            return catalog.Get(name).Definition;
+        }
+        catch (CliException)
+        {
+            // The instrument may be in a file that was skipped because of errors: say which files those are.
+            catalog.ReportProblems(stderr);
+            throw;
+        }
+    }
+
+    private static string? FormatFromExtension(string path, string what)
+    {
+        if (path == "-")
+        {
+            return what == "input" ? "csv" : null;
+        }
+
+        return Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".csv" => "csv",
+            ".json" => "json",
+            ".ndjson" or ".jsonl" => "ndjson",
+            _ => null,
+        };
+    }
+
+    private sealed class ScoreSummary
+    {
+        public int Complete { get; private set; }
+
+        public int Partial { get; private set; }
+
+        public int Invalid { get; private set; }
+
+        public void Count(ResponseStatus status)
+        {
+            switch (status)
+            {
+                case ResponseStatus.Complete: Complete++; break;
+                case ResponseStatus.Partial: Partial++; break;
+                default: Invalid++; break;
+            }
+        }
+
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"instruments: scored {Complete + Partial + Invalid:N0} rows: {Complete:N0} complete, {Partial:N0} partial, {Invalid:N0} invalid");
+    }
+
+    /// <summary>Rows done and rows per second on a terminal, at most four times a second.</summary>
+    private sealed class Progress(TextWriter stderr)
+    {
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private long _last;
+        private bool _shown;
+
+        public void Report(int rows)
+        {
+            var now = _clock.ElapsedMilliseconds;
+            if (now - _last < 250)
+            {
+                return;
+            }
+
+            _last = now;
+            _shown = true;
+            var rate = rows / Math.Max(0.001, _clock.Elapsed.TotalSeconds);
+            stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r  {rows:N0} rows, {rate:N0} rows/s   "));
+            stderr.Flush();
+        }
+
+        public void Clear()
+        {
+            if (_shown)
+            {
+                stderr.Write("\r" + new string(' ', 60) + "\r");
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Where results go: standard output, or a file written as a temporary file in the same folder and moved over the
+/// requested name only when complete (never a truncated file under that name).
+/// </summary>
+internal sealed class OutputTarget : IDisposable
+{
+    private readonly string? _path;
+    private readonly string? _temp;
+    private bool _committed;
+
+    private OutputTarget(Stream stream, string? path, string? temp)
+    {
+        Stream = stream;
+        _path = path;
+        _temp = temp;
+    }
+
+    public Stream Stream { get; }
+
+    public static OutputTarget Open(string output)
+    {
+        if (output == "-")
+        {
+            return new OutputTarget(new BufferedStream(Console.OpenStandardOutput(), 64 * 1024), null, null);
+        }
+
+        var full = Path.GetFullPath(output);
+        if (Directory.Exists(full))
+        {
+            throw new CliException($"output '{output}' is a folder; give a file name");
+        }
+
+        var dir = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(dir))
+        {
+            var shown = Path.GetDirectoryName(output) is { Length: > 0 } d ? d : dir;
+            throw new CliException($"the output folder '{shown}' does not exist");
+        }
+
+        var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+        return new OutputTarget(stream, full, temp);
+    }
+
+    /// <summary>Flushes and, for a file, moves the temporary file over the requested name.</summary>
+    public void Commit()
+    {
+        Stream.Flush();
+        if (_temp is null)
+        {
+            return;
+        }
+
+        Stream.Dispose();
+        File.Move(_temp, _path!, overwrite: true);
+        _committed = true;
+    }
+
+    public void Dispose()
+    {
+        if (_temp is null)
+        {
+            try
+            {
+                Stream.Flush();
+            }
+            catch (IOException)
+            {
+                // Standard output closed (for example piped into 'head'): nothing more to do.
+            }
+
+            return;
+        }
+
+        Stream.Dispose();
+        if (!_committed)
+        {
+            try
+            {
+                File.Delete(_temp);
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+}

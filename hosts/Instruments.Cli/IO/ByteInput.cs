@@ -1,0 +1,97 @@
+namespace Instruments.Cli.IO;
+
+/// <summary>
+/// A forward-only buffered byte reader for the JSON readers: a window over the input that grows (up to a limit)
+/// when one row needs more room, and counts lines (LF) as bytes are consumed. Skips a UTF-8 byte order mark.
+/// </summary>
+internal sealed class ByteInput : IDisposable
+{
+    /// <summary>Largest accepted row, in bytes.</summary>
+    public const int MaxRowBytes = 16 * 1024 * 1024;
+
+    private readonly Stream _stream;
+    private byte[] _buf = new byte[64 * 1024];
+    private bool _started;
+
+    public ByteInput(Stream stream) => _stream = stream;
+
+    public byte[] Buffer => _buf;
+
+    /// <summary>Start of the unconsumed bytes.</summary>
+    public int Position { get; private set; }
+
+    /// <summary>End of the buffered bytes.</summary>
+    public int Length { get; private set; }
+
+    public bool Eof { get; private set; }
+
+    /// <summary>1-based line of <see cref="Position"/>.</summary>
+    public int Line { get; private set; } = 1;
+
+    /// <summary>
+    /// Reads more bytes, keeping the unconsumed ones (positions shift: callers re-scan from <see cref="Position"/>).
+    /// False when the unconsumed bytes already fill <see cref="MaxRowBytes"/>.
+    /// </summary>
+    public bool Fill()
+    {
+        if (Position > 0)
+        {
+            Array.Copy(_buf, Position, _buf, 0, Length - Position);
+            Length -= Position;
+            Position = 0;
+        }
+
+        if (Length == _buf.Length)
+        {
+            if (_buf.Length >= MaxRowBytes)
+            {
+                return false;
+            }
+
+            Array.Resize(ref _buf, Math.Min(MaxRowBytes, _buf.Length * 2));
+        }
+
+        var n = _stream.Read(_buf, Length, _buf.Length - Length);
+        if (n == 0)
+        {
+            Eof = true;
+        }
+
+        Length += n;
+        if (!_started && (Length >= 3 || Eof))
+        {
+            _started = true;
+            if (Length >= 3 && _buf[0] == 0xEF && _buf[1] == 0xBB && _buf[2] == 0xBF)
+            {
+                Position = 3;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Makes sure at least one unconsumed byte is buffered; false at the end of the input.</summary>
+    public bool EnsureData()
+    {
+        while (Position == Length || !_started)
+        {
+            if (Eof)
+            {
+                return Position < Length;
+            }
+
+            Fill();
+        }
+
+        return true;
+    }
+
+    /// <summary>Consumes bytes up to <paramref name="end"/>, counting line feeds.</summary>
+    public void Consume(int end)
+    {
+        Line += _buf.AsSpan(Position, end - Position).Count((byte)'\n');
+        Position = end;
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

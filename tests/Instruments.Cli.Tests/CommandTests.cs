@@ -1,0 +1,264 @@
+using System.Text.Json;
+
+namespace Instruments.Cli.Tests;
+
+public sealed class CommandTests
+{
+    private const string BrokenYaml = """
+        instrument: demo
+        version: 1.0.0
+        title: Demo
+        colour: blue
+        license: { name: MIT, texts: shipped }
+        response_scales:
+          s: { options: [ { value: 0, label: No }, { value: 1, label: Yes } ] }
+        items:
+          - { id: q1, scale: s }
+        scores:
+          - { id: total, items: [q1], method: sum }
+        """;
+
+    // Valid, with one warning (INS1054: no band covers 2).
+    private const string WarningYaml = """
+        instrument: demo2
+        version: 1.0.0
+        title: Demo 2
+        license: { name: MIT, texts: shipped }
+        response_scales:
+          s: { options: [ { value: 0, label: No }, { value: 1, label: Yes } ] }
+        items:
+          - { id: q1, scale: s }
+          - { id: q2, scale: s }
+        scores:
+          - id: total
+            items: [q1, q2]
+            method: sum
+            bands:
+              - { min: 0, max: 1, label: Low }
+        """;
+
+    // ---- validate ----
+
+    [Fact]
+    public async Task Validate_text_prints_compiler_style_lines_and_exits_1()
+    {
+        using var dir = new TempDir();
+        dir.File("broken.yaml", BrokenYaml);
+        var r = await Host.RunAsync(["validate", "broken.yaml"], null, dir.Path);
+        Assert.Equal(1, r.ExitCode);
+        var line = Assert.Single(r.StdoutLines);
+        Assert.StartsWith("broken.yaml(4,1): error INS1010: Unknown key 'colour'", line, StringComparison.Ordinal);
+        Assert.Contains("1 error", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_valid_files_exit_0()
+    {
+        var r = await Host.RunAsync("validate", "plugins/wellbeing/instruments/swls.yaml");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(string.Empty, r.Stdout);
+    }
+
+    [Fact]
+    public async Task Validate_folder_compiles_every_yaml_below_it()
+    {
+        var r = await Host.RunAsync("validate", "plugins");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("2 files checked", r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_json()
+    {
+        using var dir = new TempDir();
+        dir.File("broken.yaml", BrokenYaml);
+        var r = await Host.RunAsync(["validate", "broken.yaml", "--format", "json"], null, dir.Path);
+        Assert.Equal(1, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var d = Assert.Single(doc.RootElement.EnumerateArray());
+        Assert.Equal("INS1010", d.GetProperty("id").GetString());
+        Assert.Equal("error", d.GetProperty("severity").GetString());
+        Assert.Equal("broken.yaml", d.GetProperty("path").GetString());
+        Assert.Equal(4, d.GetProperty("line").GetInt32());
+        Assert.Equal(1, d.GetProperty("column").GetInt32());
+        Assert.StartsWith("Unknown key 'colour'", d.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validate_sarif()
+    {
+        using var dir = new TempDir();
+        dir.File("defs/broken.yaml", BrokenYaml);
+        var r = await Host.RunAsync(["validate", "defs", "--format", "sarif"], null, dir.Path);
+        Assert.Equal(1, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal("2.1.0", root.GetProperty("version").GetString());
+        Assert.Contains("sarif-schema-2.1.0", root.GetProperty("$schema").GetString(), StringComparison.Ordinal);
+        var run = Assert.Single(root.GetProperty("runs").EnumerateArray());
+        var driver = run.GetProperty("tool").GetProperty("driver");
+        Assert.Equal("instruments", driver.GetProperty("name").GetString());
+        var rule = Assert.Single(driver.GetProperty("rules").EnumerateArray());
+        Assert.Equal("INS1010", rule.GetProperty("id").GetString());
+        Assert.Equal("Unknown key", rule.GetProperty("shortDescription").GetProperty("text").GetString());
+        Assert.Contains("ins1010", rule.GetProperty("helpUri").GetString(), StringComparison.Ordinal);
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray());
+        Assert.Equal("INS1010", result.GetProperty("ruleId").GetString());
+        Assert.Equal("error", result.GetProperty("level").GetString());
+        Assert.StartsWith("Unknown key", result.GetProperty("message").GetProperty("text").GetString(), StringComparison.Ordinal);
+        var physical = Assert.Single(result.GetProperty("locations").EnumerateArray()).GetProperty("physicalLocation");
+        Assert.Equal("defs/broken.yaml", physical.GetProperty("artifactLocation").GetProperty("uri").GetString());
+        Assert.Equal(4, physical.GetProperty("region").GetProperty("startLine").GetInt32());
+        Assert.Equal(1, physical.GetProperty("region").GetProperty("startColumn").GetInt32());
+    }
+
+    [Fact]
+    public async Task Validate_warnings_pass_unless_warnaserror()
+    {
+        using var dir = new TempDir();
+        dir.File("warn.yaml", WarningYaml);
+        var plain = await Host.RunAsync(["validate", "warn.yaml"], null, dir.Path);
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.StartsWith("warn.yaml(15,7): warning INS1054:", Assert.Single(plain.StdoutLines), StringComparison.Ordinal);
+
+        var strict = await Host.RunAsync(["validate", "warn.yaml", "--warnaserror"], null, dir.Path);
+        Assert.Equal(1, strict.ExitCode);
+        Assert.StartsWith("warn.yaml(15,7): error INS1054:", Assert.Single(strict.StdoutLines), StringComparison.Ordinal);
+
+        var sarif = await Host.RunAsync(["validate", "warn.yaml", "--format", "sarif"], null, dir.Path);
+        using var doc = JsonDocument.Parse(sarif.Stdout);
+        Assert.Equal("warning", doc.RootElement.GetProperty("runs")[0].GetProperty("results")[0].GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public async Task Validate_missing_path_exits_2()
+    {
+        var r = await Host.RunAsync("validate", "no/such/file.yaml");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(["instruments: error: 'no/such/file.yaml' does not exist"], r.StderrLines);
+    }
+
+    // ---- list and describe ----
+
+    [Fact]
+    public async Task List_text_and_json()
+    {
+        var text = await Host.RunAsync("list");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.StartsWith("ID", text.StdoutLines[0], StringComparison.Ordinal);
+        Assert.Contains(text.StdoutLines, l => l.StartsWith("swls ", StringComparison.Ordinal) && l.Contains("Satisfaction With Life Scale", StringComparison.Ordinal));
+        Assert.Contains(text.StdoutLines, l => l.StartsWith("phq-9 ", StringComparison.Ordinal));
+
+        var json = await Host.RunAsync("list", "--format", "json");
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var swls = doc.RootElement.EnumerateArray().Single(e => e.GetProperty("id").GetString() == "swls");
+        Assert.Equal("1.0.0", swls.GetProperty("version").GetString());
+        Assert.Equal(5, swls.GetProperty("item_count").GetInt32());
+        Assert.Equal(["total"], swls.GetProperty("scores").EnumerateArray().Select(s => s.GetString()));
+        Assert.Equal("client", swls.GetProperty("respondent").GetString());
+        Assert.StartsWith("Free for use", swls.GetProperty("license").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Describe_json_has_items_and_scores_in_definition_order()
+    {
+        var r = await Host.RunAsync("describe", "phq-9", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var root = doc.RootElement;
+        Assert.Equal(
+            ["phq9_1", "phq9_2", "phq9_3", "phq9_4", "phq9_5", "phq9_6", "phq9_7", "phq9_8", "phq9_9", "phq9_10"],
+            root.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
+        var total = Assert.Single(root.GetProperty("scores").EnumerateArray());
+        Assert.Equal("total", total.GetProperty("id").GetString());
+        Assert.Equal("sum", total.GetProperty("method").GetString());
+        Assert.Equal(2, total.GetProperty("missing").GetProperty("max").GetInt32());
+        Assert.True(total.GetProperty("missing").GetProperty("prorate").GetBoolean());
+        Assert.Equal(5, total.GetProperty("bands").GetArrayLength());
+        Assert.Equal("item9_positive", root.GetProperty("flags")[0].GetProperty("id").GetString());
+        Assert.Contains("Kroenke", root.GetProperty("citation").GetString(), StringComparison.Ordinal);
+        Assert.Equal("shipped", root.GetProperty("license").GetProperty("texts").GetString());
+    }
+
+    [Fact]
+    public async Task Describe_text()
+    {
+        var r = await Host.RunAsync("describe", "swls");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("swls 1.0.0: Satisfaction With Life Scale", r.StdoutLines[0]);
+        Assert.Contains("  swls1  [agree7]  In most ways my life is close to my ideal.", r.StdoutLines);
+        Assert.Contains("    31-35   Extremely satisfied", r.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Describe_restricted_texts_says_so()
+    {
+        using var dir = new TempDir();
+        var yaml = dir.File("r.yaml", """
+            instrument: restricted-demo
+            version: 1.0.0
+            title: Restricted
+            license: { name: Commercial, texts: restricted }
+            response_scales:
+              s: { options: [ { value: 0, label: No }, { value: 1, label: Yes } ] }
+            items:
+              - { id: q1, scale: s }
+            scores:
+              - { id: total, items: [q1], method: sum }
+            """);
+        var r = await Host.RunAsync("describe", yaml);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("licensed separately", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Describe_unknown_instrument_exits_2_with_suggestion()
+    {
+        var r = await Host.RunAsync("describe", "phq9");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("did you mean 'phq-9'?", r.Stderr, StringComparison.Ordinal);
+    }
+
+    // ---- help and usage ----
+
+    [Theory]
+    [InlineData("list")]
+    [InlineData("describe")]
+    [InlineData("validate")]
+    [InlineData("score")]
+    public async Task Help_works_on_every_command(string command)
+    {
+        foreach (var flag in new[] { "--help", "-h" })
+        {
+            var r = await Host.RunAsync(command, flag);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            Assert.StartsWith("usage: instruments " + command, r.Stdout, StringComparison.Ordinal);
+            Assert.Contains("--help", r.Stdout, StringComparison.Ordinal);
+            Assert.Equal(string.Empty, r.Stderr);
+        }
+    }
+
+    [Fact]
+    public async Task Top_level_help_and_errors()
+    {
+        var help = await Host.RunAsync("--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("score", help.Stdout, StringComparison.Ordinal);
+
+        var none = await Host.RunAsync();
+        Assert.Equal(2, none.ExitCode);
+
+        var unknown = await Host.RunAsync("scroe");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Contains("did you mean 'score'?", unknown.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_required_argument_exits_2_with_usage()
+    {
+        var r = await Host.RunAsync("score", "swls");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains("--input", r.StderrLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("usage: instruments score", r.StderrLines[1], StringComparison.Ordinal);
+    }
+}

@@ -11,6 +11,7 @@ public class ScoreOneResponse
     private ScoringPlan _phq9 = null!;
     private ResponseValue[] _waiResponse = null!;
     private ResponseValue[] _phq9Response = null!;
+    private ResponseValue[] _waiComplete = null!;
     private ScoreResult _waiResult = null!;
     private ScoreResult _phq9Result = null!;
 
@@ -24,6 +25,8 @@ public class ScoreOneResponse
         _waiResponse = [.. new int?[] { 4, 5, 2, 4, 3, null, 1, 4, 5, 4, 3, 5 }
             .Select(v => v is null ? ResponseValue.Missing : ResponseValue.FromNumber(v.Value))];
 
+        _waiComplete = [.. new[] { 4, 5, 2, 4, 3, 3, 1, 4, 5, 4, 3, 5 }.Select(v => ResponseValue.FromNumber(v))];
+
         // Item 9 endorsed: the risk flag is raised.
         _phq9Response = [.. new[] { 1, 2, 1, 0, 1, 2, 1, 0, 1, 1 }.Select(v => ResponseValue.FromNumber(v))];
         _waiResult = _wai.CreateResult();
@@ -35,6 +38,14 @@ public class ScoreOneResponse
     public double WaiShaped12Items()
     {
         _wai.Score(_waiResponse, _waiResult);
+        return _waiResult.GetScoreValue(3);
+    }
+
+    /// <summary>The same instrument with every item answered (no diagnostics), to separate validation from reporting.</summary>
+    [Benchmark]
+    public double WaiShaped12ItemsComplete()
+    {
+        _wai.Score(_waiComplete, _waiResult);
         return _waiResult.GetScoreValue(3);
     }
 

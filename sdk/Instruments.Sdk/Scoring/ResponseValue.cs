@@ -22,17 +22,19 @@ public enum ResponseValueKind : byte
 /// </summary>
 public readonly struct ResponseValue : IEquatable<ResponseValue>
 {
-    // 16 bytes (a double and one reference), so a batch of responses stays compact while bad text is kept for its
-    // diagnostic. The reference tells the kind: null = missing (so default is missing), the shared NumberTag = a
-    // number, a string = non-numeric text.
-    private readonly double _number;
-    private readonly object? _tag; // null: missing; NumberTag: a number; a string: non-numeric text
+    // 16 bytes (64 bits of payload and one reference), so a batch of responses stays compact while bad text is kept
+    // for its diagnostic. The reference tells the kind: null = missing (so default is missing); IntegerTag = an
+    // integer held in the payload (the common case, validated with integer arithmetic only); NumberTag = any other
+    // number, its double bits in the payload; a string = non-numeric text.
+    private readonly long _payload;
+    private readonly object? _tag;
 
+    private static readonly object IntegerTag = new();
     private static readonly object NumberTag = new();
 
-    private ResponseValue(double number, object? tag)
+    private ResponseValue(long payload, object? tag)
     {
-        _number = number;
+        _payload = payload;
         _tag = tag;
     }
 
@@ -41,26 +43,36 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
 
     /// <summary>The kind of value.</summary>
     public ResponseValueKind Kind =>
-        _tag is null ? ResponseValueKind.Missing : ReferenceEquals(_tag, NumberTag) ? ResponseValueKind.Number : ResponseValueKind.NonNumeric;
+        _tag is null ? ResponseValueKind.Missing
+        : ReferenceEquals(_tag, IntegerTag) || ReferenceEquals(_tag, NumberTag) ? ResponseValueKind.Number
+        : ResponseValueKind.NonNumeric;
 
     /// <summary>The number, when <see cref="Kind"/> is <see cref="ResponseValueKind.Number"/>; NaN otherwise.</summary>
-    public double Number => ReferenceEquals(_tag, NumberTag) ? _number : double.NaN;
+    public double Number =>
+        ReferenceEquals(_tag, IntegerTag) ? (int)_payload
+        : ReferenceEquals(_tag, NumberTag) ? BitConverter.Int64BitsToDouble(_payload)
+        : double.NaN;
 
     /// <summary>The original text, when <see cref="Kind"/> is <see cref="ResponseValueKind.NonNumeric"/> (for diagnostics).</summary>
     public string? Text => _tag as string;
 
-    /// <summary>True for a number (the common case; one reference comparison).</summary>
-    internal bool IsNumber => ReferenceEquals(_tag, NumberTag);
+    /// <summary>True for an integer (one reference comparison); its value is <see cref="Integer"/>.</summary>
+    internal bool IsInteger => ReferenceEquals(_tag, IntegerTag);
 
-    /// <summary>The raw number field (valid only when <see cref="IsNumber"/>).</summary>
-    internal double RawNumber => _number;
+    /// <summary>The integer (valid only when <see cref="IsInteger"/>).</summary>
+    internal int Integer => (int)_payload;
 
     /// <summary>A numeric answer.</summary>
     public static ResponseValue FromNumber(double value) =>
-        double.IsNaN(value) ? Missing : new ResponseValue(value, NumberTag);
+        double.IsNaN(value) ? Missing
+        : value >= int.MinValue && value <= int.MaxValue && value == Math.Floor(value) ? new ResponseValue((int)value, IntegerTag)
+        : new ResponseValue(BitConverter.DoubleToInt64Bits(value), NumberTag);
+
+    /// <summary>An integer answer.</summary>
+    public static ResponseValue FromInteger(int value) => new(value, IntegerTag);
 
     /// <summary>A non-numeric answer; <paramref name="text"/> is kept for the diagnostic.</summary>
-    public static ResponseValue NonNumeric(string? text) => new(double.NaN, text ?? string.Empty);
+    public static ResponseValue NonNumeric(string? text) => new(0, text ?? string.Empty);
 
     /// <summary>
     /// Reads a cell as text: empty or white space is missing; an invariant-culture number (optionally signed,
@@ -76,12 +88,12 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
 
         if (TryParseInteger(text, out var integer))
         {
-            return new ResponseValue(integer, NumberTag);
+            return FromInteger(integer);
         }
 
         return double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                && double.IsFinite(value)
-            ? new ResponseValue(value, NumberTag)
+            ? FromNumber(value)
             : NonNumeric(text.ToString());
     }
 
@@ -96,12 +108,12 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
 
         if (TryParseInteger(utf8, out var integer))
         {
-            return new ResponseValue(integer, NumberTag);
+            return FromInteger(integer);
         }
 
         return double.TryParse(utf8, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                && double.IsFinite(value)
-            ? new ResponseValue(value, NumberTag)
+            ? FromNumber(value)
             : NonNumeric(Encoding.UTF8.GetString(utf8));
     }
 

@@ -88,12 +88,11 @@ public readonly struct ResponseDiagnostic
 /// </summary>
 public sealed class ScoreResult
 {
-    private readonly double[] _slots;          // items (valid raw value or NaN), then scores
-    private readonly int[] _band;
-    private readonly int[] _answered;
-    private readonly bool[] _prorated;
+    private readonly double[] _slots;          // items (valid raw value or NaN), scores, keyed values of reverse-keyed items
+    private readonly ScoreCell[] _cells;       // per score: band, answered count, prorated
     private readonly FlagState[] _flags;
     private ResponseDiagnostic[] _diagnostics;
+    private readonly int _itemCount;
     private int _diagnosticCount;
     private bool _hasError;
     private bool _hasMissing;
@@ -101,10 +100,9 @@ public sealed class ScoreResult
     internal ScoreResult(ScoringPlan plan)
     {
         Plan = plan;
-        _slots = new double[plan.ItemCount + plan.ScoreCount];
-        _band = new int[plan.ScoreCount];
-        _answered = new int[plan.ScoreCount];
-        _prorated = new bool[plan.ScoreCount];
+        _itemCount = plan.ItemCount;
+        _slots = new double[plan.SlotCount];
+        _cells = new ScoreCell[plan.ScoreCount];
         _flags = new FlagState[plan.FlagCount];
         _diagnostics = new ResponseDiagnostic[plan.MaxDiagnostics];
     }
@@ -137,16 +135,16 @@ public sealed class ScoreResult
         : throw new ArgumentException($"'{scoreId}' is not a score of '{Plan.Definition.Id}'.", nameof(scoreId)));
 
     /// <summary>The index of the band holding the score's value, or -1 (no bands, no value, or between bands).</summary>
-    public int GetBandIndex(int score) => _band[score];
+    public int GetBandIndex(int score) => _cells[score].Band;
 
     /// <summary>The label of the band holding the score's value, or null.</summary>
-    public string? GetBand(int score) => _band[score] is var b and >= 0 ? Plan.Definition.Scores[score].Bands[b].Label : null;
+    public string? GetBand(int score) => _cells[score].Band is var b and >= 0 ? Plan.Definition.Scores[score].Bands[b].Label : null;
 
     /// <summary>True when the score was prorated from fewer items than it has.</summary>
-    public bool IsProrated(int score) => _prorated[score];
+    public bool IsProrated(int score) => _cells[score].Prorated;
 
     /// <summary>How many of the score's items were answered with a valid value (0 for expression scores).</summary>
-    public int GetAnsweredCount(int score) => _answered[score];
+    public int GetAnsweredCount(int score) => _cells[score].Answered;
 
     /// <summary>The state of flag <paramref name="flag"/>.</summary>
     public FlagState GetFlag(int flag) => _flags[flag];
@@ -183,10 +181,8 @@ public sealed class ScoreResult
 
     internal void SetScore(int score, double value, int band, int answered, bool prorated)
     {
-        _slots[Plan.ItemCount + score] = value;
-        _band[score] = band;
-        _answered[score] = answered;
-        _prorated[score] = prorated;
+        _slots[unchecked(_itemCount + score)] = value;
+        _cells[score] = new ScoreCell(band, answered, prorated);
     }
 
     internal void SetFlag(int flag, FlagState state) => _flags[flag] = state;
@@ -216,4 +212,6 @@ public sealed class ScoreResult
 
         Add(diagnostic);
     }
+
+    private readonly record struct ScoreCell(int Band, int Answered, bool Prorated);
 }

@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Collections.Immutable;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
@@ -39,6 +41,7 @@ public sealed class ScoringPlan
         ItemCount = items.Length;
         _items = new ItemStep[items.Length];
         var table = new List<bool>();
+        var reversed = 0;
         var scaleOffsets = new Dictionary<ResponseScale, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < items.Length; i++)
         {
@@ -56,7 +59,9 @@ public sealed class ScoringPlan
                 scaleOffsets[scale] = offset;
             }
 
-            _items[i] = new ItemStep(scale.Min, scale.Max, offset, items[i].Definition.Optional);
+            var contiguous = scale.Options.Length == scale.Max - scale.Min + 1;
+            var keyedSlot = items[i].Definition.Reverse ? items.Length + bound.Scores.Length + reversed++ : 0;
+            _items[i] = new ItemStep(scale.Min, scale.Max, offset, items[i].Definition.Optional, contiguous, keyedSlot);
         }
 
         _optionValid = [.. table];
@@ -66,17 +71,9 @@ public sealed class ScoringPlan
         for (var s = 0; s < bound.Scores.Length; s++)
         {
             var score = bound.Scores[s];
-            var terms = new Term[score.Items.Length];
-            for (var k = 0; k < score.Items.Length; k++)
-            {
-                var item = items[score.Items[k]];
-                // Reverse keying as min + max - value, written branch-free as offset + sign * value.
-                terms[k] = item.Definition.Reverse
-                    ? new Term(score.Items[k], -1, item.Min + item.Max)
-                    : new Term(score.Items[k], 1, 0);
-            }
-
-            _steps[s] = new ScoreStep(score.Definition.Method == ScoreMethod.Mean, terms, score.Items,
+            // Sums and means read each item's keyed value: its own slot, or its reverse-keyed slot.
+            var keyedItems = score.Items.Select(i => _items[i].KeyedSlot != 0 ? _items[i].KeyedSlot : i).ToArray();
+            _steps[s] = new ScoreStep(score.Definition.Method == ScoreMethod.Mean, keyedItems, score.Items,
                 score.Definition.Missing.MaxMissing, score.Expression, score.BandMin, score.BandMax);
         }
 
@@ -84,6 +81,7 @@ public sealed class ScoringPlan
         _scoreIndex = Enumerable.Range(0, bound.Scores.Length)
             .ToFrozenDictionary(i => bound.Scores[i].Definition.Id, StringComparer.Ordinal);
         MaxDiagnostics = ItemCount + (2 * ScoreCount) + FlagCount;
+        SlotCount = ItemCount + ScoreCount + reversed;
     }
 
     /// <summary>
@@ -118,6 +116,9 @@ public sealed class ScoringPlan
 
     internal int MaxDiagnostics { get; }
 
+    /// <summary>Values a result holds: items as answered, scores, then the keyed values of reverse-keyed items.</summary>
+    internal int SlotCount { get; }
+
     /// <summary>The index of an item by id (ordinal), or -1.</summary>
     public int IndexOfItem(string id) => _bound.ItemIndex.TryGetValue(id, out var i) ? i : -1;
 
@@ -133,19 +134,15 @@ public sealed class ScoringPlan
     /// </summary>
     public void Score(ReadOnlySpan<ResponseValue> values, ScoreResult result)
     {
-        ArgumentNullException.ThrowIfNull(result);
-        if (values.Length != ItemCount)
+        // The result belongs to this plan, so its slot array has SlotCount entries (checked once, at creation).
+        if (values.Length != ItemCount || result is null || !ReferenceEquals(result.Plan, this))
         {
-            throw new ArgumentException($"Expected {ItemCount} values (one per item), got {values.Length}.", nameof(values));
-        }
-
-        if (!ReferenceEquals(result.Plan, this))
-        {
-            throw new ArgumentException("The result buffer was created by another plan.", nameof(result));
+            ThrowBadArguments(values.Length, result);
         }
 
         result.Reset();
         var slots = result.Slots;
+
         ValidateItems(values, slots, result);
         foreach (var s in _order)
         {
@@ -269,52 +266,55 @@ public sealed class ScoringPlan
         result.AddExternal(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, name));
     }
 
+    // The two loops below run for every item and every score of every response. Their indexes are fixed when the
+    // plan is built (item i < ItemCount, term slots < ItemCount, option offsets inside the table), and Score checks
+    // the span lengths once, so they read the arrays without per-element bounds checks.
     private void ValidateItems(ReadOnlySpan<ResponseValue> values, Span<double> slots, ScoreResult result)
     {
         unchecked
         {
-            var items = _items;
-            var optionValid = _optionValid;
-            for (var i = 0; i < items.Length && i < values.Length; i++)
+            ref var item0 = ref MemoryMarshal.GetArrayDataReference(_items);
+            ref var valid0 = ref MemoryMarshal.GetArrayDataReference(_optionValid);
+            ref var value0 = ref MemoryMarshal.GetReference(values);
+            ref var slot0 = ref MemoryMarshal.GetReference(slots);
+            var count = _items.Length;
+            for (var i = 0; i < count; i++)
             {
-                ref readonly var v = ref values[i];
-                ref readonly var item = ref items[i];
-                if (v.IsNumber)
+                ref readonly var v = ref Unsafe.Add(ref value0, i);
+                ref readonly var item = ref Unsafe.Add(ref item0, i);
+                if (v.IsInteger)
                 {
-                    var x = v.RawNumber;
-                    if (x >= item.Min && x <= item.Max)
+                    var code = v.Integer;
+                    var offset = (uint)(code - item.Min);
+                    if (offset <= item.Width && (item.Contiguous || Unsafe.Add(ref valid0, item.OptionOffset + (int)offset)))
                     {
-                        var code = (int)x;
-                        if (code == x && optionValid[item.OptionOffset + code - item.Min])
+                        double x = code;
+                        Unsafe.Add(ref slot0, i) = x;
+                        if (item.KeyedSlot != 0)
                         {
-                            slots[i] = x;
-                            continue;
-                        }
-                    }
-
-                    slots[i] = double.NaN;
-                    if (IsMissingCode(x))
-                    {
-                        if (!item.Optional)
-                        {
-                            result.MarkMissing();
+                            Unsafe.Add(ref slot0, item.KeyedSlot) = item.KeySum - x;
                         }
 
-                        result.Add(new ResponseDiagnostic(InstrumentDiagnostics.MissingCodeUsed, i, -1, -1, x, null));
+                        continue;
                     }
-                    else
-                    {
-                        result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueNotAnOption, i, -1, -1, x, null));
-                    }
+
+                    InvalidOrMissingCode(i, code, slots, result);
+                }
+                else if (v.Kind == ResponseValueKind.Number)
+                {
+                    // Not an integer, so never an option and never a missing code.
+                    InvalidOrMissingCode(i, v.Number, slots, result);
                 }
                 else if (v.Kind == ResponseValueKind.NonNumeric)
                 {
-                    slots[i] = double.NaN;
+                    Unsafe.Add(ref slot0, i) = double.NaN;
+                    Unsafe.Add(ref slot0, item.KeyedSlot == 0 ? i : item.KeyedSlot) = double.NaN;
                     result.Add(new ResponseDiagnostic(InstrumentDiagnostics.NonNumericValue, i, -1, -1, double.NaN, v.Text));
                 }
                 else
                 {
-                    slots[i] = double.NaN;
+                    Unsafe.Add(ref slot0, i) = double.NaN;
+                    Unsafe.Add(ref slot0, item.KeyedSlot == 0 ? i : item.KeyedSlot) = double.NaN;
                     if (!item.Optional)
                     {
                         result.MarkMissing();
@@ -322,6 +322,39 @@ public sealed class ScoringPlan
                     }
                 }
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void ThrowBadArguments(int valueCount, ScoreResult? result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (valueCount != ItemCount)
+        {
+            throw new ArgumentException($"Expected {ItemCount} values (one per item), got {valueCount}.", "values");
+        }
+
+        throw new ArgumentException("The result buffer was created by another plan.", nameof(result));
+    }
+
+    private void InvalidOrMissingCode(int i, double x, Span<double> slots, ScoreResult result)
+    {
+        ref readonly var item = ref _items[i];
+        slots[i] = double.NaN;
+        slots[item.KeyedSlot == 0 ? i : item.KeyedSlot] = double.NaN;
+        if (IsMissingCode(x))
+        {
+            if (!item.Optional)
+            {
+                result.MarkMissing();
+            }
+
+            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.MissingCodeUsed, i, -1, -1, x, null));
+        }
+        else
+        {
+            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueNotAnOption, i, -1, -1, x, null));
         }
     }
 
@@ -338,6 +371,7 @@ public sealed class ScoringPlan
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ScoreOne(int s, Span<double> slots, ScoreResult result)
     {
         unchecked
@@ -357,20 +391,44 @@ public sealed class ScoringPlan
             }
             else
             {
-                var sum = 0.0;
-                var terms = step.Terms;
-                for (var k = 0; k < terms.Length; k++)
+                // Two accumulators halve the chain of dependent floating-point additions.
+                double sum0 = 0, sum1 = 0;
+                int answered0 = 0, answered1 = 0;
+                var items = step.KeyedItems;
+                var n = items.Length;
+                ref var index0 = ref MemoryMarshal.GetArrayDataReference(items);
+                ref var keyed0 = ref MemoryMarshal.GetReference(slots);
+                    var k = 0;
+                for (; k + 1 < n; k += 2)
                 {
-                    ref readonly var term = ref terms[k];
-                    var x = slots[term.Slot];
-                    if (!double.IsNaN(x))
+                    var x0 = Unsafe.Add(ref keyed0, Unsafe.Add(ref index0, k));
+                    var x1 = Unsafe.Add(ref keyed0, Unsafe.Add(ref index0, k + 1));
+                    if (!double.IsNaN(x0))
                     {
-                        sum += term.Offset + (term.Sign * x);
-                        answered++;
+                        sum0 += x0;
+                        answered0++;
+                    }
+
+                    if (!double.IsNaN(x1))
+                    {
+                        sum1 += x1;
+                        answered1++;
                     }
                 }
 
-                var missing = terms.Length - answered;
+                if (k < n)
+                {
+                    var x = Unsafe.Add(ref keyed0, Unsafe.Add(ref index0, k));
+                    if (!double.IsNaN(x))
+                    {
+                        sum0 += x;
+                        answered0++;
+                    }
+                }
+
+                var sum = sum0 + sum1;
+                answered = answered0 + answered1;
+                var missing = n - answered;
                 if (missing > step.MaxMissing)
                 {
                     value = double.NaN;
@@ -383,7 +441,7 @@ public sealed class ScoringPlan
                 else if (missing > 0)
                 {
                     // Only reachable with prorate: true (the binder rejects a sum with missing.max > 0 and no prorating).
-                    value = sum / answered * terms.Length;
+                    value = sum / answered * n;
                     prorated = true;
                     result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ScoreProrated, -1, s, -1, value, null, answered));
                 }
@@ -536,15 +594,34 @@ public sealed class ScoringPlan
     internal string SlotName(int slot) =>
         slot < ItemCount ? _bound.Items[slot].Definition.Id : _bound.Scores[slot - ItemCount].Definition.Id;
 
-    private readonly record struct ItemStep(int Min, int Max, int OptionOffset, bool Optional);
+    private readonly struct ItemStep(int min, int max, int optionOffset, bool optional, bool contiguous, int keyedSlot)
+    {
+        /// <summary>max - min: a code is in range when (uint)(code - min) &lt;= Width.</summary>
+        public readonly uint Width = (uint)(max - min);
 
-    private readonly record struct Term(int Slot, double Sign, double Offset);
+        /// <summary>For a reverse-keyed item: min + max, so that its keyed value is KeySum - value.</summary>
+        public readonly double KeySum = min + max;
 
-    private sealed class ScoreStep(bool mean, Term[] terms, int[] items, int maxMissing,
+        /// <summary>For a reverse-keyed item, the slot that holds its keyed value; 0 otherwise (slot 0 is never one).</summary>
+        public readonly int KeyedSlot = keyedSlot;
+        public readonly int Min = min;
+        public readonly int OptionOffset = optionOffset;
+        public readonly bool Optional = optional;
+
+        /// <summary>Every integer from min to max is an option (no lookup needed).</summary>
+        public readonly bool Contiguous = contiguous;
+    }
+
+
+    private sealed class ScoreStep(bool mean, int[] keyedItems, int[] items, int maxMissing,
         CompiledExpression? expression, double[] bandMin, double[] bandMax)
     {
         public readonly bool Mean = mean;
-        public readonly Term[] Terms = terms;
+
+        /// <summary>Slots of the items' keyed values (reverse keys applied).</summary>
+        public readonly int[] KeyedItems = keyedItems;
+
+        /// <summary>The items, by index (for messages).</summary>
         public readonly int[] Items = items;
         public readonly int MaxMissing = maxMissing;
         public readonly CompiledExpression? Expression = expression;

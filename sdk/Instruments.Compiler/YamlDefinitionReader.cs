@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
+using Instruments.Scoring;
 using Instruments.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -17,16 +18,18 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 {
     private static readonly string[] TopKeys =
         ["instrument", "version", "title", "citation", "license", "respondent", "language", "instructions", "notes",
-         "missing_codes", "response_scales", "items", "scores", "flags"];
+         "missing_codes", "response_scales", "items", "scores", "flags", "examples"];
 
     private static readonly string[] LicenseKeys = ["name", "texts", "url", "notice"];
     private static readonly string[] ScaleKeys = ["options"];
     private static readonly string[] OptionKeys = ["value", "label"];
     private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional"];
-    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands"];
-    private static readonly string[] MissingKeys = ["max", "prorate"];
+    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands", "sources"];
+    private static readonly string[] MissingKeys = ["max", "prorate", "sources"];
     private static readonly string[] BandKeys = ["min", "max", "label", "description"];
-    private static readonly string[] FlagKeys = ["id", "when", "severity", "message"];
+    private static readonly string[] FlagKeys = ["id", "when", "severity", "message", "sources"];
+    private static readonly string[] ExampleKeys = ["name", "source", "responses", "expect"];
+    private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
 
@@ -46,6 +49,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var items = ReadList(top, "items", "items", required: true, ReadItem);
         var scores = ReadList(top, "scores", "scores", required: true, ReadScore);
         var flags = ReadList(top, "flags", "flags", required: false, ReadFlag);
+        var examples = ReadList(top, "examples", "examples", required: false, ReadExample);
         var missingCodes = ReadIntList(top, "missing_codes", "missing_codes");
         Respondent? respondent = top.Enum<Respondent>("respondent", "respondent", RespondentNames);
 
@@ -70,6 +74,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Items = items,
             Scores = scores,
             Flags = flags,
+            Examples = examples,
         };
     }
 
@@ -81,6 +86,9 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
     private static readonly (string Name, ScoreMethod Value)[] MethodNames =
         [("sum", ScoreMethod.Sum), ("mean", ScoreMethod.Mean)];
+
+    private static readonly (string Name, ResponseStatus Value)[] StatusNames =
+        [("complete", ResponseStatus.Complete), ("partial", ResponseStatus.Partial), ("invalid", ResponseStatus.Invalid)];
 
     private static readonly (string Name, FlagSeverity Value)[] SeverityNames =
         [("critical", FlagSeverity.Critical), ("warning", FlagSeverity.Warning), ("info", FlagSeverity.Info)];
@@ -213,6 +221,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
                 {
                     MaxMissing = m.Int("max", scorePath + ".missing.max") ?? 0,
                     Prorate = m.Bool("prorate", scorePath + ".missing.prorate") ?? false,
+                    Sources = ReadSources(m, scorePath + ".missing.sources"),
                 };
             }
         }
@@ -241,6 +250,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Expression = expression,
             Missing = missing,
             Bands = bands,
+            Sources = ReadSources(map, scorePath + ".sources"),
         };
     }
 
@@ -256,8 +266,129 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var when = map.RequiredString("when", flagPath + ".when");
         var severity = map.Enum("severity", flagPath + ".severity", SeverityNames) ?? FlagSeverity.Warning;
         return id is null || when is null ? null
-            : new FlagDefinition { Id = id, When = when, Severity = severity, Message = map.OptionalString("message", flagPath + ".message") };
+            : new FlagDefinition
+            {
+                Id = id, When = when, Severity = severity, Message = map.OptionalString("message", flagPath + ".message"),
+                Sources = ReadSources(map, flagPath + ".sources"),
+            };
     }
+
+    private ImmutableArray<string> ReadSources(MapReader map, string listPath) =>
+        ReadStringList(map, "sources", listPath, "a citation or URL", "a list of citations or URLs");
+
+    private InstrumentExample? ReadExample(YamlNode node, string examplePath)
+    {
+        var map = Map(node, "an example", examplePath, ExampleKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = map.RequiredString("name", examplePath + ".name");
+        var source = map.RequiredString("source", examplePath + ".source");
+        var responses = ImmutableDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
+        if (map.Get("responses") is { } responsesNode)
+        {
+            ReadScalarMap(responsesNode, "responses", examplePath + ".responses", "a value (a number, a code, text or null)", (key, value) =>
+            {
+                responses[key] = IsNull(value) ? null : value.Value;
+                return true;
+            });
+        }
+
+        var expectNode = map.Required("expect", examplePath + ".expect");
+        var expect = expectNode is null ? null : ReadExpectation(expectNode, examplePath + ".expect");
+        return name is null || source is null || expect is null ? null
+            : new InstrumentExample { Name = name, Source = source, Responses = responses.ToImmutable(), Expect = expect };
+    }
+
+    private ExampleExpectation? ReadExpectation(YamlNode node, string expectPath)
+    {
+        var map = Map(node, "'expect'", expectPath, ExpectKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var scores = ImmutableDictionary.CreateBuilder<string, double?>(StringComparer.Ordinal);
+        if (map.Get("scores") is { } scoresNode)
+        {
+            ReadScalarMap(scoresNode, "scores", expectPath + ".scores", "a number or null", (key, value) =>
+            {
+                if (IsNull(value))
+                {
+                    scores[key] = null;
+                    return true;
+                }
+
+                if (TryNumber(value.Value, out var number))
+                {
+                    scores[key] = number;
+                    return true;
+                }
+
+                return false;
+            });
+        }
+
+        var bands = ImmutableDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
+        if (map.Get("bands") is { } bandsNode)
+        {
+            ReadScalarMap(bandsNode, "bands", expectPath + ".bands", "a band label or null", (key, value) =>
+            {
+                bands[key] = IsNull(value) ? null : value.Value;
+                return true;
+            });
+        }
+
+        ImmutableArray<string>? Ids(string key, string expected) =>
+            map.Has(key) ? ReadStringList(map, key, expectPath + "." + key, expected, "a list of " + expected + "s") : null;
+
+        return new ExampleExpectation
+        {
+            Status = map.Enum("status", expectPath + ".status", StatusNames),
+            Scores = scores.ToImmutable(),
+            Bands = bands.ToImmutable(),
+            Flags = Ids("flags", "flag id"),
+            UnevaluatedFlags = Ids("unevaluated_flags", "flag id"),
+            Prorated = Ids("prorated", "score id"),
+            Diagnostics = Ids("diagnostics", "diagnostic ID") ?? [],
+        };
+    }
+
+    /// <summary>
+    /// Reads a mapping of id to scalar, recording each key's location under <paramref name="mapPath"/>.KEY;
+    /// <paramref name="read"/> returns false when the value has the wrong type.
+    /// </summary>
+    private void ReadScalarMap(YamlNode node, string key, string mapPath, string expected, Func<string, YamlScalarNode, bool> read)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            WrongType(key, "a mapping (id: value)", node);
+            return;
+        }
+
+        locator.Record(mapPath, Span(node));
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } id })
+            {
+                WrongType("a key in '" + key + "'", "an id", keyNode);
+                continue;
+            }
+
+            locator.Record(mapPath + "." + id, Span(keyNode));
+            if (valueNode is not YamlScalarNode scalar || !read(id, scalar))
+            {
+                WrongType(key + "." + id, expected, valueNode);
+            }
+        }
+    }
+
+    /// <summary>A plain <c>null</c>, <c>~</c> or empty value (a quoted "null" is text).</summary>
+    private static bool IsNull(YamlScalarNode node) =>
+        node.Style is not (ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted)
+        && node.Value is null or "" or "~" or "null" or "Null" or "NULL";
 
     // ---- helpers ----
 
@@ -296,7 +427,10 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         return result.ToImmutable();
     }
 
-    private ImmutableArray<string> ReadStringList(MapReader map, string key, string listPath)
+    private ImmutableArray<string> ReadStringList(MapReader map, string key, string listPath) =>
+        ReadStringList(map, key, listPath, "an item id", "a list of item ids");
+
+    private ImmutableArray<string> ReadStringList(MapReader map, string key, string listPath, string expectedElement, string expectedList)
     {
         var node = map.Get(key);
         if (node is null)
@@ -306,7 +440,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
         if (node is not YamlSequenceNode sequence)
         {
-            WrongType(key, "a list of item ids", node);
+            WrongType(key, expectedList, node);
             return [];
         }
 
@@ -322,7 +456,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             }
             else
             {
-                WrongType($"{key}[{i}]", "an item id", child);
+                WrongType($"{key}[{i}]", expectedElement, child);
             }
         }
 

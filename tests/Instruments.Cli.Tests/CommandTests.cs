@@ -35,6 +35,7 @@ public sealed class CommandTests
             method: sum
             bands:
               - { min: 0, max: 1, label: Low }
+            sources: [Test manual]
         """;
 
     // ---- validate ----
@@ -64,7 +65,7 @@ public sealed class CommandTests
     {
         var r = await Host.RunAsync("validate", "plugins");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("2 files checked", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("10 valid", r.Stderr, StringComparison.Ordinal); // the ten shipped instruments
     }
 
     [Fact]

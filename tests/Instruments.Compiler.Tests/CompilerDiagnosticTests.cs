@@ -904,6 +904,7 @@ public sealed class CompilerDiagnosticTests
           - id: total
             items: [mood, sleep, energy]
             method: {{method}}
+            sources: [Test manual]
             bands:
         {{bands}}
         """;
@@ -1126,7 +1127,7 @@ public sealed class CompilerDiagnosticTests
                   - { min: 0, max: 3, label: Low }
                   - { min: 4, max: 6, label: High }
             """) + "\n  - { id: scaled, expression: \"total * 2 + mood\" }",
-            flags: "flags:\n  - { id: high, when: \"total >= 5 and mood > 0\", severity: critical }",
+            flags: "flags:\n  - { id: high, when: \"total >= 5 and mood > 0\", severity: critical, sources: [Test manual] }",
             extra: "missing_codes: [-99]");
         Assert.Empty(Compile(source).Diagnostics);
         const string alphabet = "[]{}:-,#&*!|>'\"\t\n ?<%@`0123456789.eabcxyz";

@@ -107,7 +107,8 @@ internal static class CompilerTestYaml
                 $"expected {id} at ({marks[i].Line},{marks[i].Column}), got:\n{all}");
         }
 
-        var unexpected = compilation.Diagnostics.Where(d => d.Id != id && Array.IndexOf(alsoAllowed, d.Id) < 0).ToList();
+        // INS1070 (a rule without a source) is tested on its own; the small test files here cite no manual.
+        var unexpected = compilation.Diagnostics.Where(d => d.Id != id && d.Id != "INS1070" && Array.IndexOf(alsoAllowed, d.Id) < 0).ToList();
         Assert.True(unexpected.Count == 0, $"unexpected diagnostics:\n{all}");
         if (found.Any(d => d.IsError))
         {

@@ -36,8 +36,12 @@ internal static class CatalogCommands
         [
             new("format", 'f', "FORMAT", "text (default) or json", Allowed: TextOrJson),
             new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
+            TextsOption.Spec,
         ],
-        "<instrument> is the id of a loaded instrument or the path of a .yaml file.");
+        """
+        <instrument> is the id of a loaded instrument or the path of a .yaml file. Instruments whose item texts are
+        licensed separately (licence texts: restricted) are shown without texts unless --texts names a texts file.
+        """);
 
     internal static JsonWriterOptions JsonOptions => new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -67,6 +71,10 @@ internal static class CatalogCommands
                     w.WriteEndArray();
                     w.WriteString("respondent", RespondentName(def.Respondent));
                     w.WriteString("license", def.License.Name);
+                    w.WriteString("texts", def.License.Texts == TextLicense.Restricted ? "restricted" : "shipped");
+                    w.WriteString("license_url", def.License.Url);
+                    w.WriteString("license_notice", def.License.Notice);
+                    w.WriteNumber("example_count", def.Examples.Length);
                     w.WriteString("source", path);
                     w.WriteEndObject();
                 }
@@ -92,15 +100,16 @@ internal static class CatalogCommands
             e.Definition.Items.Length.ToString(CultureInfo.InvariantCulture),
             string.Join(", ", e.Definition.Scores.Select(s => s.Id)),
             RespondentName(e.Definition.Respondent) ?? "-",
+            e.Definition.License.Texts == TextLicense.Restricted ? "restricted" : "shipped",
             e.Definition.License.Name,
         }).ToList();
-        WriteTable(stdout, ["ID", "VERSION", "TITLE", "ITEMS", "SCORES", "RESPONDENT", "LICENSE"], rows);
+        WriteTable(stdout, ["ID", "VERSION", "TITLE", "ITEMS", "SCORES", "RESPONDENT", "TEXTS", "LICENSE"], rows);
         return ExitCodes.Success;
     }
 
     public static int Describe(ParsedArgs args, TextWriter stdout, TextWriter stderr)
     {
-        var def = ScoreCommand.ResolveInstrument(args.Positionals[0], args.GetAll("plugins"), stderr);
+        var def = TextsOption.Apply(ScoreCommand.ResolveInstrument(args.Positionals[0], args.GetAll("plugins"), stderr), args, stderr);
         if (args.Get("format") == "json")
         {
             stdout.WriteLine(DescribeJson(def));
@@ -136,7 +145,9 @@ internal static class CatalogCommands
         sb.AppendLine().AppendLine($"Items ({def.Items.Length}):");
         if (restricted)
         {
-            sb.AppendLine("  (item texts are restricted: they are licensed separately and not shipped with this definition)");
+            sb.AppendLine(def.License.TextsSource is { } textsSource
+                ? $"  (item texts licensed separately, from {textsSource})"
+                : "  (" + TextsOption.Placeholder + ")");
         }
 
         var idWidth = def.Items.Max(i => i.Id.Length);
@@ -177,6 +188,16 @@ internal static class CatalogCommands
                 var range = b.Min == b.Max ? Num(b.Min) : $"{Num(b.Min)}-{Num(b.Max)}";
                 sb.AppendLine($"    {range,-7} {b.Label}{(b.Description is null ? string.Empty : ": " + b.Description)}");
             }
+
+            if (!s.Sources.IsDefaultOrEmpty)
+            {
+                sb.AppendLine("    sources: " + string.Join("; ", s.Sources));
+            }
+
+            if (!s.Missing.Sources.IsDefaultOrEmpty)
+            {
+                sb.AppendLine("    missing-data rule sources: " + string.Join("; ", s.Missing.Sources));
+            }
         }
 
         if (!def.Flags.IsDefaultOrEmpty)
@@ -188,6 +209,11 @@ internal static class CatalogCommands
                 if (f.Message is not null)
                 {
                     sb.AppendLine("    " + f.Message);
+                }
+
+                if (!f.Sources.IsDefaultOrEmpty)
+                {
+                    sb.AppendLine("    sources: " + string.Join("; ", f.Sources));
                 }
             }
         }
@@ -214,6 +240,11 @@ internal static class CatalogCommands
         {
             sb.AppendLine().AppendLine("Notes:");
             Wrap(sb, def.Notes, "  ");
+        }
+
+        if (!def.Examples.IsDefaultOrEmpty)
+        {
+            sb.AppendLine().AppendLine($"Worked examples: {def.Examples.Length} (run them with 'instruments test {def.Id}')");
         }
 
         return sb.ToString();
@@ -305,9 +336,9 @@ internal static class CatalogCommands
                 w.WriteStartObject();
                 w.WriteString("id", item.Id);
                 w.WriteString("text", item.Text);
-                if (restricted)
+                if (restricted && def.License.TextsSource is null)
                 {
-                    w.WriteString("text_note", "item texts are licensed separately and not shipped with this definition");
+                    w.WriteString("text_note", TextsOption.Placeholder);
                 }
 
                 w.WriteString("scale", item.Scale);
@@ -340,6 +371,7 @@ internal static class CatalogCommands
                     w.WriteStartObject("missing");
                     w.WriteNumber("max", s.Missing.MaxMissing);
                     w.WriteBoolean("prorate", s.Missing.Prorate);
+                    WriteStrings(w, "sources", s.Missing.Sources);
                     w.WriteEndObject();
                 }
 
@@ -359,6 +391,7 @@ internal static class CatalogCommands
                 }
 
                 w.WriteEndArray();
+                WriteStrings(w, "sources", s.Sources);
                 w.WriteEndObject();
             }
 
@@ -371,6 +404,7 @@ internal static class CatalogCommands
                 w.WriteString("when", f.When);
                 w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
                 w.WriteString("message", f.Message);
+                WriteStrings(w, "sources", f.Sources);
                 w.WriteEndObject();
             }
 
@@ -381,12 +415,28 @@ internal static class CatalogCommands
             w.WriteString("texts", restricted ? "restricted" : "shipped");
             w.WriteString("url", def.License.Url);
             w.WriteString("notice", def.License.Notice);
+            if (def.License.TextsSource is not null)
+            {
+                w.WriteString("texts_source", def.License.TextsSource);
+            }
+
             w.WriteEndObject();
             w.WriteString("notes", def.Notes);
             w.WriteEndObject();
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteStrings(Utf8JsonWriter w, string name, System.Collections.Immutable.ImmutableArray<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values.IsDefault ? [] : values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
     }
 
     internal static void WriteTable(TextWriter output, string[] header, IReadOnlyList<string[]> rows)

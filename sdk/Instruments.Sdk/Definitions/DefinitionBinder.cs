@@ -29,10 +29,10 @@ internal static partial class DefinitionBinder
 
     internal const string ElementIdRule = "use a letter or '_' followed by letters, digits or '_' (it names a column and is used in expressions)";
 
-    public static BindResult Bind(InstrumentDefinition definition, SourceLocator source)
+    public static BindResult Bind(InstrumentDefinition definition, SourceLocator source, ScoringFunctions? functions = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var binder = new Binder(definition, source);
+        var binder = new Binder(definition, source, functions ?? ScoringFunctions.Empty);
         return binder.Run();
     }
 
@@ -49,7 +49,7 @@ internal static partial class DefinitionBinder
     /// <summary>Like <see cref="FormatRange"/>, but a single value is written once ("3", not "3 to 3").</summary>
     internal static string FormatValues(double min, double max) => min == max ? FormatNumber(min) : FormatRange(min, max);
 
-    private sealed class Binder(InstrumentDefinition def, SourceLocator source)
+    private sealed class Binder(InstrumentDefinition def, SourceLocator source, ScoringFunctions functions)
     {
         private readonly List<Diagnostic> _diagnostics = [];
 
@@ -70,6 +70,8 @@ internal static partial class DefinitionBinder
             var expressions = BindScoreExpressions(slotOf);
             var order = OrderScores(scores, expressions, items.Length);
             var flags = BindFlags(slotOf);
+            CheckSources();
+            CheckExamples();
 
             if (order is not null)
             {
@@ -186,7 +188,7 @@ internal static partial class DefinitionBinder
                     continue;
                 }
 
-                if (restricted && !string.IsNullOrEmpty(item.Text))
+                if (restricted && !string.IsNullOrEmpty(item.Text) && def.License.TextsSource is null)
                 {
                     Report(InstrumentDiagnostics.RestrictedTextPresent, path + ".text", item.Id);
                 }
@@ -315,6 +317,118 @@ internal static partial class DefinitionBinder
             }
         }
 
+        /// <summary>INS1070: every band set, every flag and every missing rule that allows missing items names its source.</summary>
+        private void CheckSources()
+        {
+            for (var i = 0; i < def.Scores.Length; i++)
+            {
+                var score = def.Scores[i];
+                if (!score.Bands.IsDefaultOrEmpty && score.Sources.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.RuleWithoutSource, $"scores[{i}].bands", $"The bands of score '{score.Id}'");
+                }
+
+                if (score.Missing is { MaxMissing: > 0 } rule && rule.Sources.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.RuleWithoutSource, $"scores[{i}].missing", $"The missing-data rule of score '{score.Id}'");
+                }
+            }
+
+            for (var i = 0; i < def.Flags.Length; i++)
+            {
+                if (def.Flags[i].Sources.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.RuleWithoutSource, $"flags[{i}].id", $"Flag '{def.Flags[i].Id}'");
+                }
+            }
+        }
+
+        /// <summary>INS1071-INS1073: worked examples name only items, scores, bands, flags and diagnostics that exist.</summary>
+        private void CheckExamples()
+        {
+            if (def.Examples.IsDefaultOrEmpty)
+            {
+                return;
+            }
+
+            var itemIds = def.Items.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+            var scores = new Dictionary<string, ScoreDefinition>(StringComparer.Ordinal);
+            foreach (var score in def.Scores)
+            {
+                scores.TryAdd(score.Id, score);
+            }
+
+            var flagIds = def.Flags.Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+            var responseIds = InstrumentDiagnostics.All.Select(d => d.Id).Where(id => id.StartsWith("RSP", StringComparison.Ordinal)).ToList();
+            var names = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var i = 0; i < def.Examples.Length; i++)
+            {
+                var example = def.Examples[i];
+                var path = $"examples[{i}]";
+                if (!names.TryAdd(example.Name, i))
+                {
+                    Report(InstrumentDiagnostics.DuplicateExampleName, path + ".name", example.Name, names[example.Name] + 1);
+                }
+
+                foreach (var item in example.Responses.Keys.Order(StringComparer.Ordinal))
+                {
+                    if (!itemIds.Contains(item))
+                    {
+                        Report(InstrumentDiagnostics.ExampleUnknownItem, $"{path}.responses.{item}", example.Name, item,
+                            NameSuggester.DidYouMean(item, itemIds));
+                    }
+                }
+
+                var expect = example.Expect;
+                foreach (var id in expect.Scores.Keys.Order(StringComparer.Ordinal))
+                {
+                    UnknownUnless(scores.ContainsKey(id), $"{path}.expect.scores.{id}", example.Name, id, "a score of this instrument", scores.Keys);
+                }
+
+                foreach (var (id, label) in expect.Bands.OrderBy(b => b.Key, StringComparer.Ordinal))
+                {
+                    var bandPath = $"{path}.expect.bands.{id}";
+                    if (!scores.TryGetValue(id, out var score))
+                    {
+                        UnknownUnless(false, bandPath, example.Name, id, "a score of this instrument", scores.Keys);
+                    }
+                    else if (label is not null)
+                    {
+                        var labels = score.Bands.IsDefault ? [] : score.Bands.Select(b => b.Label).ToList();
+                        UnknownUnless(labels.Contains(label, StringComparer.Ordinal), bandPath, example.Name, label,
+                            $"a band of score '{id}'", labels);
+                    }
+                }
+
+                CheckIdList(expect.Flags, $"{path}.expect.flags", example.Name, flagIds, "a flag of this instrument");
+                CheckIdList(expect.UnevaluatedFlags, $"{path}.expect.unevaluated_flags", example.Name, flagIds, "a flag of this instrument");
+                CheckIdList(expect.Prorated, $"{path}.expect.prorated", example.Name, scores.Keys, "a score of this instrument");
+                CheckIdList(expect.Diagnostics, $"{path}.expect.diagnostics", example.Name, responseIds, "a response diagnostic ID (RSP2xxx)");
+            }
+        }
+
+        private void CheckIdList(ImmutableArray<string>? ids, string path, string example, IEnumerable<string> known, string what)
+        {
+            if (ids is not { IsDefault: false } list)
+            {
+                return;
+            }
+
+            var set = known.ToList();
+            for (var j = 0; j < list.Length; j++)
+            {
+                UnknownUnless(set.Contains(list[j], StringComparer.Ordinal), $"{path}[{j}]", example, list[j], what, set);
+            }
+        }
+
+        private void UnknownUnless(bool known, string path, string example, string name, string what, IEnumerable<string> candidates)
+        {
+            if (!known)
+            {
+                Report(InstrumentDiagnostics.ExampleUnknownExpectation, path, example, name, what, NameSuggester.DidYouMean(name, candidates));
+            }
+        }
+
         private Func<string, int> BuildSlotResolver(FrozenDictionary<string, int> itemIndex, Dictionary<string, int> scoreIndex, int itemCount) =>
             name => itemIndex.TryGetValue(name, out var i) ? i
                 : scoreIndex.TryGetValue(name, out var s) ? itemCount + s
@@ -347,7 +461,7 @@ internal static partial class DefinitionBinder
 
         private CompiledExpression? CompileExpression(string text, string path, Func<string, int> slotOf)
         {
-            var parsed = ExpressionSyntax.Parse(text);
+            var parsed = ExpressionSyntax.Parse(text, functions);
             if (parsed.Syntax is null || !parsed.Errors.IsDefaultOrEmpty)
             {
                 foreach (var error in parsed.Errors)

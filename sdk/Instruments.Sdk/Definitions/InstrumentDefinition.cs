@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Instruments.Diagnostics;
+using Instruments.Expressions;
 
 namespace Instruments.Definitions;
 
@@ -52,6 +53,12 @@ public sealed class InstrumentDefinition
     /// <summary>Flags raised by conditions over item values and scores.</summary>
     public ImmutableArray<FlagDefinition> Flags { get; init; } = [];
 
+    /// <summary>
+    /// Worked examples: responses with the scores, bands, flags and status the manual's rules give them.
+    /// Run them with <see cref="Testing.ExampleRunner"/> (or <c>instruments test</c>).
+    /// </summary>
+    public ImmutableArray<InstrumentExample> Examples { get; init; } = [];
+
     /// <summary>Finds an item by id (ordinal comparison), or null.</summary>
     public ItemDefinition? FindItem(string id) => Find(Items, id, static i => i.Id);
 
@@ -65,7 +72,8 @@ public sealed class InstrumentDefinition
     /// Checks the definition the way the compiler does (references, duplicates, bands against score ranges,
     /// expressions, dependency cycles) and returns the diagnostics, without source locations.
     /// </summary>
-    public ImmutableArray<Diagnostic> Validate() => DefinitionBinder.Bind(this, SourceLocator.None).Diagnostics;
+    /// <param name="functions">Plugin functions the expressions may call; none when null.</param>
+    public ImmutableArray<Diagnostic> Validate(ScoringFunctions? functions = null) => DefinitionBinder.Bind(this, SourceLocator.None, functions).Diagnostics;
 
     private static T? Find<T>(ImmutableArray<T> list, string id, Func<T, string> key) where T : class
     {
@@ -95,6 +103,13 @@ public sealed class LicenseInfo
 
     /// <summary>A notice that must accompany the instrument (copyright line, credit to the authors).</summary>
     public string? Notice { get; init; }
+
+    /// <summary>
+    /// For a <see cref="TextLicense.Restricted"/> instrument whose item texts a licensed user supplied from a separate
+    /// texts file: that file's path (see <c>InstrumentTexts.Apply</c> in the compiler package). Null otherwise; a restricted
+    /// definition with texts and no texts source is an error (INS1060).
+    /// </summary>
+    public string? TextsSource { get; init; }
 }
 
 /// <summary>One answer option of a response scale.</summary>
@@ -159,6 +174,12 @@ public sealed class MissingRule
     /// answered items times the number of items. Not rounded.
     /// </summary>
     public bool Prorate { get; init; }
+
+    /// <summary>
+    /// Where the rule comes from (citations or URLs). A rule that allows missing items without a source is
+    /// reported (INS1070).
+    /// </summary>
+    public ImmutableArray<string> Sources { get; init; } = [];
 }
 
 /// <summary>An interpretation band: an inclusive range of score values with a label.</summary>
@@ -200,6 +221,12 @@ public sealed class ScoreDefinition
 
     /// <summary>Interpretation bands, in order.</summary>
     public ImmutableArray<Band> Bands { get; init; } = [];
+
+    /// <summary>
+    /// Where the score's rule and cut-offs (its <see cref="Bands"/>) come from: citations or URLs. Bands without a
+    /// source are reported (INS1070).
+    /// </summary>
+    public ImmutableArray<string> Sources { get; init; } = [];
 }
 
 /// <summary>A flag raised when a condition over item values and scores holds.</summary>
@@ -216,4 +243,7 @@ public sealed class FlagDefinition
 
     /// <summary>Message for the clinician.</summary>
     public string? Message { get; init; }
+
+    /// <summary>Where the rule behind the flag comes from: citations or URLs. A flag without a source is reported (INS1070).</summary>
+    public ImmutableArray<string> Sources { get; init; } = [];
 }

@@ -1,0 +1,45 @@
+using System.Text;
+using Instruments.Compiler;
+using Instruments.Definitions;
+
+namespace Instruments.Cli.Commands;
+
+/// <summary>
+/// The <c>--texts FILE</c> option shared by commands that show item texts (<c>describe</c>, <c>report</c>): applies a
+/// licensed texts file to a definition whose texts are restricted (see <see cref="InstrumentTexts"/>).
+/// </summary>
+internal static class TextsOption
+{
+    /// <summary>Add this to a command's options.</summary>
+    public static readonly OptionSpec Spec = new("texts", null, "FILE",
+        "item texts from a licensed texts file (for instruments whose texts are not shipped; see docs/instruments.md)");
+
+    /// <summary>The placeholder shown instead of restricted item texts.</summary>
+    public const string Placeholder = "item texts are licensed separately; supply them with --texts <file>";
+
+    /// <summary>
+    /// Returns <paramref name="definition"/> with the texts of the <c>--texts</c> file applied, or unchanged when the option
+    /// is absent. Diagnostics go to <paramref name="stderr"/>; a texts file with errors is a usage error (exit 2).
+    /// </summary>
+    public static InstrumentDefinition Apply(InstrumentDefinition definition, ParsedArgs args, TextWriter stderr)
+    {
+        var path = args.Get(Spec.Name);
+        if (path is null)
+        {
+            return definition;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"texts file '{path}' does not exist");
+        }
+
+        var result = InstrumentTexts.Apply(definition, File.ReadAllText(path, Encoding.UTF8), path);
+        foreach (var d in result.Diagnostics)
+        {
+            stderr.WriteLine(d.ToString());
+        }
+
+        return result.Definition ?? throw new CliException($"texts file '{path}' has errors; no text was applied");
+    }
+}

@@ -2,34 +2,46 @@ using System.Collections.Immutable;
 using Instruments.Compiler;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
+using Instruments.Hosting;
+using Instruments.Scoring;
 using Instruments.Text;
 
 namespace Instruments.Cli;
 
-/// <summary>A loaded instrument and the file it came from.</summary>
-internal sealed record CatalogEntry(InstrumentDefinition Definition, string SourcePath);
+/// <summary>A loaded instrument, the file it came from, and its scoring plan (with the plugins' functions and checks).</summary>
+internal sealed record CatalogEntry(InstrumentDefinition Definition, string SourcePath)
+{
+    /// <summary>The scoring plan built by the plugin host.</summary>
+    public required ScoringPlan Plan { get; init; }
+
+    /// <summary>The plugin that registered the instrument (empty for loose files).</summary>
+    public string PluginId { get; init; } = string.Empty;
+}
 
 /// <summary>
-/// The instruments the host knows: every <c>instruments/*.yaml</c> (or <c>*.yaml</c>) of the built-in plugins
-/// folder (<c>AppContext.BaseDirectory/plugins</c>), of each <c>--plugins</c> folder and of each folder in the
-/// <c>INSTRUMENTS_PLUGINS</c> environment variable, compiled together (an id defined twice: the first wins).
-/// This is the one place that decides what "loaded" means; the plugin system will replace it.
+/// The instruments the host knows, loaded through the plugin host (<see cref="InstrumentHostBuilder"/>): the built-in
+/// plugins folder (<c>AppContext.BaseDirectory/plugins</c>), each <c>--plugins</c> folder and each folder in the
+/// <c>INSTRUMENTS_PLUGINS</c> environment variable. A folder is a plugin (it has a <c>plugin.yaml</c>), a folder of
+/// plugins, or a folder of loose <c>*.yaml</c> instrument files.
 /// </summary>
 internal sealed class InstrumentCatalog
 {
     public const string EnvironmentVariable = "INSTRUMENTS_PLUGINS";
 
-    private InstrumentCatalog(ImmutableArray<CatalogEntry> entries, ImmutableArray<Diagnostic> problems)
+    private InstrumentCatalog(InstrumentHost host, ImmutableArray<CatalogEntry> entries)
     {
+        Host = host;
         Entries = entries;
-        Problems = problems;
     }
+
+    /// <summary>The plugin host (plugins, functions, templates, diagnostics).</summary>
+    public InstrumentHost Host { get; }
 
     /// <summary>Loaded instruments, sorted by id.</summary>
     public ImmutableArray<CatalogEntry> Entries { get; }
 
-    /// <summary>Errors and warnings of the files that were found (broken files are skipped).</summary>
-    public ImmutableArray<Diagnostic> Problems { get; }
+    /// <summary>Errors and warnings of plugins and instrument files (broken ones are skipped).</summary>
+    public ImmutableArray<Diagnostic> Problems => Host.Diagnostics;
 
     public IEnumerable<string> Ids => Entries.Select(e => e.Definition.Id);
 
@@ -39,89 +51,102 @@ internal sealed class InstrumentCatalog
     /// <summary>Loads the built-in folder, then <paramref name="pluginDirs"/>, then the environment variable's folders.</summary>
     public static InstrumentCatalog Load(IEnumerable<string> pluginDirs)
     {
-        var folders = new List<(string Path, bool Explicit)> { (BuiltInFolder, false) };
-        folders.AddRange(pluginDirs.Select(p => (p, true)));
+        var builder = new InstrumentHostBuilder();
+        if (Directory.Exists(BuiltInFolder))
+        {
+            builder.AddPluginsFrom(BuiltInFolder);
+        }
+
+        var folders = pluginDirs.ToList();
         var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
         if (!string.IsNullOrWhiteSpace(env))
         {
-            folders.AddRange(env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => (p, true)));
+            folders.AddRange(env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         }
 
-        var sources = new List<InstrumentSource>();
-        var seenFiles = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (folder, isExplicit) in folders)
+        foreach (var folder in folders)
         {
             if (!Directory.Exists(folder))
             {
-                if (isExplicit)
-                {
-                    throw new CliException($"plugins folder '{folder}' does not exist");
-                }
-
-                continue;
+                throw new CliException($"plugins folder '{folder}' does not exist");
             }
 
-            foreach (var file in FindDefinitionFiles(folder))
-            {
-                if (seenFiles.Add(Path.GetFullPath(file)))
-                {
-                    sources.Add(InstrumentSource.FromFile(file));
-                }
-            }
+            AddFolder(builder, folder);
         }
 
-        // Each file compiled on its own, so that every definition stays paired with its file; the first of two
-        // files defining the same id wins (INS1008 on the second).
-        var entries = new List<CatalogEntry>();
-        var problems = new List<Diagnostic>();
-        var firstPath = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var source in sources)
-        {
-            var compilation = InstrumentCompiler.Compile([source]);
-            problems.AddRange(compilation.Diagnostics);
-            if (compilation.HasErrors || compilation.Definitions.Length != 1)
-            {
-                continue;
-            }
-
-            var def = compilation.Definitions[0];
-            if (firstPath.TryGetValue(def.Id, out var first))
-            {
-                problems.Add(Diagnostic.Create(InstrumentDiagnostics.DuplicateInstrumentId, Location.InFile(source.Path), def.Id, first));
-                continue;
-            }
-
-            firstPath[def.Id] = source.Path;
-            entries.Add(new CatalogEntry(def, source.Path));
-        }
-
-        return new InstrumentCatalog([.. entries.OrderBy(e => e.Definition.Id, StringComparer.Ordinal)], [.. problems]);
+        var host = builder.Build();
+        var entries = host.Instruments
+            .Select(i => new CatalogEntry(i.Definition, i.SourcePath ?? $"(plugin '{i.PluginId}')") { Plan = i.Plan, PluginId = i.PluginId })
+            .ToImmutableArray();
+        return new InstrumentCatalog(host, entries);
     }
 
-    /// <summary>The YAML files of one plugin folder: <c>instruments/*.yaml</c> of each plugin below it, or its own <c>*.yaml</c>.</summary>
-    private static IEnumerable<string> FindDefinitionFiles(string folder)
+    /// <summary>Adds a folder: a plugin, a folder of plugins, or loose YAML files (its own and those in <c>instruments/</c>).</summary>
+    internal static void AddFolder(InstrumentHostBuilder builder, string folder)
     {
-        var files = new List<string>();
-        files.AddRange(Directory.EnumerateFiles(folder, "*.yaml", SearchOption.TopDirectoryOnly));
+        if (File.Exists(Path.Combine(folder, "plugin.yaml")) || Directory.EnumerateDirectories(folder).Any(d => File.Exists(Path.Combine(d, "plugin.yaml"))))
+        {
+            builder.AddPluginsFrom(folder);
+            return;
+        }
+
+        var loose = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.TopDirectoryOnly);
         var own = Path.Combine(folder, "instruments");
         if (Directory.Exists(own))
         {
-            files.AddRange(Directory.EnumerateFiles(own, "*.yaml", SearchOption.TopDirectoryOnly));
+            loose = loose.Concat(Directory.EnumerateFiles(own, "*.yaml", SearchOption.TopDirectoryOnly));
         }
 
-        foreach (var plugin in Directory.EnumerateDirectories(folder))
+        foreach (var file in loose.Order(StringComparer.Ordinal))
         {
-            var instruments = Path.Combine(plugin, "instruments");
-            if (Directory.Exists(instruments))
-            {
-                files.AddRange(Directory.EnumerateFiles(instruments, "*.yaml", SearchOption.TopDirectoryOnly));
-            }
+            builder.AddInstrumentFile(file);
         }
-
-        return files.Order(StringComparer.Ordinal);
     }
 
-    /// <summary>Writes one warning line per file that was skipped because of errors.</summary>
+    /// <summary>
+    /// The instrument a command names: the id of a loaded instrument, or the path of a YAML file (compiled with the
+    /// plugins' functions; its diagnostics go to <paramref name="stderr"/> and errors stop the command with exit 2).
+    /// </summary>
+    public static CatalogEntry Resolve(string name, IReadOnlyList<string> plugins, TextWriter stderr)
+    {
+        var catalog = Load(plugins);
+        var looksLikePath = name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+                            || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
+        if (looksLikePath)
+        {
+            if (!File.Exists(name))
+            {
+                throw new CliException($"instrument file '{name}' does not exist");
+            }
+
+            var compilation = InstrumentCompiler.Compile([InstrumentSource.FromFile(name)], functions: catalog.Host.Functions);
+            foreach (var d in compilation.Diagnostics)
+            {
+                stderr.WriteLine(d.ToString());
+            }
+
+            if (compilation.HasErrors || compilation.Definitions.Length == 0)
+            {
+                throw new CliException($"'{name}' has errors; nothing was scored");
+            }
+
+            var definition = compilation.Definitions[0];
+            return new CatalogEntry(definition, name) { Plan = ScoringPlan.Create(definition, catalog.Host.Functions) };
+        }
+
+        try
+        {
+            return catalog.Get(name);
+        }
+        catch (CliException)
+        {
+            // The instrument may be in a file that was skipped because of errors: say which files those are.
+            catalog.ReportProblems(stderr);
+            throw;
+        }
+    }
+
+    /// <summary>Writes one warning line per file or plugin that was skipped because of errors.</summary>
     public void ReportProblems(TextWriter stderr)
     {
         foreach (var group in Problems.Where(d => d.IsError).GroupBy(d => d.Location.Path))

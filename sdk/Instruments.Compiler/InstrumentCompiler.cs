@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
+using Instruments.Expressions;
 
 namespace Instruments.Compiler;
 
@@ -35,23 +36,31 @@ public static class InstrumentCompiler
     public const int MaxDepth = 32;
 
     /// <summary>Compiles one YAML text reported under <paramref name="path"/>.</summary>
-    public static InstrumentCompilation Compile(string text, string path, DiagnosticOptions? options = null) =>
-        Compile([new InstrumentSource(path, text)], options);
+    /// <param name="text">The YAML text.</param>
+    /// <param name="path">The path printed in diagnostics.</param>
+    /// <param name="options">Severity overrides; defaults when null.</param>
+    /// <param name="functions">Plugin functions that expressions may call; none when null.</param>
+    public static InstrumentCompilation Compile(string text, string path, DiagnosticOptions? options = null, ScoringFunctions? functions = null) =>
+        Compile([new InstrumentSource(path, text)], options, functions);
 
     /// <summary>
     /// Compiles several sources into one compilation; an instrument id defined twice is an error.
     /// </summary>
-    public static InstrumentCompilation Compile(IEnumerable<InstrumentSource> sources, DiagnosticOptions? options = null)
+    /// <param name="sources">The sources, compiled in order.</param>
+    /// <param name="options">Severity overrides; defaults when null.</param>
+    /// <param name="functions">Plugin functions that expressions may call; none when null.</param>
+    public static InstrumentCompilation Compile(IEnumerable<InstrumentSource> sources, DiagnosticOptions? options = null, ScoringFunctions? functions = null)
     {
         ArgumentNullException.ThrowIfNull(sources);
         options ??= DiagnosticOptions.Default;
         var definitions = ImmutableArray.CreateBuilder<InstrumentDefinition>();
+        var locators = new Dictionary<InstrumentDefinition, SourceLocator>(ReferenceEqualityComparer.Instance);
         var diagnostics = new List<Diagnostic>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source);
-            var (definition, fileDiagnostics, idLocation) = CompileOne(source);
+            var (definition, fileDiagnostics, idLocation, locator) = CompileOne(source, functions);
             var effective = options.Apply(fileDiagnostics);
             diagnostics.AddRange(effective);
             if (definition is null || effective.Any(d => d.IsError))
@@ -72,25 +81,27 @@ public static class InstrumentCompiler
 
             seen[definition.Id] = source.Path;
             definitions.Add(definition);
+            locators[definition] = locator;
         }
 
-        return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics]);
+        return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics], locators);
     }
 
-    private static (InstrumentDefinition? Definition, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation) CompileOne(InstrumentSource source)
+    private static (InstrumentDefinition? Definition, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) CompileOne(
+        InstrumentSource source, ScoringFunctions? functions)
     {
         var diagnostics = new List<Diagnostic>();
         var bytes = Encoding.UTF8.GetByteCount(source.Text);
         if (bytes > MaxFileBytes)
         {
             diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.FileTooLarge, Location.InFile(source.Path), bytes, MaxFileBytes));
-            return (null, diagnostics, Location.None);
+            return (null, diagnostics, Location.None, SourceLocator.None);
         }
 
         var document = YamlDocumentReader.Read(source.Text, source.Path, MaxDepth, diagnostics);
         if (document is null)
         {
-            return (null, diagnostics, Location.None);
+            return (null, diagnostics, Location.None, SourceLocator.None);
         }
 
         var locator = new YamlSourceLocator(source.Path);
@@ -98,12 +109,12 @@ public static class InstrumentCompiler
         var definition = binder.Read(document);
         if (definition is null)
         {
-            return (null, diagnostics, Location.None);
+            return (null, diagnostics, Location.None, SourceLocator.None);
         }
 
-        var bound = DefinitionBinder.Bind(definition, locator);
+        var bound = DefinitionBinder.Bind(definition, locator, functions);
         diagnostics.AddRange(bound.Diagnostics);
-        return (bound.Bound is null ? null : definition, diagnostics, locator.Locate("instrument"));
+        return (bound.Bound is null ? null : definition, diagnostics, locator.Locate("instrument"), locator);
     }
 }
 
@@ -113,8 +124,12 @@ public static class InstrumentCompiler
 /// </summary>
 public sealed class InstrumentCompilation
 {
-    internal InstrumentCompilation(ImmutableArray<InstrumentDefinition> definitions, ImmutableArray<Diagnostic> diagnostics)
+    private readonly IReadOnlyDictionary<InstrumentDefinition, SourceLocator> _locators;
+
+    internal InstrumentCompilation(ImmutableArray<InstrumentDefinition> definitions, ImmutableArray<Diagnostic> diagnostics,
+        IReadOnlyDictionary<InstrumentDefinition, SourceLocator> locators)
     {
+        _locators = locators;
         Definitions = definitions;
         Diagnostics = diagnostics;
     }
@@ -127,6 +142,13 @@ public sealed class InstrumentCompilation
 
     /// <summary>True when any diagnostic is an error.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>
+    /// The source location of a part of a definition of this compilation, by definition path
+    /// (<c>items[2]</c>, <c>scores[0].bands[1]</c>, <c>flags[0].when</c> ...; see <c>docs/plugin-authoring.md</c>).
+    /// </summary>
+    public Location GetLocation(InstrumentDefinition definition, string path) =>
+        _locators.TryGetValue(definition, out var locator) ? locator.Locate(path) : Location.None;
 
     /// <summary>The definition with the given id, or null.</summary>
     public InstrumentDefinition? GetDefinition(string id) =>

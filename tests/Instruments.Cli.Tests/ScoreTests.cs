@@ -364,8 +364,8 @@ public sealed class ScoreTests
         var r = await Host.RunAsync("score", "swl", "--input", "samples/swls.csv");
         Assert.Equal(2, r.ExitCode);
         var line = Assert.Single(r.StderrLines);
-        Assert.Contains("unknown instrument 'swl'; did you mean 'swls'?", line, StringComparison.Ordinal);
-        Assert.Contains("phq-9, swls", line, StringComparison.Ordinal);
+        Assert.Contains("unknown instrument 'swl'; did you mean 'swls'", line, StringComparison.Ordinal);
+        Assert.Contains("phq-9, shs, swls", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -393,6 +393,7 @@ public sealed class ScoreTests
     public async Task Plugins_folder_adds_instruments()
     {
         using var dir = new TempDir();
+        dir.File("mine/plugin.yaml", "id: mine\nversion: 1.0.0\nsdk: \">=0.1.0 <1.0.0\"\n");
         dir.File("mine/instruments/two.yaml", """
             instrument: two
             version: 1.0.0
@@ -411,6 +412,11 @@ public sealed class ScoreTests
         Assert.Equal(["status,total,flags,diagnostics", "complete,2,,"], r.StdoutLines);
         var env = await Host.RunAsync(["list", "--format", "json"], null, null, new Dictionary<string, string?> { ["INSTRUMENTS_PLUGINS"] = dir.Path });
         Assert.Contains("\"two\"", env.Stdout, StringComparison.Ordinal);
+
+        // A folder of loose YAML files (no manifest) works too.
+        var loose = await Host.RunAsync(["score", "two", "--input", "-", "--plugins", dir["mine/instruments"]], "a,b\n1,0\n", null);
+        Assert.True(loose.ExitCode == 0, loose.ToString());
+        Assert.Equal(["status,total,flags,diagnostics", "complete,1,,"], loose.StdoutLines);
     }
 
     [Fact]

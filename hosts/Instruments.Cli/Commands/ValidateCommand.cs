@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Instruments.Compiler;
 using Instruments.Diagnostics;
+using Instruments.Hosting;
 
 namespace Instruments.Cli.Commands;
 
@@ -21,7 +22,9 @@ internal static class ValidateCommand
             new("warnaserror", null, null, "report warnings as errors"),
         ],
         """
-        Each <path> is a .yaml file or a folder (every *.yaml below it). The files are compiled together, so an
+        Each <path> is a .yaml file, a folder of .yaml files (every *.yaml below it), or a plugin folder (one with a
+        plugin.yaml, or holding plugin folders): plugins are loaded as the host would load them, and their manifest,
+        assembly, instrument and analyzer diagnostics are printed. Loose files are compiled together, so an
         instrument id defined twice is reported. Text output prints one 'path(line,col): error INS1010: message'
         line per diagnostic on stdout and a summary on stderr.
 
@@ -31,9 +34,14 @@ internal static class ValidateCommand
     public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
     {
         var files = new List<string>();
+        var pluginFolders = new List<string>();
         foreach (var path in args.Positionals)
         {
-            if (Directory.Exists(path))
+            if (Directory.Exists(path) && IsPluginFolder(path))
+            {
+                pluginFolders.Add(path);
+            }
+            else if (Directory.Exists(path))
             {
                 var found = Directory.EnumerateFiles(path, "*.yaml", SearchOption.AllDirectories)
                     .Concat(Directory.EnumerateFiles(path, "*.yml", SearchOption.AllDirectories))
@@ -56,9 +64,36 @@ internal static class ValidateCommand
             }
         }
 
+        // Report templates (*.scriban) are parsed, not compiled; their TPL4xxx diagnostics join the others.
+        var templates = files.Where(f => f.EndsWith(".scriban", StringComparison.OrdinalIgnoreCase)).ToList();
+        files.RemoveAll(templates.Contains);
         var options = DiagnosticOptions.Default.WithWarningsAsErrors(args.Has("warnaserror"));
-        var compilation = InstrumentCompiler.Compile(files.Select(InstrumentSource.FromFile).ToList(), options);
-        var diagnostics = compilation.Diagnostics;
+
+        // Plugin folders go through the plugin host (manifest, assembly, instruments, analyzers), next to the built-in
+        // plugins so that functions they bring resolve; only the diagnostics of the folders asked about are printed.
+        // The folders asked about load first, so that validating a copy of a built-in plugin checks the copy.
+        var builder = new InstrumentHostBuilder().WithDiagnosticOptions(options);
+        foreach (var folder in pluginFolders)
+        {
+            builder.AddPluginsFrom(folder);
+        }
+
+        if (Directory.Exists(InstrumentCatalog.BuiltInFolder))
+        {
+            builder.AddPluginsFrom(InstrumentCatalog.BuiltInFolder);
+        }
+
+        var host = builder.Build();
+        var roots = pluginFolders.Select(f => Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).ToList();
+        var pluginDiagnostics = host.Diagnostics
+            .Where(d => d.Location.HasPath && roots.Any(r => (Path.GetFullPath(d.Location.Path) + Path.DirectorySeparatorChar).StartsWith(r, StringComparison.Ordinal)))
+            .ToList();
+        var pluginInstruments = host.Instruments.Count(i => i.SourcePath is not null
+            && roots.Any(r => Path.GetFullPath(i.SourcePath).StartsWith(r, StringComparison.Ordinal)));
+
+        var compilation = InstrumentCompiler.Compile(files.Select(InstrumentSource.FromFile).ToList(), options, host.Functions);
+        var templateDiagnostics = TemplateDiagnostics(templates, options, out var validTemplates);
+        var diagnostics = pluginDiagnostics.Concat(compilation.Diagnostics).Concat(templateDiagnostics).ToList();
         switch (args.Get("format"))
         {
             case "json":
@@ -78,9 +113,23 @@ internal static class ValidateCommand
 
         var errors = diagnostics.Count(d => d.IsError);
         var warnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
-        stderr.WriteLine($"instruments: {Plural(files.Count, "file")} checked, {compilation.Definitions.Length} valid: {Plural(errors, "error")}, {Plural(warnings, "warning")}");
+        var what = Plural(files.Count + templates.Count, "file") + (pluginFolders.Count > 0 ? " and " + Plural(pluginFolders.Count, "plugin folder") : string.Empty);
+        stderr.WriteLine($"instruments: {what} checked, {compilation.Definitions.Length + pluginInstruments + validTemplates} valid: {Plural(errors, "error")}, {Plural(warnings, "warning")}");
         return errors > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
     }
+
+    /// <summary>Parses report templates (format from the name: x.html.scriban is HTML) and returns their diagnostics.</summary>
+    private static List<Diagnostic> TemplateDiagnostics(List<string> templates, DiagnosticOptions options, out int valid)
+    {
+        var renderer = new Reports.ReportRenderer();
+        var parsed = templates.Select(t => renderer.Load(t)).ToList();
+        valid = parsed.Count(t => !t.HasErrors);
+        return [.. options.Apply(parsed.SelectMany(t => t.Diagnostics))];
+    }
+
+    /// <summary>A plugin, or a folder of plugins: it or one of its subfolders has a plugin.yaml.</summary>
+    private static bool IsPluginFolder(string path) =>
+        File.Exists(Path.Combine(path, "plugin.yaml")) || Directory.EnumerateDirectories(path).Any(d => File.Exists(Path.Combine(d, "plugin.yaml")));
 
     private static string Plural(int n, string word) => n + " " + word + (n == 1 ? string.Empty : "s");
 

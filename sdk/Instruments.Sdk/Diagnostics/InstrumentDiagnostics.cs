@@ -15,6 +15,8 @@ public static class InstrumentDiagnostics
     private const string Expression = "Expression";
     private const string Bands = "Bands";
     private const string Licensing = "Licensing";
+    private const string Sources = "Sources";
+    private const string Examples = "Examples";
     private const string Response = "Response";
 
     // ---- INS10xx: the file and its YAML ----
@@ -157,6 +159,32 @@ public static class InstrumentDiagnostics
     /// <summary>INS1060: item texts present although the licence restricts them.</summary>
     public static readonly DiagnosticDescriptor RestrictedTextPresent = new("INS1060", "Restricted item text present", "Item '{0}' has a text, but the licence says texts: restricted; remove the text from this file", Licensing, DiagnosticSeverity.Error);
 
+    /// <summary>INS1061: a texts file written for another instrument.</summary>
+    public static readonly DiagnosticDescriptor TextsForOtherInstrument = new("INS1061", "Texts file for another instrument", "The texts file is for instrument '{0}', not '{1}'; no text was applied", Licensing, DiagnosticSeverity.Error);
+
+    /// <summary>INS1062: a texts file gives a text for an item the instrument does not have.</summary>
+    public static readonly DiagnosticDescriptor TextForUnknownItem = new("INS1062", "Text for an unknown item", "'{0}' is not an item of instrument '{1}'{2}", Licensing, DiagnosticSeverity.Error);
+
+    /// <summary>INS1063: a texts file gives no text for an item.</summary>
+    public static readonly DiagnosticDescriptor ItemTextMissing = new("INS1063", "Item without a text", "The texts file has no text for item '{0}'", Licensing, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1064: a texts file written for another version of the definition.</summary>
+    public static readonly DiagnosticDescriptor TextsVersionDiffers = new("INS1064", "Texts file for another version", "The texts file was written for version {0} of '{1}'; the definition is version {2}; check that the items still match", Licensing, DiagnosticSeverity.Warning);
+
+    // ---- INS107x: sources and worked examples ----
+
+    /// <summary>INS1070: bands, a flag or a missing-data rule without a source.</summary>
+    public static readonly DiagnosticDescriptor RuleWithoutSource = new("INS1070", "Rule without a source", "{0} without a source; add 'sources' citing where it comes from", Sources, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1071: a worked example answers an item the instrument does not have.</summary>
+    public static readonly DiagnosticDescriptor ExampleUnknownItem = new("INS1071", "Example names an unknown item", "Example '{0}': '{1}' is not an item of this instrument{2}", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1072: a worked example expects a score, band, flag or diagnostic the instrument cannot produce.</summary>
+    public static readonly DiagnosticDescriptor ExampleUnknownExpectation = new("INS1072", "Example expects something unknown", "Example '{0}': '{1}' is not {2}{3}", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1073: two worked examples share a name.</summary>
+    public static readonly DiagnosticDescriptor DuplicateExampleName = new("INS1073", "Duplicate example name", "Example name '{0}' is already used by example {1}", Examples, DiagnosticSeverity.Error);
+
     // ---- RSP2xxx: responses ----
 
     /// <summary>RSP2001: a value that is not one of the item's response options.</summary>
@@ -191,6 +219,12 @@ public static class InstrumentDiagnostics
 
     /// <summary>RSP2011: a score computed by prorating.</summary>
     public static readonly DiagnosticDescriptor ScoreProrated = new("RSP2011", "Score prorated", "Score '{0}' prorated from {1} of its {2} items (mean of answered items x {2}, not rounded)", Response, DiagnosticSeverity.Info);
+
+    /// <summary>RSP2012: a plugin function threw while scoring this response.</summary>
+    public static readonly DiagnosticDescriptor FunctionFailed = new("RSP2012", "Plugin function failed", "Function '{0}' ({1}) failed: {2}; its result was taken as missing", Response, DiagnosticSeverity.Error);
+
+    /// <summary>RSP2013: a plugin's response check threw while checking this response.</summary>
+    public static readonly DiagnosticDescriptor ResponseCheckFailed = new("RSP2013", "Plugin response check failed", "A response check of plugin '{0}' failed: {1}", Response, DiagnosticSeverity.Warning);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =

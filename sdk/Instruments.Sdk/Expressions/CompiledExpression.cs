@@ -4,7 +4,7 @@ using System.Diagnostics;
 namespace Instruments.Expressions;
 
 /// <summary>
-/// A bound expression in flat postfix form, ready to evaluate. Immutable and thread-safe; <see cref="Evaluate"/>
+/// A bound expression in flat postfix form, ready to evaluate. Immutable and thread-safe; <see cref="Evaluate(ReadOnlySpan{double})"/>
 /// allocates nothing on the heap and takes no locks.
 /// </summary>
 /// <remarks>
@@ -27,11 +27,13 @@ internal sealed class CompiledExpression
 {
     private readonly Instruction[] _code;
     private readonly int _maxStack;
+    private readonly ScoringFunction[] _externals;
 
-    internal CompiledExpression(string text, Instruction[] code)
+    internal CompiledExpression(string text, Instruction[] code, ScoringFunction[]? externals = null)
     {
         Text = text;
         _code = code;
+        _externals = externals ?? [];
 
         int height = 0, max = 0;
         var slots = new SortedSet<int>();
@@ -73,6 +75,24 @@ internal sealed class CompiledExpression
     /// </summary>
     public double Evaluate(ReadOnlySpan<double> slots)
     {
+        var fault = -1;
+        return Evaluate(slots, ref fault, out _);
+    }
+
+    /// <summary>True when the expression calls plugin functions (whose failures must be reported).</summary>
+    public bool CallsFunctions => _externals.Length > 0;
+
+    /// <summary>The plugin functions the expression calls, by call index.</summary>
+    internal ReadOnlySpan<ScoringFunction> Functions => _externals;
+
+    /// <summary>
+    /// Evaluates like <see cref="Evaluate(ReadOnlySpan{double})"/>; when a plugin function throws, its call yields NaN,
+    /// <paramref name="faultedFunction"/> is set to its index in <see cref="Functions"/> and <paramref name="error"/>
+    /// to the exception's message (the only allocation, and only on failure).
+    /// </summary>
+    public double Evaluate(ReadOnlySpan<double> slots, ref int faultedFunction, out string? error)
+    {
+        error = null;
         Span<double> stack = stackalloc double[_maxStack];
         int sp = 0;
         Instruction[] code = _code;
@@ -190,6 +210,21 @@ internal sealed class CompiledExpression
                     case OpCode.Round:
                         stack[sp - 1] = Math.Round(stack[sp - 1], ins.Operand, MidpointRounding.AwayFromZero);
                         break;
+                    case OpCode.Call:
+                    {
+                        int argc = (int)ins.Value;
+                        sp -= argc;
+                        double result = Call(_externals[ins.Operand], stack.Slice(sp, argc), out string? callError);
+                        if (callError is not null && faultedFunction < 0)
+                        {
+                            faultedFunction = ins.Operand;
+                            error = callError;
+                        }
+
+                        stack[sp++] = result;
+                        break;
+                    }
+
                     default:
                         throw new UnreachableException();
                 }
@@ -197,6 +232,21 @@ internal sealed class CompiledExpression
         }
 
         return stack[0];
+    }
+
+    // The plugin boundary: an exception from plugin code becomes a missing value and a message, never a crash.
+    private static double Call(ScoringFunction function, ReadOnlySpan<double> arguments, out string? error)
+    {
+        try
+        {
+            error = null;
+            return function.Body(arguments);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error = ex.GetType().Name + ": " + ex.Message;
+            return double.NaN;
+        }
     }
 
     private static double Compare(double a, double b, bool result) =>
@@ -234,6 +284,12 @@ internal sealed class CompiledExpression
                 case OpCode.MeanStart:
                     lo[sp] = 0;
                     hi[sp] = 1; // the running count; unused by the analysis
+                    sp++;
+                    continue;
+                case OpCode.Call:
+                    sp -= (int)ins.Value;
+                    lo[sp] = _externals[ins.Operand].ResultMin;
+                    hi[sp] = _externals[ins.Operand].ResultMax;
                     sp++;
                     continue;
             }
@@ -321,6 +377,10 @@ internal sealed class CompiledExpression
                     break;
                 case OpCode.Load:
                     stack[sp++] = slotIsIntegral(ins.Operand);
+                    break;
+                case OpCode.Call:
+                    sp -= (int)ins.Value;
+                    stack[sp++] = _externals[ins.Operand].IntegralResult;
                     break;
                 case OpCode.Neg or OpCode.Abs:
                     break;

@@ -37,16 +37,20 @@ internal sealed class ExpressionParser
     private int _depth;
     private bool _failed;
 
-    private ExpressionParser(string text)
+    private readonly ScoringFunctions _functions;
+    private readonly List<ScoringFunction> _externals = [];
+
+    private ExpressionParser(string text, ScoringFunctions functions)
     {
         _text = text;
+        _functions = functions;
         _tokens = ExpressionLexer.Tokenize(text);
     }
 
     private Token Current => _tokens[_position];
 
     /// <summary>Parses <paramref name="text"/>. Never throws.</summary>
-    public static ExpressionParseResult Parse(string? text)
+    public static ExpressionParseResult Parse(string? text, ScoringFunctions? functions = null)
     {
         if (text is null)
         {
@@ -60,14 +64,14 @@ internal sealed class ExpressionParser
                 $"The expression is too long ({text.Length} characters; at most {MaxLength} are allowed)"));
         }
 
-        var parser = new ExpressionParser(text);
+        var parser = new ExpressionParser(text, functions ?? ScoringFunctions.Empty);
         parser.ParseTop();
         if (parser._errors.Count > 0)
         {
             return new ExpressionParseResult(null, [.. parser._errors]);
         }
 
-        var syntax = new ExpressionSyntax(text, [.. parser._identifiers], [.. parser._code]);
+        var syntax = new ExpressionSyntax(text, [.. parser._identifiers], [.. parser._code], [.. parser._externals]);
         return new ExpressionParseResult(syntax, []);
     }
 
@@ -278,9 +282,11 @@ internal sealed class ExpressionParser
 
         _position += 2;
         Function function = Lookup(name);
-        if (function == Function.Unknown)
+        ScoringFunction? external = function == Function.Unknown ? _functions.Find(name) : null;
+        if (function == Function.Unknown && external is null)
         {
-            string message = $"Unknown function '{name}'; known functions: {string.Join(", ", ExpressionSyntax.FunctionNames)}";
+            var known = ExpressionSyntax.FunctionNames.Concat(_functions.All.Select(f => f.Name));
+            string message = $"Unknown function '{name}'; known functions: {string.Join(", ", known)}";
             string? hint = ExpressionSyntax.FunctionNames.FirstOrDefault(f => string.Equals(f, name, StringComparison.OrdinalIgnoreCase));
             if (hint is not null)
             {
@@ -358,6 +364,28 @@ internal sealed class ExpressionParser
         _depth--;
 
         int offset = nameToken.Offset, length = close.End - nameToken.Offset;
+        if (external is not null)
+        {
+            if (count < external.MinArguments || count > external.MaxArguments)
+            {
+                string takes = external.MinArguments == external.MaxArguments
+                    ? $"{external.MinArguments} argument{(external.MinArguments == 1 ? string.Empty : "s")}"
+                    : $"{external.MinArguments} to {external.MaxArguments} arguments";
+                _errors.Add(new ExpressionError(ExpressionErrorKind.ArgumentCount, offset, length, $"'{name}' takes {takes}"));
+                return;
+            }
+
+            int index = _externals.IndexOf(external);
+            if (index < 0)
+            {
+                index = _externals.Count;
+                _externals.Add(external);
+            }
+
+            _code.Add(new Instruction(OpCode.Call, index, count));
+            return;
+        }
+
         switch (function)
         {
             case Function.Min or Function.Max or Function.Sum or Function.Mean or Function.Count when count == 0:

@@ -16,8 +16,12 @@ internal sealed class ExpressionSyntax
 {
     private readonly ImmutableArray<Instruction> _code;
 
-    internal ExpressionSyntax(string text, ImmutableArray<IdentifierReference> identifiers, ImmutableArray<Instruction> code)
+    private readonly ImmutableArray<ScoringFunction> _externals;
+
+    internal ExpressionSyntax(string text, ImmutableArray<IdentifierReference> identifiers, ImmutableArray<Instruction> code,
+        ImmutableArray<ScoringFunction> externals)
     {
+        _externals = externals;
         Text = text;
         Identifiers = identifiers;
         _code = code;
@@ -39,11 +43,11 @@ internal sealed class ExpressionSyntax
     /// Parses expression text. Never throws: any problem (including text longer than 4096 characters or nesting
     /// deeper than 64 levels) is returned as <see cref="ExpressionError"/> entries, with a null syntax.
     /// </summary>
-    public static ExpressionParseResult Parse(string text)
+    public static ExpressionParseResult Parse(string text, ScoringFunctions? functions = null)
     {
         try
         {
-            return ExpressionParser.Parse(text);
+            return ExpressionParser.Parse(text, functions);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -92,7 +96,7 @@ internal sealed class ExpressionSyntax
             code[i] = instruction.Op == OpCode.Load ? instruction with { Operand = slots[instruction.Operand] } : instruction;
         }
 
-        return new ExpressionBindResult(new CompiledExpression(Text, code), []);
+        return new ExpressionBindResult(new CompiledExpression(Text, code, [.. _externals]), []);
     }
 
     /// <summary>Returns <see cref="Text"/>.</summary>

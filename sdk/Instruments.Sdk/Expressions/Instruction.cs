@@ -77,6 +77,9 @@ internal enum OpCode : byte
 
     /// <summary>Round half away from zero to Operand decimal digits.</summary>
     Round,
+
+    /// <summary>Call plugin function number Operand with (int)Value arguments popped from the stack; push its result.</summary>
+    Call,
 }
 
 /// <summary>One instruction of the flat form.</summary>
@@ -87,6 +90,7 @@ internal readonly record struct Instruction(OpCode Op, int Operand, double Value
     {
         OpCode.Const or OpCode.Load or OpCode.MeanStart => 1,
         OpCode.Neg or OpCode.Not or OpCode.Present or OpCode.Abs or OpCode.Round => 0,
+        OpCode.Call => 1 - (int)Value,
         _ => -1,
     };
 

@@ -1,0 +1,501 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Instruments.Compiler;
+using Instruments.Definitions;
+using Instruments.Diagnostics;
+using Instruments.Expressions;
+using Instruments.Plugins;
+using Instruments.Scoring;
+
+namespace Instruments.Hosting;
+
+/// <summary>
+/// Builds an <see cref="InstrumentHost"/>: add plugin folders and loose instrument files, then <see cref="Build"/>.
+/// Every problem (a broken manifest, a plugin that fails to load or throws, an incompatible SDK version, a duplicate
+/// instrument id) becomes a diagnostic naming the plugin and the cause, and the host goes on with the others.
+/// </summary>
+/// <example>
+/// <code>
+/// var host = new InstrumentHostBuilder().AddPluginsFrom("plugins").AddPluginFolder("/opt/my-plugin").Build();
+/// foreach (var d in host.Diagnostics) Console.Error.WriteLine(d);
+/// var plan = host.Find("phq-9")!.Plan;
+/// </code>
+/// </example>
+public sealed class InstrumentHostBuilder
+{
+    private readonly List<string> _pluginFolders = [];
+    private readonly List<string> _instrumentFiles = [];
+    private DiagnosticOptions _options = DiagnosticOptions.Default;
+    private IPluginAssemblyLoader _loader = new IsolatedPluginAssemblyLoader();
+
+    /// <summary>Adds one plugin folder (a folder with a <c>plugin.yaml</c>).</summary>
+    public InstrumentHostBuilder AddPluginFolder(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _pluginFolders.Add(path);
+        return this;
+    }
+
+    /// <summary>
+    /// Adds every plugin below <paramref name="directory"/>: the folder itself when it has a <c>plugin.yaml</c>,
+    /// otherwise each subfolder that has one (in name order). A missing folder is a PLG3018 diagnostic at build.
+    /// </summary>
+    public InstrumentHostBuilder AddPluginsFrom(string directory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        if (File.Exists(Path.Combine(directory, PluginManifest.FileName)) || !Directory.Exists(directory))
+        {
+            _pluginFolders.Add(directory);
+            return this;
+        }
+
+        foreach (var sub in Directory.EnumerateDirectories(directory).Order(StringComparer.Ordinal))
+        {
+            if (File.Exists(Path.Combine(sub, PluginManifest.FileName)))
+            {
+                _pluginFolders.Add(sub);
+            }
+        }
+
+        return this;
+    }
+
+    /// <summary>Adds a loose YAML instrument file (not part of a plugin).</summary>
+    public InstrumentHostBuilder AddInstrumentFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _instrumentFiles.Add(path);
+        return this;
+    }
+
+    /// <summary>Sets severity overrides applied to every diagnostic.</summary>
+    public InstrumentHostBuilder WithDiagnosticOptions(DiagnosticOptions options)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        return this;
+    }
+
+    /// <summary>Replaces the assembly loader (the default isolates each plugin in its own load context).</summary>
+    public InstrumentHostBuilder WithAssemblyLoader(IPluginAssemblyLoader loader)
+    {
+        _loader = loader ?? throw new ArgumentNullException(nameof(loader));
+        return this;
+    }
+
+    /// <summary>Loads everything that was added. Never throws for a plugin's or a file's mistakes.</summary>
+    public InstrumentHost Build()
+    {
+        var diagnostics = new List<Diagnostic>();
+        var plugins = new List<LoadedPlugin>();
+        var registrations = new List<Registration>();
+        var seenPlugins = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var folder in _pluginFolders)
+        {
+            var manifest = PluginManifest.Read(folder, diagnostics);
+            if (manifest is null)
+            {
+                continue;
+            }
+
+            if (seenPlugins.TryGetValue(manifest.Id, out var first))
+            {
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicatePlugin, manifest.LocationOf("id"), manifest.Id, first));
+                continue;
+            }
+
+            seenPlugins[manifest.Id] = folder;
+            if (LoadPlugin(manifest, diagnostics) is { } registration)
+            {
+                registrations.Add(registration);
+                plugins.Add(new LoadedPlugin(manifest.Id, manifest.Version, manifest.Description, manifest.Directory,
+                    manifest.Assembly is null ? null : Path.Combine(manifest.Directory, manifest.Assembly)));
+            }
+        }
+
+        if (_instrumentFiles.Count > 0)
+        {
+            var loose = new Registration(string.Empty, "(file)", [], _ => false);
+            loose.Files.AddRange(_instrumentFiles);
+            registrations.Add(loose);
+        }
+
+        var functions = BuildFunctions(registrations, diagnostics);
+        var (definitions, compilations) = CompileInstruments(registrations, functions, diagnostics);
+        RunAnalyzers(registrations, definitions, compilations, diagnostics);
+
+        var instruments = ImmutableArray.CreateBuilder<LoadedInstrument>();
+        foreach (var (definition, owner, sourcePath) in definitions.OrderBy(d => d.Definition.Id, StringComparer.Ordinal))
+        {
+            var checks = registrations
+                .SelectMany(r => r.ResponseChecks.Where(c => c.InstrumentId == definition.Id)
+                    .Select(c => new RegisteredResponseCheck(c.Check, r.PluginId, r.IsDeclared)))
+                .ToImmutableArray();
+            instruments.Add(new LoadedInstrument(definition, sourcePath, owner.PluginId, ScoringPlan.Create(definition, functions, checks)));
+        }
+
+        var templates = registrations.SelectMany(r => r.Templates).ToImmutableArray();
+        return new InstrumentHost([.. plugins], instruments.ToImmutable(), functions, templates, _options.Apply(diagnostics));
+    }
+
+    private Registration? LoadPlugin(PluginManifest manifest, List<Diagnostic> diagnostics)
+    {
+        if (!manifest.Sdk.Contains(InstrumentHost.SdkVersion))
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.IncompatibleSdk, manifest.LocationOf("sdk"), manifest.Id, manifest.Sdk.Text,
+                InstrumentHost.SdkVersion.ToString(3)));
+            return null;
+        }
+
+        var registration = new Registration(manifest.Id, manifest.Directory, [], _ => false);
+
+        // What the manifest lists is registered for YAML-only and compiled plugins alike.
+        foreach (var pattern in manifest.Instruments)
+        {
+            var files = PluginManifest.Expand(manifest.Directory, pattern);
+            if (files.Count == 0 && manifest.Locations.ContainsKey("instruments"))
+            {
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestGlobEmpty, manifest.LocationOf("instruments"), manifest.Id, pattern));
+            }
+
+            registration.Files.AddRange(files);
+        }
+
+        foreach (var pattern in manifest.Templates)
+        {
+            var files = PluginManifest.Expand(manifest.Directory, pattern);
+            if (files.Count == 0 && manifest.Locations.ContainsKey("templates"))
+            {
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestGlobEmpty, manifest.LocationOf("templates"), manifest.Id, pattern));
+            }
+
+            foreach (var file in files)
+            {
+                registration.Templates.Add(new TemplateRegistration(manifest.Id, TemplateName(file), file, Path.GetDirectoryName(file)!));
+            }
+        }
+
+        if (manifest.Assembly is null)
+        {
+            return registration;
+        }
+
+        var assemblyPath = Path.Combine(manifest.Directory, manifest.Assembly);
+        if (!File.Exists(assemblyPath))
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, manifest.LocationOf("assembly"), manifest.Id, "assembly", manifest.Assembly));
+            return null;
+        }
+
+        Assembly assembly;
+        try
+        {
+            assembly = _loader.Load(assemblyPath);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.AssemblyLoadFailed, manifest.LocationOf("assembly"), manifest.Id, manifest.Assembly,
+                ex.GetType().Name + ": " + ex.Message));
+            return null;
+        }
+
+        var sdkReference = assembly.GetReferencedAssemblies().FirstOrDefault(n => n.Name == typeof(InstrumentPlugin).Assembly.GetName().Name);
+        if (sdkReference?.Version is { } built && built.Major != InstrumentHost.SdkVersion.Major)
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.SdkMajorMismatch, manifest.LocationOf("assembly"), manifest.Id,
+                built.ToString(3), InstrumentHost.SdkVersion.ToString(3)));
+            return null;
+        }
+
+        Type[] types;
+        try
+        {
+            types = assembly.GetTypes();
+        }
+        catch (ReflectionTypeLoadException ex)
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.AssemblyLoadFailed, manifest.LocationOf("assembly"), manifest.Id, manifest.Assembly,
+                string.Join("; ", ex.LoaderExceptions.Where(e => e is not null).Select(e => e!.Message).Distinct())));
+            return null;
+        }
+
+        var pluginTypes = types
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(InstrumentPlugin).IsAssignableFrom(t)
+                        && (manifest.Type is null || t.FullName == manifest.Type))
+            .OrderBy(t => t.FullName, StringComparer.Ordinal)
+            .ToList();
+        if (pluginTypes.Count == 0)
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.NoPluginType, manifest.LocationOf(manifest.Type is null ? "assembly" : "type"), manifest.Id,
+                manifest.Type is null
+                    ? $"assembly '{manifest.Assembly}' has no public non-abstract class deriving from InstrumentPlugin"
+                    : $"class '{manifest.Type}' deriving from InstrumentPlugin was not found in '{manifest.Assembly}'"));
+            return null;
+        }
+
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in pluginTypes)
+        {
+            var stage = "its constructor";
+            try
+            {
+                var plugin = (InstrumentPlugin)Activator.CreateInstance(type)!;
+                stage = "SupportedDiagnostics";
+                foreach (var descriptor in plugin.SupportedDiagnostics)
+                {
+                    declared.Add(descriptor.Id);
+                }
+
+                stage = "Initialize";
+                var context = new Context(registration, manifest);
+                plugin.Initialize(context);
+                context.Close();
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                var inner = ex is TargetInvocationException { InnerException: { } i } ? i : ex;
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.InitializeFailed, manifest.LocationOf("assembly"), manifest.Id,
+                    type.Name + "." + stage, inner.GetType().Name + ": " + inner.Message));
+                return null;
+            }
+        }
+
+        diagnostics.AddRange(registration.Problems);
+        return registration with { IsDeclared = d => declared.Contains(d.Id) };
+    }
+
+    private static string TemplateName(string file)
+    {
+        var name = Path.GetFileName(file);
+        return name.EndsWith(".scriban", StringComparison.OrdinalIgnoreCase) ? name[..^".scriban".Length] : name;
+    }
+
+    private static ScoringFunctions BuildFunctions(List<Registration> registrations, List<Diagnostic> diagnostics)
+    {
+        var functions = ScoringFunctions.Empty;
+        foreach (var registration in registrations)
+        {
+            foreach (var function in registration.Functions)
+            {
+                if (ScoringFunction.IsBuiltIn(function.Name) || functions.Contains(function.Name))
+                {
+                    var owner = functions.Find(function.Name)?.Owner;
+                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicateFunction, Location.InFile(registration.Directory), registration.PluginId,
+                        function.Name, owner is null ? "is built in" : $"plugin '{owner}' already registered"));
+                    continue;
+                }
+
+                functions = functions.Add(new ScoringFunction(function.Name, function.MinArguments, function.MaxArguments, function.Body,
+                    function.ResultMin, function.ResultMax, function.IntegralResult) { Owner = registration.PluginId });
+            }
+        }
+
+        return functions;
+    }
+
+    private (List<(InstrumentDefinition Definition, Registration Owner, string? SourcePath)> Definitions,
+        Dictionary<InstrumentDefinition, InstrumentCompilation> Compilations) CompileInstruments(
+        List<Registration> registrations, ScoringFunctions functions, List<Diagnostic> diagnostics)
+    {
+        var definitions = new List<(InstrumentDefinition, Registration, string?)>();
+        var compilations = new Dictionary<InstrumentDefinition, InstrumentCompilation>(ReferenceEqualityComparer.Instance);
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        void Add(InstrumentDefinition definition, Registration owner, string? sourcePath, Location idLocation)
+        {
+            var who = owner.PluginId.Length > 0 ? $"plugin '{owner.PluginId}'" : sourcePath ?? "(code)";
+            if (owners.TryGetValue(definition.Id, out var first))
+            {
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicateInstrument, idLocation,
+                    owner.PluginId.Length > 0 ? owner.PluginId : "(file)", definition.Id, first));
+                return;
+            }
+
+            owners[definition.Id] = who;
+            definitions.Add((definition, owner, sourcePath));
+        }
+
+        foreach (var registration in registrations)
+        {
+            foreach (var file in registration.Files)
+            {
+                InstrumentSource source;
+                try
+                {
+                    source = InstrumentSource.FromFile(file);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, Location.InFile(file),
+                        registration.PluginId, "instrument file", file + " (" + ex.Message + ")"));
+                    continue;
+                }
+
+                var compilation = InstrumentCompiler.Compile([source], _options, functions);
+                diagnostics.AddRange(compilation.Diagnostics);
+                foreach (var definition in compilation.Definitions)
+                {
+                    compilations[definition] = compilation;
+                    Add(definition, registration, file, compilation.GetLocation(definition, "instrument"));
+                }
+            }
+
+            foreach (var definition in registration.Definitions)
+            {
+                var problems = _options.Apply(definition.Validate(functions));
+                diagnostics.AddRange(problems.Select(p => p.Location.HasPath ? p
+                    : Diagnostic.Create(p.Descriptor, Location.InFile(registration.Directory), [.. p.Arguments]).WithSeverity(p.Severity)));
+                if (!problems.Any(p => p.IsError))
+                {
+                    Add(definition, registration, null, Location.InFile(registration.Directory));
+                }
+            }
+        }
+
+        return (definitions, compilations);
+    }
+
+    private void RunAnalyzers(List<Registration> registrations,
+        List<(InstrumentDefinition Definition, Registration Owner, string? SourcePath)> definitions,
+        Dictionary<InstrumentDefinition, InstrumentCompilation> compilations, List<Diagnostic> diagnostics)
+    {
+        foreach (var registration in registrations)
+        {
+            foreach (var analyzer in registration.Analyzers)
+            {
+                foreach (var (definition, _, sourcePath) in definitions)
+                {
+                    Location Locate(string path) => compilations.TryGetValue(definition, out var c)
+                        ? c.GetLocation(definition, path)
+                        : sourcePath is null ? Location.None : Location.InFile(sourcePath);
+
+                    void Report(Diagnostic d)
+                    {
+                        if (!registration.IsDeclared(d.Descriptor))
+                        {
+                            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.UndeclaredDiagnostic, d.Location, registration.PluginId, d.Id));
+                            return;
+                        }
+
+                        if (_options.Apply(d) is { } kept)
+                        {
+                            diagnostics.Add(kept);
+                        }
+                    }
+
+                    try
+                    {
+                        analyzer(new DefinitionAnalysisContext(definition, Locate, Report));
+                    }
+                    catch (Exception ex) when (ex is not OutOfMemoryException)
+                    {
+                        diagnostics.Add(Diagnostic.Create(PluginDiagnostics.AnalyzerFailed, Locate("instrument"), registration.PluginId, definition.Id,
+                            ex.GetType().Name + ": " + ex.Message));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>What one plugin registered.</summary>
+    private sealed record Registration(string PluginId, string Directory, List<Diagnostic> Problems, Func<DiagnosticDescriptor, bool> IsDeclared)
+    {
+        public List<string> Files { get; } = [];
+
+        public List<InstrumentDefinition> Definitions { get; } = [];
+
+        public List<ScoringFunction> Functions { get; } = [];
+
+        public List<Action<DefinitionAnalysisContext>> Analyzers { get; } = [];
+
+        public List<(string InstrumentId, ResponseCheck Check)> ResponseChecks { get; } = [];
+
+        public List<TemplateRegistration> Templates { get; } = [];
+    }
+
+    /// <summary>The context a plugin registers through; closed after <c>Initialize</c> returns.</summary>
+    private sealed class Context(Registration registration, PluginManifest manifest) : PluginContext
+    {
+        private bool _closed;
+
+        public override string PluginId => manifest.Id;
+
+        public override string PluginDirectory => manifest.Directory;
+
+        public void Close() => _closed = true;
+
+        public override void RegisterInstrumentFile(string relativePath)
+        {
+            if (Resolve(relativePath, "instrument file") is { } path)
+            {
+                registration.Files.Add(path);
+            }
+        }
+
+        public override void RegisterInstrument(InstrumentDefinition definition)
+        {
+            ArgumentNullException.ThrowIfNull(definition);
+            Open();
+            registration.Definitions.Add(definition);
+        }
+
+        public override void RegisterFunction(ScoringFunction function)
+        {
+            ArgumentNullException.ThrowIfNull(function);
+            Open();
+            registration.Functions.Add(function);
+        }
+
+        public override void RegisterDefinitionAnalyzer(Action<DefinitionAnalysisContext> analyzer)
+        {
+            ArgumentNullException.ThrowIfNull(analyzer);
+            Open();
+            registration.Analyzers.Add(analyzer);
+        }
+
+        public override void RegisterResponseCheck(string instrumentId, ResponseCheck check)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(instrumentId);
+            ArgumentNullException.ThrowIfNull(check);
+            Open();
+            registration.ResponseChecks.Add((instrumentId, check));
+        }
+
+        public override void RegisterTemplate(string name, string relativePath)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(name);
+            if (Resolve(relativePath, "template") is { } path)
+            {
+                registration.Templates.Add(new TemplateRegistration(manifest.Id, name, path, Path.GetDirectoryName(path)!));
+            }
+        }
+
+        private void Open()
+        {
+            if (_closed)
+            {
+                throw new InvalidOperationException("The plugin context can only be used during Initialize.");
+            }
+        }
+
+        private string? Resolve(string relativePath, string what)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
+            Open();
+            if (!PluginManifest.IsInsideFolder(relativePath))
+            {
+                registration.Problems.Add(Diagnostic.Create(PluginDiagnostics.InvalidRegistration, Location.InFile(manifest.Path), manifest.Id,
+                    $"{what} '{relativePath}' is outside the plugin folder"));
+                return null;
+            }
+
+            var path = Path.Combine(manifest.Directory, relativePath);
+            if (!File.Exists(path))
+            {
+                registration.Problems.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, Location.InFile(manifest.Path), manifest.Id, what, relativePath));
+                return null;
+            }
+
+            return path;
+        }
+    }
+}

@@ -28,6 +28,8 @@ namespace Instruments.Cli
             (CatalogCommands.DescribeSpec, CatalogCommands.Describe),
             (ValidateCommand.Spec, ValidateCommand.Run),
             (ScoreCommand.Spec, ScoreCommand.Run),
+            (ReportCommand.Spec, ReportCommand.Run),
+            (TestCommand.Spec, TestCommand.Run),
         ];
 
         public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

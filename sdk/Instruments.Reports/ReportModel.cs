@@ -1,0 +1,428 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Instruments.Definitions;
+using Instruments.Diagnostics;
+using Instruments.Scoring;
+
+namespace Instruments.Reports;
+
+/// <summary>
+/// One scored response, copied out of a (reusable) <see cref="ScoreResult"/> into plain data for a report:
+/// status, scores with bands and ranges, flags, item answers, missing and invalid values, diagnostics and the
+/// respondent fields of the input row. Immutable; templates never see the engine objects themselves.
+/// </summary>
+public sealed class ReportResponse
+{
+    /// <summary>Field names tried, in this order (case-insensitive), for <see cref="RespondentId"/>.</summary>
+    public static readonly ImmutableArray<string> RespondentIdFields = ["respondent_id", "respondent", "client_id", "participant_id", "patient_id", "id"];
+
+    private ReportResponse(int row, ResponseStatus status, string? respondentId, bool flagged, IReadOnlyDictionary<string, object?> data)
+    {
+        Row = row;
+        Status = status;
+        RespondentId = respondentId;
+        HasRaisedFlags = flagged;
+        Data = data;
+    }
+
+    /// <summary>1-based row number in the input.</summary>
+    public int Row { get; }
+
+    /// <summary>The status of the response.</summary>
+    public ResponseStatus Status { get; }
+
+    /// <summary>The respondent id found among the fields (see <see cref="RespondentIdFields"/>), or null.</summary>
+    public string? RespondentId { get; }
+
+    /// <summary>True when at least one flag was raised.</summary>
+    public bool HasRaisedFlags { get; }
+
+    /// <summary>The plain data templates see as one element of <c>responses</c> (snake_case keys).</summary>
+    public IReadOnlyDictionary<string, object?> Data { get; }
+
+    /// <summary>
+    /// Copies one scored response into report data.
+    /// </summary>
+    /// <param name="result">The result, just scored (it may be reused afterwards).</param>
+    /// <param name="row">1-based row number of the response in its input.</param>
+    /// <param name="values">The raw item values as given, in definition order (empty for a row that could not be read).</param>
+    /// <param name="fields">The other fields of the input row (respondent id, visit, date ...), in input order; untrusted text.</param>
+    /// <param name="line">The input line the row started on, or 0 when unknown.</param>
+    public static ReportResponse Create(ScoreResult result, int row, ReadOnlySpan<ResponseValue> values,
+        IEnumerable<KeyValuePair<string, string?>> fields, int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(fields);
+        var plan = result.Plan;
+        var def = plan.Definition;
+
+        var fieldList = new List<object?>();
+        string? respondentId = null;
+        var respondentRank = int.MaxValue;
+        foreach (var (name, value) in fields)
+        {
+            fieldList.Add(Obj(("name", name), ("value", value)));
+            var rank = IndexOf(RespondentIdFields, name);
+            if (rank >= 0 && rank < respondentRank && !string.IsNullOrWhiteSpace(value))
+            {
+                respondentRank = rank;
+                respondentId = value;
+            }
+        }
+
+        // What the diagnostics say about each item, score and flag.
+        var itemState = new string?[def.Items.Length];
+        var itemMessage = new string?[def.Items.Length];
+        var diagnostics = new List<object?>();
+        string? malformed = null;
+        foreach (var d in result.Diagnostics)
+        {
+            var message = result.FormatMessage(d);
+            diagnostics.Add(Obj(
+                ("id", d.Id),
+                ("severity", Diagnostic.SeverityName(d.Severity)),
+                ("message", message),
+                ("item", d.Item >= 0 ? def.Items[d.Item].Id : null),
+                ("score", d.Score >= 0 ? def.Scores[d.Score].Id : null),
+                ("flag", d.Flag >= 0 ? def.Flags[d.Flag].Id : null)));
+            if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
+            {
+                malformed = message;
+            }
+
+            if (d.Item < 0)
+            {
+                continue;
+            }
+
+            if (d.Descriptor == InstrumentDiagnostics.ValueNotAnOption || d.Descriptor == InstrumentDiagnostics.NonNumericValue)
+            {
+                itemState[d.Item] = "invalid";
+                itemMessage[d.Item] = message;
+            }
+            else if (d.Descriptor == InstrumentDiagnostics.MissingCodeUsed)
+            {
+                itemState[d.Item] = "missing_code";
+                itemMessage[d.Item] = message;
+            }
+        }
+
+        var items = new List<object?>();
+        var missingItems = new List<object?>();
+        var invalidItems = new List<object?>();
+        for (var i = 0; i < def.Items.Length; i++)
+        {
+            var item = def.Items[i];
+            var raw = i < values.Length ? values[i] : ResponseValue.Missing;
+            var state = itemState[i] ?? (raw.Kind == ResponseValueKind.Missing ? "missing" : "answered");
+            double? number = state == "answered" && raw.Kind == ResponseValueKind.Number ? raw.Number : null;
+            var scale = def.FindScale(item.Scale);
+            var label = number is { } n && scale is not null ? scale.Options.FirstOrDefault(o => o.Value == n)?.Label : null;
+            var data = Obj(
+                ("id", item.Id),
+                ("text", item.Text),
+                ("optional", item.Optional),
+                ("status", state),
+                ("value", number),
+                ("given", raw.Kind switch
+                {
+                    ResponseValueKind.Missing => null,
+                    ResponseValueKind.Number => FormatNumber(raw.Number),
+                    _ => raw.Text,
+                }),
+                ("label", label),
+                ("message", itemMessage[i]));
+            items.Add(data);
+            if (state is "missing" or "missing_code")
+            {
+                missingItems.Add(data);
+            }
+            else if (state == "invalid")
+            {
+                invalidItems.Add(data);
+            }
+        }
+
+        var scores = new List<object?>();
+        for (var s = 0; s < def.Scores.Length; s++)
+        {
+            scores.Add(ScoreData(def, def.Scores[s], result, s));
+        }
+
+        var flags = new List<(FlagDefinition Def, FlagState State)>();
+        for (var f = 0; f < def.Flags.Length; f++)
+        {
+            flags.Add((def.Flags[f], result.GetFlag(f)));
+        }
+
+        var ordered = flags.OrderBy(f => f.Def.Severity).ToList();   // critical first, then definition order (stable)
+        IReadOnlyList<object?> FlagList(Func<FlagState, bool> which) =>
+            [.. ordered.Where(f => which(f.State)).Select(f => FlagData(f.Def, f.State))];
+
+        var raised = FlagList(s => s == FlagState.Raised);
+        var response = Obj(
+            ("row", row),
+            ("line", line),
+            ("status", StatusName(result.Status)),
+            ("respondent_id", respondentId),
+            ("fields", fieldList),
+            ("malformed", malformed),
+            ("scores", scores),
+            ("flags", FlagList(_ => true)),
+            ("raised_flags", raised),
+            ("unknown_flags", FlagList(s => s == FlagState.Unknown)),
+            ("items", items),
+            ("missing_items", missingItems),
+            ("invalid_items", invalidItems),
+            ("prorated", scores.Any(s => s is IReadOnlyDictionary<string, object?> d && d["prorated"] is true)),
+            ("diagnostics", diagnostics));
+        return new ReportResponse(row, result.Status, respondentId, raised.Count > 0, response);
+    }
+
+    internal static string StatusName(ResponseStatus status) => status switch
+    {
+        ResponseStatus.Complete => "complete",
+        ResponseStatus.Partial => "partial",
+        _ => "invalid",
+    };
+
+    private static IReadOnlyDictionary<string, object?> ScoreData(InstrumentDefinition def, ScoreDefinition score, ScoreResult result, int index)
+    {
+        var value = result.GetScore(index);
+        var (min, max) = ReportModel.ScoreRange(def, score);
+        var bandIndex = result.GetBandIndex(index);
+        var band = bandIndex >= 0 && bandIndex < score.Bands.Length ? score.Bands[bandIndex] : null;
+        var bands = ReportModel.BandData(score, min, max, band);
+        double? position = value is { } v && min is { } lo && max is { } hi && hi > lo
+            ? Math.Round(Math.Clamp((v - lo) / (hi - lo) * 100, 0, 100), 2)
+            : null;
+        return Obj(
+            ("id", score.Id),
+            ("title", score.Title),
+            ("value", value),
+            ("value_text", value is { } x ? FormatDisplay(x) : null),
+            ("computed", value is not null),
+            ("prorated", result.IsProrated(index)),
+            ("answered", result.GetAnsweredCount(index)),
+            ("item_count", score.Items.Length),
+            ("min", min),
+            ("max", max),
+            ("position_percent", position),
+            ("band", band is null ? null : Obj(
+                ("label", band.Label),
+                ("description", band.Description),
+                ("min", band.Min),
+                ("max", band.Max))),
+            ("bands", bands));
+    }
+
+    private static IReadOnlyDictionary<string, object?> FlagData(FlagDefinition flag, FlagState state) => Obj(
+        ("id", flag.Id),
+        ("severity", ReportModel.SeverityName(flag.Severity)),
+        ("message", flag.Message),
+        ("state", state switch
+        {
+            FlagState.Raised => "raised",
+            FlagState.Unknown => "unknown",
+            _ => "not_raised",
+        }));
+
+    private static int IndexOf(ImmutableArray<string> names, string name)
+    {
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.OrdinalIgnoreCase))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    internal static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>At most two decimals, for display; the exact value stays in <c>value</c>.</summary>
+    internal static string FormatDisplay(double value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("0.##", CultureInfo.InvariantCulture);
+
+    internal static IReadOnlyDictionary<string, object?> Obj(params (string Key, object? Value)[] members)
+    {
+        var d = new Dictionary<string, object?>(members.Length, StringComparer.Ordinal);
+        foreach (var (key, value) in members)
+        {
+            d.Add(key, value);
+        }
+
+        return d;
+    }
+}
+
+/// <summary>
+/// The data a report template sees: the instrument's public facts, the responses and a summary, all as plain
+/// dictionaries, lists, strings, numbers and booleans with snake_case keys (see <c>docs/templates.md</c>).
+/// <c>format</c> and <c>generated_at</c> are added by <see cref="ReportRenderer"/> at render time.
+/// </summary>
+public sealed class ReportModel
+{
+    private ReportModel(IReadOnlyDictionary<string, object?> data, int responseCount)
+    {
+        Data = data;
+        ResponseCount = responseCount;
+    }
+
+    /// <summary>The plain data (snake_case keys), without the render-time members.</summary>
+    public IReadOnlyDictionary<string, object?> Data { get; }
+
+    /// <summary>How many responses the report covers.</summary>
+    public int ResponseCount { get; }
+
+    /// <summary>Builds the model of a report about <paramref name="responses"/> of one instrument.</summary>
+    /// <param name="definition">The instrument.</param>
+    /// <param name="responses">The responses, in input order (one for a per-response report).</param>
+    /// <param name="combined">True for a combined report of several responses.</param>
+    public static ReportModel Create(InstrumentDefinition definition, IEnumerable<ReportResponse> responses, bool combined)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(responses);
+        var list = responses.ToList();
+        var summary = ReportResponse.Obj(
+            ("responses", list.Count),
+            ("complete", list.Count(r => r.Status == ResponseStatus.Complete)),
+            ("partial", list.Count(r => r.Status == ResponseStatus.Partial)),
+            ("invalid", list.Count(r => r.Status == ResponseStatus.Invalid)),
+            ("flagged", list.Count(r => r.HasRaisedFlags)));
+        var data = ReportResponse.Obj(
+            ("combined", combined),
+            ("instrument", Instrument(definition)),
+            ("responses", list.Select(r => (object?)r.Data).ToList()),
+            ("summary", summary));
+        return new ReportModel(data, list.Count);
+    }
+
+    /// <summary>The instrument's public facts as plain data (the <c>instrument</c> member of the model).</summary>
+    public static IReadOnlyDictionary<string, object?> Instrument(InstrumentDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var def = definition;
+        return ReportResponse.Obj(
+            ("id", def.Id),
+            ("version", def.Version),
+            ("title", def.Title),
+            ("citation", def.Citation),
+            ("respondent", def.Respondent?.ToString().ToLowerInvariant()),
+            ("language", def.Language),
+            ("instructions", def.Instructions),
+            ("notes", def.Notes),
+            ("license", ReportResponse.Obj(
+                ("name", def.License.Name),
+                ("texts", def.License.Texts == TextLicense.Restricted ? "restricted" : "shipped"),
+                ("url", SafeUrl(def.License.Url)),
+                ("notice", def.License.Notice))),
+            ("missing_codes", def.MissingCodes.Select(c => (object?)c).ToList()),
+            ("scales", def.ResponseScales.Select(s => (object?)ReportResponse.Obj(
+                ("id", s.Id),
+                ("min", s.Min),
+                ("max", s.Max),
+                ("options", s.Options.Select(o => (object?)ReportResponse.Obj(("value", o.Value), ("label", o.Label))).ToList()))).ToList()),
+            ("items", def.Items.Select(i => (object?)ReportResponse.Obj(
+                ("id", i.Id),
+                ("text", i.Text),
+                ("scale", i.Scale),
+                ("reverse", i.Reverse),
+                ("optional", i.Optional))).ToList()),
+            ("scores", def.Scores.Select(s =>
+            {
+                var (min, max) = ScoreRange(def, s);
+                return (object?)ReportResponse.Obj(
+                    ("id", s.Id),
+                    ("title", s.Title),
+                    ("method", s.Method.ToString().ToLowerInvariant()),
+                    ("items", s.Items.Select(x => (object?)x).ToList()),
+                    ("expression", s.Expression),
+                    ("min", min),
+                    ("max", max),
+                    ("missing", ReportResponse.Obj(("max", s.Missing.MaxMissing), ("prorate", s.Missing.Prorate))),
+                    ("bands", BandData(s, min, max, null)));
+            }).ToList()),
+            ("flags", def.Flags.Select(f => (object?)ReportResponse.Obj(
+                ("id", f.Id),
+                ("when", f.When),
+                ("severity", SeverityName(f.Severity)),
+                ("message", f.Message))).ToList()));
+    }
+
+    /// <summary>
+    /// The range a score can take: for a sum, the sums of its items' scale minimums and maximums; for a mean, the
+    /// smallest scale minimum to the largest scale maximum; for an expression, the span of its bands (null when it
+    /// has none).
+    /// </summary>
+    public static (double? Min, double? Max) ScoreRange(InstrumentDefinition definition, ScoreDefinition score)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(score);
+        if (score.Method == ScoreMethod.Expression || score.Items.IsDefaultOrEmpty)
+        {
+            return score.Bands.IsDefaultOrEmpty ? (null, null) : (score.Bands.Min(b => b.Min), score.Bands.Max(b => b.Max));
+        }
+
+        var scales = new List<ResponseScale>();
+        foreach (var id in score.Items)
+        {
+            if (definition.FindItem(id) is not { } item || definition.FindScale(item.Scale) is not { } scale)
+            {
+                return (null, null);
+            }
+
+            scales.Add(scale);
+        }
+
+        return score.Method == ScoreMethod.Mean
+            ? (scales.Min(s => s.Min), scales.Max(s => s.Max))
+            : (scales.Sum(s => (double)s.Min), scales.Sum(s => (double)s.Max));
+    }
+
+    internal static List<object?> BandData(ScoreDefinition score, double? min, double? max, Band? current)
+    {
+        var sorted = score.Bands.OrderBy(b => b.Min).ToList();
+        var list = new List<object?>();
+        for (var i = 0; i < sorted.Count; i++)
+        {
+            var b = sorted[i];
+            double? start = null, width = null;
+            if (min is { } lo && max is { } hi && hi > lo)
+            {
+                // A band runs to where the next one starts, so that integer bands (0-4, 5-9) meet without gaps.
+                var end = i + 1 < sorted.Count ? sorted[i + 1].Min : b.Max;
+                var s = Math.Clamp((b.Min - lo) / (hi - lo) * 100, 0, 100);
+                var e = Math.Clamp((end - lo) / (hi - lo) * 100, 0, 100);
+                start = Math.Round(s, 2);
+                width = Math.Round(Math.Max(0, e - s), 2);
+            }
+
+            list.Add(ReportResponse.Obj(
+                ("label", b.Label),
+                ("description", b.Description),
+                ("min", b.Min),
+                ("max", b.Max),
+                ("index", i),
+                ("current", current is not null && ReferenceEquals(b, current)),
+                ("start_percent", start),
+                ("width_percent", width)));
+        }
+
+        return list;
+    }
+
+    internal static string SeverityName(FlagSeverity severity) => severity switch
+    {
+        FlagSeverity.Critical => "critical",
+        FlagSeverity.Info => "info",
+        _ => "warning",
+    };
+
+    /// <summary>Only http and https links reach a template (no <c>javascript:</c> or <c>data:</c> URLs).</summary>
+    internal static string? SafeUrl(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+            ? uri.AbsoluteUri
+            : null;
+}

@@ -1,0 +1,338 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Globalization;
+using Instruments.Diagnostics;
+using Instruments.Reports.Rendering;
+using Scriban;
+using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
+
+namespace Instruments.Reports;
+
+/// <summary>
+/// Parses report templates once (files are cached by path and modification time, includes too) and renders them
+/// over a <see cref="ReportModel"/>. Every render gets a new Scriban context with strict variables and members,
+/// loop, recursion, output and time limits (<see cref="ReportLimits"/>), escaping of every written value for the
+/// template's format, and includes confined to the template's folder. Thread-safe: one renderer can serve a whole
+/// host.
+/// </summary>
+public sealed class ReportRenderer
+{
+    internal const string BuiltInPrefix = "builtin:";
+
+    private readonly ConcurrentDictionary<(string Path, ReportFormat Format), (DateTime Stamp, long Length, ReportTemplate Template)> _files = new();
+    private readonly ConcurrentDictionary<string, (DateTime Stamp, long Length, Template Template)> _includes = new(StringComparer.Ordinal);
+    private readonly Lazy<ReportTemplate> _builtInMarkdown;
+    private readonly Lazy<ReportTemplate> _builtInHtml;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates a renderer.</summary>
+    /// <param name="limits">Safety limits for every render; <see cref="ReportLimits.Default"/> when null.</param>
+    /// <param name="timeProvider">The clock of <c>generated_at</c> and of the render timeout; the system clock when null.</param>
+    public ReportRenderer(ReportLimits? limits = null, TimeProvider? timeProvider = null)
+    {
+        Limits = limits ?? ReportLimits.Default;
+        Limits.Validate();
+        _time = timeProvider ?? TimeProvider.System;
+        _builtInMarkdown = new(() => ParseBuiltIn(ReportFormat.Markdown));
+        _builtInHtml = new(() => ParseBuiltIn(ReportFormat.Html));
+    }
+
+    /// <summary>The limits applied to every render.</summary>
+    public ReportLimits Limits { get; }
+
+    /// <summary>The built-in default template of a format; it works for any instrument.</summary>
+    public ReportTemplate GetBuiltIn(ReportFormat format) => format == ReportFormat.Html ? _builtInHtml.Value : _builtInMarkdown.Value;
+
+    /// <summary>The text of a built-in template (for authors who want to start from it).</summary>
+    public static string GetBuiltInText(ReportFormat format)
+    {
+        var name = "Instruments.Reports.Templates.default." + format.Extension() + ".scriban";
+        using var stream = typeof(ReportRenderer).Assembly.GetManifestResourceStream(name)
+                           ?? throw new InvalidOperationException("Missing embedded template " + name);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Loads and parses a template file, or returns the cached parse when the file has not changed. Includes are
+    /// resolved in the file's folder. The format comes from <paramref name="format"/>, else from the file name
+    /// (<c>x.html.scriban</c>, <c>x.md.scriban</c>), else Markdown. I/O failures (a missing file) throw.
+    /// </summary>
+    public ReportTemplate Load(string path, ReportFormat? format = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var info = new FileInfo(full);
+        if (!info.Exists)
+        {
+            throw new FileNotFoundException($"Template file '{path}' does not exist.", path);
+        }
+
+        var fmt = format ?? ReportFormats.FromTemplateFileName(path) ?? ReportFormat.Markdown;
+        var key = (full, fmt);
+        if (_files.TryGetValue(key, out var cached) && cached.Stamp == info.LastWriteTimeUtc && cached.Length == info.Length)
+        {
+            return cached.Template;
+        }
+
+        var shownFolder = Path.GetDirectoryName(path) is { Length: > 0 } d ? d : ".";
+        var template = info.Length > Limits.TemplateSizeLimit * 4L
+            ? TooLarge(path, fmt, info.Length)
+            : Parse(File.ReadAllText(full), path, fmt, Path.GetDirectoryName(full), shownFolder);
+        _files[key] = (info.LastWriteTimeUtc, info.Length, template);
+        return template;
+    }
+
+    /// <summary>
+    /// Parses template text (not cached: keep the result). <paramref name="path"/> names it in diagnostics;
+    /// includes are resolved in <paramref name="includeFolder"/>, and refused when it is null.
+    /// </summary>
+    public ReportTemplate Parse(string text, string path, ReportFormat format, string? includeFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Parse(text, path, format, includeFolder is null ? null : Path.GetFullPath(includeFolder), includeFolder);
+    }
+
+    private ReportTemplate Parse(string text, string path, ReportFormat format, string? includeFolder, string? shownFolder)
+    {
+        if (text.Length > Limits.TemplateSizeLimit)
+        {
+            return TooLarge(path, format, text.Length);
+        }
+
+        var parsed = Template.Parse(Normalize(text), path);
+        var diagnostics = ParserDiagnostics(parsed.Messages, path, includeFolder, shownFolder);
+        return new ReportTemplate(path, format, includeFolder, parsed.HasErrors ? null : parsed, diagnostics)
+        {
+            ShownIncludeFolder = shownFolder,
+        };
+    }
+
+    private ReportTemplate TooLarge(string path, ReportFormat format, long size) =>
+        new(path, format, null, null, [Diagnostic.Create(ReportDiagnostics.TemplateTooLarge, Location.InFile(path), size, Limits.TemplateSizeLimit)]);
+
+    private ReportTemplate ParseBuiltIn(ReportFormat format)
+    {
+        var template = Parse(GetBuiltInText(format), BuiltInPrefix + "default." + format.Extension() + ".scriban", format, null, null);
+        return template.HasErrors
+            ? throw new InvalidOperationException("Built-in template does not parse: " + string.Join("; ", template.Diagnostics))
+            : template;
+    }
+
+    /// <summary>
+    /// Renders <paramref name="template"/> over <paramref name="model"/>, adding <c>format</c> and <c>generated_at</c>.
+    /// Template mistakes and exceeded limits are returned as TPL4xxx diagnostics, never thrown. Cancelling
+    /// <paramref name="cancellationToken"/> throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public ReportRendering Render(ReportTemplate template, ReportModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(model);
+        if (template.HasErrors || template.Parsed is null)
+        {
+            return new ReportRendering(null, template.Diagnostics);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var timer = _time.CreateTimer(static s => ((CancellationTokenSource)s!).Cancel(), timeout, Limits.Timeout, Timeout.InfiniteTimeSpan);
+        if (!ReferenceEquals(_time, TimeProvider.System))
+        {
+            // A fake clock never fires: keep a real wall-clock bound as well.
+            timeout.CancelAfter(Limits.Timeout);
+        }
+
+        var context = new SafeTemplateContext(template.Format, (path, span) => GetInclude(path, span))
+        {
+            StrictVariables = true,
+            EnableRelaxedMemberAccess = false,
+            EnableRelaxedTargetAccess = false,
+            EnableRelaxedFunctionAccess = false,
+            LoopLimit = Limits.LoopLimit,
+            LoopLimitQueryable = Limits.LoopLimit,
+            RecursiveLimit = Limits.RecursionLimit,
+            LimitToString = Limits.OutputLimit,
+            OnStringLimit = ScriptLimitBehavior.Throw,
+            OutputLimit = Limits.OutputLimit,
+            OnOutputLimit = ScriptLimitBehavior.Throw,
+            ObjectRecursionLimit = 20,
+            RegexTimeOut = TimeSpan.FromSeconds(1),
+            CancellationToken = timeout.Token,
+            NewLine = "\n",
+            MemberFilter = static _ => false,
+            TemplateLoader = new FolderTemplateLoader(template.IncludeFolder, template.ShownIncludeFolder ?? "."),
+        };
+
+        var globals = (ScriptObject)ToScript(model.Data)!;
+        globals.SetValue("format", template.Format.Extension(), true);
+        globals.SetValue("generated_at", _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), true);
+        context.PushGlobal(globals);
+        try
+        {
+            var text = template.Parsed.Render(context);
+            return new ReportRendering(text, []);
+        }
+        catch (ScriptRuntimeException ex) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("Rendering was cancelled.", ex, cancellationToken);
+        }
+        catch (ScriptRuntimeException ex)
+        {
+            return new ReportRendering(null, Classify(ex, template, timeout.IsCancellationRequested));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new ReportRendering(null, [Diagnostic.Create(ReportDiagnostics.Timeout, Location.InFile(template.Path), Limits.Timeout.TotalSeconds)]);
+        }
+    }
+
+    private ImmutableArray<Diagnostic> Classify(ScriptRuntimeException ex, ReportTemplate template, bool timedOut)
+    {
+        var location = ToLocation(ex.Span, template.Path, template.IncludeFolder, template.ShownIncludeFolder);
+        if (ex is ReportTemplateException ours)
+        {
+            return [Diagnostic.Create(ours.Descriptor, location, ours.Arguments)];
+        }
+
+        if (ex is ScriptParserRuntimeException parse && parse.ParserMessages is { } messages)
+        {
+            var diagnostics = ParserDiagnostics(messages, template.Path, template.IncludeFolder, template.ShownIncludeFolder);
+            if (diagnostics.Length > 0)
+            {
+                return diagnostics;
+            }
+        }
+
+        var message = ex.OriginalMessage ?? ex.Message;
+        if (ex is ScriptAbortException || timedOut)
+        {
+            return [Diagnostic.Create(ReportDiagnostics.Timeout, location, Limits.Timeout.TotalSeconds)];
+        }
+
+        DiagnosticDescriptor descriptor;
+        object?[] args;
+        if (Contains(message, "iteration limit") || Contains(message, "LoopLimit"))
+        {
+            (descriptor, args) = (ReportDiagnostics.LoopLimitExceeded, [Limits.LoopLimit]);
+        }
+        else if (Contains(message, "recursive depth limit") || Contains(message, "RecursiveLimit"))
+        {
+            (descriptor, args) = (ReportDiagnostics.RecursionLimitExceeded, [Limits.RecursionLimit]);
+        }
+        else if (Contains(message, "OutputLimit") || Contains(message, "LimitToString"))
+        {
+            (descriptor, args) = (ReportDiagnostics.OutputLimitExceeded, [Limits.OutputLimit]);
+        }
+        else if (Contains(message, "was not found") || Contains(message, "Cannot get member"))
+        {
+            (descriptor, args) = (ReportDiagnostics.UnknownName, [message.TrimEnd('.')]);
+        }
+        else
+        {
+            (descriptor, args) = (ReportDiagnostics.RuntimeError, [message.TrimEnd('.')]);
+        }
+
+        return [Diagnostic.Create(descriptor, location, args)];
+    }
+
+    private static bool Contains(string text, string part) => text.Contains(part, StringComparison.Ordinal);
+
+    /// <summary>An include, parsed once per file version; a parse error stops the render with TPL4001 at the include's position.</summary>
+    private Template GetInclude(string fullPath, SourceSpan span)
+    {
+        var info = new FileInfo(fullPath);
+        if (_includes.TryGetValue(fullPath, out var cached) && cached.Stamp == info.LastWriteTimeUtc && cached.Length == info.Length)
+        {
+            return cached.Template;
+        }
+
+        if (info.Length > Limits.TemplateSizeLimit * 4L)
+        {
+            throw new ReportTemplateException(span, ReportDiagnostics.TemplateTooLarge, info.Length, Limits.TemplateSizeLimit);
+        }
+
+        var text = File.ReadAllText(fullPath);
+        if (text.Length > Limits.TemplateSizeLimit)
+        {
+            throw new ReportTemplateException(span, ReportDiagnostics.TemplateTooLarge, text.Length, Limits.TemplateSizeLimit);
+        }
+
+        var template = Template.Parse(Normalize(text), fullPath);
+        if (template.HasErrors)
+        {
+            throw new ScriptParserRuntimeException(span, "The included template does not parse", template.Messages);
+        }
+
+        _includes[fullPath] = (info.LastWriteTimeUtc, info.Length, template);
+        return template;
+    }
+
+    private static ImmutableArray<Diagnostic> ParserDiagnostics(IEnumerable<LogMessage> messages, string path, string? includeFolder, string? shownFolder)
+    {
+        var list = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var m in messages)
+        {
+            var d = Diagnostic.Create(ReportDiagnostics.TemplateSyntaxError, ToLocation(m.Span, path, includeFolder, shownFolder), m.Message.TrimEnd('.'));
+            list.Add(m.Type == ParserMessageType.Error ? d : d.WithSeverity(DiagnosticSeverity.Warning));
+        }
+
+        return list.ToImmutable();
+    }
+
+    /// <summary>Scriban's 0-based span as our 1-based location; an included file is named by its path under the folder as given.</summary>
+    private static Location ToLocation(SourceSpan span, string path, string? includeFolder, string? shownFolder)
+    {
+        var file = span.FileName;
+        if (string.IsNullOrEmpty(file))
+        {
+            file = path;
+        }
+        else if (includeFolder is not null && Path.IsPathFullyQualified(file) && file.StartsWith(includeFolder, StringComparison.Ordinal))
+        {
+            file = Path.Combine(shownFolder ?? includeFolder, Path.GetRelativePath(includeFolder, file));
+        }
+
+        var line = Math.Max(span.Start.Line, 0) + 1;
+        var column = Math.Max(span.Start.Column, 0) + 1;
+        var endLine = Math.Max(span.End.Line, span.Start.Line) + 1;
+        var endColumn = Math.Max(span.End.Column, 0) + 2;   // Scriban's end is inclusive, ours exclusive
+        return new Location(file, line, column, endLine, endColumn);
+    }
+
+    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
+
+    /// <summary>Plain data as Scriban values: dictionaries become script objects, lists script arrays; nothing else gets through.</summary>
+    internal static object? ToScript(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return null;
+            case string or bool or int or long:
+                return value;
+            case double d:
+                return double.IsFinite(d) ? d : null;
+            case IReadOnlyDictionary<string, object?> dict:
+                var obj = new ScriptObject(dict.Count);
+                foreach (var (k, v) in dict)
+                {
+                    obj.SetValue(k, ToScript(v), false);
+                }
+
+                return obj;
+            case IEnumerable list:
+                var array = new ScriptArray();
+                foreach (var item in list)
+                {
+                    array.Add(ToScript(item));
+                }
+
+                return array;
+            default:
+                return Convert.ToString(value, CultureInfo.InvariantCulture);
+        }
+    }
+}

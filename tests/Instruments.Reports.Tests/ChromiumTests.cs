@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Instruments.Reports.Tests;
+
+/// <summary>
+/// The built-in HTML report, opened in headless Chromium, renders without console messages (docs/scripts/check-html-report.sh).
+/// Runs only where /usr/bin/chromium exists (CI installs it); elsewhere it is reported as skipped.
+/// </summary>
+public sealed class ChromiumTests(ITestOutputHelper output)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [SkippableFact]
+    public void HtmlReport_RendersInChromium_WithoutConsoleErrors()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (Debian: apt-get install -y chromium); the headless-browser check did not run");
+
+        var renderer = new ReportRenderer(null, TestData.Clock);
+        var model = TestData.Model(TestData.Phq9,
+            TestData.Response(TestData.Phq9, 1, "2,3,,2,1,2,1,1,1,2", ("respondent_id", "<script>alert(1)</script>"), ("visit", "week 6")),
+            TestData.Response(TestData.Phq9, 2, "0,1,0,1,0,0,0,0,0,0", ("respondent_id", "p102")));
+        var rendering = renderer.Render(renderer.GetBuiltIn(ReportFormat.Html), model);
+        Assert.True(rendering.Succeeded, string.Join("\n", rendering.Diagnostics));
+
+        var dir = Path.Combine(Path.GetTempPath(), "instruments-chromium-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var html = Path.Combine(dir, "report.html");
+            File.WriteAllText(html, rendering.Text);
+            var psi = new ProcessStartInfo("bash")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            psi.ArgumentList.Add(Path.Combine(TestData.RepoRoot, "docs", "scripts", "check-html-report.sh"));
+            psi.ArgumentList.Add("--html");
+            psi.ArgumentList.Add(html);
+            psi.ArgumentList.Add("--screenshot");
+            psi.ArgumentList.Add(Path.Combine(dir, "report.png"));
+            using var process = Process.Start(psi)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(4)), "chromium did not finish");
+            output.WriteLine(stdout.Result);
+            var errors = string.Join('\n', stderr.Result.Split('\n').Where(l => !l.Contains(":ERROR:dbus", StringComparison.Ordinal)).Take(40));
+            Assert.True(process.ExitCode == 0, $"check-html-report.sh exited {process.ExitCode}:\n{errors}");
+            Assert.True(new FileInfo(Path.Combine(dir, "report.png")).Length > 10_000, "the screenshot is missing or empty");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}

@@ -16,6 +16,9 @@ internal sealed record CatalogEntry(InstrumentDefinition Definition, string Sour
 
     /// <summary>The plugin that registered the instrument (empty for loose files).</summary>
     public string PluginId { get; init; } = string.Empty;
+
+    /// <summary>Report templates registered by that plugin (its manifest's <c>templates</c> patterns and <c>RegisterTemplate</c>).</summary>
+    public ImmutableArray<TemplateRegistration> Templates { get; init; } = [];
 }
 
 /// <summary>
@@ -76,7 +79,12 @@ internal sealed class InstrumentCatalog
 
         var host = builder.Build();
         var entries = host.Instruments
-            .Select(i => new CatalogEntry(i.Definition, i.SourcePath ?? $"(plugin '{i.PluginId}')") { Plan = i.Plan, PluginId = i.PluginId })
+            .Select(i => new CatalogEntry(i.Definition, i.SourcePath ?? $"(plugin '{i.PluginId}')")
+            {
+                Plan = i.Plan,
+                PluginId = i.PluginId,
+                Templates = [.. host.Templates.Where(t => t.PluginId == i.PluginId)],
+            })
             .ToImmutableArray();
         return new InstrumentCatalog(host, entries);
     }

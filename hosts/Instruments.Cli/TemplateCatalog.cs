@@ -44,10 +44,23 @@ internal static class TemplateCatalog
         || value.EndsWith(".scriban", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Resolves and parses (cached by the renderer) the template to use; user mistakes throw <see cref="CliException"/>.</summary>
-    public static ReportTemplate Resolve(ReportRenderer renderer, string instrumentId, string? instrumentPath, string? template, ReportFormat format)
+    public static ReportTemplate Resolve(ReportRenderer renderer, string instrumentId, string? instrumentPath, string? template, ReportFormat format,
+        IReadOnlyList<Hosting.TemplateRegistration>? registered = null)
     {
         var folder = TemplateFolder(instrumentPath);
         var ext = format.Extension();
+
+        // Templates the instrument's plugin registered (manifest patterns or RegisterTemplate), by name.
+        var wanted = template is null ? instrumentId + "." + ext : template == BuiltInName || LooksLikePath(template) ? null : template;
+        if (wanted is not null && registered is not null)
+        {
+            var match = registered.FirstOrDefault(t => t.Name == wanted || t.Name == wanted + "." + ext);
+            if (match is not null)
+            {
+                return renderer.Load(match.Path, format);
+            }
+        }
+
         if (template is null)
         {
             var own = folder is null ? null : Path.Combine(folder, instrumentId + "." + ext + ".scriban");

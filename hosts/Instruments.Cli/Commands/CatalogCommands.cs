@@ -109,7 +109,7 @@ internal static class CatalogCommands
 
     public static int Describe(ParsedArgs args, TextWriter stdout, TextWriter stderr)
     {
-        var def = TextsOption.Apply(ScoreCommand.ResolveInstrument(args.Positionals[0], args.GetAll("plugins"), stderr), args, stderr);
+        var def = TextsOption.Apply(InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Definition, args, stderr);
         if (args.Get("format") == "json")
         {
             stdout.WriteLine(DescribeJson(def));

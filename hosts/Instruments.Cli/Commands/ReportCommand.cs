@@ -55,9 +55,10 @@ internal static class ReportCommand
                      ?? (combined && output is not null && output != "-" ? ReportFormats.Parse(Path.GetExtension(output).TrimStart('.')) : null)
                      ?? ReportFormat.Markdown;
 
-        var (definition, sourcePath) = ResolveInstrument(args.Positionals[0], args.GetAll("plugins"), stderr);
+        var entry = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr);
+        var definition = entry.Definition;
         var renderer = new ReportRenderer();
-        var template = TemplateCatalog.Resolve(renderer, definition.Id, sourcePath, templateOption, format);
+        var template = TemplateCatalog.Resolve(renderer, definition.Id, entry.SourcePath, templateOption, format, entry.Templates);
         foreach (var d in template.Diagnostics)
         {
             stderr.WriteLine(d.ToString());
@@ -90,7 +91,7 @@ internal static class ReportCommand
         Console.CancelKeyPress += onCancel;
         try
         {
-            var plan = ScoringPlan.Create(definition);
+            var plan = entry.Plan; // with the plugins' functions and response checks
             var counts = new int[3];
             var responses = new List<ReportResponse>();
             var written = 0;
@@ -241,29 +242,6 @@ internal static class ReportCommand
         }
 
         return sb.ToString().Trim('.', '_', '-');
-    }
-
-    /// <summary>An instrument id of the catalog, or the path of a YAML file, with the file it came from (for its plugin's templates).</summary>
-    private static (InstrumentDefinition Definition, string? SourcePath) ResolveInstrument(string name, IReadOnlyList<string> plugins, TextWriter stderr)
-    {
-        var looksLikePath = name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-                            || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
-        if (looksLikePath)
-        {
-            return (ScoreCommand.ResolveInstrument(name, plugins, stderr), name);
-        }
-
-        var catalog = InstrumentCatalog.Load(plugins);
-        try
-        {
-            var entry = catalog.Get(name);
-            return (entry.Definition, entry.SourcePath);
-        }
-        catch (CliException)
-        {
-            catalog.ReportProblems(stderr);
-            throw;
-        }
     }
 
     private static Stream OpenInput(string input)

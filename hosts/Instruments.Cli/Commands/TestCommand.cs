@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -33,7 +34,7 @@ internal static class TestCommand
     public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
     {
         var plugins = args.GetAll("plugins");
-        var targets = new List<(InstrumentDefinition Definition, string Source)>();
+        var targets = new List<CatalogEntry>();
         var brokenFiles = 0;
         InstrumentCatalog? catalog = null;
         if (args.Positionals.Count == 0)
@@ -41,24 +42,26 @@ internal static class TestCommand
             catalog = InstrumentCatalog.Load(plugins);
             catalog.ReportProblems(stderr);
             brokenFiles = catalog.Problems.Where(d => d.IsError).Select(d => d.Location.Path).Distinct(StringComparer.Ordinal).Count();
-            targets.AddRange(catalog.Entries.Select(e => (e.Definition, e.SourcePath)));
+            targets.AddRange(catalog.Entries);
         }
 
         foreach (var name in args.Positionals)
         {
             if (LooksLikePath(name))
             {
-                targets.Add((ScoreCommand.ResolveInstrument(name, plugins, stderr), name));
+                targets.Add(InstrumentCatalog.Resolve(name, plugins, stderr));
             }
             else
             {
                 catalog ??= InstrumentCatalog.Load(plugins);
-                var entry = catalog.Get(name);
-                targets.Add((entry.Definition, entry.SourcePath));
+                targets.Add(catalog.Get(name));
             }
         }
 
-        var results = targets.Select(t => (t.Definition, t.Source, Outcomes: ExampleRunner.Run(t.Definition))).ToList();
+        // Each instrument's own plan, with the plugins' functions and response checks.
+        var results = targets
+            .Select(t => (t.Definition, Source: t.SourcePath, Outcomes: t.Definition.Examples.Select(e => ExampleRunner.Run(t.Plan, e)).ToImmutableArray()))
+            .ToList();
         int examples = results.Sum(r => r.Outcomes.Length), failed = results.Sum(r => r.Outcomes.Count(o => !o.Passed));
         var without = results.Count(r => r.Outcomes.IsEmpty);
         if (args.Get("format") == "json")

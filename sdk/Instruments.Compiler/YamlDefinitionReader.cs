@@ -565,7 +565,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
     private Location Span(YamlNode node) => YamlDocumentReader.Span(path, node.Start, node.End);
 
-    private static string Describe(YamlNode node) => node switch
+    /// <summary>How a node is named in "must be X, not Y" messages.</summary>
+    internal static string Describe(YamlNode node) => node switch
     {
         YamlSequenceNode => "a list",
         YamlMappingNode => "a mapping",

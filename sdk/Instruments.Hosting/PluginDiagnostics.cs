@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using Instruments.Diagnostics;
 
 namespace Instruments.Hosting;
@@ -72,12 +71,5 @@ public static class PluginDiagnostics
     public static readonly DiagnosticDescriptor InvalidRegistration = new("PLG3019", "Invalid registration", "Plugin '{0}': {1}", Loading, DiagnosticSeverity.Error);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
-    [
-        .. typeof(PluginDiagnostics)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Id, StringComparer.Ordinal),
-    ];
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(PluginDiagnostics));
 }

@@ -247,12 +247,5 @@ internal sealed partial class PluginManifest
     private static Location At(string path, YamlNode node) =>
         YamlDocumentReader.Span(path, node.Start, node.End);
 
-    private static string Describe(YamlNode node) => node switch
-    {
-        YamlSequenceNode => "a list",
-        YamlMappingNode => "a mapping",
-        YamlScalarNode { Value: null or "" } => "empty",
-        YamlScalarNode s => "'" + s.Value + "'",
-        _ => "something else",
-    };
+    private static string Describe(YamlNode node) => YamlDefinitionReader.Describe(node);
 }

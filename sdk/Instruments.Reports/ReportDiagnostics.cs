@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 using Instruments.Diagnostics;
 
 namespace Instruments.Reports;
@@ -43,12 +42,5 @@ public static class ReportDiagnostics
     public static readonly DiagnosticDescriptor TemplateTooLarge = new("TPL4010", "Template too large", "The template is {0:N0} characters; templates are limited to {1:N0} characters", Template, DiagnosticSeverity.Error);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
-    [
-        .. typeof(ReportDiagnostics)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Id, StringComparer.Ordinal),
-    ];
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(ReportDiagnostics));
 }

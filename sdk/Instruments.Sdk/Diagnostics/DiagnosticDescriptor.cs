@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Reflection;
 
 namespace Instruments.Diagnostics;
 
@@ -53,6 +55,22 @@ public sealed class DiagnosticDescriptor : IEquatable<DiagnosticDescriptor>
 
     /// <summary>Where the diagnostic is documented.</summary>
     public string HelpLink { get; }
+
+    /// <summary>
+    /// Every public static <see cref="DiagnosticDescriptor"/> field of a catalogue class, ordered by ID: the way the
+    /// SDK's catalogues (and a plugin's, if it likes) build their <c>All</c> list from their fields.
+    /// </summary>
+    public static ImmutableArray<DiagnosticDescriptor> DeclaredIn(Type catalogue)
+    {
+        ArgumentNullException.ThrowIfNull(catalogue);
+        return
+        [
+            .. catalogue.GetFields(BindingFlags.Public | BindingFlags.Static)
+                .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+                .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+                .OrderBy(d => d.Id, StringComparer.Ordinal),
+        ];
+    }
 
     /// <summary>Formats the message for the given arguments (invariant culture).</summary>
     public string FormatMessage(IReadOnlyList<object?> arguments)

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Reflection;
 
 namespace Instruments.Diagnostics;
 
@@ -227,12 +226,5 @@ public static class InstrumentDiagnostics
     public static readonly DiagnosticDescriptor ResponseCheckFailed = new("RSP2013", "Plugin response check failed", "A response check of plugin '{0}' failed: {1}", Response, DiagnosticSeverity.Warning);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } =
-    [
-        .. typeof(InstrumentDiagnostics)
-            .GetFields(BindingFlags.Public | BindingFlags.Static)
-            .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-            .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-            .OrderBy(d => d.Id, StringComparer.Ordinal),
-    ];
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(InstrumentDiagnostics));
 }

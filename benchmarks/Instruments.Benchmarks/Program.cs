@@ -1,3 +1,4 @@
 using BenchmarkDotNet.Running;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// (Not typeof(Program): the host's top-level Program is visible here too.)
+BenchmarkSwitcher.FromAssembly(typeof(Instruments.Benchmarks.ScoreOneResponse).Assembly).Run(args);

@@ -1,7 +1,7 @@
 namespace Instruments.Cli.IO;
 
 /// <summary>
-/// A forward-only buffered byte reader for the JSON readers: a window over the input that grows (up to a limit)
+/// A forward-only buffered byte reader for the row readers: a window over the input that grows (up to a limit)
 /// when one row needs more room, and counts lines (LF) as bytes are consumed. Skips a UTF-8 byte order mark.
 /// </summary>
 internal sealed class ByteInput : IDisposable
@@ -10,10 +10,14 @@ internal sealed class ByteInput : IDisposable
     public const int MaxRowBytes = 16 * 1024 * 1024;
 
     private readonly Stream _stream;
-    private byte[] _buf = new byte[64 * 1024];
+    private byte[] _buf;
     private bool _started;
 
-    public ByteInput(Stream stream) => _stream = stream;
+    public ByteInput(Stream stream, int bufferSize = 64 * 1024)
+    {
+        _stream = stream;
+        _buf = new byte[bufferSize];
+    }
 
     public byte[] Buffer => _buf;
 
@@ -85,6 +89,9 @@ internal sealed class ByteInput : IDisposable
 
         return true;
     }
+
+    /// <summary>Consumes bytes up to <paramref name="end"/> without counting lines (for readers that count them themselves).</summary>
+    public void Skip(int end) => Position = end;
 
     /// <summary>Consumes bytes up to <paramref name="end"/>, counting line feeds.</summary>
     public void Consume(int end)

@@ -1,19 +1,28 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Instruments.Cli.IO;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
 
 namespace Instruments.Cli.Scoring;
 
-/// <summary>Writes one output record per scored row, streaming.</summary>
-internal abstract class ResultWriter
+/// <summary>
+/// An output format: what comes before and after the rows, and a <see cref="ResultFormatter"/> per thread that
+/// writes scored rows as bytes. Immutable and shared by the pipeline's threads.
+/// </summary>
+internal abstract class ResultFormat
 {
-    public abstract void WriteRow(int rowNumber, InputRow row, ScoreResult result);
+    /// <summary>Writes what comes before the first row.</summary>
+    public abstract void WriteHeader(ByteBuffer output);
 
-    /// <summary>Writes whatever closes the output and flushes it.</summary>
-    public abstract void Complete();
+    /// <summary>Writes what comes after the last row; <paramref name="rows"/> rows were written.</summary>
+    public abstract void WriteFooter(ByteBuffer output, long rows);
+
+    /// <summary>A formatter for one thread.</summary>
+    public abstract ResultFormatter CreateFormatter();
 
     public static string StatusName(ResponseStatus status) => status switch
     {
@@ -48,267 +57,281 @@ internal abstract class ResultWriter
 
         return d.Text;
     }
+
+    protected static void WriteUtf8(ByteBuffer output, string text)
+    {
+        var n = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        output.Advance(n);
+    }
+}
+
+/// <summary>Writes scored rows of one thread into the output of their block. Not thread-safe.</summary>
+internal abstract class ResultFormatter
+{
+    /// <summary>
+    /// Writes the result of input row <paramref name="rowNumber"/> (1-based) into <paramref name="block"/>'s output;
+    /// warnings go to the block too.
+    /// </summary>
+    public abstract void WriteRow(long rowNumber, InputRow row, ScoreResult result, RowBlock block);
 }
 
 /// <summary>
 /// CSV: pass-through columns, <c>status</c>, each score (followed by <c>&lt;score&gt;_band</c> when it has bands),
-/// <c>flags</c> and <c>diagnostics</c>. Text cells that a spreadsheet would run as a formula are prefixed with <c>'</c>.
+/// <c>flags</c> and <c>diagnostics</c>. Text cells that a spreadsheet would run as a formula are prefixed with
+/// <c>'</c>. Everything that does not change from row to row (band labels, ids) is encoded once.
 /// </summary>
-internal sealed class CsvResultWriter : ResultWriter
+internal sealed class CsvResultFormat : ResultFormat
 {
-    private const int MaxPendingRows = 10_000;
-
-    private readonly TextWriter _out;
     private readonly ScoringPlan _plan;
-    private readonly TextWriter _stderr;
-    private readonly bool[] _banded;
-    private readonly StringBuilder _tail = new();
-    private readonly StringBuilder _diagnostics = new();
-    private readonly char[] _number = new char[64];
-    private string[]? _columns;                 // pass-through columns, fixed by the input (CSV) or by the first row (JSON)
-    private readonly bool _positional;          // rows carry exactly _columns, in order
-    private readonly List<string> _pending = [];  // JSON input: malformed rows seen before the columns were known
-    private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+    private readonly string[] _columns;
+    private readonly bool _positional;       // rows carry exactly the columns, in order (CSV input)
+    private readonly byte[][]?[] _bands;     // per score: escaped label per band; null when the score has no bands
+    private readonly byte[][] _flagIds;
+    private readonly byte[][] _itemIds;
+    private readonly byte[][] _scoreIds;
+    private readonly byte[] _header;
 
-    public CsvResultWriter(TextWriter output, ScoringPlan plan, IReadOnlyList<string>? columns, TextWriter stderr)
+    /// <param name="columns">The pass-through columns.</param>
+    /// <param name="positional">True when every well-formed row carries exactly <paramref name="columns"/>, in order.</param>
+    public CsvResultFormat(ScoringPlan plan, IReadOnlyList<string> columns, bool positional)
     {
-        _out = output;
         _plan = plan;
-        _stderr = stderr;
-        _banded = [.. plan.Definition.Scores.Select(s => s.Bands.Length > 0)];
-        if (columns is not null)
+        _columns = [.. columns];
+        _positional = positional;
+        var def = plan.Definition;
+        _bands = [.. def.Scores.Select(s => s.Bands.Length > 0 ? s.Bands.Select(b => Csv.EscapeCell(b.Label)).ToArray() : (byte[][]?)null)];
+        _flagIds = [.. def.Flags.Select(f => Encoding.UTF8.GetBytes(f.Id))];
+        _itemIds = [.. def.Items.Select(i => Encoding.UTF8.GetBytes(i.Id))];
+        _scoreIds = [.. def.Scores.Select(s => Encoding.UTF8.GetBytes(s.Id))];
+
+        var header = new ByteBuffer(256);
+        foreach (var c in _columns)
         {
-            _columns = [.. columns];
-            _positional = true;
-            WriteHeader();
+            Csv.WriteCell(header, Encoding.UTF8.GetBytes(c));
+            header.Write((byte)',');
         }
+
+        header.Write("status"u8);
+        foreach (var s in def.Scores)
+        {
+            header.Write((byte)',');
+            Csv.WriteCell(header, Encoding.UTF8.GetBytes(s.Id));
+            if (s.Bands.Length > 0)
+            {
+                header.Write((byte)',');
+                Csv.WriteCell(header, Encoding.UTF8.GetBytes(s.Id + "_band"));
+            }
+        }
+
+        header.Write(",flags,diagnostics\r\n"u8);
+        _header = header.WrittenSpan.ToArray();
     }
 
-    public override void WriteRow(int rowNumber, InputRow row, ScoreResult result)
+    public override void WriteHeader(ByteBuffer output) => output.Write(_header);
+
+    public override void WriteFooter(ByteBuffer output, long rows)
     {
-        RenderTail(result);
-        if (_columns is null)
-        {
-            if (row.Malformed is not null && _pending.Count < MaxPendingRows)
-            {
-                _pending.Add(_tail.ToString());
-                return;
-            }
-
-            FixColumns(row);
-        }
-
-        var columns = _columns!;
-        if (row.Malformed is null && _positional)
-        {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                WriteText(row.Fields[c].Value);
-                _out.Write(',');
-            }
-        }
-        else if (row.Malformed is null)
-        {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                WriteText(Find(row, columns[c]));
-                _out.Write(',');
-            }
-
-            WarnExtraFields(row);
-        }
-        else
-        {
-            for (var c = 0; c < columns.Length; c++)
-            {
-                _out.Write(',');
-            }
-        }
-
-        WriteTail();
     }
 
-    public override void Complete()
+    public override ResultFormatter CreateFormatter() => new Formatter(this);
+
+    private sealed class Formatter(CsvResultFormat format) : ResultFormatter
     {
-        if (_columns is null)
+        private readonly NumberFormatter _numbers = new();
+        private readonly ByteBuffer _diagnostics = new(256);
+        private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void WriteRow(long rowNumber, InputRow row, ScoreResult result, RowBlock block)
         {
-            _columns = [];
-            WriteHeader();
-            foreach (var tail in _pending)
+            var o = block.Output;
+            var columns = format._columns;
+            if (row.Malformed is not null)
             {
-                _out.Write(tail);
-                _out.Write("\r\n");
-            }
-        }
-
-        _out.Flush();
-    }
-
-    private void FixColumns(InputRow row)
-    {
-        _columns = [.. row.Fields.Select(f => f.Name).Distinct(StringComparer.Ordinal)];
-        WriteHeader();
-        foreach (var tail in _pending)
-        {
-            _out.Write(new string(',', _columns.Length));
-            _out.Write(tail);
-            _out.Write("\r\n");
-        }
-
-        _pending.Clear();
-    }
-
-    private void WriteHeader()
-    {
-        foreach (var c in _columns!)
-        {
-            WriteText(c);
-            _out.Write(',');
-        }
-
-        _out.Write("status");
-        var scores = _plan.Definition.Scores;
-        for (var s = 0; s < scores.Length; s++)
-        {
-            _out.Write(',');
-            WriteText(scores[s].Id);
-            if (_banded[s])
-            {
-                _out.Write(',');
-                WriteText(scores[s].Id + "_band");
-            }
-        }
-
-        _out.Write(",flags,diagnostics\r\n");
-    }
-
-    private static string? Find(InputRow row, string name)
-    {
-        foreach (var f in row.Fields)
-        {
-            if (ReferenceEquals(f.Name, name) || string.Equals(f.Name, name, StringComparison.Ordinal))
-            {
-                return f.Value;
-            }
-        }
-
-        return null;
-    }
-
-    private void WarnExtraFields(InputRow row)
-    {
-        foreach (var f in row.Fields)
-        {
-            if (Array.IndexOf(_columns!, f.Name) < 0 && _warned.Add(f.Name))
-            {
-                _stderr.WriteLine($"instruments: warning: field '{f.Name}' (line {row.Line}) is not in the first row, so the CSV output has no column for it; use --format json or ndjson to keep every field");
-            }
-        }
-    }
-
-    // Status, scores, bands, flags and diagnostics of the row, into _tail.
-    private void RenderTail(ScoreResult result)
-    {
-        var sb = _tail.Clear();
-        sb.Append(StatusName(result.Status));
-        for (var s = 0; s < _plan.ScoreCount; s++)
-        {
-            sb.Append(',');
-            var v = result.GetScoreValue(s);
-            if (!double.IsNaN(v) && v.TryFormat(_number, out var n, "R", CultureInfo.InvariantCulture))
-            {
-                sb.Append(_number, 0, n);
-            }
-
-            if (_banded[s])
-            {
-                sb.Append(',');
-                AppendText(sb, result.GetBand(s));
-            }
-        }
-
-        sb.Append(',');
-        var first = true;
-        var flags = _plan.Definition.Flags;
-        for (var f = 0; f < _plan.FlagCount; f++)
-        {
-            if (result.GetFlag(f) == FlagState.Raised)
-            {
-                if (!first)
+                for (var c = 0; c < columns.Length; c++)
                 {
-                    sb.Append(';');
+                    o.Write((byte)',');
+                }
+            }
+            else if (format._positional)
+            {
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    Csv.WriteCell(o, row.FieldValue(c));
+                    o.Write((byte)',');
+                }
+            }
+            else
+            {
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var f = Find(row, columns[c]);
+                    if (f >= 0)
+                    {
+                        Csv.WriteCell(o, row.FieldValue(f));
+                    }
+
+                    o.Write((byte)',');
                 }
 
-                sb.Append(flags[f].Id);
-                first = false;
+                WarnExtraFields(row, block);
             }
-        }
 
-        sb.Append(',');
-        var diagnostics = _diagnostics.Clear();
-        foreach (ref readonly var d in result.Diagnostics)
-        {
-            if (diagnostics.Length > 0)
+            o.Write(result.Status switch
             {
-                diagnostics.Append(';');
-            }
+                ResponseStatus.Complete => "complete"u8,
+                ResponseStatus.Partial => "partial"u8,
+                _ => "invalid"u8,
+            });
 
-            diagnostics.Append(d.Id);
-            if (Subject(_plan, d) is { } subject)
+            var bands = format._bands;
+            for (var s = 0; s < bands.Length; s++)
             {
-                diagnostics.Append(':').Append(subject);
+                o.Write((byte)',');
+                var v = result.GetScoreValue(s);
+                if (!double.IsNaN(v))
+                {
+                    _numbers.Write(o, v);
+                }
+
+                if (bands[s] is { } labels)
+                {
+                    o.Write((byte)',');
+                    var b = result.GetBandIndex(s);
+                    if (b >= 0)
+                    {
+                        o.Write(labels[b]);
+                    }
+                }
+            }
+
+            o.Write((byte)',');
+            var first = true;
+            var flagIds = format._flagIds;
+            for (var f = 0; f < flagIds.Length; f++)
+            {
+                if (result.GetFlag(f) == FlagState.Raised)
+                {
+                    if (!first)
+                    {
+                        o.Write((byte)';');
+                    }
+
+                    o.Write(flagIds[f]);
+                    first = false;
+                }
+            }
+
+            o.Write((byte)',');
+            var diagnostics = result.Diagnostics;
+            if (!diagnostics.IsEmpty)
+            {
+                WriteDiagnostics(o, diagnostics);
+            }
+
+            o.Write("\r\n"u8);
+        }
+
+        private void WriteDiagnostics(ByteBuffer o, ReadOnlySpan<ResponseDiagnostic> diagnostics)
+        {
+            var d = _diagnostics;
+            d.Clear();
+            foreach (ref readonly var x in diagnostics)
+            {
+                if (d.Length > 0)
+                {
+                    d.Write((byte)';');
+                }
+
+                WriteUtf8(d, x.Id);
+                if (x.Item >= 0)
+                {
+                    d.Write((byte)':');
+                    d.Write(format._itemIds[x.Item]);
+                }
+                else if (x.Score >= 0)
+                {
+                    d.Write((byte)':');
+                    d.Write(format._scoreIds[x.Score]);
+                }
+                else if (Subject(format._plan, x) is { } subject)
+                {
+                    d.Write((byte)':');
+                    WriteUtf8(d, subject);
+                }
+            }
+
+            Csv.WriteCell(o, d.WrittenSpan);
+        }
+
+        private static int Find(InputRow row, string name)
+        {
+            for (var i = 0; i < row.FieldCount; i++)
+            {
+                var f = row.FieldName(i);
+                if (ReferenceEquals(f, name) || string.Equals(f, name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+
+        // A field that is not a column: warned once per name (the writer keeps the first in input order).
+        private void WarnExtraFields(InputRow row, RowBlock block)
+        {
+            for (var i = 0; i < row.FieldCount; i++)
+            {
+                var name = row.FieldName(i);
+                if (Array.IndexOf(format._columns, name) < 0 && _warned.Add(name))
+                {
+                    block.AddRowWarning(name, $"instruments: warning: field '{name}' (line {row.Line}) is not in the first row, so the CSV output has no column for it; use --format json or ndjson to keep every field");
+                }
             }
         }
-
-        AppendText(sb, diagnostics.ToString());
-    }
-
-    private void WriteTail()
-    {
-        foreach (var chunk in _tail.GetChunks())
-        {
-            _out.Write(chunk.Span);
-        }
-
-        _out.Write("\r\n");
-    }
-
-    private void WriteText(string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            _out.Write(Escape(value));
-        }
-    }
-
-    private static void AppendText(StringBuilder sb, string? value)
-    {
-        if (!string.IsNullOrEmpty(value))
-        {
-            sb.Append(Escape(value));
-        }
-    }
-
-    /// <summary>Quotes a cell when needed and neutralises formulas (a leading =, +, -, @, tab or CR, unless the cell is a plain number).</summary>
-    internal static string Escape(string value)
-    {
-        if (value.Length == 0)
-        {
-            return value;
-        }
-
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r'
-            && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-        {
-            value = "'" + value;
-        }
-
-        return value.AsSpan().IndexOfAny(",\"\r\n") < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
     }
 }
 
-/// <summary>JSON (<c>{"instrument", "version", "results": [...]}</c>) or NDJSON (one result object per line).</summary>
-internal sealed class JsonResultWriter : ResultWriter
+/// <summary>
+/// Shortest round-trip text (the "R" format, invariant culture) of doubles as UTF-8, through a small direct-mapped
+/// cache: scores take few distinct values (means of a few integers), so most numbers are copied, not formatted.
+/// </summary>
+internal sealed class NumberFormatter
+{
+    private const int Bits = 10;
+    private const int Slots = 1 << Bits;
+    private const int Width = 32;   // "-1.7976931348623157E+308" is 24 bytes
+
+    private readonly long[] _keys = new long[Slots];
+    private readonly byte[] _lengths = new byte[Slots];
+    private readonly byte[] _text = new byte[Slots * Width];
+
+    public NumberFormatter() => Array.Fill(_keys, unchecked((long)0xFFF8_0000_0000_0001));   // a NaN: never looked up
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Write(ByteBuffer output, double value)
+    {
+        var bits = BitConverter.DoubleToInt64Bits(value);
+        var slot = (int)unchecked((ulong)(bits * -7046029254386353131L) >> (64 - Bits));
+        var text = _text.AsSpan(slot * Width, Width);
+        if (_keys[slot] != bits)
+        {
+            if (!value.TryFormat(text, out var n, "R", CultureInfo.InvariantCulture))
+            {
+                n = 0;
+            }
+
+            _keys[slot] = bits;
+            _lengths[slot] = (byte)n;
+        }
+
+        output.Write(text[.._lengths[slot]]);
+    }
+}
+
+/// <summary>JSON (<c>{"instrument", "version", "results": [...]}</c>, indented) or NDJSON (one result object per line).</summary>
+internal sealed class JsonResultFormat : ResultFormat
 {
     private static readonly JsonEncodedText Row = JsonEncodedText.Encode("row");
     private static readonly JsonEncodedText Fields = JsonEncodedText.Encode("fields");
@@ -326,173 +349,228 @@ internal sealed class JsonResultWriter : ResultWriter
     private static readonly JsonEncodedText Line = JsonEncodedText.Encode("line");
     private static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
 
-    private readonly Stream _stream;
-    private readonly Utf8JsonWriter _json;
+    private static readonly byte[] NewLine = Encoding.UTF8.GetBytes(Environment.NewLine);
+
     private readonly bool _lines;
     private readonly ScoringPlan _plan;
     private readonly JsonEncodedText[] _scoreIds;
     private readonly JsonEncodedText[] _flagIds;
     private readonly JsonEncodedText[] _itemIds;
+    private readonly JsonWriterOptions _options;
 
-    public JsonResultWriter(Stream stream, ScoringPlan plan, bool ndjson)
+    public JsonResultFormat(ScoringPlan plan, bool ndjson)
     {
-        _stream = stream;
         _lines = ndjson;
         _plan = plan;
-        _json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = !ndjson, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _options = new JsonWriterOptions { Indented = !ndjson, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         var def = plan.Definition;
         _scoreIds = [.. def.Scores.Select(s => JsonEncodedText.Encode(s.Id))];
         _flagIds = [.. def.Flags.Select(f => JsonEncodedText.Encode(f.Id))];
         _itemIds = [.. def.Items.Select(i => JsonEncodedText.Encode(i.Id))];
-        if (!ndjson)
-        {
-            _json.WriteStartObject();
-            _json.WriteString("instrument", def.Id);
-            _json.WriteString("version", def.Version);
-            _json.WriteStartArray("results");
-        }
     }
 
-    public override void WriteRow(int rowNumber, InputRow row, ScoreResult result)
+    public override void WriteHeader(ByteBuffer output)
     {
-        var w = _json;
+        if (_lines)
+        {
+            return;
+        }
+
+        using var w = new Utf8JsonWriter(output, _options);
         w.WriteStartObject();
-        w.WriteNumber(Row, rowNumber);
-        w.WriteStartObject(Fields);
-        foreach (var f in row.Fields)
+        w.WriteString("instrument", _plan.Definition.Id);
+        w.WriteString("version", _plan.Definition.Version);
+        w.WriteStartArray("results");
+        w.Flush();
+    }
+
+    public override void WriteFooter(ByteBuffer output, long rows)
+    {
+        if (_lines)
         {
-            switch (f.Kind)
-            {
-                case FieldKind.Null:
-                    w.WriteNull(f.Name);
-                    break;
-                case FieldKind.Literal:
-                    w.WritePropertyName(f.Name);
-                    w.WriteRawValue(f.Value!, skipInputValidation: true);
-                    break;
-                default:
-                    w.WriteString(f.Name, f.Value);
-                    break;
-            }
+            return;
         }
 
-        w.WriteEndObject();
-        w.WriteString(Status, StatusName(result.Status));
-        w.WriteStartObject(Scores);
-        var anyProrated = false;
-        for (var s = 0; s < _plan.ScoreCount; s++)
+        // The rows were written at depth 2 of { "results": [ ... ] }.
+        if (rows > 0)
         {
-            var v = result.GetScoreValue(s);
-            if (double.IsNaN(v))
-            {
-                w.WriteNull(_scoreIds[s]);
-            }
-            else
-            {
-                w.WriteNumber(_scoreIds[s], v);
-            }
-
-            anyProrated |= result.IsProrated(s);
+            output.Write(NewLine);
+            output.Write("  "u8);
         }
 
-        w.WriteEndObject();
-        w.WriteStartObject(Bands);
-        var scores = _plan.Definition.Scores;
-        for (var s = 0; s < _plan.ScoreCount; s++)
+        output.Write((byte)']');
+        output.Write(NewLine);
+        output.Write("}\n"u8);
+    }
+
+    public override ResultFormatter CreateFormatter() => new Formatter(this);
+
+    private sealed class Formatter : ResultFormatter
+    {
+        private readonly JsonResultFormat _format;
+        private readonly ByteBuffer _scratch = new(1024);
+        private readonly Utf8JsonWriter _json;
+
+        public Formatter(JsonResultFormat format)
         {
-            if (scores[s].Bands.Length > 0)
+            _format = format;
+            _json = new Utf8JsonWriter(_scratch, format._options);
+        }
+
+        public override void WriteRow(long rowNumber, InputRow row, ScoreResult result, RowBlock block)
+        {
+            _scratch.Clear();
+            _json.Reset(_scratch);
+            WriteObject(_json, rowNumber, row, result);
+            _json.Flush();
+            var o = block.Output;
+            if (_format._lines)
             {
-                if (result.GetBand(s) is { } band)
+                o.Write(_scratch.WrittenSpan);
+                o.Write((byte)'\n');
+                return;
+            }
+
+            // An element of the indented "results" array: a separator, then the object indented by two more levels.
+            if (rowNumber > 1)
+            {
+                o.Write((byte)',');
+            }
+
+            o.Write(NewLine);
+            o.Write("    "u8);
+            var text = _scratch.WrittenSpan;
+            var nl = text.IndexOf((byte)'\n');
+            while (nl >= 0)
+            {
+                o.Write(text[..(nl + 1)]);
+                o.Write("    "u8);
+                text = text[(nl + 1)..];
+                nl = text.IndexOf((byte)'\n');
+            }
+
+            o.Write(text);
+        }
+
+        private void WriteObject(Utf8JsonWriter w, long rowNumber, InputRow row, ScoreResult result)
+        {
+            var format = _format;
+            var plan = format._plan;
+            w.WriteStartObject();
+            w.WriteNumber(Row, rowNumber);
+            w.WriteStartObject(Fields);
+            for (var i = 0; i < row.FieldCount; i++)
+            {
+                var name = row.FieldName(i);
+                switch (row.FieldKindOf(i))
                 {
-                    w.WriteString(_scoreIds[s], band);
+                    case FieldKind.Null:
+                        w.WriteNull(name);
+                        break;
+                    case FieldKind.Literal:
+                        w.WritePropertyName(name);
+                        w.WriteRawValue(row.FieldValue(i), skipInputValidation: true);
+                        break;
+                    default:
+                        w.WriteString(name, row.FieldValue(i));
+                        break;
+                }
+            }
+
+            w.WriteEndObject();
+            w.WriteString(Status, StatusName(result.Status));
+            w.WriteStartObject(Scores);
+            var anyProrated = false;
+            for (var s = 0; s < plan.ScoreCount; s++)
+            {
+                var v = result.GetScoreValue(s);
+                if (double.IsNaN(v))
+                {
+                    w.WriteNull(format._scoreIds[s]);
                 }
                 else
                 {
-                    w.WriteNull(_scoreIds[s]);
+                    w.WriteNumber(format._scoreIds[s], v);
+                }
+
+                anyProrated |= result.IsProrated(s);
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject(Bands);
+            var scores = plan.Definition.Scores;
+            for (var s = 0; s < plan.ScoreCount; s++)
+            {
+                if (scores[s].Bands.Length > 0)
+                {
+                    if (result.GetBand(s) is { } band)
+                    {
+                        w.WriteString(format._scoreIds[s], band);
+                    }
+                    else
+                    {
+                        w.WriteNull(format._scoreIds[s]);
+                    }
                 }
             }
-        }
 
-        w.WriteEndObject();
-        if (anyProrated)
-        {
-            w.WriteStartArray(Prorated);
-            for (var s = 0; s < _plan.ScoreCount; s++)
+            w.WriteEndObject();
+            if (anyProrated)
             {
-                if (result.IsProrated(s))
+                w.WriteStartArray(Prorated);
+                for (var s = 0; s < plan.ScoreCount; s++)
                 {
-                    w.WriteStringValue(_scoreIds[s]);
+                    if (result.IsProrated(s))
+                    {
+                        w.WriteStringValue(format._scoreIds[s]);
+                    }
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteStartArray(Flags);
+            for (var f = 0; f < plan.FlagCount; f++)
+            {
+                if (result.GetFlag(f) == FlagState.Raised)
+                {
+                    w.WriteStringValue(format._flagIds[f]);
                 }
             }
 
             w.WriteEndArray();
-        }
-
-        w.WriteStartArray(Flags);
-        for (var f = 0; f < _plan.FlagCount; f++)
-        {
-            if (result.GetFlag(f) == FlagState.Raised)
+            w.WriteStartArray(Diagnostics);
+            foreach (ref readonly var d in result.Diagnostics)
             {
-                w.WriteStringValue(_flagIds[f]);
-            }
-        }
+                w.WriteStartObject();
+                w.WriteString(Id, d.Id);
+                w.WriteString(Severity, Diagnostic.SeverityName(d.Severity));
+                if (d.Item >= 0)
+                {
+                    w.WriteString(Item, format._itemIds[d.Item]);
+                }
 
-        w.WriteEndArray();
-        w.WriteStartArray(Diagnostics);
-        foreach (ref readonly var d in result.Diagnostics)
-        {
-            w.WriteStartObject();
-            w.WriteString(Id, d.Id);
-            w.WriteString(Severity, Diagnostic.SeverityName(d.Severity));
-            if (d.Item >= 0)
-            {
-                w.WriteString(Item, _itemIds[d.Item]);
-            }
+                if (d.Score >= 0)
+                {
+                    w.WriteString(Score, format._scoreIds[d.Score]);
+                }
 
-            if (d.Score >= 0)
-            {
-                w.WriteString(Score, _scoreIds[d.Score]);
-            }
+                if (d.Flag >= 0)
+                {
+                    w.WriteString(Flag, format._flagIds[d.Flag]);
+                }
 
-            if (d.Flag >= 0)
-            {
-                w.WriteString(Flag, _flagIds[d.Flag]);
+                if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
+                {
+                    w.WriteNumber(Line, d.Count);
+                }
+
+                w.WriteString(Message, result.FormatMessage(d));
+                w.WriteEndObject();
             }
 
-            if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
-            {
-                w.WriteNumber(Line, d.Count);
-            }
-
-            w.WriteString(Message, result.FormatMessage(d));
+            w.WriteEndArray();
             w.WriteEndObject();
         }
-
-        w.WriteEndArray();
-        w.WriteEndObject();
-        if (_lines)
-        {
-            w.Flush();
-            _stream.WriteByte((byte)'\n');
-            w.Reset();
-        }
-        else if (w.BytesPending > 32 * 1024)
-        {
-            w.Flush();
-        }
-    }
-
-    public override void Complete()
-    {
-        if (!_lines)
-        {
-            _json.WriteEndArray();
-            _json.WriteEndObject();
-            _json.Flush();
-            _stream.WriteByte((byte)'\n');
-        }
-
-        _json.Flush();
-        _stream.Flush();
     }
 }

@@ -1,5 +1,8 @@
+using System.Runtime.CompilerServices;
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Instruments.Cli.IO;
 using Instruments.Scoring;
 using Instruments.Text;
@@ -22,66 +25,205 @@ internal enum FieldKind : byte
 /// <summary>One input value that is not an item, passed through to the output unchanged.</summary>
 internal readonly record struct PassField(string Name, string? Value, FieldKind Kind);
 
-/// <summary>One input row, reused: its item values (in definition order), pass-through fields, line and, when it could not be read, why.</summary>
+/// <summary>
+/// One input row, reused: its item values (in definition order), pass-through fields, line and, when it could not be
+/// read, why. Pass-through values are kept as UTF-8 bytes (no allocation per row); <see cref="Fields"/> gives them as
+/// strings for callers that want them (allocating).
+/// </summary>
 internal sealed class InputRow(int itemCount)
 {
+    private readonly ByteBuffer _bytes = new(256);
+    private string[] _names = new string[8];
+    private FieldKind[] _kinds = new FieldKind[8];
+    private int[] _ends = new int[8];
+    private readonly List<PassField> _fields = [];
+    private bool _fieldsCurrent;
+
     public int Line { get; set; }
 
     public string? Malformed { get; set; }
 
     public ResponseValue[] Values { get; } = new ResponseValue[itemCount];
 
-    public List<PassField> Fields { get; } = [];
+    /// <summary>Number of pass-through fields.</summary>
+    public int FieldCount { get; private set; }
+
+    /// <summary>The pass-through fields as strings, in input order (built on first use after each row; allocates).</summary>
+    public List<PassField> Fields
+    {
+        get
+        {
+            if (!_fieldsCurrent)
+            {
+                _fields.Clear();
+                for (var i = 0; i < FieldCount; i++)
+                {
+                    var kind = _kinds[i];
+                    _fields.Add(new PassField(_names[i], kind == FieldKind.Null ? null : Encoding.UTF8.GetString(FieldValue(i)), kind));
+                }
+
+                _fieldsCurrent = true;
+            }
+
+            return _fields;
+        }
+    }
+
+    public string FieldName(int i) => _names[i];
+
+    public FieldKind FieldKindOf(int i) => _kinds[i];
+
+    /// <summary>The UTF-8 text of pass-through field <paramref name="i"/> (empty for JSON null).</summary>
+    public ReadOnlySpan<byte> FieldValue(int i)
+    {
+        var start = i == 0 ? 0 : _ends[i - 1];
+        return _bytes.WrittenSpan[start.._ends[i]];
+    }
 
     public void Clear(int line)
     {
         Line = line;
         Malformed = null;
         Array.Clear(Values);
-        Fields.Clear();
+        ClearFields();
+    }
+
+    public void ClearFields()
+    {
+        FieldCount = 0;
+        _bytes.Clear();
+        _fieldsCurrent = false;
+    }
+
+    public void AddField(string name, FieldKind kind, ReadOnlySpan<byte> utf8)
+    {
+        if (FieldCount == _names.Length)
+        {
+            Array.Resize(ref _names, FieldCount * 2);
+            Array.Resize(ref _kinds, FieldCount * 2);
+            Array.Resize(ref _ends, FieldCount * 2);
+        }
+
+        _bytes.Write(utf8);
+        _names[FieldCount] = name;
+        _kinds[FieldCount] = kind;
+        _ends[FieldCount] = _bytes.Length;
+        FieldCount++;
+        _fieldsCurrent = false;
     }
 }
 
-/// <summary>Reads input rows one at a time (streaming).</summary>
-internal abstract class RowReader : IDisposable
+/// <summary>
+/// Reads input rows. The scoring pipeline splits the work in two: <see cref="ReadBlock"/> (sequential, cheap) finds
+/// where the next rows are and copies their raw bytes into a block, and a <see cref="RowDecoder"/> (one per thread)
+/// turns each raw row into values and pass-through fields. <see cref="Read"/> does both, one row at a time, for
+/// callers that want a simple loop.
+/// </summary>
+internal abstract class RowReader(TextWriter? stderr) : IDisposable
 {
+    private RowBlock? _block;
+    private RowDecoder? _decoder;
+    private int _next;
+    private long _rows;
+    private bool _ended;
+
     /// <summary>The pass-through columns, when the input fixes them in advance (CSV); rows then carry them in this order.</summary>
     public virtual IReadOnlyList<string>? Columns => null;
 
-    /// <summary>Reads the next row into <paramref name="row"/>; false at the end of the input.</summary>
-    public abstract bool Read(InputRow row);
+    /// <summary>
+    /// Adds the next rows (up to a full block) to <paramref name="block"/>, with any warnings found on the way;
+    /// false when the input has ended and nothing was added. Not thread-safe: one caller at a time.
+    /// </summary>
+    public abstract bool ReadBlock(RowBlock block);
+
+    /// <summary>A decoder for the blocks of this reader; each thread needs its own.</summary>
+    public abstract RowDecoder CreateDecoder();
+
+    /// <summary>Reads the next row into <paramref name="row"/>; false at the end of the input. Reader warnings go to stderr.</summary>
+    public bool Read(InputRow row)
+    {
+        while (_block is null || _next == _block.Count)
+        {
+            if (_block is not null)
+            {
+                FlushWarnings(_block);
+            }
+
+            if (_ended)
+            {
+                return false;
+            }
+
+            _block ??= new RowBlock();
+            _block.Reset(_rows);
+            _next = 0;
+            if (!ReadBlock(_block))
+            {
+                _ended = true;
+                return false;
+            }
+
+            _rows += _block.Count;
+        }
+
+        (_decoder ??= CreateDecoder()).Decode(_block, _next++, row);
+        return true;
+    }
+
+    private void FlushWarnings(RowBlock block)
+    {
+        if (block.ReaderWarnings is { } warnings)
+        {
+            foreach (var w in warnings)
+            {
+                stderr?.WriteLine(w);
+            }
+
+            warnings.Clear();
+        }
+    }
 
     public abstract void Dispose();
+}
+
+/// <summary>Turns the raw rows of a block into <see cref="InputRow"/>s. Not thread-safe: one per thread.</summary>
+internal abstract class RowDecoder
+{
+    /// <summary>Decodes row <paramref name="index"/> of <paramref name="block"/> into <paramref name="row"/> (cleared first).</summary>
+    public abstract void Decode(RowBlock block, int index, InputRow row);
 }
 
 /// <summary>CSV with a header row; columns named by item id are items, every other column is passed through.</summary>
 internal sealed class CsvRowReader : RowReader
 {
-    private readonly CsvReader _csv;
+    private readonly ByteInput _input;
     private readonly int[] _itemOfColumn;    // column -> item index, or -1 for pass-through
     private readonly string[] _names;
     private readonly string[] _passColumns;
+    private int _line = 1;                    // line of the next unread byte
 
+    /// <summary>Reads CSV text (for callers that have a <see cref="TextReader"/>; the stream overload is faster).</summary>
     public CsvRowReader(TextReader text, ScoringPlan plan, TextWriter stderr)
+        : this(new TextReaderStream(text), plan, stderr)
     {
-        _csv = new CsvReader(text);
-        if (!_csv.Read())
-        {
-            throw new CliException("the input is empty: a CSV input needs a header row naming the item columns");
-        }
+    }
 
-        if (_csv.Malformed is { } reason)
-        {
-            throw new CliException($"the CSV header (line {_csv.Line}) cannot be read: {reason}");
-        }
-
-        _names = new string[_csv.FieldCount];
-        _itemOfColumn = new int[_csv.FieldCount];
+    /// <summary>Reads UTF-8 CSV (a byte order mark is skipped); the header is read here.</summary>
+    public CsvRowReader(Stream stream, ScoringPlan plan, TextWriter stderr)
+        : base(stderr)
+    {
+        _input = new ByteInput(stream, 256 * 1024);
+        var header = ReadHeader();
+        var fields = new Range[Csv.SplitFields(header, [])];
+        Csv.SplitFields(header, fields);
+        _names = new string[fields.Length];
+        _itemOfColumn = new int[fields.Length];
         var itemSeen = new bool[plan.ItemCount];
         var pass = new List<string>();
+        var scratch = new ByteBuffer(64);
         for (var c = 0; c < _names.Length; c++)
         {
-            var name = _csv[c].Trim().ToString();
+            var name = Encoding.UTF8.GetString(Csv.Unquote(header[fields[c]], scratch)).Trim();
             _names[c] = name;
             var item = plan.IndexOfItem(name);
             _itemOfColumn[c] = item;
@@ -115,44 +257,259 @@ internal sealed class CsvRowReader : RowReader
 
     public override IReadOnlyList<string> Columns => _passColumns;
 
-    public override bool Read(InputRow row)
+    // The first record (blank lines before it are skipped), as bytes that stay valid until the next read.
+    private byte[] ReadHeader()
     {
-        if (!_csv.Read())
+        _input.EnsureData();
+        while (true)
         {
-            return false;
-        }
-
-        row.Clear(_csv.Line);
-        if (_csv.Malformed is { } reason)
-        {
-            row.Malformed = reason;
-            return true;
-        }
-
-        if (_csv.FieldCount != _names.Length)
-        {
-            row.Malformed = $"expected {_names.Length} fields (as in the header), found {_csv.FieldCount}";
-            return true;
-        }
-
-        var values = row.Values;
-        for (var c = 0; c < _names.Length; c++)
-        {
-            var item = _itemOfColumn[c];
-            if (item >= 0)
+            var text = _input.Buffer.AsSpan(_input.Position, _input.Length - _input.Position);
+            switch (Csv.ScanRecord(text, _input.Eof, out var end, out var contentEnd, out var lines, out var reason))
             {
-                values[item] = ResponseValue.Parse(_csv[c]);
+                case CsvOutcome.End:
+                    throw new CliException("the input is empty: a CSV input needs a header row naming the item columns");
+                case CsvOutcome.Blank:
+                    Consume(end, lines);
+                    continue;
+                case CsvOutcome.Malformed:
+                    throw new CliException($"the CSV header (line {_line}) cannot be read: {reason}");
+                case CsvOutcome.Record:
+                    var header = text[..contentEnd].ToArray();
+                    Consume(end, lines);
+                    return header;
+                default:
+                    if (!_input.Fill())
+                    {
+                        throw new CliException($"the CSV header (line {_line}) cannot be read: it is longer than {ByteInput.MaxRowBytes:N0} bytes");
+                    }
+
+                    continue;
             }
-            else
+        }
+    }
+
+    private void Consume(int length, int lines)
+    {
+        _input.Skip(_input.Position + length);
+        _line += lines;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override bool ReadBlock(RowBlock block)
+    {
+        while (!block.IsFull)
+        {
+            // Scan as many whole records as the buffer holds, then copy them into the block in one go.
+            var buf = _input.Buffer;
+            var from = _input.Position;
+            var length = _input.Length;
+            var baseOffset = block.Data.Length;
+            var p = from;
+            var rows = block.Count;
+            var outcome = CsvOutcome.NeedMore;
+            while (rows < RowBlock.MaxRows && baseOffset + (p - from) < RowBlock.TargetBytes)
             {
-                row.Fields.Add(new PassField(_names[c], _csv[c].ToString(), FieldKind.Text));
+                outcome = Csv.ScanRecord(buf.AsSpan(p, length - p), _input.Eof, out var end, out var contentEnd, out var lines, out var reason);
+                if (outcome is CsvOutcome.NeedMore or CsvOutcome.End)
+                {
+                    break;
+                }
+
+                if (outcome == CsvOutcome.Record)
+                {
+                    block.Add(baseOffset + (p - from), contentEnd, _line);
+                    rows++;
+                }
+                else if (outcome == CsvOutcome.Malformed)
+                {
+                    block.Add(baseOffset + (p - from), 0, _line, reason);
+                    rows++;
+                }
+
+                _line += lines;
+                p += end;
+            }
+
+            block.Data.Write(buf.AsSpan(from, p - from));
+            _input.Skip(p);
+            if (outcome == CsvOutcome.End)
+            {
+                return !block.IsEmpty;
+            }
+
+            if (outcome == CsvOutcome.NeedMore && !_input.Fill())
+            {
+                // The record is longer than the buffer may grow: malformed; resume after its first line.
+                var text = _input.Buffer.AsSpan(_input.Position, _input.Length - _input.Position);
+                var resume = Csv.ResumeAfterLineBreak(text, 0, eof: true);
+                block.Add(block.Data.Length, 0, _line, $"the row is longer than {ByteInput.MaxRowBytes:N0} bytes (an unclosed quote?)");
+                _line += Csv.CountLines(text[..resume]);
+                _input.Skip(_input.Position + resume);
             }
         }
 
         return true;
     }
 
-    public override void Dispose() => _csv.Dispose();
+    public override RowDecoder CreateDecoder() => new Decoder(this);
+
+    public override void Dispose() => _input.Dispose();
+
+    private sealed class Decoder(CsvRowReader reader) : RowDecoder
+    {
+        private readonly Range[] _fields = new Range[reader._names.Length + 1];
+        private readonly ByteBuffer _scratch = new(256);
+        private readonly ByteBuffer _valid = new(256);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Decode(RowBlock block, int index, InputRow row)
+        {
+            row.Clear(block.Line(index));
+            if (block.Malformed(index) is { } reason)
+            {
+                row.Malformed = reason;
+                return;
+            }
+
+            var raw = block.Raw(index);
+            var names = reader._names;
+            var count = Csv.SplitFields(raw, _fields);
+            if (count != names.Length)
+            {
+                row.Malformed = $"expected {names.Length} fields (as in the header), found {count}";
+                return;
+            }
+
+            var values = row.Values;
+            var itemOfColumn = reader._itemOfColumn;
+            for (var c = 0; c < names.Length; c++)
+            {
+                var text = Csv.Unquote(raw[_fields[c]], _scratch);
+                var item = itemOfColumn[c];
+                if (item >= 0)
+                {
+                    values[item] = ParseCell(text);
+                }
+                else
+                {
+                    row.AddField(names[c], FieldKind.Text, ValidUtf8(text));
+                }
+            }
+        }
+
+        // Invalid UTF-8 becomes U+FFFD, as a text decoder would make it.
+        private ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> text)
+        {
+            if (Utf8.IsValid(text))
+            {
+                return text;
+            }
+
+            _valid.Clear();
+            _valid.Write(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text)));
+            return _valid.WrittenSpan;
+        }
+    }
+
+    /// <summary>
+    /// A CSV cell as a response value, with the rules of <see cref="ResponseValue.Parse(ReadOnlySpan{char})"/>
+    /// (the text as decoded from UTF-8); a single digit, the common case, is read directly.
+    /// </summary>
+    internal static ResponseValue ParseCell(ReadOnlySpan<byte> cell)
+    {
+        if (cell.Length == 1 && unchecked((uint)(cell[0] - '0')) <= 9)
+        {
+            return ResponseValue.FromInteger(cell[0] - '0');
+        }
+
+        if (cell.IsEmpty)
+        {
+            return ResponseValue.Missing;
+        }
+
+        var chars = cell.Length <= 128 ? stackalloc char[128] : new char[cell.Length];
+        var n = Encoding.UTF8.GetChars(cell, chars);
+        return ResponseValue.Parse(chars[..n]);
+    }
+}
+
+/// <summary>Decodes JSON rows (one object each) with a <see cref="JsonObjectParser"/> of its own.</summary>
+internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
+{
+    private readonly JsonObjectParser _parser = new(plan);
+
+    public override void Decode(RowBlock block, int index, InputRow row)
+    {
+        row.Clear(block.Line(index));
+        if (block.Malformed(index) is { } reason)
+        {
+            row.Malformed = reason;
+            return;
+        }
+
+        _parser.Parse(block.Raw(index), row);
+    }
+}
+
+/// <summary>A UTF-8 view of a <see cref="TextReader"/>, read forward only.</summary>
+internal sealed class TextReaderStream(TextReader text) : Stream
+{
+    private readonly char[] _chars = new char[16 * 1024];
+    private readonly byte[] _bytes = new byte[3 * 16 * 1024];
+    private readonly Encoder _encoder = new UTF8Encoding(false).GetEncoder();
+    private int _start;
+    private int _end;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        while (_start == _end)
+        {
+            var n = text.Read(_chars, 0, _chars.Length);
+            _start = 0;
+            _end = _encoder.GetBytes(_chars.AsSpan(0, n), _bytes, flush: n == 0);
+            if (n == 0 && _end == 0)
+            {
+                return 0;
+            }
+        }
+
+        var count = Math.Min(buffer.Length, _end - _start);
+        _bytes.AsSpan(_start, count).CopyTo(buffer);
+        _start += count;
+        return count;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            text.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>Turns one JSON object (UTF-8) into a row: item keys become values, every other key is passed through.</summary>
@@ -164,6 +521,7 @@ internal sealed class JsonObjectParser
     private readonly ScoringPlan _plan;
     private readonly bool[] _seen;
     private char[] _chars = new char[256];
+    private byte[] _bytes = new byte[256];
 
     public JsonObjectParser(ScoringPlan plan)
     {
@@ -207,7 +565,7 @@ internal sealed class JsonObjectParser
                 {
                     case JsonTokenType.StartObject:
                     case JsonTokenType.StartArray:
-                        row.Fields.Clear();
+                        row.ClearFields();
                         row.Malformed = $"'{name}' holds {Describe(reader.TokenType)}; expected a number, a string or null";
                         return;
                     case JsonTokenType.String when item >= 0:
@@ -216,7 +574,7 @@ internal sealed class JsonObjectParser
                             : ResponseValue.Parse(reader.ValueSpan);
                         break;
                     case JsonTokenType.String:
-                        row.Fields.Add(new PassField(key!, reader.GetString(), FieldKind.Text));
+                        row.AddField(key!, FieldKind.Text, Unescaped(ref reader));
                         break;
                     case JsonTokenType.Number when item >= 0:
                         row.Values[item] = reader.TryGetDouble(out var d) && double.IsFinite(d)
@@ -230,10 +588,10 @@ internal sealed class JsonObjectParser
                         row.Values[item] = ResponseValue.Missing;
                         break;
                     case JsonTokenType.Null:
-                        row.Fields.Add(new PassField(key!, null, FieldKind.Null));
+                        row.AddField(key!, FieldKind.Null, default);
                         break;
                     default:
-                        row.Fields.Add(new PassField(key!, Encoding.UTF8.GetString(reader.ValueSpan), FieldKind.Literal));
+                        row.AddField(key!, FieldKind.Literal, reader.ValueSpan);
                         break;
                 }
 
@@ -241,7 +599,7 @@ internal sealed class JsonObjectParser
                 {
                     if (_seen[item])
                     {
-                        row.Fields.Clear();
+                        row.ClearFields();
                         row.Malformed = $"item '{name}' is given twice";
                         return;
                     }
@@ -257,10 +615,28 @@ internal sealed class JsonObjectParser
         }
         catch (JsonException ex)
         {
-            row.Fields.Clear();
+            row.ClearFields();
             Array.Clear(row.Values);
             row.Malformed = "invalid JSON: " + CleanMessage(ex.Message);
         }
+    }
+
+    // A string value as UTF-8 without its JSON escapes.
+    private ReadOnlySpan<byte> Unescaped(ref Utf8JsonReader reader)
+    {
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence)
+        {
+            return reader.ValueSpan;
+        }
+
+        var length = reader.HasValueSequence ? checked((int)reader.ValueSequence.Length) : reader.ValueSpan.Length;
+        if (_bytes.Length < length)
+        {
+            _bytes = new byte[length * 2];
+        }
+
+        var n = reader.CopyString(_bytes);
+        return _bytes.AsSpan(0, n);
     }
 
     private ReadOnlySpan<char> DecodeName(ref Utf8JsonReader reader)
@@ -328,19 +704,18 @@ internal sealed class JsonObjectParser
 }
 
 /// <summary>NDJSON: one JSON object per line; blank lines are skipped.</summary>
-internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan) : RowReader
+internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, TextWriter? stderr = null) : RowReader(stderr)
 {
-    private readonly ByteInput _input = new(stream);
-    private readonly JsonObjectParser _parser = new(plan);
+    private readonly ByteInput _input = new(stream, 256 * 1024);
 
-    public override bool Read(InputRow row)
+    public override bool ReadBlock(RowBlock block)
     {
         var scanFrom = _input.Position;
-        while (true)
+        while (!block.IsFull)
         {
             if (!_input.EnsureData())
             {
-                return false;
+                return !block.IsEmpty;
             }
 
             var buf = _input.Buffer;
@@ -351,10 +726,10 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan) : RowRead
                 if (!_input.Fill())
                 {
                     // Longer than the limit: malformed; skip the rest of the line.
-                    row.Clear(_input.Line);
-                    row.Malformed = $"the line is longer than {ByteInput.MaxRowBytes:N0} bytes";
+                    block.Add([], _input.Line, $"the line is longer than {ByteInput.MaxRowBytes:N0} bytes");
                     SkipLine();
-                    return true;
+                    scanFrom = _input.Position;
+                    continue;
                 }
 
                 scanFrom = _input.Position + before;
@@ -364,20 +739,19 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan) : RowRead
             var end = nl < 0 ? _input.Length : nl + 1;
             var line = buf.AsSpan(_input.Position, end - _input.Position);
             var trimmed = line.Trim(" \t\r\n"u8);
-            var lineNumber = _input.Line;
-            if (trimmed.IsEmpty)
+            if (!trimmed.IsEmpty)
             {
-                _input.Consume(end);
-                scanFrom = _input.Position;
-                continue;
+                block.Add(trimmed, _input.Line);
             }
 
-            row.Clear(lineNumber);
-            _parser.Parse(trimmed, row);
             _input.Consume(end);
-            return true;
+            scanFrom = _input.Position;
         }
+
+        return true;
     }
+
+    public override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
 
     private void SkipLine()
     {
@@ -406,10 +780,9 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan) : RowRead
 /// (tracking strings and nesting, and the line it starts on) and only that element is parsed, so memory stays
 /// flat and a broken element becomes one malformed row.
 /// </summary>
-internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWriter stderr) : RowReader
+internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWriter stderr) : RowReader(stderr)
 {
-    private readonly ByteInput _input = new(stream);
-    private readonly JsonObjectParser _parser = new(plan);
+    private readonly ByteInput _input = new(stream, 256 * 1024);
     private State _state = State.Start;
 
     private enum State
@@ -421,9 +794,11 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
         Done,
     }
 
-    public override bool Read(InputRow row)
+    public override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
+
+    public override bool ReadBlock(RowBlock block)
     {
-        while (true)
+        while (!block.IsFull && _state != State.Done)
         {
             if (!SkipWhiteSpace())
             {
@@ -431,12 +806,10 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                 {
                     case State.Start:
                         throw new CliException("the input is empty: a JSON input needs an array of objects");
-                    case State.Done:
-                        return false;
                     default:
-                        stderr.WriteLine("instruments: warning: the JSON array is not closed (no ']' at the end of the input)");
+                        block.AddReaderWarning("instruments: warning: the JSON array is not closed (no ']' at the end of the input)");
                         _state = State.Done;
-                        return false;
+                        return !block.IsEmpty;
                 }
             }
 
@@ -453,17 +826,13 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                     _input.Consume(_input.Position + 1);
                     _state = State.First;
                     continue;
-                case State.Done:
-                    stderr.WriteLine($"instruments: warning: text after the end of the JSON array (line {_input.Line}) was ignored");
-                    DrainAll();
-                    return false;
                 case State.First or State.Element when c == ']':
                     _input.Consume(_input.Position + 1);
-                    _state = State.Done;
+                    Finish(block);
                     continue;
                 case State.Next when c == ']':
                     _input.Consume(_input.Position + 1);
-                    _state = State.Done;
+                    Finish(block);
                     continue;
                 case State.Next when c == ',':
                     _input.Consume(_input.Position + 1);
@@ -471,19 +840,32 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                     continue;
                 case State.Next:
                     // A missing comma: read the element anyway, but flag the row.
-                    ReadElement(row);
-                    row.Fields.Clear();
-                    Array.Clear(row.Values);
-                    row.Malformed = "a ',' is missing before this element";
-                    return true;
+                    ReadElement(block, "a ',' is missing before this element");
+                    continue;
                 default:
-                    ReadElement(row);
-                    return true;
+                    ReadElement(block, null);
+                    continue;
+            }
+        }
+
+        return !block.IsEmpty;
+    }
+
+    // After the closing ']': anything but white space is ignored with a warning.
+    private void Finish(RowBlock block)
+    {
+        _state = State.Done;
+        if (SkipWhiteSpace())
+        {
+            block.AddReaderWarning($"instruments: warning: text after the end of the JSON array (line {_input.Line}) was ignored");
+            while (_input.EnsureData())
+            {
+                _input.Consume(_input.Length);
             }
         }
     }
 
-    private void ReadElement(InputRow row)
+    private void ReadElement(RowBlock block, string? malformed)
     {
         var line = _input.Line;
         var scanned = 0;         // bytes of the element already scanned (relative to Position)
@@ -555,8 +937,7 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                 end = _input.Length;
             }
 
-            row.Clear(line);
-            _parser.Parse(buf.AsSpan(start, end - start), row);
+            block.Add(malformed is null ? buf.AsSpan(start, end - start) : [], line, malformed);
             _input.Consume(end);
             _state = State.Next;
             return;
@@ -582,14 +963,6 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
         }
 
         return false;
-    }
-
-    private void DrainAll()
-    {
-        while (_input.EnsureData())
-        {
-            _input.Consume(_input.Length);
-        }
     }
 
     public override void Dispose() => _input.Dispose();

@@ -172,6 +172,9 @@ public sealed class ScoreResult
 
     internal Span<double> Slots => _slots;
 
+    /// <summary>Per-buffer contexts of plugin response checks (created on first use).</summary>
+    internal Plugins.ResponseCheckContext?[]? CheckContexts { get; set; }
+
     internal void Reset()
     {
         _diagnosticCount = 0;

@@ -33,6 +33,7 @@ public sealed class ScoringPlan
     private readonly ScoreStep[] _steps;
     private readonly CompiledExpression[] _flagConditions;
     private readonly FrozenDictionary<string, int> _scoreIndex;
+    private ImmutableArray<Plugins.RegisteredResponseCheck> _checks = [];
 
     private ScoringPlan(BoundInstrument bound)
     {
@@ -88,10 +89,16 @@ public sealed class ScoringPlan
     /// Builds the plan for a definition. Throws <see cref="ArgumentException"/> when the definition has errors
     /// (use the compiler or <see cref="InstrumentDefinition.Validate"/> to get them as diagnostics).
     /// </summary>
-    public static ScoringPlan Create(InstrumentDefinition definition)
+    /// <param name="definition">The definition to score.</param>
+    /// <param name="functions">Plugin functions its expressions call; none when null.</param>
+    public static ScoringPlan Create(InstrumentDefinition definition, ScoringFunctions? functions = null) =>
+        Create(definition, functions, []);
+
+    /// <summary>Builds a plan that also runs plugin response checks after each response (used by the plugin host).</summary>
+    internal static ScoringPlan Create(InstrumentDefinition definition, ScoringFunctions? functions, ImmutableArray<Plugins.RegisteredResponseCheck> checks)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var result = DefinitionBinder.Bind(definition, SourceLocator.None);
+        var result = DefinitionBinder.Bind(definition, SourceLocator.None, functions);
         if (result.Bound is null)
         {
             throw new ArgumentException(
@@ -99,7 +106,7 @@ public sealed class ScoringPlan
                 nameof(definition));
         }
 
-        return new ScoringPlan(result.Bound);
+        return new ScoringPlan(result.Bound) { _checks = checks };
     }
 
     /// <summary>The definition this plan scores.</summary>
@@ -152,7 +159,7 @@ public sealed class ScoringPlan
         for (var f = 0; f < _flagConditions.Length; f++)
         {
             var condition = _flagConditions[f];
-            var v = condition.Evaluate(slots);
+            var v = condition.CallsFunctions ? EvaluateGuarded(condition, slots, result) : condition.Evaluate(slots);
             if (double.IsNaN(v))
             {
                 result.SetFlag(f, FlagState.Unknown);
@@ -162,6 +169,30 @@ public sealed class ScoringPlan
             else
             {
                 result.SetFlag(f, v != 0 ? FlagState.Raised : FlagState.NotRaised);
+            }
+        }
+
+        if (!_checks.IsEmpty)
+        {
+            RunChecks(result);
+        }
+    }
+
+    // The plugin boundary for response checks: an exception becomes an RSP2013 diagnostic on this response.
+    private void RunChecks(ScoreResult result)
+    {
+        var contexts = result.CheckContexts ??= new Plugins.ResponseCheckContext[_checks.Length];
+        for (var c = 0; c < _checks.Length; c++)
+        {
+            var check = _checks[c];
+            try
+            {
+                check.Check(contexts[c] ??= new Plugins.ResponseCheckContext(result, check.IsDeclared));
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                result.AddExternal(new ResponseDiagnostic(InstrumentDiagnostics.ResponseCheckFailed, -1, -1, -1, double.NaN,
+                    check.Owner + "\n" + ex.GetType().Name + ": " + ex.Message));
             }
         }
     }
@@ -382,7 +413,7 @@ public sealed class ScoringPlan
             var prorated = false;
             if (step.Expression is { } expression)
             {
-                value = expression.Evaluate(slots);
+                value = expression.CallsFunctions ? EvaluateGuarded(expression, slots, result) : expression.Evaluate(slots);
                 if (double.IsNaN(value))
                 {
                     result.Add(new ResponseDiagnostic(InstrumentDiagnostics.DerivedScoreNotComputed, -1, s, -1, double.NaN, null, 0,
@@ -475,6 +506,21 @@ public sealed class ScoringPlan
         }
     }
 
+    /// <summary>Evaluates an expression that calls plugin functions; a function that throws is reported (RSP2012).</summary>
+    private static double EvaluateGuarded(CompiledExpression expression, ReadOnlySpan<double> slots, ScoreResult result)
+    {
+        var faulted = -1;
+        var value = expression.Evaluate(slots, ref faulted, out var error);
+        if (faulted >= 0)
+        {
+            var function = expression.Functions[faulted];
+            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.FunctionFailed, -1, -1, -1, double.NaN,
+                function.Name + "\n" + (function.Owner.Length > 0 ? "plugin '" + function.Owner + "'" : "registered function") + "\n" + error));
+        }
+
+        return value;
+    }
+
     /// <summary>Bit k set when input k of an expression is missing (inputs beyond 64 are not tracked).</summary>
     private static ulong MissingMask(ReadOnlySpan<int> inputs, ReadOnlySpan<double> slots)
     {
@@ -553,6 +599,16 @@ public sealed class ScoringPlan
         if (d == InstrumentDiagnostics.MalformedRow)
         {
             return d.FormatMessage([diagnostic.Count, diagnostic.Text]);
+        }
+
+        if (d == InstrumentDiagnostics.ResponseCheckFailed && diagnostic.Text?.Split('\n', 2) is [var plugin, var failure])
+        {
+            return d.FormatMessage([plugin, failure]);
+        }
+
+        if (d == InstrumentDiagnostics.FunctionFailed && diagnostic.Text?.Split('\n', 3) is [var name, var owner, var error])
+        {
+            return d.FormatMessage([name, owner, error]);
         }
 
         return d.FormatMessage(diagnostic.Text is null ? [] : [diagnostic.Text]);

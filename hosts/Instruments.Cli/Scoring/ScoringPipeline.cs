@@ -1,0 +1,286 @@
+using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
+using Instruments.Cli.IO;
+using Instruments.Scoring;
+
+[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Instruments.Benchmarks")]
+
+namespace Instruments.Cli.Scoring;
+
+/// <summary>Rows scored, by status.</summary>
+internal readonly record struct ScoreCounts(long Complete, long Partial, long Invalid)
+{
+    public long Total => Complete + Partial + Invalid;
+}
+
+/// <summary>
+/// Scores a whole input, on all cores, with output in input order and memory bounded by a few blocks:
+/// one thread reads blocks of raw rows (<see cref="RowReader.ReadBlock"/>: finding row boundaries only),
+/// workers decode, score and format whole blocks into byte buffers in parallel, and the calling thread writes the
+/// buffers in order. Every input row gives exactly one output row. Nothing is allocated per row on the hot path:
+/// each worker reuses one row, one result and one formatter, and blocks are recycled.
+/// </summary>
+internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
+{
+    /// <summary>Malformed rows of a JSON input looked at before the first well-formed one fixes the CSV columns.</summary>
+    public const int MaxRowsBeforeColumns = 10_000;
+
+    private readonly Queue<RowBlock> _prefetched = new();
+
+    /// <summary>
+    /// The pass-through columns of the CSV output for an input that does not fix them in advance (JSON): the
+    /// fields of the first well-formed row, or none when more than <see cref="MaxRowsBeforeColumns"/> malformed
+    /// rows come first. The blocks read to find them are scored later as usual.
+    /// </summary>
+    public IReadOnlyList<string> DiscoverColumns()
+    {
+        if (reader.Columns is { } fixedColumns)
+        {
+            return fixedColumns;
+        }
+
+        var decoder = reader.CreateDecoder();
+        var row = new InputRow(plan.ItemCount);
+        var rows = 0L;
+        var malformed = 0;
+        while (true)
+        {
+            var block = new RowBlock();
+            block.Reset(rows);
+            if (!reader.ReadBlock(block))
+            {
+                return [];
+            }
+
+            _prefetched.Enqueue(block);
+            rows += block.Count;
+            for (var i = 0; i < block.Count; i++)
+            {
+                decoder.Decode(block, i, row);
+                if (row.Malformed is null || malformed == MaxRowsBeforeColumns)
+                {
+                    var names = new List<string>();
+                    for (var f = 0; f < row.FieldCount; f++)
+                    {
+                        if (!names.Contains(row.FieldName(f), StringComparer.Ordinal))
+                        {
+                            names.Add(row.FieldName(f));
+                        }
+                    }
+
+                    return names;
+                }
+
+                malformed++;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scores every row into <paramref name="output"/> in <paramref name="format"/>; warnings go to
+    /// <paramref name="stderr"/> in input order. <paramref name="progress"/> gets the rows done after each block.
+    /// </summary>
+    public ScoreCounts Run(ResultFormat format, Stream output, TextWriter stderr, Action<long>? progress, CancellationToken cancel, int workers = 0)
+    {
+        workers = workers > 0 ? workers : Environment.ProcessorCount;
+        var inFlight = new SemaphoreSlim((3 * workers) + 2);
+        var free = new ConcurrentBag<RowBlock>();
+        using var work = new BlockingCollection<RowBlock>();
+        using var ordered = new BlockingCollection<RowBlock>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var token = stop.Token;
+        Exception? error = null;
+
+        void Fail(Exception e)
+        {
+            Interlocked.CompareExchange(ref error, e, null);
+            stop.Cancel();
+        }
+
+        var tasks = new List<Task>
+        {
+            Task.Factory.StartNew(() => ReadAll(inFlight, free, work, ordered, token, Fail), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default),
+        };
+        for (var w = 0; w < workers; w++)
+        {
+            tasks.Add(Task.Factory.StartNew(() => ScoreBlocks(format, work, token, Fail), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default));
+        }
+
+        try
+        {
+            return WriteAll(format, output, stderr, progress, inFlight, free, ordered, token);
+        }
+        catch (OperationCanceledException) when (error is not null)
+        {
+            // Another thread failed: its exception is thrown below.
+        }
+        catch (Exception e)
+        {
+            Fail(e);
+            throw;
+        }
+        finally
+        {
+            stop.Cancel();
+            // The reader may be blocked reading an input that does not end (a terminal): do not wait for it forever.
+            Task.WaitAll([.. tasks], TimeSpan.FromSeconds(5));
+        }
+
+        ExceptionDispatchInfo.Throw(error!);
+        return default;
+    }
+
+    private void ReadAll(SemaphoreSlim inFlight, ConcurrentBag<RowBlock> free, BlockingCollection<RowBlock> work,
+        BlockingCollection<RowBlock> ordered, CancellationToken token, Action<Exception> fail)
+    {
+        try
+        {
+            var next = 0L;
+            while (true)
+            {
+                inFlight.Wait(token);
+                if (!_prefetched.TryDequeue(out var block))
+                {
+                    block = free.TryTake(out var recycled) ? recycled : new RowBlock();
+                    block.Reset(next);
+                    if (!reader.ReadBlock(block))
+                    {
+                        free.Add(block);
+                        inFlight.Release();
+                        break;
+                    }
+                }
+
+                next = block.FirstRow + block.Count;
+                ordered.Add(block, token);
+                work.Add(block, token);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            fail(e);
+        }
+        finally
+        {
+            work.CompleteAdding();
+            ordered.CompleteAdding();
+        }
+    }
+
+    private void ScoreBlocks(ResultFormat format, BlockingCollection<RowBlock> work, CancellationToken token, Action<Exception> fail)
+    {
+        try
+        {
+            var decoder = reader.CreateDecoder();
+            var row = new InputRow(plan.ItemCount);
+            var result = plan.CreateResult();
+            var formatter = format.CreateFormatter();
+            foreach (var block in work.GetConsumingEnumerable(token))
+            {
+                ScoreBlock(block, decoder, row, result, formatter);
+                block.Done.Set();
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            fail(e);
+        }
+    }
+
+    /// <summary>Decodes, scores and formats every row of <paramref name="block"/> into its output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void ScoreBlock(RowBlock block, RowDecoder decoder, InputRow row, ScoreResult result, ResultFormatter formatter)
+    {
+        int complete = 0, partial = 0, invalid = 0;
+        for (var i = 0; i < block.Count; i++)
+        {
+            decoder.Decode(block, i, row);
+            if (row.Malformed is { } reason)
+            {
+                plan.ScoreMalformed(result, row.Line, reason);
+            }
+            else
+            {
+                plan.Score(row.Values, result);
+            }
+
+            formatter.WriteRow(block.FirstRow + i + 1, row, result, block);
+            switch (result.Status)
+            {
+                case ResponseStatus.Complete: complete++; break;
+                case ResponseStatus.Partial: partial++; break;
+                default: invalid++; break;
+            }
+        }
+
+        block.Complete = complete;
+        block.Partial = partial;
+        block.Invalid = invalid;
+    }
+
+    private static ScoreCounts WriteAll(ResultFormat format, Stream output, TextWriter stderr, Action<long>? progress,
+        SemaphoreSlim inFlight, ConcurrentBag<RowBlock> free, BlockingCollection<RowBlock> ordered, CancellationToken token)
+    {
+        long complete = 0, partial = 0, invalid = 0;
+        var warned = new HashSet<string>(StringComparer.Ordinal);
+        var edge = new ByteBuffer(1024);
+        var started = false;
+        foreach (var block in ordered.GetConsumingEnumerable(token))
+        {
+            block.Done.Wait(token);
+            if (!started)
+            {
+                // Only once the first rows are read, so that an input that cannot be read leaves the output empty.
+                format.WriteHeader(edge);
+                output.Write(edge.WrittenSpan);
+                started = true;
+            }
+
+            output.Write(block.Output.WrittenSpan);
+            if (block.RowWarnings is { } rowWarnings)
+            {
+                foreach (var (key, message) in rowWarnings)
+                {
+                    if (warned.Add(key))
+                    {
+                        stderr.WriteLine(message);
+                    }
+                }
+            }
+
+            if (block.ReaderWarnings is { } readerWarnings)
+            {
+                foreach (var message in readerWarnings)
+                {
+                    stderr.WriteLine(message);
+                }
+            }
+
+            complete += block.Complete;
+            partial += block.Partial;
+            invalid += block.Invalid;
+            free.Add(block);
+            inFlight.Release();
+            progress?.Invoke(complete + partial + invalid);
+        }
+
+        token.ThrowIfCancellationRequested();
+        edge.Clear();
+        if (!started)
+        {
+            format.WriteHeader(edge);
+        }
+
+        format.WriteFooter(edge, complete + partial + invalid);
+        output.Write(edge.WrittenSpan);
+        output.Flush();
+        return new ScoreCounts(complete, partial, invalid);
+    }
+}

@@ -60,7 +60,7 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     internal bool IsInteger => ReferenceEquals(_tag, IntegerTag);
 
     /// <summary>The integer (valid only when <see cref="IsInteger"/>).</summary>
-    internal int Integer => (int)_payload;
+    internal int Integer => unchecked((int)_payload); // always an int when IsInteger
 
     /// <summary>A numeric answer.</summary>
     public static ResponseValue FromNumber(double value) =>

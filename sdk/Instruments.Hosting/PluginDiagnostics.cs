@@ -71,5 +71,9 @@ public static class PluginDiagnostics
     public static readonly DiagnosticDescriptor InvalidRegistration = new("PLG3019", "Invalid registration", "Plugin '{0}': {1}", Loading, DiagnosticSeverity.Error);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(PluginDiagnostics));
+    // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
+    // documentation tools and tests ask for the whole list.
+    public static ImmutableArray<DiagnosticDescriptor> All => s_all.IsDefault ? s_all = DiagnosticDescriptor.DeclaredIn(typeof(PluginDiagnostics)) : s_all;
+
+    private static ImmutableArray<DiagnosticDescriptor> s_all;
 }

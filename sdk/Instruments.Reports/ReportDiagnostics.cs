@@ -42,5 +42,9 @@ public static class ReportDiagnostics
     public static readonly DiagnosticDescriptor TemplateTooLarge = new("TPL4010", "Template too large", "The template is {0:N0} characters; templates are limited to {1:N0} characters", Template, DiagnosticSeverity.Error);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(ReportDiagnostics));
+    // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
+    // documentation tools and tests ask for the whole list.
+    public static ImmutableArray<DiagnosticDescriptor> All => s_all.IsDefault ? s_all = DiagnosticDescriptor.DeclaredIn(typeof(ReportDiagnostics)) : s_all;
+
+    private static ImmutableArray<DiagnosticDescriptor> s_all;
 }

@@ -226,5 +226,9 @@ public static class InstrumentDiagnostics
     public static readonly DiagnosticDescriptor ResponseCheckFailed = new("RSP2013", "Plugin response check failed", "A response check of plugin '{0}' failed: {1}", Response, DiagnosticSeverity.Warning);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticDescriptor.DeclaredIn(typeof(InstrumentDiagnostics));
+    // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
+    // documentation tools and tests ask for the whole list.
+    public static ImmutableArray<DiagnosticDescriptor> All => s_all.IsDefault ? s_all = DiagnosticDescriptor.DeclaredIn(typeof(InstrumentDiagnostics)) : s_all;
+
+    private static ImmutableArray<DiagnosticDescriptor> s_all;
 }

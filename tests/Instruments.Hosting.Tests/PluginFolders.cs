@@ -20,8 +20,9 @@ internal sealed class PluginFolders : IDisposable
     public string Compiled(string project, string manifest, string? folderName = null)
     {
         var output = Path.Combine(RepoRoot, "tests", "TestPlugins", project, "bin", Configuration, "net10.0");
+
         Assert.True(Directory.Exists(output), "test plugin not built: " + output);
-        var folder = Path.Combine(_root, folderName ?? project.ToLowerInvariant());
+        var folder = Path.Combine(_root, folderName ?? Path.GetFileName(project).ToLowerInvariant());
         Directory.CreateDirectory(Path.Combine(folder, "bin"));
         foreach (var file in Directory.EnumerateFiles(output))
         {

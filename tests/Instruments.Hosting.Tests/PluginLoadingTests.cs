@@ -99,6 +99,21 @@ public sealed class PluginLoadingTests : IDisposable
     }
 
     [Fact]
+    public void PluginBuiltAgainstAnotherSdkMajorVersion_IsRefusedBeforeItsTypesAreTouched()
+    {
+        // The manifest claims this SDK, but the assembly was compiled against "Instruments.Sdk" 9.0.0.
+        var folder = _folders.Compiled("OldSdk/OldSdkPlugin", $"id: old\nversion: 1.0.0\n{Sdk}assembly: bin/OldSdkPlugin.dll\n", "old");
+
+        var host = new InstrumentHostBuilder().AddPluginFolder(folder).AddPluginsFrom(PluginFolders.BuiltInPlugins).Build();
+
+        var d = Assert.Single(host.Diagnostics, x => x.Id == "PLG3017");
+        Assert.Equal($"Plugin 'old' was built against Instruments.Sdk 9.0.0, but this host has {InstrumentHost.SdkVersion.ToString(3)}; rebuild it against this SDK", d.Message);
+        Assert.Equal((4, 11), (d.Location.Line, d.Location.Column));
+        Assert.DoesNotContain(host.Plugins, p => p.Id == "old");
+        Assert.NotNull(host.Find("swls"));
+    }
+
+    [Fact]
     public void PluginAssemblyThatCannotLoad_IsADiagnosticNamingThePlugin()
     {
         var folder = _folders.Files("broken",

@@ -43,7 +43,7 @@ internal static class ScoreCommand
         var input = args.Get("input") ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
         var output = args.Get("output") ?? "-";
         var quiet = args.Has("quiet");
-        var plan = ResolvePlan(args.Positionals[0], args.GetAll("plugins"), stderr);
+        var plan = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Plan;
         var inputFormat = args.Get("input-format") ?? FormatFromExtension(input, "input")
             ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
         var outputFormat = args.Get("format") ?? FormatFromExtension(output, "output") ?? "csv";
@@ -121,73 +121,6 @@ internal static class ScoreCommand
         var counts = pipeline.Run(resultFormat, output, stderr, progress is null ? null : progress.Report, cancel);
         progress?.Clear();
         return counts;
-    }
-
-    /// <summary>
-    /// The plan for an instrument id or YAML path, through the catalog so that expressions can call the loaded plugins'
-    /// functions. A YAML file given without --plugins that compiles cleanly on its own is used without loading the
-    /// catalog (start-up counts when scoring a file: loading every plugin takes longer than scoring 100,000 rows).
-    /// </summary>
-    private static ScoringPlan ResolvePlan(string name, IReadOnlyList<string> plugins, TextWriter stderr)
-    {
-        if (plugins.Count == 0 && LooksLikePath(name) && File.Exists(name))
-        {
-            var compilation = InstrumentCompiler.Compile([InstrumentSource.FromFile(name)]);
-            if (!compilation.HasErrors && compilation.Definitions.Length > 0)
-            {
-                foreach (var d in compilation.Diagnostics)
-                {
-                    stderr.WriteLine(d.ToString());
-                }
-
-                return ScoringPlan.Create(compilation.Definitions[0]);
-            }
-        }
-
-        return InstrumentCatalog.Resolve(name, plugins, stderr).Plan;
-    }
-
-    private static bool LooksLikePath(string name) =>
-        name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-        || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
-
-    /// <summary>An instrument id of the catalog, or the path of a YAML file (compiled; errors stop here with exit 2).</summary>
-    internal static InstrumentDefinition ResolveInstrument(string name, IReadOnlyList<string> plugins, TextWriter stderr)
-    {
-        var looksLikePath = name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-                            || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
-        if (looksLikePath)
-        {
-            if (!File.Exists(name))
-            {
-                throw new CliException($"instrument file '{name}' does not exist");
-            }
-
-            var compilation = InstrumentCompiler.Compile([InstrumentSource.FromFile(name)]);
-            foreach (var d in compilation.Diagnostics)
-            {
-                stderr.WriteLine(d.ToString());
-            }
-
-            if (compilation.HasErrors || compilation.Definitions.Length == 0)
-            {
-                throw new CliException($"'{name}' has errors; nothing was scored");
-            }
-
-            return compilation.Definitions[0];
-        }
-
-        var catalog = InstrumentCatalog.Load(plugins);
-        try
-        {
-            return catalog.Get(name).Definition;
-        }
-        catch (CliException)
-        {
-            // The instrument may be in a file that was skipped because of errors: say which files those are.
-            catalog.ReportProblems(stderr);
-            throw;
-        }
     }
 
     private static string? FormatFromExtension(string path, string what)

@@ -47,7 +47,7 @@ internal static class TestCommand
 
         foreach (var name in args.Positionals)
         {
-            if (LooksLikePath(name))
+            if (InstrumentCatalog.LooksLikePath(name))
             {
                 targets.Add(InstrumentCatalog.Resolve(name, plugins, stderr));
             }
@@ -111,10 +111,6 @@ internal static class TestCommand
 
         return failed > 0 || brokenFiles > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
     }
-
-    private static bool LooksLikePath(string name) =>
-        name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-        || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
 
     private static string Json(List<(InstrumentDefinition Definition, string Source, System.Collections.Immutable.ImmutableArray<ExampleOutcome> Outcomes)> results,
         int examples, int failed, int without, int brokenFiles)

@@ -69,8 +69,7 @@ internal static class ReportCommand
             throw new CliException($"template '{template.Path}' has errors; no report was written");
         }
 
-        var inputFormat = args.Get("input-format") ?? InputFormatFromExtension(input)
-            ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
+        var inputFormat = InputFiles.Format(input, args.Get("input-format"));
         string? folder = null;
         if (!combined)
         {
@@ -81,7 +80,7 @@ internal static class ReportCommand
             output = Path.Combine(output, definition.Id + "-report." + format.Extension());
         }
 
-        using var inputStream = OpenInput(input);
+        using var inputStream = InputFiles.Open(input);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -95,7 +94,7 @@ internal static class ReportCommand
             var counts = new int[3];
             var responses = new List<ReportResponse>();
             var written = 0;
-            using (var reader = OpenReader(inputFormat, inputStream, plan, stderr))
+            using (var reader = InputFiles.OpenReader(inputFormat, inputStream, plan, stderr))
             {
                 var row = new InputRow(plan.ItemCount);
                 var result = plan.CreateResult();
@@ -243,42 +242,4 @@ internal static class ReportCommand
 
         return sb.ToString().Trim('.', '_', '-');
     }
-
-    private static Stream OpenInput(string input)
-    {
-        if (input == "-")
-        {
-            return Console.OpenStandardInput();
-        }
-
-        if (Directory.Exists(input))
-        {
-            throw new CliException($"input '{input}' is a folder, not a file");
-        }
-
-        if (!File.Exists(input))
-        {
-            throw new CliException($"input file '{input}' does not exist");
-        }
-
-        return new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
-    }
-
-    // The same readers as 'score' (RowReaders.cs), chosen the same way.
-    private static RowReader OpenReader(string format, Stream stream, ScoringPlan plan, TextWriter stderr) =>
-        format switch
-        {
-            "json" => new JsonArrayRowReader(stream, plan, stderr),
-            "ndjson" => new NdjsonRowReader(stream, plan, stderr),
-            _ => new CsvRowReader(stream, plan, stderr),
-        };
-
-    private static string? InputFormatFromExtension(string path) =>
-        path == "-" ? "csv" : Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".csv" => "csv",
-            ".json" => "json",
-            ".ndjson" or ".jsonl" => "ndjson",
-            _ => null,
-        };
 }

@@ -44,27 +44,9 @@ internal static class ScoreCommand
         var output = args.Get("output") ?? "-";
         var quiet = args.Has("quiet");
         var plan = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Plan;
-        var inputFormat = args.Get("input-format") ?? FormatFromExtension(input, "input")
-            ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
-        var outputFormat = args.Get("format") ?? FormatFromExtension(output, "output") ?? "csv";
-
-        Stream inputStream;
-        if (input == "-")
-        {
-            inputStream = Console.OpenStandardInput();
-        }
-        else if (Directory.Exists(input))
-        {
-            throw new CliException($"input '{input}' is a folder, not a file");
-        }
-        else if (!File.Exists(input))
-        {
-            throw new CliException($"input file '{input}' does not exist");
-        }
-        else
-        {
-            inputStream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
-        }
+        var inputFormat = InputFiles.Format(input, args.Get("input-format"));
+        var outputFormat = args.Get("format") ?? (output == "-" ? null : InputFiles.FormatFromExtension(output)) ?? "csv";
+        var inputStream = InputFiles.Open(input);
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -77,7 +59,7 @@ internal static class ScoreCommand
         {
             using var output_ = OutputTarget.Open(output);
             ScoreCounts summary;
-            using (var reader = OpenReader(inputFormat, inputStream, plan, stderr))
+            using (var reader = InputFiles.OpenReader(inputFormat, inputStream, plan, stderr))
             {
                 summary = ScoreAll(plan, reader, output_.Stream, outputFormat, stderr, quiet, cancel.Token);
             }
@@ -103,14 +85,6 @@ internal static class ScoreCommand
         }
     }
 
-    private static RowReader OpenReader(string format, Stream stream, ScoringPlan plan, TextWriter stderr) =>
-        format switch
-        {
-            "json" => new JsonArrayRowReader(stream, plan, stderr),
-            "ndjson" => new NdjsonRowReader(stream, plan, stderr),
-            _ => new CsvRowReader(stream, plan, stderr),
-        };
-
     private static ScoreCounts ScoreAll(ScoringPlan plan, RowReader reader, Stream output, string format, TextWriter stderr, bool quiet, CancellationToken cancel)
     {
         var pipeline = new ScoringPipeline(plan, reader);
@@ -121,22 +95,6 @@ internal static class ScoreCommand
         var counts = pipeline.Run(resultFormat, output, stderr, progress is null ? null : progress.Report, cancel);
         progress?.Clear();
         return counts;
-    }
-
-    private static string? FormatFromExtension(string path, string what)
-    {
-        if (path == "-")
-        {
-            return what == "input" ? "csv" : null;
-        }
-
-        return Path.GetExtension(path).ToLowerInvariant() switch
-        {
-            ".csv" => "csv",
-            ".json" => "json",
-            ".ndjson" or ".jsonl" => "ndjson",
-            _ => null,
-        };
     }
 
     /// <summary>Rows done and rows per second on a terminal, at most four times a second.</summary>

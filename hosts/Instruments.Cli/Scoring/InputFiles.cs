@@ -1,0 +1,50 @@
+using Instruments.Scoring;
+
+namespace Instruments.Cli.Scoring;
+
+/// <summary>How 'score' and 'report' open their input: the file or standard input, its format, its row reader.</summary>
+internal static class InputFiles
+{
+    /// <summary>The format given by <c>--input-format</c>, else by the extension (standard input: CSV); a user error otherwise.</summary>
+    public static string Format(string input, string? inputFormat) =>
+        inputFormat ?? (input == "-" ? "csv" : FormatFromExtension(input))
+        ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
+
+    /// <summary><c>csv</c>, <c>json</c> or <c>ndjson</c> from a file name's extension, or null.</summary>
+    public static string? FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" => "csv",
+        ".json" => "json",
+        ".ndjson" or ".jsonl" => "ndjson",
+        _ => null,
+    };
+
+    /// <summary>Opens the input file for one sequential read, or standard input for <c>-</c>; missing files are user errors.</summary>
+    public static Stream Open(string input)
+    {
+        if (input == "-")
+        {
+            return Console.OpenStandardInput();
+        }
+
+        if (Directory.Exists(input))
+        {
+            throw new CliException($"input '{input}' is a folder, not a file");
+        }
+
+        if (!File.Exists(input))
+        {
+            throw new CliException($"input file '{input}' does not exist");
+        }
+
+        return new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
+    }
+
+    /// <summary>The row reader for a format.</summary>
+    public static RowReader OpenReader(string format, Stream stream, ScoringPlan plan, TextWriter stderr) => format switch
+    {
+        "json" => new JsonArrayRowReader(stream, plan, stderr),
+        "ndjson" => new NdjsonRowReader(stream, plan, stderr),
+        _ => new CsvRowReader(stream, plan, stderr),
+    };
+}

@@ -91,9 +91,14 @@ public sealed class ScoreResult
     private readonly double[] _slots;          // items (valid raw value or NaN), scores, keyed values of reverse-keyed items
     private readonly ScoreCell[] _cells;       // per score: band, answered count, prorated
     private readonly FlagState[] _flags;
+    // Diagnostics are logged as reference-free entries (no write barriers on the hot path) and turned into
+    // ResponseDiagnostic values only when read; one that carries a reference (a text, a plugin's descriptor) is
+    // stored whole when added. _diagnostics[k] is valid for k < _materialized and for every entry with HasValue.
+    private DiagnosticEntry[] _entries;
     private ResponseDiagnostic[] _diagnostics;
     private readonly int _itemCount;
     private int _diagnosticCount;
+    private int _materialized;
     private bool _hasError;
     private bool _hasMissing;
 
@@ -104,6 +109,7 @@ public sealed class ScoreResult
         _slots = new double[plan.SlotCount];
         _cells = new ScoreCell[plan.ScoreCount];
         _flags = new FlagState[plan.FlagCount];
+        _entries = new DiagnosticEntry[plan.MaxDiagnostics];
         _diagnostics = new ResponseDiagnostic[plan.MaxDiagnostics];
     }
 
@@ -118,7 +124,18 @@ public sealed class ScoreResult
     public bool HasErrors => _hasError;
 
     /// <summary>The diagnostics, in the order items, scores, flags.</summary>
-    public ReadOnlySpan<ResponseDiagnostic> Diagnostics => _diagnostics.AsSpan(0, _diagnosticCount);
+    public ReadOnlySpan<ResponseDiagnostic> Diagnostics
+    {
+        get
+        {
+            if (_materialized < _diagnosticCount)
+            {
+                Materialize();
+            }
+
+            return _diagnostics.AsSpan(0, _diagnosticCount);
+        }
+    }
 
     /// <summary>The value of score <paramref name="score"/>, or null when it could not be computed.</summary>
     public double? GetScore(int score)
@@ -178,6 +195,7 @@ public sealed class ScoreResult
     internal void Reset()
     {
         _diagnosticCount = 0;
+        _materialized = 0;
         _hasError = false;
         _hasMissing = false;
     }
@@ -192,6 +210,24 @@ public sealed class ScoreResult
 
     internal void MarkMissing() => _hasMissing = true;
 
+    /// <summary>Logs one of the scoring plan's own diagnostics (no text): only plain values are written.</summary>
+    internal void Add(ResponseCode code, int item, int score, int flag, double value, int count = 0, ulong missingInputs = 0)
+    {
+        if (ResponseCodes.IsError(code))
+        {
+            _hasError = true;
+        }
+
+        var n = _diagnosticCount;
+        var entries = _entries;
+        if ((uint)n < (uint)entries.Length)
+        {
+            entries[n] = new DiagnosticEntry(code, false, item, score, flag, count, value, missingInputs);
+            _diagnosticCount = n + 1;
+        }
+    }
+
+    /// <summary>Logs a whole diagnostic (one with a text or another descriptor); dropped when the buffer is full.</summary>
     internal void Add(in ResponseDiagnostic diagnostic)
     {
         if (diagnostic.Severity == DiagnosticSeverity.Error)
@@ -199,22 +235,104 @@ public sealed class ScoreResult
             _hasError = true;
         }
 
-        if (_diagnosticCount < _diagnostics.Length)
+        var n = _diagnosticCount;
+        if (n < _entries.Length)
         {
-            _diagnostics[_diagnosticCount++] = diagnostic;
+            _entries[n] = new DiagnosticEntry(default, true, 0, 0, 0, 0, 0, 0);
+            _diagnostics[n] = diagnostic;
+            _diagnosticCount = n + 1;
         }
     }
 
-    /// <summary>Adds a diagnostic found outside the plan (an unknown column, a malformed row); may grow the buffer.</summary>
+    /// <summary>Logs a diagnostic from outside the plan (a plugin check, the host), growing the buffer when full.</summary>
     internal void AddExternal(in ResponseDiagnostic diagnostic)
     {
-        if (_diagnosticCount == _diagnostics.Length)
+        if (_diagnosticCount == _entries.Length)
         {
-            Array.Resize(ref _diagnostics, Math.Max(4, _diagnostics.Length * 2));
+            var size = Math.Max(4, _entries.Length * 2);
+            Array.Resize(ref _entries, size);
+            Array.Resize(ref _diagnostics, size);
         }
 
         Add(diagnostic);
     }
 
+    private void Materialize()
+    {
+        for (var k = _materialized; k < _diagnosticCount; k++)
+        {
+            ref readonly var e = ref _entries[k];
+            if (!e.HasValue)
+            {
+                _diagnostics[k] = new ResponseDiagnostic(ResponseCodes.Descriptor(e.Code), e.Item, e.Score, e.Flag, e.Value, null, e.Count, e.MissingInputs);
+            }
+        }
+
+        _materialized = _diagnosticCount;
+    }
+
+    /// <summary>A logged diagnostic without references; HasValue: the whole diagnostic is already in _diagnostics.</summary>
+    private readonly record struct DiagnosticEntry(ResponseCode Code, bool HasValue, int Item, int Score, int Flag, int Count, double Value, ulong MissingInputs);
+
     private readonly record struct ScoreCell(int Band, int Answered, bool Prorated);
+}
+
+/// <summary>The scoring plan's own response diagnostics as small codes, logged without references.</summary>
+internal enum ResponseCode : byte
+{
+    ValueNotAnOption,
+    NonNumericValue,
+    UnknownResponseItem,
+    ItemMissing,
+    TooManyMissing,
+    MissingCodeUsed,
+    ValueBetweenBands,
+    FlagNotEvaluated,
+    DerivedScoreNotComputed,
+    MalformedRow,
+    ScoreProrated,
+    FunctionFailed,
+    ResponseCheckFailed,
+}
+
+/// <summary>The descriptor and severity of each <see cref="ResponseCode"/>.</summary>
+internal static class ResponseCodes
+{
+    private static readonly DiagnosticDescriptor[] Descriptors =
+    [
+        InstrumentDiagnostics.ValueNotAnOption,
+        InstrumentDiagnostics.NonNumericValue,
+        InstrumentDiagnostics.UnknownResponseItem,
+        InstrumentDiagnostics.ItemMissing,
+        InstrumentDiagnostics.TooManyMissing,
+        InstrumentDiagnostics.MissingCodeUsed,
+        InstrumentDiagnostics.ValueBetweenBands,
+        InstrumentDiagnostics.FlagNotEvaluated,
+        InstrumentDiagnostics.DerivedScoreNotComputed,
+        InstrumentDiagnostics.MalformedRow,
+        InstrumentDiagnostics.ScoreProrated,
+        InstrumentDiagnostics.FunctionFailed,
+        InstrumentDiagnostics.ResponseCheckFailed,
+    ];
+
+    // Bit c set when code c is an error (computed from the descriptors, so the two cannot disagree).
+    private static readonly uint ErrorBits = ComputeErrorBits();
+
+    public static DiagnosticDescriptor Descriptor(ResponseCode code) => Descriptors[(int)code];
+
+    public static bool IsError(ResponseCode code) => (ErrorBits & (1u << (int)code)) != 0;
+
+    private static uint ComputeErrorBits()
+    {
+        var bits = 0u;
+        for (var c = 0; c < Descriptors.Length; c++)
+        {
+            if (Descriptors[c].DefaultSeverity == DiagnosticSeverity.Error)
+            {
+                bits |= 1u << c;
+            }
+        }
+
+        return bits;
+    }
 }

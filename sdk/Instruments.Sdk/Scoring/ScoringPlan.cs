@@ -25,12 +25,20 @@ public sealed class ScoringPlan
     // Items: one struct per item; valid codes are looked up in one flat table:
     // _optionValid[item.OptionOffset + (code - item.Min)].
     private readonly ItemStep[] _items;
+
+    // Reverse-keyed items: their keyed value (min + max - value, NaN when missing) goes to a slot of its own.
+    private readonly ReverseKey[] _reverse;
     private readonly bool[] _optionValid;
     private readonly int[] _missingCodes;
 
     // Scores, in evaluation order.
-    private readonly int[] _order;
     private readonly ScoreStep[] _steps;
+
+    // Sums and means of items, which depend on nothing else, are scored first from flat structs (their keyed item
+    // slots back to back in _plainItems); then expression scores in dependency order (_derivedOrder).
+    private readonly PlainStep[] _plain;
+    private readonly int[] _plainItems;
+    private readonly int[] _derivedOrder;
     private readonly CompiledExpression[] _flagConditions;
     private readonly FrozenDictionary<string, int> _scoreIndex;
     private ImmutableArray<Plugins.RegisteredResponseCheck> _checks = [];
@@ -43,6 +51,8 @@ public sealed class ScoringPlan
         _items = new ItemStep[items.Length];
         var table = new List<bool>();
         var reversed = 0;
+        var reverse = new List<ReverseKey>();
+        var keyedSlotOf = new int[items.Length];
         var scaleOffsets = new Dictionary<ResponseScale, int>(ReferenceEqualityComparer.Instance);
         for (var i = 0; i < items.Length; i++)
         {
@@ -61,23 +71,50 @@ public sealed class ScoringPlan
             }
 
             var contiguous = scale.Options.Length == scale.Max - scale.Min + 1;
-            var keyedSlot = items[i].Definition.Reverse ? items.Length + bound.Scores.Length + reversed++ : 0;
-            _items[i] = new ItemStep(scale.Min, scale.Max, offset, items[i].Definition.Optional, contiguous, keyedSlot);
+            keyedSlotOf[i] = i;
+            if (items[i].Definition.Reverse)
+            {
+                keyedSlotOf[i] = items.Length + bound.Scores.Length + reversed++;
+                reverse.Add(new ReverseKey(i, keyedSlotOf[i], (double)scale.Min + scale.Max));
+            }
+
+            _items[i] = new ItemStep(scale.Min, scale.Max, offset, items[i].Definition.Optional, contiguous);
         }
 
         _optionValid = [.. table];
+        _reverse = [.. reverse];
         _missingCodes = bound.MissingCodes;
-        _order = bound.ScoreOrder;
         _steps = new ScoreStep[bound.Scores.Length];
         for (var s = 0; s < bound.Scores.Length; s++)
         {
             var score = bound.Scores[s];
             // Sums and means read each item's keyed value: its own slot, or its reverse-keyed slot.
-            var keyedItems = score.Items.Select(i => _items[i].KeyedSlot != 0 ? _items[i].KeyedSlot : i).ToArray();
+            var keyedItems = score.Items.Select(i => keyedSlotOf[i]).ToArray();
             _steps[s] = new ScoreStep(score.Definition.Method == ScoreMethod.Mean, keyedItems, score.Items,
                 score.Definition.Missing.MaxMissing, score.Expression, score.BandMin, score.BandMax);
         }
 
+        var plain = new List<PlainStep>();
+        var plainItems = new List<int>();
+        foreach (var s in bound.ScoreOrder)
+        {
+            var step = _steps[s];
+            if (step.Expression is null)
+            {
+                var bits = 0UL;
+                foreach (var i in step.Items)
+                {
+                    bits |= 1UL << Math.Min(i, 63);
+                }
+
+                plain.Add(new PlainStep(s, plainItems.Count, step.KeyedItems.Length, bits, step.MaxMissing, step.Mean, step.BandMin, step.BandMax));
+                plainItems.AddRange(step.KeyedItems);
+            }
+        }
+
+        _plain = [.. plain];
+        _plainItems = [.. plainItems];
+        _derivedOrder = [.. bound.ScoreOrder.Where(s => _steps[s].Expression is not null)];
         _flagConditions = [.. bound.Flags.Select(f => f.Condition)];
         _scoreIndex = Enumerable.Range(0, bound.Scores.Length)
             .ToFrozenDictionary(i => bound.Scores[i].Definition.Id, StringComparer.Ordinal);
@@ -150,10 +187,11 @@ public sealed class ScoringPlan
         result.Reset();
         var slots = result.Slots;
 
-        ValidateItems(values, slots, result);
-        foreach (var s in _order)
+        var unanswered = ValidateItems(values, slots, result);
+        ScorePlain(slots, unanswered, result);
+        foreach (var s in _derivedOrder)
         {
-            ScoreOne(s, slots, result);
+            ScoreDerived(s, slots, result);
         }
 
         for (var f = 0; f < _flagConditions.Length; f++)
@@ -163,8 +201,8 @@ public sealed class ScoringPlan
             if (double.IsNaN(v))
             {
                 result.SetFlag(f, FlagState.Unknown);
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.FlagNotEvaluated, -1, -1, f, double.NaN, null, 0,
-                    MissingMask(condition.Slots.AsSpan(), slots)));
+                result.Add(ResponseCode.FlagNotEvaluated, -1, -1, f, double.NaN, 0,
+                    MissingMask(condition.Slots.AsSpan(), slots));
             }
             else
             {
@@ -300,8 +338,10 @@ public sealed class ScoringPlan
     // The two loops below run for every item and every score of every response. Their indexes are fixed when the
     // plan is built (item i < ItemCount, term slots < ItemCount, option offsets inside the table), and Score checks
     // the span lengths once, so they read the arrays without per-element bounds checks.
-    private void ValidateItems(ReadOnlySpan<ResponseValue> values, Span<double> slots, ScoreResult result)
+    /// <summary>Checks each value against its item's options; returns bit i set when item i (bit 63: any item from 63 on) has no valid value.</summary>
+    private ulong ValidateItems(ReadOnlySpan<ResponseValue> values, Span<double> slots, ScoreResult result)
     {
+        var unanswered = 0UL;
         unchecked
         {
             ref var item0 = ref MemoryMarshal.GetArrayDataReference(_items);
@@ -309,51 +349,57 @@ public sealed class ScoringPlan
             ref var value0 = ref MemoryMarshal.GetReference(values);
             ref var slot0 = ref MemoryMarshal.GetReference(slots);
             var count = _items.Length;
-            for (var i = 0; i < count; i++)
+            // References that advance together (no index arithmetic per item); i is kept for the rare paths.
+            ref var v = ref value0;
+            ref var item = ref item0;
+            ref var slot = ref slot0;
+            for (var i = 0; i < count; i++, v = ref Unsafe.Add(ref v, 1), item = ref Unsafe.Add(ref item, 1), slot = ref Unsafe.Add(ref slot, 1))
             {
-                ref readonly var v = ref Unsafe.Add(ref value0, i);
-                ref readonly var item = ref Unsafe.Add(ref item0, i);
                 if (v.IsInteger)
                 {
                     var code = v.Integer;
                     var offset = (uint)(code - item.Min);
                     if (offset <= item.Width && (item.Contiguous || Unsafe.Add(ref valid0, item.OptionOffset + (int)offset)))
                     {
-                        double x = code;
-                        Unsafe.Add(ref slot0, i) = x;
-                        if (item.KeyedSlot != 0)
-                        {
-                            Unsafe.Add(ref slot0, item.KeyedSlot) = item.KeySum - x;
-                        }
-
+                        slot = code;
                         continue;
                     }
 
+                    unanswered |= 1UL << Math.Min(i, 63);
                     InvalidOrMissingCode(i, code, slots, result);
                 }
                 else if (v.Kind == ResponseValueKind.Number)
                 {
+                    unanswered |= 1UL << Math.Min(i, 63);
                     // Not an integer, so never an option and never a missing code.
                     InvalidOrMissingCode(i, v.Number, slots, result);
                 }
                 else if (v.Kind == ResponseValueKind.NonNumeric)
                 {
+                    unanswered |= 1UL << Math.Min(i, 63);
                     Unsafe.Add(ref slot0, i) = double.NaN;
-                    Unsafe.Add(ref slot0, item.KeyedSlot == 0 ? i : item.KeyedSlot) = double.NaN;
                     result.Add(new ResponseDiagnostic(InstrumentDiagnostics.NonNumericValue, i, -1, -1, double.NaN, v.Text));
                 }
                 else
                 {
+                    unanswered |= 1UL << Math.Min(i, 63);
                     Unsafe.Add(ref slot0, i) = double.NaN;
-                    Unsafe.Add(ref slot0, item.KeyedSlot == 0 ? i : item.KeyedSlot) = double.NaN;
                     if (!item.Optional)
                     {
                         result.MarkMissing();
-                        result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ItemMissing, i, -1, -1, double.NaN, null));
+                        result.Add(ResponseCode.ItemMissing, i, -1, -1, double.NaN);
                     }
                 }
             }
+
+            // Keyed values of reverse-keyed items (NaN stays NaN for a missing or invalid value).
+            foreach (ref readonly var r in _reverse.AsSpan())
+            {
+                Unsafe.Add(ref slot0, r.Slot) = r.KeySum - Unsafe.Add(ref slot0, r.Item);
+            }
         }
+
+        return unanswered;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -373,7 +419,6 @@ public sealed class ScoringPlan
     {
         ref readonly var item = ref _items[i];
         slots[i] = double.NaN;
-        slots[item.KeyedSlot == 0 ? i : item.KeyedSlot] = double.NaN;
         if (IsMissingCode(x))
         {
             if (!item.Optional)
@@ -381,11 +426,11 @@ public sealed class ScoringPlan
                 result.MarkMissing();
             }
 
-            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.MissingCodeUsed, i, -1, -1, x, null));
+            result.Add(ResponseCode.MissingCodeUsed, i, -1, -1, x);
         }
         else
         {
-            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueNotAnOption, i, -1, -1, x, null));
+            result.Add(ResponseCode.ValueNotAnOption, i, -1, -1, x);
         }
     }
 
@@ -402,68 +447,78 @@ public sealed class ScoringPlan
         return false;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void ScoreOne(int s, Span<double> slots, ScoreResult result)
+    private void ScorePlain(Span<double> slots, ulong unanswered, ScoreResult result)
     {
         unchecked
         {
-            var step = _steps[s];
-            double value;
-            var answered = 0;
-            var prorated = false;
-            if (step.Expression is { } expression)
+            var steps = _plain;
+            ref var items0 = ref MemoryMarshal.GetArrayDataReference(_plainItems);
+            ref var slot0 = ref MemoryMarshal.GetReference(slots);
+            for (var p = 0; p < steps.Length; p++)
             {
-                value = expression.CallsFunctions ? EvaluateGuarded(expression, slots, result) : expression.Evaluate(slots);
-                if (double.IsNaN(value))
-                {
-                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.DerivedScoreNotComputed, -1, s, -1, double.NaN, null, 0,
-                        MissingMask(expression.Slots.AsSpan(), slots)));
-                }
-            }
-            else
-            {
-                // Two accumulators halve the chain of dependent floating-point additions.
+                ref readonly var step = ref steps[p];
+                ref var index0 = ref Unsafe.Add(ref items0, step.Start);
+                var n = step.Count;
+
+                // Two accumulators halve the chain of dependent floating-point additions. When none of the score's
+                // items is unanswered (most responses), no value is checked.
                 double sum0 = 0, sum1 = 0;
                 int answered0 = 0, answered1 = 0;
-                var items = step.KeyedItems;
-                var n = items.Length;
-                ref var index0 = ref MemoryMarshal.GetArrayDataReference(items);
-                ref var keyed0 = ref MemoryMarshal.GetReference(slots);
-                    var k = 0;
-                for (; k + 1 < n; k += 2)
+                var k = 0;
+                if ((step.Items & unanswered) == 0)
                 {
-                    var x0 = Unsafe.Add(ref keyed0, Unsafe.Add(ref index0, k));
-                    var x1 = Unsafe.Add(ref keyed0, Unsafe.Add(ref index0, k + 1));
-                    if (!double.IsNaN(x0))
+                    for (; k + 1 < n; k += 2)
                     {
-                        sum0 += x0;
-                        answered0++;
+                        sum0 += Unsafe.Add(ref slot0, Unsafe.Add(ref index0, k));
+                        sum1 += Unsafe.Add(ref slot0, Unsafe.Add(ref index0, k + 1));
                     }
 
-                    if (!double.IsNaN(x1))
+                    if (k < n)
                     {
-                        sum1 += x1;
-                        answered1++;
+                        sum0 += Unsafe.Add(ref slot0, Unsafe.Add(ref index0, k));
                     }
+
+                    answered0 = n;
                 }
-
-                if (k < n)
+                else
                 {
-                    var x = Unsafe.Add(ref keyed0, Unsafe.Add(ref index0, k));
-                    if (!double.IsNaN(x))
+                    for (; k + 1 < n; k += 2)
                     {
-                        sum0 += x;
-                        answered0++;
+                        var x0 = Unsafe.Add(ref slot0, Unsafe.Add(ref index0, k));
+                        var x1 = Unsafe.Add(ref slot0, Unsafe.Add(ref index0, k + 1));
+                        if (!double.IsNaN(x0))
+                        {
+                            sum0 += x0;
+                            answered0++;
+                        }
+
+                        if (!double.IsNaN(x1))
+                        {
+                            sum1 += x1;
+                            answered1++;
+                        }
+                    }
+
+                    if (k < n)
+                    {
+                        var x = Unsafe.Add(ref slot0, Unsafe.Add(ref index0, k));
+                        if (!double.IsNaN(x))
+                        {
+                            sum0 += x;
+                            answered0++;
+                        }
                     }
                 }
 
                 var sum = sum0 + sum1;
-                answered = answered0 + answered1;
+                var answered = answered0 + answered1;
                 var missing = n - answered;
+                var prorated = false;
+                double value;
                 if (missing > step.MaxMissing)
                 {
                     value = double.NaN;
-                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.TooManyMissing, -1, s, -1, double.NaN, null, answered));
+                    result.Add(ResponseCode.TooManyMissing, -1, step.Score, -1, double.NaN, answered);
                 }
                 else if (step.Mean)
                 {
@@ -474,36 +529,51 @@ public sealed class ScoringPlan
                     // Only reachable with prorate: true (the binder rejects a sum with missing.max > 0 and no prorating).
                     value = sum / answered * n;
                     prorated = true;
-                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ScoreProrated, -1, s, -1, value, null, answered));
+                    result.Add(ResponseCode.ScoreProrated, -1, step.Score, -1, value, answered);
                 }
                 else
                 {
                     value = sum;
                 }
+
+                var band = step.BandMin.Length == 0 ? -1 : FindBand(step.Score, value, step.BandMin, step.BandMax, result);
+                result.SetScore(step.Score, value, band, answered, prorated);
             }
-
-            var band = -1;
-            var bandMin = step.BandMin;
-            if (bandMin.Length > 0 && !double.IsNaN(value))
-            {
-                var bandMax = step.BandMax;
-                for (var b = 0; b < bandMin.Length && b < bandMax.Length; b++)
-                {
-                    if (value >= bandMin[b] && value <= bandMax[b])
-                    {
-                        band = b;
-                        break;
-                    }
-                }
-
-                if (band < 0)
-                {
-                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ValueBetweenBands, -1, s, -1, value, null));
-                }
-            }
-
-            result.SetScore(s, value, band, answered, prorated);
         }
+    }
+
+    private void ScoreDerived(int s, Span<double> slots, ScoreResult result)
+    {
+        var step = _steps[s];
+        var expression = step.Expression!;
+        var value = expression.CallsFunctions ? EvaluateGuarded(expression, slots, result) : expression.Evaluate(slots);
+        if (double.IsNaN(value))
+        {
+            result.Add(ResponseCode.DerivedScoreNotComputed, -1, s, -1, double.NaN, 0, MissingMask(expression.Slots.AsSpan(), slots));
+        }
+
+        var band = step.BandMin.Length == 0 ? -1 : FindBand(s, value, step.BandMin, step.BandMax, result);
+        result.SetScore(s, value, band, 0, false);
+    }
+
+    /// <summary>The band whose inclusive range holds <paramref name="value"/>; -1 (and RSP2007) when it falls between bands.</summary>
+    private static int FindBand(int s, double value, double[] bandMin, double[] bandMax, ScoreResult result)
+    {
+        if (double.IsNaN(value))
+        {
+            return -1;
+        }
+
+        for (var b = 0; b < bandMin.Length && b < bandMax.Length; b++)
+        {
+            if (value >= bandMin[b] && value <= bandMax[b])
+            {
+                return b;
+            }
+        }
+
+        result.Add(ResponseCode.ValueBetweenBands, -1, s, -1, value);
+        return -1;
     }
 
     /// <summary>Evaluates an expression that calls plugin functions; a function that throws is reported (RSP2012).</summary>
@@ -650,16 +720,10 @@ public sealed class ScoringPlan
     internal string SlotName(int slot) =>
         slot < ItemCount ? _bound.Items[slot].Definition.Id : _bound.Scores[slot - ItemCount].Definition.Id;
 
-    private readonly struct ItemStep(int min, int max, int optionOffset, bool optional, bool contiguous, int keyedSlot)
+    private readonly struct ItemStep(int min, int max, int optionOffset, bool optional, bool contiguous)
     {
         /// <summary>max - min: a code is in range when (uint)(code - min) &lt;= Width.</summary>
         public readonly uint Width = (uint)(max - min);
-
-        /// <summary>For a reverse-keyed item: min + max, so that its keyed value is KeySum - value.</summary>
-        public readonly double KeySum = min + max;
-
-        /// <summary>For a reverse-keyed item, the slot that holds its keyed value; 0 otherwise (slot 0 is never one).</summary>
-        public readonly int KeyedSlot = keyedSlot;
         public readonly int Min = min;
         public readonly int OptionOffset = optionOffset;
         public readonly bool Optional = optional;
@@ -668,6 +732,8 @@ public sealed class ScoringPlan
         public readonly bool Contiguous = contiguous;
     }
 
+    /// <summary>A reverse-keyed item: Slot gets KeySum (min + max) - the item's value.</summary>
+    private readonly record struct ReverseKey(int Item, int Slot, double KeySum);
 
     private sealed class ScoreStep(bool mean, int[] keyedItems, int[] items, int maxMissing,
         CompiledExpression? expression, double[] bandMin, double[] bandMax)
@@ -684,4 +750,10 @@ public sealed class ScoringPlan
         public readonly double[] BandMin = bandMin;
         public readonly double[] BandMax = bandMax;
     }
+
+    /// <summary>
+    /// A sum or mean of items: its keyed item slots are _plainItems[Start .. Start + Count); Items has bit i set for
+    /// item i (bit 63 for any item from 63 on), to compare with the unanswered items of a response.
+    /// </summary>
+    private readonly record struct PlainStep(int Score, int Start, int Count, ulong Items, int MaxMissing, bool Mean, double[] BandMin, double[] BandMax);
 }

@@ -136,6 +136,31 @@ public sealed class ResponseValidationTests
     }
 
     [Fact]
+    public void Diagnostics_ReadBeforeAndAfterAHostAddsOne_KeepOrderDescriptorsAndTexts_AndAReusedResultForgetsThem()
+    {
+        // The plan logs its own diagnostics compactly and builds them when read; texts and host diagnostics are
+        // stored whole. Reading in between must not lose or reorder anything.
+        var result = Phq9.CreateResult();
+        Phq9.Score(Parse("2", "", "7", "2", "x", "2", "2", "2", "1", "1"), result);
+        Assert.Equal(["RSP2004", "RSP2001", "RSP2002", "RSP2005"], result.Diagnostics.ToArray().Select(d => d.Id).Take(4));
+        var first = result.Diagnostics.Length;
+
+        ScoringPlan.ReportUnknownItem(result, "phq10");
+        var all = result.Diagnostics.ToArray();
+        Assert.Equal(first + 1, all.Length);
+        Assert.Equal(1, all[0].Item);
+        Assert.Same(Instruments.Diagnostics.InstrumentDiagnostics.ItemMissing, all[0].Descriptor);
+        Assert.Equal(7, all[1].Value);
+        Assert.Equal("x", all[2].Text);
+        Assert.Equal("phq10", all[^1].Text);
+        Assert.Equal("RSP2003", all[^1].Id);
+
+        Phq9.Score(Parse("1", "1", "1", "1", "1", "1", "1", "1", "1", "1"), result);
+        Assert.Empty(result.Diagnostics.ToArray());
+        Assert.Equal(ResponseStatus.Complete, result.Status);
+    }
+
+    [Fact]
     public void ScoreBatch_PreservesInputOrder()
     {
         const int rows = 20_000;

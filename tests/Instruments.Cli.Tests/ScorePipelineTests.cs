@@ -67,13 +67,14 @@ public sealed class ScorePipelineTests
             }
 
             var kind = random.Next(200);
-            if (kind < 3)
+            if (kind < 4)
             {
-                // Malformed in three ways; the reader resumes on the next line.
+                // Malformed in four ways; the reader resumes on the next line.
                 input.Append(kind switch
                 {
                     0 => $"{id},short,1,2,3\r\n",
                     1 => $"{id},\"closed\"then text,{string.Join(',', cells)}\r\n",
+                    2 => $"{id},,{string.Join(',', cells)},one field too many\r\n",
                     _ => $"{id},a \"quote\" inside,{string.Join(',', cells)}\r\n",
                 });
                 expected.Add(["", "", "invalid", "", "", "", "", "", $"RSP2010:line {line}"]);
@@ -86,6 +87,7 @@ public sealed class ScorePipelineTests
                 < 10 => ("a, \"quoted\"\nnote", "\"a, \"\"quoted\"\"\nnote\"", 2),
                 < 15 => ("=1+2", "=1+2", 1),
                 < 18 => ("-3.5", "-3.5", 1),
+                < 24 => ("a note long enough to span several 16-byte chunks; ü", "a note long enough to span several 16-byte chunks; ü", 1),
                 _ => (string.Empty, string.Empty, 1),
             };
             input.Append(id).Append(',').Append(written).Append(',').AppendJoin(',', cells).Append("\r\n");

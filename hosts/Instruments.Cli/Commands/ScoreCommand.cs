@@ -43,9 +43,10 @@ internal static class ScoreCommand
         var input = args.Get("input") ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
         var output = args.Get("output") ?? "-";
         var quiet = args.Has("quiet");
-        var plan = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Plan;
         var inputFormat = InputFiles.Format(input, args.Get("input-format"));
         var outputFormat = args.Get("format") ?? (output == "-" ? null : InputFiles.FormatFromExtension(output)) ?? "csv";
+        HotPaths.PrepareInBackground(inputFormat, outputFormat);
+        var plan = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Plan;
         var inputStream = InputFiles.Open(input);
 
         using var cancel = new CancellationTokenSource();

@@ -341,7 +341,7 @@ internal static class Csv
 
         var formula = value[0] is (byte)'=' or (byte)'+' or (byte)'-' or (byte)'@' or (byte)'\t' or (byte)'\r'
                       && !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        var quote = value.IndexOfAny(NeedsQuoting) >= 0;
+        var quote = value.Length <= 16 ? NeedsQuotingShort(value) : value.IndexOfAny(NeedsQuoting) >= 0;
         if (!formula && !quote)
         {
             output.Write(value);
@@ -375,6 +375,21 @@ internal static class Csv
 
         output.Write(value);
         output.Write((byte)'"');
+    }
+
+    // Most cells (ids, codes) are short: a plain loop beats setting up a vectorised search.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NeedsQuotingShort(ReadOnlySpan<byte> value)
+    {
+        foreach (var b in value)
+        {
+            if (b is (byte)',' or (byte)'"' or (byte)'\r' or (byte)'\n')
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>A text cell as UTF-8 bytes, escaped as <see cref="WriteCell"/> does.</summary>

@@ -326,7 +326,10 @@ internal sealed class NumberFormatter
             _lengths[slot] = (byte)n;
         }
 
-        output.Write(text[.._lengths[slot]]);
+        // A constant-size copy of the whole slot (one vector move), of which only the text's length counts.
+        var destination = output.GetSpan(Width);
+        Unsafe.CopyBlockUnaligned(ref destination[0], ref text[0], Width);
+        output.Advance(_lengths[slot]);
     }
 }
 

@@ -54,6 +54,15 @@ internal sealed class RowBlock
     /// <summary>The raw bytes of row <paramref name="row"/>.</summary>
     public ReadOnlySpan<byte> Raw(int row) => Data.WrittenSpan.Slice(_start[row], _length[row]);
 
+    /// <summary>
+    /// The bytes from row <paramref name="row"/>'s start to the end of the buffer (the row's own are the first
+    /// <see cref="RawLength"/>), for a reader that loads whole vectors and masks off what follows the row.
+    /// </summary>
+    public ReadOnlySpan<byte> RawToEnd(int row) => Data.Array.AsSpan(_start[row]);
+
+    /// <summary>The length of row <paramref name="row"/>'s raw bytes.</summary>
+    public int RawLength(int row) => _length[row];
+
     /// <summary>The 1-based input line on which row <paramref name="row"/> starts.</summary>
     public int Line(int row) => _line[row];
 

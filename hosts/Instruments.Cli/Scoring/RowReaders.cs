@@ -83,11 +83,19 @@ internal sealed class InputRow(int itemCount)
         return _bytes.WrittenSpan[start.._ends[i]];
     }
 
-    public void Clear(int line)
+    /// <summary>
+    /// Starts a new row. <paramref name="values"/> false keeps the previous row's values, for a reader that assigns
+    /// every item it has a column for (the others stay missing) or marks the row malformed.
+    /// </summary>
+    public void Clear(int line, bool values = true)
     {
         Line = line;
         Malformed = null;
-        Array.Clear(Values);
+        if (values)
+        {
+            Array.Clear(Values);
+        }
+
         ClearFields();
     }
 
@@ -367,18 +375,20 @@ internal sealed class CsvRowReader : RowReader
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Decode(RowBlock block, int index, InputRow row)
         {
-            row.Clear(block.Line(index));
+            // Every item with a column is assigned below (or the row is malformed), so the values are not cleared.
+            row.Clear(block.Line(index), values: false);
             if (block.Malformed(index) is { } reason)
             {
                 row.Malformed = reason;
                 return;
             }
 
-            var raw = block.Raw(index);
-            if (DecodeUnquoted(raw, row))
+            if (DecodeUnquoted(block.RawToEnd(index), block.RawLength(index), row))
             {
                 return;
             }
+
+            var raw = block.Raw(index);
 
             // A record with quotes: cut it into fields, then unquote each.
             row.ClearFields();
@@ -409,31 +419,35 @@ internal sealed class CsvRowReader : RowReader
 
         /// <summary>
         /// The common case, a record without quotes, in one pass: 16 bytes at a time are compared with ',' and '"'
-        /// (one vector compare each), and the fields are taken from the comma bits. False, with the row partly
-        /// filled, when the record has a quote (the caller starts again with the general path).
+        /// (one vector compare each), and the fields are taken from the comma bits. <paramref name="text"/> runs
+        /// from the record's start to the end of the buffer, so whole vectors are loaded and the bits past the
+        /// record's <paramref name="length"/> are masked off. False, with the row partly filled, when the record has a
+        /// quote (the caller starts again with the general path).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool DecodeUnquoted(ReadOnlySpan<byte> raw, InputRow row)
+        private bool DecodeUnquoted(ReadOnlySpan<byte> text, int length, InputRow row)
         {
             var names = reader._names;
             var itemOfColumn = reader._itemOfColumn;
             var values = row.Values;
-            ref var r0 = ref MemoryMarshal.GetReference(raw);
-            var length = raw.Length;
+            var raw = text[..length];
+            ref var r0 = ref MemoryMarshal.GetReference(text);
             var column = 0;
             var start = 0;
             for (var chunk = 0; chunk < length; chunk += 16)
             {
                 uint commas;
                 uint quotes;
-                if (chunk + 16 <= length)
+                if (chunk + 16 <= text.Length)
                 {
                     var v = Vector128.LoadUnsafe(ref r0, (nuint)chunk);
-                    commas = Vector128.Equals(v, Vector128.Create((byte)',')).ExtractMostSignificantBits();
-                    quotes = Vector128.Equals(v, Vector128.Create((byte)'"')).ExtractMostSignificantBits();
+                    var inRecord = length - chunk >= 16 ? 0xFFFFu : (1u << (length - chunk)) - 1;
+                    commas = Vector128.Equals(v, Vector128.Create((byte)',')).ExtractMostSignificantBits() & inRecord;
+                    quotes = Vector128.Equals(v, Vector128.Create((byte)'"')).ExtractMostSignificantBits() & inRecord;
                 }
                 else
                 {
+                    // The last bytes of the buffer: one at a time.
                     commas = quotes = 0;
                     for (var j = chunk; j < length; j++)
                     {
@@ -484,7 +498,14 @@ internal sealed class CsvRowReader : RowReader
             var item = itemOfColumn[column];
             if (item >= 0)
             {
-                values[item] = ParseCell(text);
+                if (text.Length == 1 && unchecked((uint)(text[0] - '0')) <= 9)
+                {
+                    ResponseValue.StoreInteger(ref values[item], text[0] - '0');
+                }
+                else
+                {
+                    values[item] = ParseCell(text);
+                }
             }
             else
             {

@@ -71,6 +71,22 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     /// <summary>An integer answer.</summary>
     public static ResponseValue FromInteger(int value) => new(value, IntegerTag);
 
+    /// <summary>
+    /// Stores an integer answer in <paramref name="target"/>. When it already holds an integer, as a reused row of
+    /// values mostly does, only the number is written: no reference is stored, so no GC write barrier runs.
+    /// </summary>
+    internal static void StoreInteger(ref ResponseValue target, int value)
+    {
+        if (ReferenceEquals(target._tag, IntegerTag))
+        {
+            System.Runtime.CompilerServices.Unsafe.AsRef(in target._payload) = value;
+        }
+        else
+        {
+            target = FromInteger(value);
+        }
+    }
+
     /// <summary>A non-numeric answer; <paramref name="text"/> is kept for the diagnostic.</summary>
     public static ResponseValue NonNumeric(string? text) => new(0, text ?? string.Empty);
 

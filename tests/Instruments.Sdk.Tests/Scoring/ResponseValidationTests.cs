@@ -160,6 +160,21 @@ public sealed class ResponseValidationTests
         Assert.Equal(ResponseStatus.Complete, result.Status);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("n/a")]
+    [InlineData("2.5")]
+    [InlineData("4")]
+    public void StoreInteger_OverAnyPreviousValue_EqualsFromInteger(string? previous)
+    {
+        // The CSV reader overwrites a reused row in place; whatever the slot held, it must end up the plain integer.
+        var slot = previous is null ? ResponseValue.Missing : ResponseValue.Parse(previous.AsSpan());
+        ResponseValue.StoreInteger(ref slot, 3);
+        Assert.Equal(ResponseValue.FromInteger(3), slot);
+        Assert.Equal(ResponseValueKind.Number, slot.Kind);
+        Assert.Equal(3, slot.Number);
+    }
+
     [Fact]
     public void ScoreBatch_PreservesInputOrder()
     {

@@ -145,7 +145,19 @@ public sealed class ScoreResult
     }
 
     /// <summary>The value of score <paramref name="score"/>, or NaN when it could not be computed (allocation-free).</summary>
-    public double GetScoreValue(int score) => _slots[Plan.ItemCount + score];
+    public double GetScoreValue(int score)
+    {
+        if ((uint)score >= (uint)_cells.Length)
+        {
+            ThrowScoreOutOfRange(score);
+        }
+
+        return _slots[_itemCount + score];
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowScoreOutOfRange(int score) =>
+        throw new ArgumentOutOfRangeException(nameof(score), score, "Not the index of a score of this instrument.");
 
     /// <summary>The value of the score with id <paramref name="scoreId"/>, or null.</summary>
     public double? GetScore(string scoreId) => GetScore(Plan.IndexOfScore(scoreId) is var i and >= 0 ? i

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side bulk scoring: `instruments score` against what users pick instead (R read.csv + psych, R data.table +
-# psych, pandas), on the same deterministic WAI-shaped CSV files, whole process, each tool run several times.
+# psych, pandas, or a single-purpose C# program written by hand: handwritten/), on the same deterministic WAI-shaped
+# CSV files, whole process, each tool run several times.
 # Prints one table: median wall time, rows/s, peak memory and each tool's time relative to ours; fails when any
 # tool's score columns disagree with ours (numbers within 1e-9, same empty cells) or a tool crashes.
 #
@@ -59,7 +60,14 @@ dotnet publish "$root/hosts/Instruments.Cli" -c Release -r linux-x64 --self-cont
 host="$work/host/instruments"
 yaml="$here/wai-shaped.yaml"
 
-tools="ours"
+# ---- the hand-written peer: single-purpose C#, one thread, the same rules hard-coded (handwritten/Program.cs) ----
+echo "run.sh: building the hand-written C# scorer" >&2
+rm -rf "$work/handwritten"
+dotnet publish "$here/handwritten" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
+  -o "$work/handwritten" -v quiet -nologo >"$work/publish-handwritten.log" 2>&1 \
+  || { cat "$work/publish-handwritten.log" >&2; exit 1; }
+
+tools="ours csharp"
 have_r && tools="$tools r-readcsv"
 have_datatable && tools="$tools r-datatable"
 have_pandas && tools="$tools pandas"
@@ -70,6 +78,7 @@ command_of() { # tool input output
     r-readcsv) echo Rscript "$here/score.R" readcsv "$2" "$3" ;;
     r-datatable) echo Rscript "$here/score.R" datatable "$2" "$3" ;;
     pandas) echo "$python" "$here/score.py" "$2" "$3" ;;
+    csharp) echo "$work/handwritten/handwritten" "$2" "$3" ;;
   esac
 }
 label_of() {
@@ -78,6 +87,7 @@ label_of() {
     r-readcsv) echo "R read.csv + psych::scoreItems" ;;
     r-datatable) echo "R data.table + psych::scoreItems" ;;
     pandas) echo "pandas" ;;
+    csharp) echo "hand-written C# (single purpose, 1 thread)" ;;
   esac
 }
 

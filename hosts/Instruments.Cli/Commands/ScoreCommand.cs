@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Instruments.Cli.IO;
 using Instruments.Cli.Scoring;
 using Instruments.Compiler;
 using Instruments.Definitions;
@@ -170,7 +171,7 @@ internal sealed class OutputTarget : IDisposable
         }
 
         var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+        var stream = new WritebackFileStream(new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024));
         return new OutputTarget(stream, full, temp);
     }
 
@@ -183,6 +184,7 @@ internal sealed class OutputTarget : IDisposable
             return;
         }
 
+        ((WritebackFileStream)Stream).StartWriteback();
         Stream.Dispose();
         File.Move(_temp, _path!, overwrite: true);
         _committed = true;

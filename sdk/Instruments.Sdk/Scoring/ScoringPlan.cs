@@ -31,7 +31,7 @@ public sealed class ScoringPlan
     private readonly bool[] _optionValid;
     private readonly int[] _missingCodes;
 
-    // Scores, in evaluation order.
+    // Scores, by index (what each one is; messages read them too).
     private readonly ScoreStep[] _steps;
 
     // Sums and means of items, which depend on nothing else, are scored first from flat structs (their keyed item

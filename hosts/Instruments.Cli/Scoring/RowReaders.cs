@@ -404,16 +404,7 @@ internal sealed class CsvRowReader : RowReader
             var itemOfColumn = reader._itemOfColumn;
             for (var c = 0; c < names.Length; c++)
             {
-                var text = Csv.Unquote(raw[_fields[c]], _scratch);
-                var item = itemOfColumn[c];
-                if (item >= 0)
-                {
-                    values[item] = ParseCell(text);
-                }
-                else
-                {
-                    row.AddField(names[c], FieldKind.Text, ValidUtf8(text));
-                }
+                Field(c, Csv.Unquote(raw[_fields[c]], _scratch), names, itemOfColumn, values, row);
             }
         }
 
@@ -498,14 +489,7 @@ internal sealed class CsvRowReader : RowReader
             var item = itemOfColumn[column];
             if (item >= 0)
             {
-                if (text.Length == 1 && unchecked((uint)(text[0] - '0')) <= 9)
-                {
-                    ResponseValue.StoreInteger(ref values[item], text[0] - '0');
-                }
-                else
-                {
-                    values[item] = ParseCell(text);
-                }
+                StoreCell(ref values[item], text);
             }
             else
             {
@@ -531,18 +515,21 @@ internal sealed class CsvRowReader : RowReader
     }
 
     /// <summary>
-    /// A CSV cell as a response value, with the rules of <see cref="ResponseValue.Parse(ReadOnlySpan{char})"/>
-    /// (the text as decoded from UTF-8); a single digit, the common case, is read directly.
+    /// Stores a CSV cell as a response value, with the rules of <see cref="ResponseValue.Parse(ReadOnlySpan{char})"/>
+    /// (the text as decoded from UTF-8). A single digit, the common case, is read directly and written over the
+    /// previous row's integer in place (<see cref="ResponseValue.StoreInteger"/>: no GC write barrier).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ResponseValue ParseCell(ReadOnlySpan<byte> cell)
+    private static void StoreCell(ref ResponseValue target, ReadOnlySpan<byte> cell)
     {
         if (cell.Length == 1 && unchecked((uint)(cell[0] - '0')) <= 9)
         {
-            return ResponseValue.FromInteger(cell[0] - '0');
+            ResponseValue.StoreInteger(ref target, cell[0] - '0');
         }
-
-        return cell.IsEmpty ? ResponseValue.Missing : ParseOtherCell(cell);
+        else
+        {
+            target = cell.IsEmpty ? ResponseValue.Missing : ParseOtherCell(cell);
+        }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -13,8 +13,6 @@ namespace Instruments.Cli.Commands;
 /// </summary>
 internal static class ReportCommand
 {
-    private static readonly string[] InputFormats = ["csv", "json", "ndjson"];
-
     public static readonly CommandSpec Spec = new(
         "report",
         "Score every response of an input file and write Markdown or HTML reports through a template.",
@@ -22,12 +20,12 @@ internal static class ReportCommand
         1,
         1,
         [
-            new("input", 'i', "FILE", "input file, or '-' for standard input (required)"),
+            InputFiles.InputOption,
             new("output", 'o', "PATH", "folder for one report per row; with --combined a file (or '-' for standard output, the default)"),
             new("format", 'f', "FORMAT", "md or html (default: from the template's or the output file's name, else md)", Allowed: ["md", "html"]),
             new("template", 't', "NAME|PATH", "a template of the instrument's plugin, 'default', or a .scriban file"),
             new("combined", 'c', null, "one report of all rows instead of one per row"),
-            new("input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Allowed: InputFormats),
+            InputFiles.InputFormatOption,
             new("quiet", 'q', null, "no summary on stderr"),
             new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
         ],

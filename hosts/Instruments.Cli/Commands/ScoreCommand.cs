@@ -12,8 +12,6 @@ namespace Instruments.Cli.Commands;
 /// <summary><c>instruments score &lt;instrument&gt; --input FILE|-</c>: scores every row of a CSV, JSON or NDJSON input, streaming.</summary>
 internal static class ScoreCommand
 {
-    private static readonly string[] InputFormats = ["csv", "json", "ndjson"];
-
     public static readonly CommandSpec Spec = new(
         "score",
         "Score every response (row) of an input file with one instrument.",
@@ -21,10 +19,10 @@ internal static class ScoreCommand
         1,
         1,
         [
-            new("input", 'i', "FILE", "input file, or '-' for standard input (required)"),
+            InputFiles.InputOption,
             new("output", 'o', "FILE", "output file (written atomically), or '-' for standard output (default)"),
-            new("format", 'f', "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", Allowed: InputFormats),
-            new("input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Allowed: InputFormats),
+            new("format", 'f', "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", Allowed: InputFiles.Formats),
+            InputFiles.InputFormatOption,
             new("quiet", 'q', null, "no progress or summary on stderr"),
             new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
         ],

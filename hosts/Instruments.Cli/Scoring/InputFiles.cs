@@ -5,6 +5,16 @@ namespace Instruments.Cli.Scoring;
 /// <summary>How 'score' and 'report' open their input: the file or standard input, its format, its row reader.</summary>
 internal static class InputFiles
 {
+    /// <summary>The formats rows are read from (and, for <c>score</c>, written in).</summary>
+    public static readonly string[] Formats = ["csv", "json", "ndjson"];
+
+    /// <summary>The <c>--input</c> option of the commands that read rows.</summary>
+    public static readonly OptionSpec InputOption = new("input", 'i', "FILE", "input file, or '-' for standard input (required)");
+
+    /// <summary>The <c>--input-format</c> option of the commands that read rows.</summary>
+    public static readonly OptionSpec InputFormatOption =
+        new("input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Allowed: Formats);
+
     /// <summary>The format given by <c>--input-format</c>, else by the extension (standard input: CSV); a user error otherwise.</summary>
     public static string Format(string input, string? inputFormat) =>
         inputFormat ?? (input == "-" ? "csv" : FormatFromExtension(input))

@@ -289,22 +289,20 @@ public sealed class ScoreResult
     private readonly record struct ScoreCell(int Band, int Answered, bool Prorated);
 }
 
-/// <summary>The scoring plan's own response diagnostics as small codes, logged without references.</summary>
+/// <summary>
+/// The response diagnostics the scoring plan logs without a text, as small codes. The others (a text or another
+/// descriptor: RSP2002, RSP2003, RSP2010, RSP2012, RSP2013) are stored whole.
+/// </summary>
 internal enum ResponseCode : byte
 {
     ValueNotAnOption,
-    NonNumericValue,
-    UnknownResponseItem,
     ItemMissing,
     TooManyMissing,
     MissingCodeUsed,
     ValueBetweenBands,
     FlagNotEvaluated,
     DerivedScoreNotComputed,
-    MalformedRow,
     ScoreProrated,
-    FunctionFailed,
-    ResponseCheckFailed,
 }
 
 /// <summary>The descriptor and severity of each <see cref="ResponseCode"/>.</summary>
@@ -313,18 +311,13 @@ internal static class ResponseCodes
     private static readonly DiagnosticDescriptor[] Descriptors =
     [
         InstrumentDiagnostics.ValueNotAnOption,
-        InstrumentDiagnostics.NonNumericValue,
-        InstrumentDiagnostics.UnknownResponseItem,
         InstrumentDiagnostics.ItemMissing,
         InstrumentDiagnostics.TooManyMissing,
         InstrumentDiagnostics.MissingCodeUsed,
         InstrumentDiagnostics.ValueBetweenBands,
         InstrumentDiagnostics.FlagNotEvaluated,
         InstrumentDiagnostics.DerivedScoreNotComputed,
-        InstrumentDiagnostics.MalformedRow,
         InstrumentDiagnostics.ScoreProrated,
-        InstrumentDiagnostics.FunctionFailed,
-        InstrumentDiagnostics.ResponseCheckFailed,
     ];
 
     // Bit c set when code c is an error (computed from the descriptors, so the two cannot disagree).

@@ -1,7 +1,7 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Instruments.Cli.IO;
-using Instruments.Cli.Scoring;
+using Instruments.Data.IO;
+using Instruments.Data;
 using Instruments.Scoring;
 using nietras.SeparatedValues;
 
@@ -21,10 +21,10 @@ public class BulkScoringStages
     private byte[] _csv = null!;
     private ResponseValue[] _values = null!;
     private ScoreResult[] _results = null!;
-    private InputRow[] _rows = null!;
+    private ResponseRow[] _rows = null!;
     private byte[] _formatted = null!;
     private RowBlock _block = null!;
-    private InputRow _row = null!;
+    private ResponseRow _row = null!;
     private ScoreResult _result = null!;
     private ResultFormatter _formatter = null!;
     private string _outputPath = null!;
@@ -53,12 +53,12 @@ public class BulkScoringStages
         _csv = Encoding.UTF8.GetBytes(text.ToString());
         _values = new ResponseValue[Rows * _plan.ItemCount];
         _results = new ScoreResult[Rows];
-        _rows = new InputRow[Rows];
-        using (var reader = new CsvRowReader(new MemoryStream(_csv), _plan, TextWriter.Null))
+        _rows = new ResponseRow[Rows];
+        using (var reader = new CsvRowReader(new MemoryStream(_csv), _plan, null))
         {
             for (var r = 0; r < Rows; r++)
             {
-                _rows[r] = new InputRow(_plan.ItemCount);
+                _rows[r] = new ResponseRow(_plan.ItemCount);
                 reader.Read(_rows[r]);
                 _rows[r].Values.CopyTo(_values.AsSpan(r * _plan.ItemCount));
                 _results[r] = _plan.CreateResult();
@@ -67,7 +67,7 @@ public class BulkScoringStages
         }
 
         _block = new RowBlock();
-        _row = new InputRow(_plan.ItemCount);
+        _row = new ResponseRow(_plan.ItemCount);
         _result = _plan.CreateResult();
         _formatter = new CsvResultFormat(_plan, ["respondent_id"], positional: true).CreateFormatter();
         Format();
@@ -82,7 +82,7 @@ public class BulkScoringStages
     [Benchmark]
     public int Parse()
     {
-        using var reader = new CsvRowReader(new MemoryStream(_csv), _plan, TextWriter.Null);
+        using var reader = new CsvRowReader(new MemoryStream(_csv), _plan, null);
         var decoder = reader.CreateDecoder();
         var rows = 0;
         while (true)
@@ -178,9 +178,9 @@ public class BulkScoringStages
     [Benchmark]
     public long Pipeline()
     {
-        using var reader = new CsvRowReader(new MemoryStream(_csv), _plan, TextWriter.Null);
+        using var reader = new CsvRowReader(new MemoryStream(_csv), _plan, null);
         var pipeline = new ScoringPipeline(_plan, reader);
         var format = new CsvResultFormat(_plan, pipeline.DiscoverColumns(), positional: true);
-        return pipeline.Run(format, Stream.Null, TextWriter.Null, null, CancellationToken.None).Total;
+        return pipeline.Run(format, Stream.Null).Total;
     }
 }

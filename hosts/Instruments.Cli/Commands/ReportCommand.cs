@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Instruments.Cli.Scoring;
+using Instruments.Data;
 using Instruments.Definitions;
 using Instruments.Reports;
 using Instruments.Scoring;
@@ -94,21 +95,14 @@ internal static class ReportCommand
             var written = 0;
             using (var reader = InputFiles.OpenReader(inputFormat, inputStream, plan, stderr))
             {
-                var row = new InputRow(plan.ItemCount);
+                var row = new ResponseRow(plan);
                 var result = plan.CreateResult();
                 var rowNumber = 0;
                 while (reader.Read(row))
                 {
                     cancel.Token.ThrowIfCancellationRequested();
                     rowNumber = checked(rowNumber + 1);
-                    if (row.Malformed is { } reason)
-                    {
-                        plan.ScoreMalformed(result, row.Line, reason);
-                    }
-                    else
-                    {
-                        plan.Score(row.Values, result);
-                    }
+                    row.Score(plan, result);
 
                     counts[(int)result.Status]++;
                     var response = ReportResponse.Create(result, rowNumber, row.Values, row.Fields.Select(f => new KeyValuePair<string, string?>(f.Name, f.Value)), row.Line);

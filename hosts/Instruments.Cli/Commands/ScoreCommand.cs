@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Instruments.Cli.IO;
 using Instruments.Cli.Scoring;
+using Instruments.Data;
 using Instruments.Compiler;
 using Instruments.Definitions;
 using Instruments.Scoring;
@@ -43,8 +43,9 @@ internal static class ScoreCommand
         var output = args.Get("output") ?? "-";
         var quiet = args.Has("quiet");
         var inputFormat = InputFiles.Format(input, args.Get("input-format"));
-        var outputFormat = args.Get("format") ?? (output == "-" ? null : InputFiles.FormatFromExtension(output)) ?? "csv";
-        HotPaths.PrepareInBackground(inputFormat, outputFormat);
+        var outputFormat = DataFormats.TryParse(args.Get("format"), out var given) ? given
+            : (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
+        ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var plan = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Plan;
         var inputStream = InputFiles.Open(input);
 
@@ -85,14 +86,24 @@ internal static class ScoreCommand
         }
     }
 
-    private static ScoreCounts ScoreAll(ScoringPlan plan, RowReader reader, Stream output, string format, TextWriter stderr, bool quiet, CancellationToken cancel)
+    private static ScoreCounts ScoreAll(ScoringPlan plan, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool quiet, CancellationToken cancel)
     {
         var pipeline = new ScoringPipeline(plan, reader);
-        ResultFormat resultFormat = format == "csv"
-            ? new CsvResultFormat(plan, pipeline.DiscoverColumns(), positional: reader.Columns is not null)
-            : new JsonResultFormat(plan, ndjson: format == "ndjson");
+        var resultFormat = format == DataFormat.Csv
+            ? ResultFormat.CreateCsv(plan, pipeline.DiscoverColumns(), positional: reader.Columns is not null)
+            : ResultFormat.Create(format, plan, []);
         var progress = !quiet && !Console.IsErrorRedirected ? new Progress(stderr) : null;
-        var counts = pipeline.Run(resultFormat, output, stderr, progress is null ? null : progress.Report, cancel);
+        var options = new ScoringPipelineOptions { Warnings = InputFiles.Warn(stderr), Progress = progress is null ? null : progress.Report };
+        ScoreCounts counts;
+        try
+        {
+            counts = pipeline.Run(resultFormat, output, options, cancel);
+        }
+        catch (ResponseFileException e)
+        {
+            throw new CliException(e.Message);
+        }
+
         progress?.Clear();
         return counts;
     }
@@ -130,20 +141,17 @@ internal static class ScoreCommand
 }
 
 /// <summary>
-/// Where results go: standard output, or a file written as a temporary file in the same folder and moved over the
-/// requested name only when complete (never a truncated file under that name).
+/// Where results go: standard output, or a file written atomically (<see cref="OutputFile"/>: never a truncated file
+/// under the requested name).
 /// </summary>
 internal sealed class OutputTarget : IDisposable
 {
-    private readonly string? _path;
-    private readonly string? _temp;
-    private bool _committed;
+    private readonly OutputFile? _file;
 
-    private OutputTarget(Stream stream, string? path, string? temp)
+    private OutputTarget(Stream stream, OutputFile? file)
     {
         Stream = stream;
-        _path = path;
-        _temp = temp;
+        _file = file;
     }
 
     public Stream Stream { get; }
@@ -152,71 +160,42 @@ internal sealed class OutputTarget : IDisposable
     {
         if (output == "-")
         {
-            return new OutputTarget(new BufferedStream(Console.OpenStandardOutput(), 64 * 1024), null, null);
+            return new OutputTarget(new BufferedStream(Console.OpenStandardOutput(), 64 * 1024), null);
         }
 
-        var full = Path.GetFullPath(output);
-        if (Directory.Exists(full))
+        try
         {
-            throw new CliException($"output '{output}' is a folder; give a file name");
+            var file = OutputFile.Create(output);
+            return new OutputTarget(file.Stream, file);
         }
-
-        var dir = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(dir))
+        catch (IOException e) when (e is DirectoryNotFoundException || Directory.Exists(output))
         {
-            var shown = Path.GetDirectoryName(output) is { Length: > 0 } d ? d : dir;
-            throw new CliException($"the output folder '{shown}' does not exist");
+            throw new CliException(e.Message);
         }
-
-        var temp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        var stream = new WritebackFileStream(new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024));
-        return new OutputTarget(stream, full, temp);
     }
 
     /// <summary>Flushes and, for a file, moves the temporary file over the requested name.</summary>
     public void Commit()
     {
         Stream.Flush();
-        if (_temp is null)
-        {
-            return;
-        }
-
-        ((WritebackFileStream)Stream).StartWriteback();
-        Stream.Dispose();
-        File.Move(_temp, _path!, overwrite: true);
-        _committed = true;
+        _file?.Commit();
     }
 
     public void Dispose()
     {
-        if (_temp is null)
+        if (_file is not null)
         {
-            try
-            {
-                Stream.Flush();
-            }
-            catch (IOException)
-            {
-                // Standard output closed (for example piped into 'head'): nothing more to do.
-            }
-
+            _file.Dispose();
             return;
         }
 
-        Stream.Dispose();
-        if (!_committed)
+        try
         {
-            try
-            {
-                File.Delete(_temp);
-            }
-            catch (IOException)
-            {
-            }
-            catch (UnauthorizedAccessException)
-            {
-            }
+            Stream.Flush();
+        }
+        catch (IOException)
+        {
+            // Standard output closed (for example piped into 'head'): nothing more to do.
         }
     }
 }

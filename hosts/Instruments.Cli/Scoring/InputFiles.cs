@@ -1,3 +1,4 @@
+using Instruments.Data;
 using Instruments.Scoring;
 
 namespace Instruments.Cli.Scoring;
@@ -6,7 +7,7 @@ namespace Instruments.Cli.Scoring;
 internal static class InputFiles
 {
     /// <summary>The formats rows are read from (and, for <c>score</c>, written in).</summary>
-    public static readonly string[] Formats = ["csv", "json", "ndjson"];
+    public static readonly string[] Formats = [.. DataFormats.Names];
 
     /// <summary>The <c>--input</c> option of the commands that read rows.</summary>
     public static readonly OptionSpec InputOption = new("input", 'i', "FILE", "input file, or '-' for standard input (required)");
@@ -16,18 +17,11 @@ internal static class InputFiles
         new("input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Allowed: Formats);
 
     /// <summary>The format given by <c>--input-format</c>, else by the extension (standard input: CSV); a user error otherwise.</summary>
-    public static string Format(string input, string? inputFormat) =>
-        inputFormat ?? (input == "-" ? "csv" : FormatFromExtension(input))
-        ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
-
-    /// <summary><c>csv</c>, <c>json</c> or <c>ndjson</c> from a file name's extension, or null.</summary>
-    public static string? FormatFromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
-    {
-        ".csv" => "csv",
-        ".json" => "json",
-        ".ndjson" or ".jsonl" => "ndjson",
-        _ => null,
-    };
+    public static DataFormat Format(string input, string? inputFormat) =>
+        DataFormats.TryParse(inputFormat, out var given) ? given
+        : input == "-" ? DataFormat.Csv
+        : DataFormats.FromExtension(input)
+          ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
 
     /// <summary>Opens the input file for one sequential read, or standard input for <c>-</c>; missing files are user errors.</summary>
     public static Stream Open(string input)
@@ -50,11 +44,19 @@ internal static class InputFiles
         return new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.SequentialScan);
     }
 
-    /// <summary>The row reader for a format.</summary>
-    public static RowReader OpenReader(string format, Stream stream, ScoringPlan plan, TextWriter stderr) => format switch
+    /// <summary>The row reader for a format; its warnings go to <paramref name="stderr"/>, a file-level error is a user error.</summary>
+    public static ResponseReader OpenReader(DataFormat format, Stream stream, ScoringPlan plan, TextWriter stderr)
     {
-        "json" => new JsonArrayRowReader(stream, plan, stderr),
-        "ndjson" => new NdjsonRowReader(stream, plan, stderr),
-        _ => new CsvRowReader(stream, plan, stderr),
-    };
+        try
+        {
+            return ResponseReader.Open(stream, format, plan, Warn(stderr));
+        }
+        catch (ResponseFileException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    /// <summary>Prints a data-layer warning the way the host prints warnings.</summary>
+    public static Action<string> Warn(TextWriter stderr) => message => stderr.WriteLine("instruments: warning: " + message);
 }

@@ -3,28 +3,81 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using Instruments.Cli.IO;
+using Instruments.Data.IO;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
 
-namespace Instruments.Cli.Scoring;
+namespace Instruments.Data;
 
 /// <summary>
 /// An output format: what comes before and after the rows, and a <see cref="ResultFormatter"/> per thread that
 /// writes scored rows as bytes. Immutable and shared by the pipeline's threads.
 /// </summary>
-internal abstract class ResultFormat
+public abstract class ResultFormat
 {
+    private protected ResultFormat()
+    {
+    }
+
+    /// <summary>
+    /// CSV: the pass-through columns, <c>status</c>, each score (followed by <c>&lt;score&gt;_band</c> when it has
+    /// bands), <c>flags</c> and <c>diagnostics</c>. Text cells a spreadsheet would run as a formula are prefixed
+    /// with <c>'</c>.
+    /// </summary>
+    /// <param name="plan">The plan whose results are written.</param>
+    /// <param name="passThroughColumns">The pass-through columns (<see cref="ResponseReader.Columns"/>, or
+    /// <see cref="ScoringPipeline.DiscoverColumns"/> for JSON input).</param>
+    /// <param name="positional">True when every well-formed row carries exactly these columns, in order (CSV input).</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat CreateCsv(ScoringPlan plan, IReadOnlyList<string> passThroughColumns, bool positional = false)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(passThroughColumns);
+        return new CsvResultFormat(plan, passThroughColumns, positional);
+    }
+
+    /// <summary>A JSON document <c>{"instrument", "version", "results": [...]}</c>, one object per row.</summary>
+    /// <param name="plan">The plan whose results are written.</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat CreateJson(ScoringPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new JsonResultFormat(plan, ndjson: false);
+    }
+
+    /// <summary>NDJSON: one JSON object per row, one row per line.</summary>
+    /// <param name="plan">The plan whose results are written.</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat CreateNdjson(ScoringPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        return new JsonResultFormat(plan, ndjson: true);
+    }
+
+    /// <summary>The format <paramref name="format"/> (see <see cref="CreateCsv"/>, <see cref="CreateJson"/>, <see cref="CreateNdjson"/>).</summary>
+    /// <param name="format">The output format.</param>
+    /// <param name="plan">The plan whose results are written.</param>
+    /// <param name="passThroughColumns">For CSV: the pass-through columns.</param>
+    /// <param name="positional">For CSV: true when every well-formed row carries exactly these columns, in order.</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat Create(DataFormat format, ScoringPlan plan, IReadOnlyList<string> passThroughColumns, bool positional = false) => format switch
+    {
+        DataFormat.Csv => CreateCsv(plan, passThroughColumns, positional),
+        DataFormat.Json => CreateJson(plan),
+        DataFormat.Ndjson => CreateNdjson(plan),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
+    };
+
     /// <summary>Writes what comes before the first row.</summary>
-    public abstract void WriteHeader(ByteBuffer output);
+    internal abstract void WriteHeader(ByteBuffer output);
 
     /// <summary>Writes what comes after the last row; <paramref name="rows"/> rows were written.</summary>
-    public abstract void WriteFooter(ByteBuffer output, long rows);
+    internal abstract void WriteFooter(ByteBuffer output, long rows);
 
     /// <summary>A formatter for one thread.</summary>
-    public abstract ResultFormatter CreateFormatter();
+    internal abstract ResultFormatter CreateFormatter();
 
-    public static string StatusName(ResponseStatus status) => status switch
+    internal static string StatusName(ResponseStatus status) => status switch
     {
         ResponseStatus.Complete => "complete",
         ResponseStatus.Partial => "partial",
@@ -32,7 +85,7 @@ internal abstract class ResultFormat
     };
 
     /// <summary>What a diagnostic is about, for the CSV column: an item, score or flag id, or the input line.</summary>
-    public static string? Subject(ScoringPlan plan, in ResponseDiagnostic d)
+    internal static string? Subject(ScoringPlan plan, in ResponseDiagnostic d)
     {
         var def = plan.Definition;
         if (d.Item >= 0)
@@ -58,7 +111,7 @@ internal abstract class ResultFormat
         return d.Text;
     }
 
-    protected static void WriteUtf8(ByteBuffer output, string text)
+    private protected static void WriteUtf8(ByteBuffer output, string text)
     {
         var n = Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
         output.Advance(n);
@@ -72,7 +125,7 @@ internal abstract class ResultFormatter
     /// Writes the result of input row <paramref name="rowNumber"/> (1-based) into <paramref name="block"/>'s output;
     /// warnings go to the block too.
     /// </summary>
-    public abstract void WriteRow(long rowNumber, InputRow row, ScoreResult result, RowBlock block);
+    public abstract void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block);
 }
 
 /// <summary>
@@ -91,6 +144,7 @@ internal sealed class CsvResultFormat : ResultFormat
     private readonly byte[][] _scoreIds;
     private readonly byte[] _header;
 
+    /// <param name="plan">The plan whose results are written.</param>
     /// <param name="columns">The pass-through columns.</param>
     /// <param name="positional">True when every well-formed row carries exactly <paramref name="columns"/>, in order.</param>
     public CsvResultFormat(ScoringPlan plan, IReadOnlyList<string> columns, bool positional)
@@ -127,13 +181,13 @@ internal sealed class CsvResultFormat : ResultFormat
         _header = header.WrittenSpan.ToArray();
     }
 
-    public override void WriteHeader(ByteBuffer output) => output.Write(_header);
+    internal override void WriteHeader(ByteBuffer output) => output.Write(_header);
 
-    public override void WriteFooter(ByteBuffer output, long rows)
+    internal override void WriteFooter(ByteBuffer output, long rows)
     {
     }
 
-    public override ResultFormatter CreateFormatter() => new Formatter(this);
+    internal override ResultFormatter CreateFormatter() => new Formatter(this);
 
     private sealed class Formatter(CsvResultFormat format) : ResultFormatter
     {
@@ -142,7 +196,7 @@ internal sealed class CsvResultFormat : ResultFormat
         private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void WriteRow(long rowNumber, InputRow row, ScoreResult result, RowBlock block)
+        public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block)
         {
             var o = block.Output;
             var columns = format._columns;
@@ -264,7 +318,7 @@ internal sealed class CsvResultFormat : ResultFormat
             Csv.WriteCell(o, d.WrittenSpan);
         }
 
-        private static int Find(InputRow row, string name)
+        private static int Find(ResponseRow row, string name)
         {
             for (var i = 0; i < row.FieldCount; i++)
             {
@@ -279,14 +333,14 @@ internal sealed class CsvResultFormat : ResultFormat
         }
 
         // A field that is not a column: warned once per name (the writer keeps the first in input order).
-        private void WarnExtraFields(InputRow row, RowBlock block)
+        private void WarnExtraFields(ResponseRow row, RowBlock block)
         {
             for (var i = 0; i < row.FieldCount; i++)
             {
                 var name = row.FieldName(i);
                 if (Array.IndexOf(format._columns, name) < 0 && _warned.Add(name))
                 {
-                    block.AddRowWarning(name, $"instruments: warning: field '{name}' (line {row.Line}) is not in the first row, so the CSV output has no column for it; use --format json or ndjson to keep every field");
+                    block.AddRowWarning(name, $"field '{name}' (line {row.Line}) is not in the first row, so the CSV output has no column for it; use --format json or ndjson to keep every field");
                 }
             }
         }
@@ -372,7 +426,7 @@ internal sealed class JsonResultFormat : ResultFormat
         _itemIds = [.. def.Items.Select(i => JsonEncodedText.Encode(i.Id))];
     }
 
-    public override void WriteHeader(ByteBuffer output)
+    internal override void WriteHeader(ByteBuffer output)
     {
         if (_lines)
         {
@@ -387,7 +441,7 @@ internal sealed class JsonResultFormat : ResultFormat
         w.Flush();
     }
 
-    public override void WriteFooter(ByteBuffer output, long rows)
+    internal override void WriteFooter(ByteBuffer output, long rows)
     {
         if (_lines)
         {
@@ -406,7 +460,7 @@ internal sealed class JsonResultFormat : ResultFormat
         output.Write("}\n"u8);
     }
 
-    public override ResultFormatter CreateFormatter() => new Formatter(this);
+    internal override ResultFormatter CreateFormatter() => new Formatter(this);
 
     private sealed class Formatter : ResultFormatter
     {
@@ -420,7 +474,7 @@ internal sealed class JsonResultFormat : ResultFormat
             _json = new Utf8JsonWriter(_scratch, format._options);
         }
 
-        public override void WriteRow(long rowNumber, InputRow row, ScoreResult result, RowBlock block)
+        public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block)
         {
             _scratch.Clear();
             _json.Reset(_scratch);
@@ -455,7 +509,7 @@ internal sealed class JsonResultFormat : ResultFormat
             o.Write(text);
         }
 
-        private void WriteObject(Utf8JsonWriter w, long rowNumber, InputRow row, ScoreResult result)
+        private void WriteObject(Utf8JsonWriter w, long rowNumber, ResponseRow row, ScoreResult result)
         {
             var format = _format;
             var plan = format._plan;

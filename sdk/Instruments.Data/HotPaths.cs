@@ -1,8 +1,8 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using Instruments.Cli.IO;
+using Instruments.Data.IO;
 
-namespace Instruments.Cli.Scoring;
+namespace Instruments.Data;
 
 /// <summary>
 /// Compiles the scoring pipeline's hot loops ahead of their first call. They are marked
@@ -13,21 +13,21 @@ namespace Instruments.Cli.Scoring;
 internal static class HotPaths
 {
     /// <summary>Starts jitting, in the background, the hot loops of reading <paramref name="inputFormat"/> and writing <paramref name="outputFormat"/>.</summary>
-    public static void PrepareInBackground(string inputFormat, string outputFormat)
+    public static void PrepareInBackground(DataFormat inputFormat, DataFormat outputFormat)
     {
         var types = new List<Type> { typeof(ScoringPipeline) };
-        if (inputFormat == "csv")
+        if (inputFormat == DataFormat.Csv)
         {
             types.Add(typeof(CsvRowReader));
         }
 
-        if (outputFormat == "csv")
+        if (outputFormat == DataFormat.Csv)
         {
             types.Add(typeof(CsvResultFormat));
             types.Add(typeof(NumberFormatter));
         }
 
-        if (inputFormat == "csv" || outputFormat == "csv")
+        if (inputFormat == DataFormat.Csv || outputFormat == DataFormat.Csv)
         {
             types.Add(typeof(Csv));
         }

@@ -1,6 +1,6 @@
-using Instruments.Cli.IO;
+using Instruments.Data.IO;
 
-namespace Instruments.Cli.Scoring;
+namespace Instruments.Data;
 
 /// <summary>
 /// A run of consecutive input rows, the unit of work of the scoring pipeline: the reader fills it with the rows'

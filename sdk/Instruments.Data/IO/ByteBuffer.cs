@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace Instruments.Cli.IO;
+namespace Instruments.Data.IO;
 
 /// <summary>A growable byte buffer (also an <see cref="IBufferWriter{T}"/>), reused block after block.</summary>
 internal sealed class ByteBuffer(int capacity) : IBufferWriter<byte>

@@ -6,14 +6,14 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Instruments.Cli.IO;
+using Instruments.Data.IO;
 using Instruments.Scoring;
 using Instruments.Text;
 
-namespace Instruments.Cli.Scoring;
+namespace Instruments.Data;
 
 /// <summary>How a pass-through value is written back in JSON output.</summary>
-internal enum FieldKind : byte
+public enum FieldKind : byte
 {
     /// <summary>A string.</summary>
     Text,
@@ -26,15 +26,25 @@ internal enum FieldKind : byte
 }
 
 /// <summary>One input value that is not an item, passed through to the output unchanged.</summary>
-internal readonly record struct PassField(string Name, string? Value, FieldKind Kind);
+/// <param name="Name">The column or key name.</param>
+/// <param name="Value">The value as text; null for JSON null.</param>
+/// <param name="Kind">How the value is written back in JSON output.</param>
+public readonly record struct PassField(string Name, string? Value, FieldKind Kind);
 
 /// <summary>
 /// One input row, reused: its item values (in definition order), pass-through fields, line and, when it could not be
 /// read, why. Pass-through values are kept as UTF-8 bytes (no allocation per row); <see cref="Fields"/> gives them as
 /// strings for callers that want them (allocating).
 /// </summary>
-internal sealed class InputRow(int itemCount)
+public sealed class ResponseRow(int itemCount)
 {
+    /// <summary>A row for responses to <paramref name="plan"/>'s instrument.</summary>
+    /// <param name="plan">The plan whose items the row holds values for.</param>
+    public ResponseRow(ScoringPlan plan)
+        : this((plan ?? throw new ArgumentNullException(nameof(plan))).ItemCount)
+    {
+    }
+
     private readonly ByteBuffer _bytes = new(256);
     private string[] _names = new string[8];
     private FieldKind[] _kinds = new FieldKind[8];
@@ -42,17 +52,20 @@ internal sealed class InputRow(int itemCount)
     private readonly List<PassField> _fields = [];
     private bool _fieldsCurrent;
 
-    public int Line { get; set; }
+    /// <summary>The 1-based input line on which the row starts.</summary>
+    public int Line { get; internal set; }
 
-    public string? Malformed { get; set; }
+    /// <summary>Why the row could not be read (it is then scored as invalid with RSP2010), or null.</summary>
+    public string? Malformed { get; internal set; }
 
+    /// <summary>The item values, in the instrument's item order; a reader overwrites them on each read.</summary>
     public ResponseValue[] Values { get; } = new ResponseValue[itemCount];
 
     /// <summary>Number of pass-through fields.</summary>
     public int FieldCount { get; private set; }
 
     /// <summary>The pass-through fields as strings, in input order (built on first use after each row; allocates).</summary>
-    public List<PassField> Fields
+    public IReadOnlyList<PassField> Fields
     {
         get
         {
@@ -72,11 +85,38 @@ internal sealed class InputRow(int itemCount)
         }
     }
 
+    /// <summary>The name of pass-through field <paramref name="i"/>.</summary>
+    /// <param name="i">0-based, less than <see cref="FieldCount"/>.</param>
+    /// <returns>The column or key name.</returns>
     public string FieldName(int i) => _names[i];
 
+    /// <summary>How pass-through field <paramref name="i"/> is written back in JSON output.</summary>
+    /// <param name="i">0-based, less than <see cref="FieldCount"/>.</param>
+    /// <returns>The field's kind.</returns>
     public FieldKind FieldKindOf(int i) => _kinds[i];
 
+    /// <summary>
+    /// Scores the row into <paramref name="result"/>: its values, or, when it could not be read, an invalid result
+    /// with RSP2010 naming its line.
+    /// </summary>
+    /// <param name="plan">The plan of the instrument the row was read for.</param>
+    /// <param name="result">A result of <paramref name="plan"/>, reused from row to row.</param>
+    public void Score(ScoringPlan plan, ScoreResult result)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        if (Malformed is { } reason)
+        {
+            plan.ScoreMalformed(result, Line, reason);
+        }
+        else
+        {
+            plan.Score(Values, result);
+        }
+    }
+
     /// <summary>The UTF-8 text of pass-through field <paramref name="i"/> (empty for JSON null).</summary>
+    /// <param name="i">0-based, less than <see cref="FieldCount"/>.</param>
+    /// <returns>The bytes, valid until the next read.</returns>
     public ReadOnlySpan<byte> FieldValue(int i)
     {
         var start = i == 0 ? 0 : _ends[i - 1];
@@ -87,7 +127,7 @@ internal sealed class InputRow(int itemCount)
     /// Starts a new row. <paramref name="values"/> false keeps the previous row's values, for a reader that assigns
     /// every item it has a column for (the others stay missing) or marks the row malformed.
     /// </summary>
-    public void Clear(int line, bool values = true)
+    internal void Clear(int line, bool values = true)
     {
         Line = line;
         Malformed = null;
@@ -99,14 +139,14 @@ internal sealed class InputRow(int itemCount)
         ClearFields();
     }
 
-    public void ClearFields()
+    internal void ClearFields()
     {
         FieldCount = 0;
         _bytes.Clear();
         _fieldsCurrent = false;
     }
 
-    public void AddField(string name, FieldKind kind, ReadOnlySpan<byte> utf8)
+    internal void AddField(string name, FieldKind kind, ReadOnlySpan<byte> utf8)
     {
         if (FieldCount == _names.Length)
         {
@@ -130,8 +170,35 @@ internal sealed class InputRow(int itemCount)
 /// turns each raw row into values and pass-through fields. <see cref="Read"/> does both, one row at a time, for
 /// callers that want a simple loop.
 /// </summary>
-internal abstract class RowReader(TextWriter? stderr) : IDisposable
+public abstract class ResponseReader : IDisposable
 {
+    private readonly Action<string>? _warnings;
+
+    private protected ResponseReader(Action<string>? warnings) => _warnings = warnings;
+
+    /// <summary>
+    /// Opens a reader of <paramref name="format"/> over <paramref name="stream"/> for <paramref name="plan"/>'s
+    /// instrument. A CSV header is read here.
+    /// </summary>
+    /// <param name="stream">UTF-8 input (a byte order mark is skipped); the reader disposes it.</param>
+    /// <param name="format">The input format.</param>
+    /// <param name="plan">The plan whose item ids name the item columns or keys; other columns are passed through.</param>
+    /// <param name="warnings">Receives the reader's warnings (for example item columns the input lacks), or null.</param>
+    /// <returns>The reader.</returns>
+    /// <exception cref="ResponseFileException">The input cannot be read as <paramref name="format"/> at all.</exception>
+    public static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(plan);
+        return format switch
+        {
+            DataFormat.Json => new JsonArrayRowReader(stream, plan, warnings),
+            DataFormat.Ndjson => new NdjsonRowReader(stream, plan, warnings),
+            DataFormat.Csv => new CsvRowReader(stream, plan, warnings),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an input format"),
+        };
+    }
+
     private RowBlock? _block;
     private RowDecoder? _decoder;
     private int _next;
@@ -145,13 +212,13 @@ internal abstract class RowReader(TextWriter? stderr) : IDisposable
     /// Adds the next rows (up to a full block) to <paramref name="block"/>, with any warnings found on the way;
     /// false when the input has ended and nothing was added. Not thread-safe: one caller at a time.
     /// </summary>
-    public abstract bool ReadBlock(RowBlock block);
+    internal abstract bool ReadBlock(RowBlock block);
 
     /// <summary>A decoder for the blocks of this reader; each thread needs its own.</summary>
-    public abstract RowDecoder CreateDecoder();
+    internal abstract RowDecoder CreateDecoder();
 
-    /// <summary>Reads the next row into <paramref name="row"/>; false at the end of the input. Reader warnings go to stderr.</summary>
-    public bool Read(InputRow row)
+    /// <summary>Reads the next row into <paramref name="row"/>; false at the end of the input. Reader warnings go to the warnings callback.</summary>
+    public bool Read(ResponseRow row)
     {
         while (_block is null || _next == _block.Count)
         {
@@ -187,25 +254,32 @@ internal abstract class RowReader(TextWriter? stderr) : IDisposable
         {
             foreach (var w in warnings)
             {
-                stderr?.WriteLine(w);
+                _warnings?.Invoke(w);
             }
 
             warnings.Clear();
         }
     }
 
-    public abstract void Dispose();
+    /// <summary>Closes the input.</summary>
+    public void Dispose()
+    {
+        DisposeCore();
+        GC.SuppressFinalize(this);
+    }
+
+    private protected abstract void DisposeCore();
 }
 
-/// <summary>Turns the raw rows of a block into <see cref="InputRow"/>s. Not thread-safe: one per thread.</summary>
+/// <summary>Turns the raw rows of a block into <see cref="ResponseRow"/>s. Not thread-safe: one per thread.</summary>
 internal abstract class RowDecoder
 {
     /// <summary>Decodes row <paramref name="index"/> of <paramref name="block"/> into <paramref name="row"/> (cleared first).</summary>
-    public abstract void Decode(RowBlock block, int index, InputRow row);
+    public abstract void Decode(RowBlock block, int index, ResponseRow row);
 }
 
 /// <summary>CSV with a header row; columns named by item id are items, every other column is passed through.</summary>
-internal sealed class CsvRowReader : RowReader
+internal sealed class CsvRowReader : ResponseReader
 {
     private readonly ByteInput _input;
     private readonly int[] _itemOfColumn;    // column -> item index, or -1 for pass-through
@@ -213,15 +287,9 @@ internal sealed class CsvRowReader : RowReader
     private readonly string[] _passColumns;
     private int _line = 1;                    // line of the next unread byte
 
-    /// <summary>Reads CSV text (for callers that have a <see cref="TextReader"/>; the stream overload is faster).</summary>
-    public CsvRowReader(TextReader text, ScoringPlan plan, TextWriter stderr)
-        : this(new TextReaderStream(text), plan, stderr)
-    {
-    }
-
     /// <summary>Reads UTF-8 CSV (a byte order mark is skipped); the header is read here.</summary>
-    public CsvRowReader(Stream stream, ScoringPlan plan, TextWriter stderr)
-        : base(stderr)
+    public CsvRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings)
+        : base(warnings)
     {
         _input = new ByteInput(stream, 256 * 1024);
         var header = ReadHeader();
@@ -246,7 +314,7 @@ internal sealed class CsvRowReader : RowReader
 
             if (itemSeen[item])
             {
-                throw new CliException($"the CSV header names item '{name}' twice");
+                throw new ResponseFileException($"the CSV header names item '{name}' twice");
             }
 
             itemSeen[item] = true;
@@ -262,7 +330,7 @@ internal sealed class CsvRowReader : RowReader
                 .Select(x => $"'{x.close[0]}' for '{x.m}'")
                 .ToList();
             var hint = hints.Count > 0 ? " (column names are case-sensitive; did you mean " + string.Join(", ", hints) + "?)" : string.Empty;
-            stderr.WriteLine($"instruments: warning: the input has no column for {(missing.Count == 1 ? "item" : "items")} {string.Join(", ", missing)}; {(missing.Count == 1 ? "it counts" : "they count")} as missing in every row{hint}");
+            warnings?.Invoke($"the input has no column for {(missing.Count == 1 ? "item" : "items")} {string.Join(", ", missing)}; {(missing.Count == 1 ? "it counts" : "they count")} as missing in every row{hint}");
         }
     }
 
@@ -278,12 +346,12 @@ internal sealed class CsvRowReader : RowReader
             switch (Csv.ScanRecord(text, _input.Eof, out var end, out var contentEnd, out var lines, out var reason))
             {
                 case CsvOutcome.End:
-                    throw new CliException("the input is empty: a CSV input needs a header row naming the item columns");
+                    throw new ResponseFileException("the input is empty: a CSV input needs a header row naming the item columns");
                 case CsvOutcome.Blank:
                     Consume(end, lines);
                     continue;
                 case CsvOutcome.Malformed:
-                    throw new CliException($"the CSV header (line {_line}) cannot be read: {reason}");
+                    throw new ResponseFileException($"the CSV header (line {_line}) cannot be read: {reason}");
                 case CsvOutcome.Record:
                     var header = text[..contentEnd].ToArray();
                     Consume(end, lines);
@@ -291,7 +359,7 @@ internal sealed class CsvRowReader : RowReader
                 default:
                     if (!_input.Fill())
                     {
-                        throw new CliException($"the CSV header (line {_line}) cannot be read: it is longer than {ByteInput.MaxRowBytes:N0} bytes");
+                        throw new ResponseFileException($"the CSV header (line {_line}) cannot be read: it is longer than {ByteInput.MaxRowBytes:N0} bytes");
                     }
 
                     continue;
@@ -306,7 +374,7 @@ internal sealed class CsvRowReader : RowReader
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override bool ReadBlock(RowBlock block)
+    internal override bool ReadBlock(RowBlock block)
     {
         while (!block.IsFull)
         {
@@ -362,9 +430,9 @@ internal sealed class CsvRowReader : RowReader
         return true;
     }
 
-    public override RowDecoder CreateDecoder() => new Decoder(this);
+    internal override RowDecoder CreateDecoder() => new Decoder(this);
 
-    public override void Dispose() => _input.Dispose();
+    private protected override void DisposeCore() => _input.Dispose();
 
     private sealed class Decoder(CsvRowReader reader) : RowDecoder
     {
@@ -373,7 +441,7 @@ internal sealed class CsvRowReader : RowReader
         private readonly ByteBuffer _valid = new(256);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override void Decode(RowBlock block, int index, InputRow row)
+        public override void Decode(RowBlock block, int index, ResponseRow row)
         {
             // Every item with a column is assigned below (or the row is malformed), so the values are not cleared.
             row.Clear(block.Line(index), values: false);
@@ -416,7 +484,7 @@ internal sealed class CsvRowReader : RowReader
         /// quote (the caller starts again with the general path).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private bool DecodeUnquoted(ReadOnlySpan<byte> text, int length, InputRow row)
+        private bool DecodeUnquoted(ReadOnlySpan<byte> text, int length, ResponseRow row)
         {
             var names = reader._names;
             var itemOfColumn = reader._itemOfColumn;
@@ -484,7 +552,7 @@ internal sealed class CsvRowReader : RowReader
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private void Field(int column, ReadOnlySpan<byte> text, string[] names, int[] itemOfColumn, ResponseValue[] values, InputRow row)
+        private void Field(int column, ReadOnlySpan<byte> text, string[] names, int[] itemOfColumn, ResponseValue[] values, ResponseRow row)
         {
             var item = itemOfColumn[column];
             if (item >= 0)
@@ -516,15 +584,14 @@ internal sealed class CsvRowReader : RowReader
 
     /// <summary>
     /// Stores a CSV cell as a response value, with the rules of <see cref="ResponseValue.Parse(ReadOnlySpan{char})"/>
-    /// (the text as decoded from UTF-8). A single digit, the common case, is read directly and written over the
-    /// previous row's integer in place (<see cref="ResponseValue.StoreInteger"/>: no GC write barrier).
+    /// (the text as decoded from UTF-8). A single digit, the common case, is read directly.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StoreCell(ref ResponseValue target, ReadOnlySpan<byte> cell)
     {
         if (cell.Length == 1 && unchecked((uint)(cell[0] - '0')) <= 9)
         {
-            ResponseValue.StoreInteger(ref target, cell[0] - '0');
+            target = ResponseValue.FromInteger(cell[0] - '0');
         }
         else
         {
@@ -546,7 +613,7 @@ internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
 {
     private readonly JsonObjectParser _parser = new(plan);
 
-    public override void Decode(RowBlock block, int index, InputRow row)
+    public override void Decode(RowBlock block, int index, ResponseRow row)
     {
         row.Clear(block.Line(index));
         if (block.Malformed(index) is { } reason)
@@ -556,67 +623,6 @@ internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
         }
 
         _parser.Parse(block.Raw(index), row);
-    }
-}
-
-/// <summary>A UTF-8 view of a <see cref="TextReader"/>, read forward only.</summary>
-internal sealed class TextReaderStream(TextReader text) : Stream
-{
-    private readonly char[] _chars = new char[16 * 1024];
-    private readonly byte[] _bytes = new byte[3 * 16 * 1024];
-    private readonly Encoder _encoder = new UTF8Encoding(false).GetEncoder();
-    private int _start;
-    private int _end;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-    public override int Read(Span<byte> buffer)
-    {
-        while (_start == _end)
-        {
-            var n = text.Read(_chars, 0, _chars.Length);
-            _start = 0;
-            _end = _encoder.GetBytes(_chars.AsSpan(0, n), _bytes, flush: n == 0);
-            if (n == 0 && _end == 0)
-            {
-                return 0;
-            }
-        }
-
-        var count = Math.Min(buffer.Length, _end - _start);
-        _bytes.AsSpan(_start, count).CopyTo(buffer);
-        _start += count;
-        return count;
-    }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            text.Dispose();
-        }
-
-        base.Dispose(disposing);
     }
 }
 
@@ -645,7 +651,7 @@ internal sealed class JsonObjectParser
         _seen = new bool[plan.ItemCount];
     }
 
-    public void Parse(ReadOnlySpan<byte> json, InputRow row)
+    public void Parse(ReadOnlySpan<byte> json, ResponseRow row)
     {
         Array.Clear(_seen);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
@@ -812,11 +818,11 @@ internal sealed class JsonObjectParser
 }
 
 /// <summary>NDJSON: one JSON object per line; blank lines are skipped.</summary>
-internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, TextWriter? stderr = null) : RowReader(stderr)
+internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings = null) : ResponseReader(warnings)
 {
     private readonly ByteInput _input = new(stream, 256 * 1024);
 
-    public override bool ReadBlock(RowBlock block)
+    internal override bool ReadBlock(RowBlock block)
     {
         var scanFrom = _input.Position;
         while (!block.IsFull)
@@ -859,7 +865,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, TextWrite
         return true;
     }
 
-    public override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
+    internal override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
 
     private void SkipLine()
     {
@@ -880,7 +886,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, TextWrite
         }
     }
 
-    public override void Dispose() => _input.Dispose();
+    private protected override void DisposeCore() => _input.Dispose();
 }
 
 /// <summary>
@@ -888,7 +894,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, TextWrite
 /// (tracking strings and nesting, and the line it starts on) and only that element is parsed, so memory stays
 /// flat and a broken element becomes one malformed row.
 /// </summary>
-internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWriter stderr) : RowReader(stderr)
+internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings) : ResponseReader(warnings)
 {
     private readonly ByteInput _input = new(stream, 256 * 1024);
     private State _state = State.Start;
@@ -902,9 +908,9 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
         Done,
     }
 
-    public override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
+    internal override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
 
-    public override bool ReadBlock(RowBlock block)
+    internal override bool ReadBlock(RowBlock block)
     {
         while (!block.IsFull && _state != State.Done)
         {
@@ -913,9 +919,9 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                 switch (_state)
                 {
                     case State.Start:
-                        throw new CliException("the input is empty: a JSON input needs an array of objects");
+                        throw new ResponseFileException("the input is empty: a JSON input needs an array of objects");
                     default:
-                        block.AddReaderWarning("instruments: warning: the JSON array is not closed (no ']' at the end of the input)");
+                        block.AddReaderWarning("the JSON array is not closed (no ']' at the end of the input)");
                         _state = State.Done;
                         return !block.IsEmpty;
                 }
@@ -928,7 +934,7 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                     if (c != '[')
                     {
                         var hint = c == '{' ? "; for one object per line use --input-format ndjson" : string.Empty;
-                        throw new CliException($"expected a JSON array of objects ('['), found '{(char)c}' at line {_input.Line}{hint}");
+                        throw new ResponseFileException($"expected a JSON array of objects ('['), found '{(char)c}' at line {_input.Line}{hint}");
                     }
 
                     _input.Consume(_input.Position + 1);
@@ -965,7 +971,7 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
         _state = State.Done;
         if (SkipWhiteSpace())
         {
-            block.AddReaderWarning($"instruments: warning: text after the end of the JSON array (line {_input.Line}) was ignored");
+            block.AddReaderWarning($"text after the end of the JSON array (line {_input.Line}) was ignored");
             while (_input.EnsureData())
             {
                 _input.Consume(_input.Length);
@@ -1034,7 +1040,7 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
                 scanned = i - start;
                 if (!_input.Fill())
                 {
-                    throw new CliException($"the JSON element starting at line {line} is larger than {ByteInput.MaxRowBytes:N0} bytes");
+                    throw new ResponseFileException($"the JSON element starting at line {line} is larger than {ByteInput.MaxRowBytes:N0} bytes");
                 }
 
                 continue;
@@ -1073,5 +1079,5 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, TextWr
         return false;
     }
 
-    public override void Dispose() => _input.Dispose();
+    private protected override void DisposeCore() => _input.Dispose();
 }

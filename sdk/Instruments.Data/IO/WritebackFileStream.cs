@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Instruments.Cli.IO;
+namespace Instruments.Data.IO;
 
 /// <summary>
 /// A file being written, with the kernel asked every few megabytes to start writing the new pages out (Linux

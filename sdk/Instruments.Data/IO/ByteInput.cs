@@ -1,4 +1,4 @@
-namespace Instruments.Cli.IO;
+namespace Instruments.Data.IO;
 
 /// <summary>
 /// A forward-only buffered byte reader for the row readers: a window over the input that grows (up to a limit)

@@ -1,38 +1,66 @@
 using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
-using Instruments.Cli.IO;
+using Instruments.Data.IO;
 using Instruments.Scoring;
 
-[assembly: System.Runtime.CompilerServices.InternalsVisibleTo("Instruments.Benchmarks")]
-
-namespace Instruments.Cli.Scoring;
+namespace Instruments.Data;
 
 /// <summary>Rows scored, by status.</summary>
-internal readonly record struct ScoreCounts(long Complete, long Partial, long Invalid)
+/// <param name="Complete">Rows with every score computed from all its items.</param>
+/// <param name="Partial">Rows scored within the missing-data rules with some items unanswered.</param>
+/// <param name="Invalid">Rows with an error (including rows that could not be read).</param>
+public readonly record struct ScoreCounts(long Complete, long Partial, long Invalid)
 {
+    /// <summary>All rows.</summary>
     public long Total => Complete + Partial + Invalid;
+}
+
+/// <summary>Options of <see cref="ScoringPipeline.Run"/>.</summary>
+public sealed record ScoringPipelineOptions
+{
+    /// <summary>Receives the reader's and writer's warnings, in input order, each row warning once.</summary>
+    /// <value>Null: warnings are dropped.</value>
+    public Action<string>? Warnings { get; init; }
+
+    /// <summary>Receives the number of rows written so far, after each block (a few thousand rows).</summary>
+    /// <value>Null: no progress.</value>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>The number of scoring threads.</summary>
+    /// <value>0 (the default): one per processor.</value>
+    public int Workers { get; init; }
 }
 
 /// <summary>
 /// Scores a whole input, on all cores, with output in input order and memory bounded by a few blocks:
-/// one thread reads blocks of raw rows (<see cref="RowReader.ReadBlock"/>: finding row boundaries only),
+/// one thread reads blocks of raw rows (<see cref="ResponseReader.ReadBlock"/>: finding row boundaries only),
 /// workers decode, score and format whole blocks into byte buffers in parallel, and the calling thread writes the
 /// buffers in order. Every input row gives exactly one output row. Nothing is allocated per row on the hot path:
 /// each worker reuses one row, one result and one formatter, and blocks are recycled.
 /// </summary>
-internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
+public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
 {
+    /// <summary>
+    /// Optional: starts compiling, on a background thread, the hot loops of reading <paramref name="input"/> and
+    /// writing <paramref name="output"/>, so that a short run does not wait for the JIT (call it before compiling the
+    /// instrument).
+    /// </summary>
+    /// <param name="input">The input format that will be read.</param>
+    /// <param name="output">The output format that will be written.</param>
+    public static void PrepareInBackground(DataFormat input, DataFormat output) => HotPaths.PrepareInBackground(input, output);
+
     /// <summary>Malformed rows of a JSON input looked at before the first well-formed one fixes the CSV columns.</summary>
-    public const int MaxRowsBeforeColumns = 10_000;
+    internal const int MaxRowsBeforeColumns = 10_000;
 
     private readonly Queue<RowBlock> _prefetched = new();
 
     /// <summary>
     /// The pass-through columns of the CSV output for an input that does not fix them in advance (JSON): the
-    /// fields of the first well-formed row, or none when more than <see cref="MaxRowsBeforeColumns"/> malformed
+    /// fields of the first well-formed row, or none when more than 10,000 malformed
     /// rows come first. The blocks read to find them are scored later as usual.
     /// </summary>
+    /// <returns>The pass-through column names, in input order.</returns>
     public IReadOnlyList<string> DiscoverColumns()
     {
         if (reader.Columns is { } fixedColumns)
@@ -41,7 +69,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
         }
 
         var decoder = reader.CreateDecoder();
-        var row = new InputRow(plan.ItemCount);
+        var row = new ResponseRow(plan.ItemCount);
         var rows = 0L;
         var malformed = 0;
         while (true)
@@ -78,12 +106,23 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
     }
 
     /// <summary>
-    /// Scores every row into <paramref name="output"/> in <paramref name="format"/>; warnings go to
-    /// <paramref name="stderr"/> in input order. <paramref name="progress"/> gets the rows done after each block.
+    /// Scores every row into <paramref name="output"/> in <paramref name="format"/>, in input order. Every input row
+    /// gives exactly one output row; a row that cannot be read gives an invalid one (RSP2010). Nothing is written
+    /// before the first rows are read, so an input that cannot be read at all leaves the output empty.
     /// </summary>
-    public ScoreCounts Run(ResultFormat format, Stream output, TextWriter stderr, Action<long>? progress, CancellationToken cancel, int workers = 0)
+    /// <param name="format">The output format.</param>
+    /// <param name="output">Where the bytes go; flushed at the end, not disposed.</param>
+    /// <param name="options">Warnings, progress and threads; null for the defaults.</param>
+    /// <param name="cancel">Stops the run (it then throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>The rows scored, by status.</returns>
+    /// <exception cref="ResponseFileException">The input cannot be read at all.</exception>
+    public ScoreCounts Run(ResultFormat format, Stream output, ScoringPipelineOptions? options = null, CancellationToken cancel = default)
     {
-        workers = workers > 0 ? workers : Environment.ProcessorCount;
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(output);
+        var warnings = options?.Warnings;
+        var progress = options?.Progress;
+        var workers = options?.Workers is > 0 and var n ? n : Environment.ProcessorCount;
         var inFlight = new SemaphoreSlim((3 * workers) + 2);
         var free = new ConcurrentBag<RowBlock>();
         using var work = new BlockingCollection<RowBlock>();
@@ -109,7 +148,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
 
         try
         {
-            return WriteAll(format, output, stderr, progress, inFlight, free, ordered, token);
+            return WriteAll(format, output, warnings, progress, inFlight, free, ordered, token);
         }
         catch (OperationCanceledException) when (error is not null)
         {
@@ -176,7 +215,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
         try
         {
             var decoder = reader.CreateDecoder();
-            var row = new InputRow(plan.ItemCount);
+            var row = new ResponseRow(plan.ItemCount);
             var result = plan.CreateResult();
             var formatter = format.CreateFormatter();
             foreach (var block in work.GetConsumingEnumerable(token))
@@ -196,7 +235,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
 
     /// <summary>Decodes, scores and formats every row of <paramref name="block"/> into its output.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void ScoreBlock(RowBlock block, RowDecoder decoder, InputRow row, ScoreResult result, ResultFormatter formatter)
+    internal void ScoreBlock(RowBlock block, RowDecoder decoder, ResponseRow row, ScoreResult result, ResultFormatter formatter)
     {
         int complete = 0, partial = 0, invalid = 0;
         for (var i = 0; i < block.Count; i++)
@@ -225,7 +264,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
         block.Invalid = invalid;
     }
 
-    private static ScoreCounts WriteAll(ResultFormat format, Stream output, TextWriter stderr, Action<long>? progress,
+    private static ScoreCounts WriteAll(ResultFormat format, Stream output, Action<string>? warnings, Action<long>? progress,
         SemaphoreSlim inFlight, ConcurrentBag<RowBlock> free, BlockingCollection<RowBlock> ordered, CancellationToken token)
     {
         long complete = 0, partial = 0, invalid = 0;
@@ -250,7 +289,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
                 {
                     if (warned.Add(key))
                     {
-                        stderr.WriteLine(message);
+                        warnings?.Invoke(message);
                     }
                 }
             }
@@ -259,7 +298,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
             {
                 foreach (var message in readerWarnings)
                 {
-                    stderr.WriteLine(message);
+                    warnings?.Invoke(message);
                 }
             }
 

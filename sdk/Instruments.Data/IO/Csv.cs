@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Instruments.Cli.IO;
+namespace Instruments.Data.IO;
 
 /// <summary>What <see cref="Csv.ScanRecord"/> found at the start of the buffered text.</summary>
 internal enum CsvOutcome

@@ -32,7 +32,7 @@ public sealed class CatalogueFactsTests
 
     private static ScoreResult Score(InstrumentDefinition def, Func<int, int?> valueAtPosition)
     {
-        var plan = ScoringPlan.Create(def);
+        var plan = ScoringPlan.Create(def).Plan!;
         var response = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var p = 1; p <= def.Items.Length; p++)
         {
@@ -107,7 +107,7 @@ public sealed class CatalogueFactsTests
         var def = Load("wellbeing/instruments/who-5.yaml");
         ScaleIs(def, 5, 0, 5);
         Assert.Equal(TextLicense.Shipped, def.License.Texts);
-        var plan = ScoringPlan.Create(def);
+        var plan = ScoringPlan.Create(def).Plan!;
         int raw = plan.IndexOfScore("raw"), percentage = plan.IndexOfScore("percentage");
         for (var total = 0; total <= 25; total++)
         {

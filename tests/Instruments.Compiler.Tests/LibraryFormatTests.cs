@@ -327,7 +327,7 @@ public sealed class LibraryFormatTests
 
         // A restricted definition with licensed texts is valid (no INS1060) and scores as before.
         Assert.Empty(def.Validate());
-        Assert.Equal(1, ScoringPlan.Create(def).Score(new Dictionary<string, string?> { ["mood"] = "1", ["sleep"] = "0" }).GetScore(0));
+        Assert.Equal(1, ScoringPlan.Create(def).Plan!.Score(new Dictionary<string, string?> { ["mood"] = "1", ["sleep"] = "0" }).GetScore(0));
         Assert.All(RestrictedDefinition().Items, i => Assert.Null(i.Text));
     }
 

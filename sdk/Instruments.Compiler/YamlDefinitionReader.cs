@@ -357,8 +357,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     }
 
     /// <summary>
-    /// Reads a mapping of id to scalar, recording each key's location under <paramref name="mapPath"/>.KEY;
-    /// <paramref name="read"/> returns false when the value has the wrong type.
+    /// Reads a mapping of id to scalar, recording each key's location under <paramref name="mapPath"/>.KEY and its
+    /// value's under <paramref name="mapPath"/>.KEY.value; <paramref name="read"/> returns false when the value has the wrong type.
     /// </summary>
     private void ReadScalarMap(YamlNode node, string key, string mapPath, string expected, Func<string, YamlScalarNode, bool> read)
     {
@@ -378,6 +378,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             }
 
             locator.Record(mapPath + "." + id, Span(keyNode));
+            Record(mapPath + "." + id + ".value", valueNode);
             if (valueNode is not YamlScalarNode scalar || !read(id, scalar))
             {
                 WrongType(key + "." + id, expected, valueNode);

@@ -395,7 +395,8 @@ internal static partial class DefinitionBinder
                     else if (label is not null)
                     {
                         var labels = score.Bands.IsDefault ? [] : score.Bands.Select(b => b.Label).ToList();
-                        UnknownUnless(labels.Contains(label, StringComparer.Ordinal), bandPath, example.Name, label,
+                        // The label is what is wrong, not the score id before it: point at the value.
+                        UnknownUnless(labels.Contains(label, StringComparer.Ordinal), bandPath + ".value", example.Name, label,
                             $"a band of score '{id}'", labels);
                     }
                 }

@@ -115,16 +115,26 @@ public static class InstrumentCompiler
         }
 
         var locator = new YamlSourceLocator(source.Path);
-        var binder = new YamlDefinitionReader(source.Path, locator, diagnostics);
-        var definition = binder.Read(document);
+        var reader = new YamlDefinitionReader(source.Path, locator, diagnostics);
+        var definition = reader.Read(document);
         if (definition is null)
         {
             return (null, null, diagnostics, Location.None, SourceLocator.None);
         }
 
+        if (!reader.CanBind)
+        {
+            // Something was dropped (an item without an id, a score without items ...): binding it would report
+            // follow-on errors about what is missing, so stop at the reader's diagnostics.
+            return (definition, null, diagnostics, locator.Locate("instrument"), locator);
+        }
+
+        // The reader's errors, if any, were contained (an unknown key, an optional value left at its default): the
+        // checks of references, scores, bands and examples still run, so that one pass reports every independent
+        // error. A definition the reader failed is never scored, whatever severity the user gives those errors.
         var bound = DefinitionBinder.Bind(definition, locator, functions);
         diagnostics.AddRange(bound.Diagnostics);
-        return (definition, bound.Bound, diagnostics, locator.Locate("instrument"), locator);
+        return (definition, reader.Failed ? null : bound.Bound, diagnostics, locator.Locate("instrument"), locator);
     }
 }
 

@@ -22,7 +22,7 @@ internal static class Definitions
             throw new InvalidOperationException(string.Join(Environment.NewLine, compilation.Diagnostics));
         }
 
-        return ScoringPlan.Create(compilation.Definitions[0]);
+        return compilation.CreatePlan(compilation.Definitions[0]);
     }
 
     public static ScoringPlan Phq9() =>

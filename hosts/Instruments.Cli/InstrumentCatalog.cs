@@ -139,7 +139,7 @@ internal sealed class InstrumentCatalog
                         stderr.WriteLine(d.ToString());
                     }
 
-                    return new CatalogEntry(alone.Definitions[0], name) { Plan = ScoringPlan.Create(alone.Definitions[0]) };
+                    return new CatalogEntry(alone.Definitions[0], name) { Plan = alone.CreatePlan(alone.Definitions[0]) };
                 }
             }
         }
@@ -159,7 +159,7 @@ internal sealed class InstrumentCatalog
             }
 
             var definition = compilation.Definitions[0];
-            return new CatalogEntry(definition, name) { Plan = ScoringPlan.Create(definition, catalog.Host.Functions) };
+            return new CatalogEntry(definition, name) { Plan = compilation.CreatePlan(definition) };
         }
 
         try

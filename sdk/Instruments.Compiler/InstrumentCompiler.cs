@@ -3,6 +3,7 @@ using System.Text;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Expressions;
+using Instruments.Scoring;
 
 namespace Instruments.Compiler;
 
@@ -24,7 +25,8 @@ public sealed record InstrumentSource(string Path, string Text)
 /// <code>
 /// var compilation = InstrumentCompiler.Compile(File.ReadAllText("swls.yaml"), "swls.yaml");
 /// foreach (var d in compilation.Diagnostics) Console.Error.WriteLine(d); // swls.yaml(12,5): error INS1010: ...
-/// if (!compilation.HasErrors) { var plan = ScoringPlan.Create(compilation.Definitions[0]); }
+/// var result = compilation.CreatePlan("swls");               // reuses the binding; never throws for the file's mistakes
+/// if (result.Success) { var score = result.Plan.Score(response); }
 /// </code>
 /// </example>
 public static class InstrumentCompiler
@@ -55,15 +57,22 @@ public static class InstrumentCompiler
         options ??= DiagnosticOptions.Default;
         var definitions = ImmutableArray.CreateBuilder<InstrumentDefinition>();
         var locators = new Dictionary<InstrumentDefinition, SourceLocator>(ReferenceEqualityComparer.Instance);
+        var bound = new Dictionary<InstrumentDefinition, BoundInstrument>(ReferenceEqualityComparer.Instance);
+        var byId = new Dictionary<string, ImmutableArray<Diagnostic>>(StringComparer.Ordinal);
         var diagnostics = new List<Diagnostic>();
         var seen = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source);
-            var (definition, fileDiagnostics, idLocation, locator) = CompileOne(source, functions);
+            var (definition, boundInstrument, fileDiagnostics, idLocation, locator) = CompileOne(source, functions);
             var effective = options.Apply(fileDiagnostics);
             diagnostics.AddRange(effective);
-            if (definition is null || effective.Any(d => d.IsError))
+            if (definition is not null && !byId.ContainsKey(definition.Id))
+            {
+                byId[definition.Id] = [.. effective];
+            }
+
+            if (definition is null || boundInstrument is null || effective.Any(d => d.IsError))
             {
                 continue;
             }
@@ -82,12 +91,13 @@ public static class InstrumentCompiler
             seen[definition.Id] = source.Path;
             definitions.Add(definition);
             locators[definition] = locator;
+            bound[definition] = boundInstrument;
         }
 
-        return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics], locators);
+        return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics], locators, bound, byId);
     }
 
-    private static (InstrumentDefinition? Definition, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) CompileOne(
+    private static (InstrumentDefinition? Definition, BoundInstrument? Bound, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) CompileOne(
         InstrumentSource source, ScoringFunctions? functions)
     {
         var diagnostics = new List<Diagnostic>();
@@ -95,26 +105,36 @@ public static class InstrumentCompiler
         if (bytes > MaxFileBytes)
         {
             diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.FileTooLarge, Location.InFile(source.Path), bytes, MaxFileBytes));
-            return (null, diagnostics, Location.None, SourceLocator.None);
+            return (null, null, diagnostics, Location.None, SourceLocator.None);
         }
 
         var document = YamlDocumentReader.Read(source.Text, source.Path, MaxDepth, diagnostics);
         if (document is null)
         {
-            return (null, diagnostics, Location.None, SourceLocator.None);
+            return (null, null, diagnostics, Location.None, SourceLocator.None);
         }
 
         var locator = new YamlSourceLocator(source.Path);
-        var binder = new YamlDefinitionReader(source.Path, locator, diagnostics);
-        var definition = binder.Read(document);
+        var reader = new YamlDefinitionReader(source.Path, locator, diagnostics);
+        var definition = reader.Read(document);
         if (definition is null)
         {
-            return (null, diagnostics, Location.None, SourceLocator.None);
+            return (null, null, diagnostics, Location.None, SourceLocator.None);
         }
 
+        if (!reader.CanBind)
+        {
+            // Something was dropped (an item without an id, a score without items ...): binding it would report
+            // follow-on errors about what is missing, so stop at the reader's diagnostics.
+            return (definition, null, diagnostics, locator.Locate("instrument"), locator);
+        }
+
+        // The reader's errors, if any, were contained (an unknown key, an optional value left at its default): the
+        // checks of references, scores, bands and examples still run, so that one pass reports every independent
+        // error. A definition the reader failed is never scored, whatever severity the user gives those errors.
         var bound = DefinitionBinder.Bind(definition, locator, functions);
         diagnostics.AddRange(bound.Diagnostics);
-        return (bound.Bound is null ? null : definition, diagnostics, locator.Locate("instrument"), locator);
+        return (definition, reader.Failed ? null : bound.Bound, diagnostics, locator.Locate("instrument"), locator);
     }
 }
 
@@ -125,11 +145,16 @@ public static class InstrumentCompiler
 public sealed class InstrumentCompilation
 {
     private readonly IReadOnlyDictionary<InstrumentDefinition, SourceLocator> _locators;
+    private readonly IReadOnlyDictionary<InstrumentDefinition, BoundInstrument> _bound;
+    private readonly IReadOnlyDictionary<string, ImmutableArray<Diagnostic>> _diagnosticsById;
 
     internal InstrumentCompilation(ImmutableArray<InstrumentDefinition> definitions, ImmutableArray<Diagnostic> diagnostics,
-        IReadOnlyDictionary<InstrumentDefinition, SourceLocator> locators)
+        IReadOnlyDictionary<InstrumentDefinition, SourceLocator> locators, IReadOnlyDictionary<InstrumentDefinition, BoundInstrument> bound,
+        IReadOnlyDictionary<string, ImmutableArray<Diagnostic>> diagnosticsById)
     {
         _locators = locators;
+        _bound = bound;
+        _diagnosticsById = diagnosticsById;
         Definitions = definitions;
         Diagnostics = diagnostics;
     }
@@ -153,4 +178,36 @@ public sealed class InstrumentCompilation
     /// <summary>The definition with the given id, or null.</summary>
     public InstrumentDefinition? GetDefinition(string id) =>
         Definitions.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.Ordinal));
+
+    /// <summary>
+    /// Builds the scoring plan of the instrument with the given id from the binding this compilation already did (the
+    /// emit step: no second check). Never throws for mistakes in the source: when the instrument has errors, or no
+    /// source defines it, <see cref="PlanResult.Plan"/> is null and <see cref="PlanResult.Diagnostics"/> holds the
+    /// diagnostics of its source (empty for an id no source defines).
+    /// </summary>
+    /// <param name="id">The instrument id (ordinal).</param>
+    public PlanResult CreatePlan(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var diagnostics = _diagnosticsById.GetValueOrDefault(id, []);
+        return GetDefinition(id) is { } definition
+            ? new PlanResult(ScoringPlan.FromBound(_bound[definition]), diagnostics)
+            : new PlanResult(null, diagnostics);
+    }
+
+    /// <summary>
+    /// Builds the scoring plan of one of this compilation's <see cref="Definitions"/> (see <see cref="CreatePlan(string)"/>).
+    /// A definition from elsewhere is a programming error (<see cref="ArgumentException"/>).
+    /// </summary>
+    /// <param name="definition">One of <see cref="Definitions"/>.</param>
+    public ScoringPlan CreatePlan(InstrumentDefinition definition) => ScoringPlan.FromBound(GetBound(definition));
+
+    /// <summary>The bound form of one of <see cref="Definitions"/> (the plugin host adds response checks to its plan).</summary>
+    internal BoundInstrument GetBound(InstrumentDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return _bound.TryGetValue(definition, out var bound)
+            ? bound
+            : throw new ArgumentException($"Instrument '{definition.Id}' is not one of this compilation's definitions.", nameof(definition));
+    }
 }

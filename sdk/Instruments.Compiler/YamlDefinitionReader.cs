@@ -32,6 +32,18 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
+    private bool _incomplete;
+
+    /// <summary>True when the reader reported an error (the definition, if any, must not be scored).</summary>
+    public bool Failed => _failed;
+
+    /// <summary>
+    /// True when every error the reader reported was contained (an unknown key, an optional value of the wrong type
+    /// left at its default): the definition read is whole, so the binder's checks of references, scores and bands
+    /// are still meaningful and run in the same pass. False when something was dropped or a required value is
+    /// missing, which would make the binder report follow-on errors.
+    /// </summary>
+    public bool CanBind => !_incomplete;
 
     public InstrumentDefinition? Read(YamlNode root)
     {
@@ -53,8 +65,9 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var missingCodes = ReadIntList(top, "missing_codes", "missing_codes");
         Respondent? respondent = top.Enum<Respondent>("respondent", "respondent", RespondentNames);
 
-        if (_failed || license is null)
+        if (license is null)
         {
+            _incomplete = true;
             return null;
         }
 
@@ -194,7 +207,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
         var id = map.RequiredString("id", scorePath + ".id");
         var expression = map.OptionalString("expression", scorePath + ".expression");
-        var method = map.Enum("method", scorePath + ".method", MethodNames);
+        var method = map.Enum("method", scorePath + ".method", MethodNames, contained: false);
         var hasItems = map.Has("items");
         var items = ReadStringList(map, "items", scorePath + ".items");
         if (expression is null && method is null && id is not null && !map.Has("method"))
@@ -357,8 +370,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     }
 
     /// <summary>
-    /// Reads a mapping of id to scalar, recording each key's location under <paramref name="mapPath"/>.KEY;
-    /// <paramref name="read"/> returns false when the value has the wrong type.
+    /// Reads a mapping of id to scalar, recording each key's location under <paramref name="mapPath"/>.KEY and its
+    /// value's under <paramref name="mapPath"/>.KEY.value; <paramref name="read"/> returns false when the value has the wrong type.
     /// </summary>
     private void ReadScalarMap(YamlNode node, string key, string mapPath, string expected, Func<string, YamlScalarNode, bool> read)
     {
@@ -378,6 +391,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             }
 
             locator.Record(mapPath + "." + id, Span(keyNode));
+            Record(mapPath + "." + id + ".value", valueNode);
             if (valueNode is not YamlScalarNode scalar || !read(id, scalar))
             {
                 WrongType(key + "." + id, expected, valueNode);
@@ -420,7 +434,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             }
             else
             {
-                _failed = true;
+                _failed = _incomplete = true;
             }
         }
 
@@ -518,7 +532,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             }
             else if (Array.IndexOf(allowed, key) < 0 && key != "<<")
             {
-                Report(InstrumentDiagnostics.UnknownKey, Span(keyNode), key, what,
+                // Contained: the key is ignored and nothing else is read differently.
+                ReportContained(InstrumentDiagnostics.UnknownKey, Span(keyNode), key, what,
                     NameSuggester.DidYouMean(key, allowed) is { Length: > 0 } hint ? hint : "; allowed keys: " + string.Join(", ", allowed));
             }
         }
@@ -529,10 +544,31 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private void MissingKey(MapReader map, string key, string what) =>
         Report(InstrumentDiagnostics.MissingRequiredKey, YamlDocumentReader.At(path, map.Node.Start), key, what);
 
-    private void WrongType(string what, string expected, YamlNode found) =>
-        Report(InstrumentDiagnostics.WrongValueType, Span(found), what, expected, Describe(found));
+    private void WrongType(string what, string expected, YamlNode found, bool contained = false)
+    {
+        if (contained)
+        {
+            ReportContained(InstrumentDiagnostics.WrongValueType, Span(found), what, expected, Describe(found));
+        }
+        else
+        {
+            Report(InstrumentDiagnostics.WrongValueType, Span(found), what, expected, Describe(found));
+        }
+    }
 
+    /// <summary>Reports an error after which the definition is incomplete (the binder does not run on it).</summary>
     private void Report(DiagnosticDescriptor descriptor, Location location, params object?[] args)
+    {
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+        {
+            _incomplete = true;
+        }
+
+        ReportContained(descriptor, location, args);
+    }
+
+    /// <summary>Reports a mistake that leaves the rest of the definition whole (see <see cref="CanBind"/>).</summary>
+    private void ReportContained(DiagnosticDescriptor descriptor, Location location, params object?[] args)
     {
         if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
         {
@@ -617,7 +653,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             return value;
         }
 
-        private YamlScalarNode? Scalar(string key, string valuePath, bool required, string expected)
+        // contained: true when a wrong value just leaves the key at its default, which changes no other check.
+        private YamlScalarNode? Scalar(string key, string valuePath, bool required, string expected, bool contained = false)
         {
             var value = required ? Required(key, valuePath) : Get(key);
             if (value is null)
@@ -631,13 +668,13 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
                 return scalar;
             }
 
-            owner.WrongType(key, expected, value);
+            owner.WrongType(key, expected, value, contained && !required);
             return null;
         }
 
         public string? RequiredString(string key, string valuePath) => Scalar(key, valuePath, true, "text")?.Value;
 
-        public string? OptionalString(string key, string valuePath) => Scalar(key, valuePath, false, "text")?.Value;
+        public string? OptionalString(string key, string valuePath) => Scalar(key, valuePath, false, "text", contained: true)?.Value;
 
         public int? RequiredInt(string key, string valuePath) => ToInt(Scalar(key, valuePath, true, "an integer"), key);
 
@@ -662,7 +699,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
         public bool? Bool(string key, string valuePath)
         {
-            var s = Scalar(key, valuePath, false, "true or false");
+            var s = Scalar(key, valuePath, false, "true or false", contained: true);
             switch (s?.Value)
             {
                 case null:
@@ -672,14 +709,17 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
                 case "false":
                     return false;
                 default:
-                    owner.WrongType(key, "true or false", s);
+                    owner.WrongType(key, "true or false", s, contained: true);
                     return null;
             }
         }
 
-        public T? Enum<T>(string key, string valuePath, (string Name, T Value)[] names, bool required = false) where T : struct
+        // contained: true (the default for an optional key) when a wrong value just leaves the key unset; the score
+        // method says false, since a score read with the wrong method would fail the band checks for no reason of its own.
+        public T? Enum<T>(string key, string valuePath, (string Name, T Value)[] names, bool required = false, bool contained = true) where T : struct
         {
-            var s = Scalar(key, valuePath, required, "one of: " + string.Join(", ", names.Select(n => n.Name)));
+            contained &= !required;
+            var s = Scalar(key, valuePath, required, "one of: " + string.Join(", ", names.Select(n => n.Name)), contained);
             if (s?.Value is null)
             {
                 return null;
@@ -693,7 +733,16 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
                 }
             }
 
-            owner.Report(InstrumentDiagnostics.InvalidEnumValue, owner.Span(s), s.Value, key, string.Join(", ", names.Select(n => n.Name)));
+            var allowed = string.Join(", ", names.Select(n => n.Name));
+            if (contained)
+            {
+                owner.ReportContained(InstrumentDiagnostics.InvalidEnumValue, owner.Span(s), s.Value, key, allowed);
+            }
+            else
+            {
+                owner.Report(InstrumentDiagnostics.InvalidEnumValue, owner.Span(s), s.Value, key, allowed);
+            }
+
             return null;
         }
 

@@ -120,7 +120,7 @@ public sealed class InstrumentHostBuilder
         }
 
         var functions = BuildFunctions(registrations, diagnostics);
-        var (definitions, compilations) = CompileInstruments(registrations, functions, diagnostics);
+        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics);
         RunAnalyzers(registrations, definitions, compilations, diagnostics);
 
         var instruments = ImmutableArray.CreateBuilder<LoadedInstrument>();
@@ -130,7 +130,7 @@ public sealed class InstrumentHostBuilder
                 .SelectMany(r => r.ResponseChecks.Where(c => c.InstrumentId == definition.Id)
                     .Select(c => new RegisteredResponseCheck(c.Check, r.PluginId, r.IsDeclared)))
                 .ToImmutableArray();
-            instruments.Add(new LoadedInstrument(definition, sourcePath, owner.PluginId, ScoringPlan.Create(definition, functions, checks)));
+            instruments.Add(new LoadedInstrument(definition, sourcePath, owner.PluginId, ScoringPlan.FromBound(bound[definition], checks)));
         }
 
         var templates = registrations.SelectMany(r => r.Templates).ToImmutableArray();
@@ -293,11 +293,14 @@ public sealed class InstrumentHostBuilder
     }
 
     private (List<(InstrumentDefinition Definition, Registration Owner, string? SourcePath)> Definitions,
-        Dictionary<InstrumentDefinition, InstrumentCompilation> Compilations) CompileInstruments(
+        Dictionary<InstrumentDefinition, InstrumentCompilation> Compilations,
+        Dictionary<InstrumentDefinition, BoundInstrument> Bound) CompileInstruments(
         List<Registration> registrations, ScoringFunctions functions, List<Diagnostic> diagnostics)
     {
         var definitions = new List<(InstrumentDefinition, Registration, string?)>();
         var compilations = new Dictionary<InstrumentDefinition, InstrumentCompilation>(ReferenceEqualityComparer.Instance);
+        // Each definition is bound once (by the compiler, or here for C# ones) and its plan built from that binding.
+        var bound = new Dictionary<InstrumentDefinition, BoundInstrument>(ReferenceEqualityComparer.Instance);
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
 
         void Add(InstrumentDefinition definition, Registration owner, string? sourcePath, Location idLocation)
@@ -335,23 +338,26 @@ public sealed class InstrumentHostBuilder
                 foreach (var definition in compilation.Definitions)
                 {
                     compilations[definition] = compilation;
+                    bound[definition] = compilation.GetBound(definition);
                     Add(definition, registration, file, compilation.GetLocation(definition, "instrument"));
                 }
             }
 
             foreach (var definition in registration.Definitions)
             {
-                var problems = _options.Apply(definition.Validate(functions));
+                var binding = DefinitionBinder.Bind(definition, SourceLocator.None, functions);
+                var problems = _options.Apply(binding.Diagnostics);
                 diagnostics.AddRange(problems.Select(p => p.Location.HasPath ? p
                     : Diagnostic.Create(p.Descriptor, Location.InFile(registration.Directory), [.. p.Arguments]).WithSeverity(p.Severity)));
-                if (!problems.Any(p => p.IsError))
+                if (!problems.Any(p => p.IsError) && binding.Bound is { } b)
                 {
+                    bound[definition] = b;
                     Add(definition, registration, null, Location.InFile(registration.Directory));
                 }
             }
         }
 
-        return (definitions, compilations);
+        return (definitions, compilations, bound);
     }
 
     private void RunAnalyzers(List<Registration> registrations,

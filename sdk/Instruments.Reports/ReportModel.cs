@@ -146,7 +146,7 @@ public sealed class ReportResponse
         var scores = new List<object?>();
         for (var s = 0; s < def.Scores.Length; s++)
         {
-            scores.Add(ScoreData(def, def.Scores[s], result, s));
+            scores.Add(ScoreData(def.Scores[s], result, s));
         }
 
         var flags = new List<(FlagDefinition Def, FlagState State)>();
@@ -186,10 +186,10 @@ public sealed class ReportResponse
         _ => "invalid",
     };
 
-    private static IReadOnlyDictionary<string, object?> ScoreData(InstrumentDefinition def, ScoreDefinition score, ScoreResult result, int index)
+    private static IReadOnlyDictionary<string, object?> ScoreData(ScoreDefinition score, ScoreResult result, int index)
     {
         var value = result.GetScore(index);
-        var (min, max) = ReportModel.ScoreRange(def, score);
+        var (min, max) = ReportModel.ScoreRange(result.Plan, index);
         var bandIndex = result.GetBandIndex(index);
         var band = bandIndex >= 0 && bandIndex < score.Bands.Length ? score.Bands[bandIndex] : null;
         var bands = ReportModel.BandData(score, min, max, band);
@@ -277,12 +277,12 @@ public sealed class ReportModel
     public int ResponseCount { get; }
 
     /// <summary>Builds the model of a report about <paramref name="responses"/> of one instrument.</summary>
-    /// <param name="definition">The instrument.</param>
+    /// <param name="plan">The instrument's plan (the one that scored the responses): its definition and score ranges.</param>
     /// <param name="responses">The responses, in input order (one for a per-response report).</param>
     /// <param name="combined">True for a combined report of several responses.</param>
-    public static ReportModel Create(InstrumentDefinition definition, IEnumerable<ReportResponse> responses, bool combined)
+    public static ReportModel Create(ScoringPlan plan, IEnumerable<ReportResponse> responses, bool combined)
     {
-        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(responses);
         var list = responses.ToList();
         var summary = ReportResponse.Obj(
@@ -293,17 +293,18 @@ public sealed class ReportModel
             ("flagged", list.Count(r => r.HasRaisedFlags)));
         var data = ReportResponse.Obj(
             ("combined", combined),
-            ("instrument", Instrument(definition)),
+            ("instrument", Instrument(plan)),
             ("responses", list.Select(r => (object?)r.Data).ToList()),
             ("summary", summary));
         return new ReportModel(data, list.Count);
     }
 
     /// <summary>The instrument's public facts as plain data (the <c>instrument</c> member of the model).</summary>
-    public static IReadOnlyDictionary<string, object?> Instrument(InstrumentDefinition definition)
+    /// <param name="plan">The instrument's plan: its definition and the range of each score.</param>
+    public static IReadOnlyDictionary<string, object?> Instrument(ScoringPlan plan)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        var def = definition;
+        ArgumentNullException.ThrowIfNull(plan);
+        var def = plan.Definition;
         return ReportResponse.Obj(
             ("id", def.Id),
             ("version", def.Version),
@@ -330,9 +331,9 @@ public sealed class ReportModel
                 ("scale", i.Scale),
                 ("reverse", i.Reverse),
                 ("optional", i.Optional))).ToList()),
-            ("scores", def.Scores.Select(s =>
+            ("scores", def.Scores.Select((s, index) =>
             {
-                var (min, max) = ScoreRange(def, s);
+                var (min, max) = ScoreRange(plan, index);
                 return (object?)ReportResponse.Obj(
                     ("id", s.Id),
                     ("title", s.Title),
@@ -352,33 +353,16 @@ public sealed class ReportModel
     }
 
     /// <summary>
-    /// The range a score can take: for a sum, the sums of its items' scale minimums and maximums; for a mean, the
-    /// smallest scale minimum to the largest scale maximum; for an expression, the span of its bands (null when it
-    /// has none).
+    /// The range a score can take, for chart scales: the plan's <see cref="ScoringPlan.GetScoreRange(int)"/> (the
+    /// same analysis the compiler checks bands with), or nulls when it is unknown or unbounded.
     /// </summary>
-    public static (double? Min, double? Max) ScoreRange(InstrumentDefinition definition, ScoreDefinition score)
+    /// <param name="plan">The instrument's plan.</param>
+    /// <param name="score">The score's index in the definition.</param>
+    public static (double? Min, double? Max) ScoreRange(ScoringPlan plan, int score)
     {
-        ArgumentNullException.ThrowIfNull(definition);
-        ArgumentNullException.ThrowIfNull(score);
-        if (score.Method == ScoreMethod.Expression || score.Items.IsDefaultOrEmpty)
-        {
-            return score.Bands.IsDefaultOrEmpty ? (null, null) : (score.Bands.Min(b => b.Min), score.Bands.Max(b => b.Max));
-        }
-
-        var scales = new List<ResponseScale>();
-        foreach (var id in score.Items)
-        {
-            if (definition.FindItem(id) is not { } item || definition.FindScale(item.Scale) is not { } scale)
-            {
-                return (null, null);
-            }
-
-            scales.Add(scale);
-        }
-
-        return score.Method == ScoreMethod.Mean
-            ? (scales.Min(s => s.Min), scales.Max(s => s.Max))
-            : (scales.Sum(s => (double)s.Min), scales.Sum(s => (double)s.Max));
+        ArgumentNullException.ThrowIfNull(plan);
+        var range = plan.GetScoreRange(score);
+        return range.IsFinite ? (range.Min, range.Max) : (null, null);
     }
 
     internal static List<object?> BandData(ScoreDefinition score, double? min, double? max, Band? current)

@@ -20,11 +20,26 @@ public sealed class CatalogueFactsTests
     /// <summary>Item ids by 1-based position.</summary>
     private static string[] ItemsAt(InstrumentDefinition def, params int[] positions) => [.. positions.Select(p => def.Items[p - 1].Id)];
 
-    private static void ScaleIs(InstrumentDefinition def, int count, int min, int max)
+    /// <summary>
+    /// Items 1 to <paramref name="count"/> are required and answered on <paramref name="min"/>..<paramref name="max"/>;
+    /// the <paramref name="unscored"/> items after them (a functional-difficulty question on the form) are optional.
+    /// All by position, as the catalogue states them, not by selecting on the property under test.
+    /// </summary>
+    private static void ScaleIs(InstrumentDefinition def, int count, int min, int max, int unscored = 0)
     {
-        var scored = def.Items.Where(i => !i.Optional).ToList();
-        Assert.Equal(count, scored.Count);
-        Assert.All(scored, i => Assert.Equal((min, max), (def.FindScale(i.Scale)!.Min, def.FindScale(i.Scale)!.Max)));
+        Assert.Equal(count + unscored, def.Items.Length);
+        for (var p = 1; p <= count; p++)
+        {
+            var item = def.Items[p - 1];
+            Assert.False(item.Optional, $"item {p} is scored, so it must not be optional");
+            Assert.Equal((min, max), (def.FindScale(item.Scale)!.Min, def.FindScale(item.Scale)!.Max));
+        }
+
+        for (var p = count + 1; p <= count + unscored; p++)
+        {
+            Assert.True(def.Items[p - 1].Optional, $"item {p} is the unscored functional item, so it must be optional");
+            Assert.All(def.Scores, s => Assert.DoesNotContain(def.Items[p - 1].Id, s.Items.IsDefault ? [] : s.Items));
+        }
     }
 
     private static void ReverseKeyedAre(InstrumentDefinition def, params int[] positions) =>
@@ -32,7 +47,7 @@ public sealed class CatalogueFactsTests
 
     private static ScoreResult Score(InstrumentDefinition def, Func<int, int?> valueAtPosition)
     {
-        var plan = ScoringPlan.Create(def);
+        var plan = ScoringPlan.Create(def).Plan!;
         var response = new Dictionary<string, string?>(StringComparer.Ordinal);
         for (var p = 1; p <= def.Items.Length; p++)
         {
@@ -66,7 +81,7 @@ public sealed class CatalogueFactsTests
     public void Phq9_NineItems0To3_FiveBands_ProratesUpToTwo_Item9Flag_FunctionalItemNotScored()
     {
         var def = Load("symptoms/instruments/phq-9.yaml");
-        ScaleIs(def, 9, 0, 3);
+        ScaleIs(def, 9, 0, 3, unscored: 1);
         var total = Assert.Single(def.Scores);
         Assert.Equal(ItemsAt(def, 1, 2, 3, 4, 5, 6, 7, 8, 9), total.Items);
         Assert.Equal([(0, 4), (5, 9), (10, 14), (15, 19), (20, 27)], Edges(total));
@@ -90,13 +105,15 @@ public sealed class CatalogueFactsTests
     public void Gad7_SevenItems0To3_Sum0To21_CutPoints5_10_15_FunctionalItemOptional()
     {
         var def = Load("symptoms/instruments/gad-7.yaml");
-        ScaleIs(def, 7, 0, 3);
+        ScaleIs(def, 7, 0, 3, unscored: 1);
         var total = Assert.Single(def.Scores);
         Assert.Equal(ItemsAt(def, 1, 2, 3, 4, 5, 6, 7), total.Items);
         Assert.Equal([(0, 4), (5, 9), (10, 14), (15, 21)], Edges(total));
         Assert.Equal(["Minimal", "Mild", "Moderate", "Severe"], total.Bands.Select(b => b.Label));
         Assert.Equal(0, total.Missing.MaxMissing);
-        Assert.True(Assert.Single(def.Items, i => i.Optional).Optional);
+        Assert.True(def.Items[7].Optional);                     // the functional question after the seven items
+        Assert.DoesNotContain(def.Items[7].Id, total.Items);
+        Assert.Equal(new ScoreRange(0, 21, true), ScoringPlan.Create(def).Plan!.GetScoreRange(0));
         Assert.Equal(TextLicense.Shipped, def.License.Texts);
         Assert.Contains("Pfizer", def.License.Notice, StringComparison.Ordinal);
     }
@@ -107,8 +124,10 @@ public sealed class CatalogueFactsTests
         var def = Load("wellbeing/instruments/who-5.yaml");
         ScaleIs(def, 5, 0, 5);
         Assert.Equal(TextLicense.Shipped, def.License.Texts);
-        var plan = ScoringPlan.Create(def);
+        var plan = ScoringPlan.Create(def).Plan!;
         int raw = plan.IndexOfScore("raw"), percentage = plan.IndexOfScore("percentage");
+        Assert.Equal(new ScoreRange(0, 25, true), plan.GetScoreRange(raw));          // catalogue: raw 0-25
+        Assert.Equal((0d, 100d), (plan.GetScoreRange(percentage).Min, plan.GetScoreRange(percentage).Max)); // x 4: 0-100
         for (var total = 0; total <= 25; total++)
         {
             var t = total;

@@ -218,7 +218,7 @@ public sealed class LibraryFormatTests
                 responses: { mood: 1, sleep: 1, energy: 1 }
                 expect:
                   scores: { ‸totl: 3 }
-                  bands: { ‸total: Hgh }
+                  bands: { total: ‸Hgh }
                   flags: [‸rsk]
                   unevaluated_flags: [‸riks]
                   prorated: [‸mood]
@@ -228,6 +228,40 @@ public sealed class LibraryFormatTests
         Assert.Equal("Example 'typos': 'Hgh' is not a band of score 'total'; did you mean 'High'?", found[1].Message);
         Assert.Equal("Example 'typos': 'rsk' is not a flag of this instrument; did you mean 'risk'?", found[2].Message);
         Assert.StartsWith("Example 'typos': 'INS1010' is not a response diagnostic ID (RSP2xxx)", found[5].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void INS1072_WrongBandLabel_PointsAtTheLabel_InBlockAndQuotedStyle()
+    {
+        // The score id is right and the label is wrong: the diagnostic points at the label, not at the key.
+        var found = ExpectAt(WithExamples("""
+            examples:
+              - name: block
+                source: test
+                responses: { mood: 1, sleep: 1, energy: 1 }
+                expect:
+                  bands:
+                    total:   ‸Hgh
+              - name: quoted
+                source: test
+                responses: { mood: 1, sleep: 1, energy: 1 }
+                expect: { bands: { total: ‸"Hihg" } }
+            """), "INS1072");
+        Assert.Contains("'Hgh' is not a band of score 'total'", found[0].Message, StringComparison.Ordinal);
+        Assert.Contains("'Hihg' is not a band of score 'total'", found[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void INS1072_UnknownScoreInBands_StillPointsAtTheKey()
+    {
+        var d = ExpectOneAt(WithExamples("""
+            examples:
+              - name: typo
+                source: test
+                responses: { mood: 1, sleep: 1, energy: 1 }
+                expect: { bands: { ‸totl: High } }
+            """), "INS1072");
+        Assert.StartsWith("Example 'typo': 'totl' is not a score of this instrument", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -327,7 +361,7 @@ public sealed class LibraryFormatTests
 
         // A restricted definition with licensed texts is valid (no INS1060) and scores as before.
         Assert.Empty(def.Validate());
-        Assert.Equal(1, ScoringPlan.Create(def).Score(new Dictionary<string, string?> { ["mood"] = "1", ["sleep"] = "0" }).GetScore(0));
+        Assert.Equal(1, ScoringPlan.Create(def).Plan!.Score(new Dictionary<string, string?> { ["mood"] = "1", ["sleep"] = "0" }).GetScore(0));
         Assert.All(RestrictedDefinition().Items, i => Assert.Null(i.Text));
     }
 

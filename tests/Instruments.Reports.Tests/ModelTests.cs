@@ -115,8 +115,30 @@ public sealed partial class ModelTests
             ],
         };
         Assert.Equal((1d, 5d), Range(mean, "avg"));
-        Assert.Equal((20d, 100d), Range(mean, "pct"));      // an expression: the span of its bands
-        Assert.Equal(((double?)null, (double?)null), ReportModel.ScoreRange(mean, mean.Scores[2]));
+        Assert.Equal((20d, 100d), Range(mean, "pct"));      // avg * 20 over 1..5, worked out from the expression
+        Assert.Equal((2d, 10d), Range(mean, "raw"));        // no bands: still known, from the items
+    }
+
+    [Fact]
+    public void ScoreRange_Who5Percentage_IsZeroToHundred_InTheModelAsInTheCompiler()
+    {
+        // who-5.yaml: raw = sum of five 0..5 items, percentage = raw * 4. The report used to draw the percentage on
+        // the span of its bands (or nothing); the compiler's range analysis says 0 to 100, and so must the report.
+        var who5 = TestData.Load("plugins/wellbeing/instruments/who-5.yaml");
+        Assert.Equal((0d, 25d), Range(who5, "raw"));
+        Assert.Equal((0d, 100d), Range(who5, "percentage"));
+
+        var model = TestData.Model(who5, TestData.Response(who5, 1, "3,3,3,3,3"));
+        var instrument = (IReadOnlyDictionary<string, object?>)model.Data["instrument"]!;
+        var declared = ((IList)instrument["scores"]!).Cast<IReadOnlyDictionary<string, object?>>().Single(s => (string)s["id"]! == "percentage");
+        Assert.Equal(0d, declared["min"]);
+        Assert.Equal(100d, declared["max"]);
+        var response = (IReadOnlyDictionary<string, object?>)((IList)model.Data["responses"]!)[0]!;
+        var scored = ((IList)response["scores"]!).Cast<IReadOnlyDictionary<string, object?>>().Single(s => (string)s["id"]! == "percentage");
+        Assert.Equal(60d, scored["value"]);
+        Assert.Equal(0d, scored["min"]);
+        Assert.Equal(100d, scored["max"]);
+        Assert.Equal(60d, scored["position_percent"]);      // 60 on 0..100
     }
 
     [Fact]
@@ -157,5 +179,9 @@ public sealed partial class ModelTests
         Assert.Null(TestData.Response(TestData.Swls, 1, "5,5,5,5,5", ("respondent_id", "  ")).RespondentId);
     }
 
-    private static (double?, double?) Range(InstrumentDefinition def, string score) => ReportModel.ScoreRange(def, def.FindScore(score)!);
+    private static (double?, double?) Range(InstrumentDefinition def, string score)
+    {
+        var plan = TestData.Plan(def);
+        return ReportModel.ScoreRange(plan, plan.IndexOfScore(score));
+    }
 }

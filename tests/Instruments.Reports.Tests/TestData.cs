@@ -29,7 +29,7 @@ internal static class TestData
     /// <summary>Scores one response: item values as text (empty = missing), other fields passed through.</summary>
     public static ReportResponse Response(InstrumentDefinition def, int row, string items, params (string Name, string? Value)[] fields)
     {
-        var plan = ScoringPlan.Create(def);
+        var plan = Plan(def);
         var cells = items.Split(',');
         Assert.Equal(plan.ItemCount, cells.Length);
         var values = cells.Select(c => ResponseValue.Parse(c.AsSpan())).ToArray();
@@ -40,14 +40,22 @@ internal static class TestData
 
     public static ReportResponse Malformed(InstrumentDefinition def, int row, int line, string reason, params (string Name, string? Value)[] fields)
     {
-        var plan = ScoringPlan.Create(def);
+        var plan = Plan(def);
         var result = plan.CreateResult();
         plan.ScoreMalformed(result, line, reason);
         return ReportResponse.Create(result, row, [], fields.Select(f => new KeyValuePair<string, string?>(f.Name, f.Value)), line);
     }
 
     public static ReportModel Model(InstrumentDefinition def, params ReportResponse[] responses) =>
-        ReportModel.Create(def, responses, combined: responses.Length != 1);
+        ReportModel.Create(Plan(def), responses, combined: responses.Length != 1);
+
+    /// <summary>The plan of a definition that must have no errors.</summary>
+    public static ScoringPlan Plan(InstrumentDefinition def)
+    {
+        var result = ScoringPlan.Create(def);
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        return result.Plan;
+    }
 }
 
 /// <summary>A clock that always says the same time.</summary>

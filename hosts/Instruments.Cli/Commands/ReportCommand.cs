@@ -112,7 +112,7 @@ internal static class ReportCommand
                         continue;
                     }
 
-                    var text = Render(renderer, template, ReportModel.Create(definition, [response], combined: false), stderr, $"row {rowNumber}", cancel.Token);
+                    var text = Render(renderer, template, ReportModel.Create(plan, [response], combined: false), stderr, $"row {rowNumber}", cancel.Token);
                     var path = Path.Combine(folder!, FileName(rowNumber, response.RespondentId, format));
                     Write(path, text);
                     written++;
@@ -126,7 +126,7 @@ internal static class ReportCommand
 
             if (combined)
             {
-                var text = Render(renderer, template, ReportModel.Create(definition, responses, combined: true), stderr, "the combined report", cancel.Token);
+                var text = Render(renderer, template, ReportModel.Create(plan, responses, combined: true), stderr, "the combined report", cancel.Token);
                 Write(output ?? "-", text);
                 written = 1;
             }

@@ -395,7 +395,8 @@ internal static partial class DefinitionBinder
                     else if (label is not null)
                     {
                         var labels = score.Bands.IsDefault ? [] : score.Bands.Select(b => b.Label).ToList();
-                        UnknownUnless(labels.Contains(label, StringComparer.Ordinal), bandPath, example.Name, label,
+                        // The label is what is wrong, not the score id before it: point at the value.
+                        UnknownUnless(labels.Contains(label, StringComparer.Ordinal), bandPath + ".value", example.Name, label,
                             $"a band of score '{id}'", labels);
                     }
                 }
@@ -606,81 +607,16 @@ internal static partial class DefinitionBinder
             foreach (var s in order)
             {
                 var draft = scores[s];
-                var score = draft.Definition;
-                if (draft.Items.Any(i => items[i].Scale is null || items[i].Scale!.Options.IsDefaultOrEmpty))
+                var range = ScoreRangeAnalysis.Analyze(draft.Definition, draft.Items, items, expressions.GetValueOrDefault(s),
+                    i => scores[i].Range, out var note);
+                if (range is not { } r)
                 {
-                    draft.RangeKnown = false;
                     continue;
                 }
 
-                switch (score.Method)
-                {
-                    case ScoreMethod.Sum:
-                    {
-                        var rule = score.Missing ?? MissingRule.None;
-                        if (rule.Prorate && rule.MaxMissing > 0)
-                        {
-                            var n = draft.Items.Length;
-                            draft.Min = n * draft.Items.Min(i => (double)items[i].Min);
-                            draft.Max = n * draft.Items.Max(i => (double)items[i].Max);
-                            draft.Integral = false;
-                            draft.RangeNote = "prorated";
-                        }
-                        else
-                        {
-                            draft.Min = draft.Items.Sum(i => (double)items[i].Min);
-                            draft.Max = draft.Items.Sum(i => (double)items[i].Max);
-                            draft.Integral = true;
-                        }
-
-                        break;
-                    }
-
-                    case ScoreMethod.Mean:
-                    {
-                        var rule = score.Missing ?? MissingRule.None;
-                        if (draft.Items.Length == 0)
-                        {
-                            draft.RangeKnown = false;
-                            continue;
-                        }
-
-                        if (rule.MaxMissing > 0)
-                        {
-                            draft.Min = draft.Items.Min(i => (double)items[i].Min);
-                            draft.Max = draft.Items.Max(i => (double)items[i].Max);
-                        }
-                        else
-                        {
-                            draft.Min = draft.Items.Average(i => (double)items[i].Min);
-                            draft.Max = draft.Items.Average(i => (double)items[i].Max);
-                        }
-
-                        draft.Integral = draft.Items.Length == 1;
-                        draft.RangeNote = "mean";
-                        break;
-                    }
-
-                    default:
-                    {
-                        if (!expressions.TryGetValue(s, out var expr)
-                            || expr.Slots.Any(slot => slot >= items.Length ? !scores[slot - items.Length].RangeKnown
-                                                                           : items[slot].Scale is null))
-                        {
-                            draft.RangeKnown = false;
-                            continue;
-                        }
-
-                        (draft.Min, draft.Max) = expr.Range(slot => slot < items.Length
-                            ? (items[slot].Min, items[slot].Max)
-                            : (scores[slot - items.Length].Min, scores[slot - items.Length].Max));
-                        draft.Integral = expr.IsIntegral(slot => slot < items.Length || scores[slot - items.Length].Integral);
-                        draft.RangeNote = draft.Integral ? null : "expression";
-                        break;
-                    }
-                }
-
-                draft.RangeKnown = !double.IsNaN(draft.Min) && !double.IsNaN(draft.Max);
+                draft.Range = r.IsKnown ? r : ScoreRange.Unknown;
+                draft.Integral = r.IsIntegral;
+                draft.RangeNote = note;
                 CheckBands(draft);
             }
         }
@@ -705,10 +641,10 @@ internal static partial class DefinitionBinder
                     continue;
                 }
 
-                if (draft.RangeKnown && (b.Min < draft.Min - Epsilon || b.Max > draft.Max + Epsilon))
+                if (draft.Range.IsKnown && (b.Min < draft.Range.Min - Epsilon || b.Max > draft.Range.Max + Epsilon))
                 {
                     Report(InstrumentDiagnostics.BandOutsideRange, $"{path}[{j}]", score.Id, b.Label,
-                        FormatRange(b.Min, b.Max), FormatRange(draft.Min, draft.Max));
+                        FormatRange(b.Min, b.Max), FormatRange(draft.Range.Min, draft.Range.Max));
                 }
 
                 valid.Add((b, j));
@@ -749,24 +685,24 @@ internal static partial class DefinitionBinder
                 }
             }
 
-            if (draft.RangeKnown && valid.Count > 0)
+            if (draft.Range.IsKnown && valid.Count > 0)
             {
                 var low = valid.Min(v => v.Band.Min);
                 var high = valid.Max(v => v.Band.Max);
                 var gaps = new List<string>();
-                if (low > draft.Min + Epsilon)
+                if (low > draft.Range.Min + Epsilon)
                 {
-                    gaps.Add(draft.Integral && IsInteger(low) ? FormatValues(draft.Min, low - 1) : "values below " + FormatNumber(low));
+                    gaps.Add(draft.Integral && IsInteger(low) ? FormatValues(draft.Range.Min, low - 1) : "values below " + FormatNumber(low));
                 }
 
-                if (high < draft.Max - Epsilon)
+                if (high < draft.Range.Max - Epsilon)
                 {
-                    gaps.Add(draft.Integral && IsInteger(high) ? FormatValues(high + 1, draft.Max) : "values above " + FormatNumber(high));
+                    gaps.Add(draft.Integral && IsInteger(high) ? FormatValues(high + 1, draft.Range.Max) : "values above " + FormatNumber(high));
                 }
 
                 if (gaps.Count > 0)
                 {
-                    Report(InstrumentDiagnostics.BandsIncomplete, path, score.Id, string.Join(" and ", gaps), FormatRange(draft.Min, draft.Max));
+                    Report(InstrumentDiagnostics.BandsIncomplete, path, score.Id, string.Join(" and ", gaps), FormatRange(draft.Range.Min, draft.Range.Max));
                 }
             }
         }
@@ -790,7 +726,7 @@ internal static partial class DefinitionBinder
                 var d = drafts[i];
                 var bands = d.Definition.Bands.IsDefault ? [] : d.Definition.Bands;
                 result[i] = new BoundScore(d.Definition, d.Items, expressions.GetValueOrDefault(i),
-                    d.RangeKnown ? d.Min : double.NaN, d.RangeKnown ? d.Max : double.NaN, d.Integral,
+                    d.Range.IsKnown ? d.Range : ScoreRange.Unknown with { IsIntegral = d.Integral },
                     [.. bands.Select(b => b.Min)], [.. bands.Select(b => b.Max)]);
             }
 
@@ -806,13 +742,11 @@ internal static partial class DefinitionBinder
 
         public int[] Items { get; } = items;
 
-        public double Min { get; set; } = double.NaN;
+        /// <summary>What <see cref="ScoreRangeAnalysis"/> gave (unknown until it ran).</summary>
+        public ScoreRange Range { get; set; } = ScoreRange.Unknown;
 
-        public double Max { get; set; } = double.NaN;
-
+        /// <summary>Whether the score takes whole numbers only (kept apart from <see cref="Range"/>: an unknown range may still be integral).</summary>
         public bool Integral { get; set; }
-
-        public bool RangeKnown { get; set; } = true;
 
         public string? RangeNote { get; set; }
     }
@@ -835,7 +769,7 @@ internal sealed class BoundItem(ItemDefinition definition, ResponseScale? scale)
 
 /// <summary>A score with resolved item indexes, compiled expression and computed range.</summary>
 internal sealed class BoundScore(ScoreDefinition definition, int[] items, CompiledExpression? expression,
-    double min, double max, bool integral, double[] bandMin, double[] bandMax)
+    ScoreRange range, double[] bandMin, double[] bandMax)
 {
     public ScoreDefinition Definition { get; } = definition;
 
@@ -843,11 +777,8 @@ internal sealed class BoundScore(ScoreDefinition definition, int[] items, Compil
 
     public CompiledExpression? Expression { get; } = expression;
 
-    public double Min { get; } = min;
-
-    public double Max { get; } = max;
-
-    public bool Integral { get; } = integral;
+    /// <summary>What <see cref="ScoreRangeAnalysis"/> gave; the compiler's band checks and the reports both read this.</summary>
+    public ScoreRange Range { get; } = range;
 
     public double[] BandMin { get; } = bandMin;
 

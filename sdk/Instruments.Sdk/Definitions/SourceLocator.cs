@@ -11,7 +11,8 @@ namespace Instruments.Definitions;
 /// <c>response_scales.ID</c>, <c>response_scales.ID.options[i].value</c>, <c>items[i]</c>,
 /// <c>items[i].id|scale|text|reverse</c>, <c>scores[i]</c>, <c>scores[i].id|items|expression|method</c>,
 /// <c>scores[i].items[j]</c>, <c>scores[i].missing.max|prorate</c>, <c>scores[i].bands[j]</c>,
-/// <c>flags[i]</c>, <c>flags[i].id|when</c>. A locator that does not know a path tries its parent.
+/// <c>flags[i]</c>, <c>flags[i].id|when</c>, <c>examples[i].responses.ID</c> and
+/// <c>examples[i].expect.scores|bands.ID</c> (the key) with <c>.value</c> after it for the value. A locator that does not know a path tries its parent.
 /// </remarks>
 internal abstract class SourceLocator
 {

@@ -123,28 +123,32 @@ public sealed class ScoringPlan
     }
 
     /// <summary>
-    /// Builds the plan for a definition. Throws <see cref="ArgumentException"/> when the definition has errors
-    /// (use the compiler or <see cref="InstrumentDefinition.Validate"/> to get them as diagnostics).
+    /// Checks a definition built in C# and builds its plan. Never throws for mistakes in the definition: they come
+    /// back as <see cref="PlanResult.Diagnostics"/> (without source locations) and <see cref="PlanResult.Plan"/> is
+    /// null. For YAML, take the plan from the compilation instead (<c>InstrumentCompilation.CreatePlan</c>), which
+    /// reuses the binding the compiler already did.
     /// </summary>
     /// <param name="definition">The definition to score.</param>
     /// <param name="functions">Plugin functions its expressions call; none when null.</param>
-    public static ScoringPlan Create(InstrumentDefinition definition, ScoringFunctions? functions = null) =>
-        Create(definition, functions, []);
-
-    /// <summary>Builds a plan that also runs plugin response checks after each response (used by the plugin host).</summary>
-    internal static ScoringPlan Create(InstrumentDefinition definition, ScoringFunctions? functions, ImmutableArray<Plugins.RegisteredResponseCheck> checks)
+    public static PlanResult Create(InstrumentDefinition definition, ScoringFunctions? functions = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var result = DefinitionBinder.Bind(definition, SourceLocator.None, functions);
-        if (result.Bound is null)
-        {
-            throw new ArgumentException(
-                $"Instrument '{definition.Id}' has errors: " + string.Join("; ", result.Diagnostics.Where(d => d.IsError).Select(d => d.Id + " " + d.Message)),
-                nameof(definition));
-        }
-
-        return new ScoringPlan(result.Bound) { _checks = checks };
+        return new PlanResult(result.Bound is null ? null : new ScoringPlan(result.Bound), result.Diagnostics);
     }
+
+    /// <summary>
+    /// Builds the plan of an instrument that is already bound (by the compiler or the plugin host), optionally with
+    /// plugin response checks run after each response. No second binding.
+    /// </summary>
+    internal static ScoringPlan FromBound(BoundInstrument bound, ImmutableArray<Plugins.RegisteredResponseCheck> checks = default) =>
+        new(bound) { _checks = checks.IsDefault ? [] : checks };
+
+    /// <summary>
+    /// The range each score can take (by score index), from the same analysis the compiler checks bands with.
+    /// Unknown (NaN bounds) only when an expression calls a function whose result has no bounds.
+    /// </summary>
+    public ScoreRange GetScoreRange(int score) => _bound.Scores[score].Range;
 
     /// <summary>The definition this plan scores.</summary>
     public InstrumentDefinition Definition => _bound.Definition;

@@ -22,14 +22,20 @@ public static class ExampleRunner
     public const double Tolerance = 1e-6;
 
     /// <summary>
-    /// Runs every example of <paramref name="definition"/>, in order. Throws <see cref="ArgumentException"/> when the
-    /// definition has errors (as <c>ScoringPlan.Create</c> does).
+    /// Runs every example of <paramref name="definition"/>, in order. When the definition has errors no plan can be
+    /// built: every example then fails, with the errors as its failures (no exception).
     /// </summary>
     public static ImmutableArray<ExampleOutcome> Run(InstrumentDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var plan = ScoringPlan.Create(definition);
-        return [.. definition.Examples.Select(e => Run(plan, e))];
+        var result = ScoringPlan.Create(definition);
+        if (!result.Success)
+        {
+            ImmutableArray<string> errors = [.. result.Diagnostics.Where(d => d.IsError).Select(d => "definition: " + d.Id + " " + d.Message)];
+            return [.. definition.Examples.Select(e => new ExampleOutcome(definition.Id, e, errors, "not scored (the definition has errors)"))];
+        }
+
+        return [.. definition.Examples.Select(e => Run(result.Plan, e))];
     }
 
     /// <summary>Scores one example's response with <paramref name="plan"/> and compares the result with its expectation.</summary>

@@ -89,8 +89,9 @@ public sealed class ReferenceScorerPropertyTests
     {
         GenCase.Sample(c =>
         {
-            Assert.DoesNotContain(c.Definition.Validate(), d => d.IsError);
-            var plan = ScoringPlan.Create(c.Definition);
+            var created = ScoringPlan.Create(c.Definition);
+            Assert.True(created.Success, string.Join("\n", created.Diagnostics));
+            var plan = created.Plan;
             var result = plan.CreateResult();
             foreach (var response in c.Responses)
             {

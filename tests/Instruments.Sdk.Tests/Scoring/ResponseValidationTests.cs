@@ -227,8 +227,10 @@ public sealed class ResponseValidationTests
             Items = [new Definitions.ItemDefinition { Id = "a", Scale = "nope" }],
         };
 
-        var ex = Assert.Throws<ArgumentException>(() => ScoringPlan.Create(broken));
-        Assert.Contains("INS1030", ex.Message);
+        var result = ScoringPlan.Create(broken);
+        Assert.False(result.Success);
+        Assert.Null(result.Plan);
+        Assert.Contains(result.Diagnostics, d => d.Id == "INS1030" && d.IsError);
         Assert.Contains(broken.Validate(), d => d.Id == "INS1030");
     }
 

@@ -19,7 +19,7 @@ internal static class ScoringTestSupport
     {
         var compilation = InstrumentCompiler.Compile(yaml, path);
         Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
-        return ScoringPlan.Create(Assert.Single(compilation.Definitions));
+        return compilation.CreatePlan(Assert.Single(compilation.Definitions));
     }
 
     /// <summary>Scores values given as text cells ("" = missing), one per item in definition order.</summary>

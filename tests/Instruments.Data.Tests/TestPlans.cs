@@ -27,7 +27,7 @@ internal static class TestPlans
     {
         var compilation = InstrumentCompiler.Compile(yaml, "tiny.yaml");
         Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
-        return ScoringPlan.Create(Assert.Single(compilation.Definitions));
+        return compilation.CreatePlan(Assert.Single(compilation.Definitions));
     }
 
     public static Stream Utf8(string text) => new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text));

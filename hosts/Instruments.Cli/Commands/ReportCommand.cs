@@ -107,7 +107,7 @@ internal static class ReportCommand
                     }
                     else
                     {
-                        plan.Score(row.Values, result);
+                        plan.Score(row.Values, row.Texts, result);
                     }
 
                     counts[(int)result.Status]++;

@@ -208,7 +208,7 @@ internal sealed class ScoringPipeline(ScoringPlan plan, RowReader reader)
             }
             else
             {
-                plan.Score(row.Values, result);
+                plan.Score(row.Values, row.Texts, result);
             }
 
             formatter.WriteRow(block.FirstRow + i + 1, row, result, block);

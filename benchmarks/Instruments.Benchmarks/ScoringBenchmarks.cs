@@ -57,35 +57,3 @@ public class ScoreOneResponse
         return _phq9Result.GetScoreValue(0);
     }
 }
-
-/// <summary>Scores 1,000,000 in-memory responses on all cores, results in input order.</summary>
-[MemoryDiagnoser]
-public class ScoreBatch
-{
-    private const int Rows = 1_000_000;
-    private ScoringPlan _wai = null!;
-    private ResponseValue[] _values = null!;
-    private ScoreBatchResult _results = null!;
-
-    [GlobalSetup]
-    public void Setup()
-    {
-        _wai = Definitions.Plan(Definitions.WaiShaped);
-        var random = new Random(42);
-        _values = new ResponseValue[Rows * _wai.ItemCount];
-        for (var i = 0; i < _values.Length; i++)
-        {
-            _values[i] = random.Next(100) == 0 ? ResponseValue.Missing : ResponseValue.FromNumber(random.Next(1, 6));
-        }
-
-        _results = new ScoreBatchResult(_wai, Rows);
-    }
-
-    /// <summary>1,000,000 WAI-SR-shaped responses (about 1% missing cells).</summary>
-    [Benchmark]
-    public double WaiShaped1M()
-    {
-        _wai.ScoreBatch(_values, _results);
-        return _results.GetScoreValue(Rows - 1, 3);
-    }
-}

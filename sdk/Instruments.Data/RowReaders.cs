@@ -61,6 +61,9 @@ public sealed class ResponseRow(int itemCount)
     /// <summary>The item values, in the instrument's item order; a reader overwrites them on each read.</summary>
     public ResponseValue[] Values { get; } = new ResponseValue[itemCount];
 
+    /// <summary>The text of each non-numeric value (for its RSP2002 message); read only where the value is non-numeric.</summary>
+    public string?[] Texts { get; } = new string?[itemCount];
+
     /// <summary>Number of pass-through fields.</summary>
     public int FieldCount { get; private set; }
 
@@ -110,7 +113,7 @@ public sealed class ResponseRow(int itemCount)
         }
         else
         {
-            plan.Score(Values, result);
+            plan.Score(Values, Texts, result);
         }
     }
 
@@ -557,7 +560,7 @@ internal sealed class CsvRowReader : ResponseReader
             var item = itemOfColumn[column];
             if (item >= 0)
             {
-                StoreCell(ref values[item], text);
+                StoreCell(ref values[item], text, row.Texts, item);
             }
             else
             {
@@ -584,10 +587,12 @@ internal sealed class CsvRowReader : ResponseReader
 
     /// <summary>
     /// Stores a CSV cell as a response value, with the rules of <see cref="ResponseValue.Parse(ReadOnlySpan{char})"/>
-    /// (the text as decoded from UTF-8). A single digit, the common case, is read directly.
+    /// (the text as decoded from UTF-8). A single digit, the common case, is read directly and written over the
+    /// previous row's value by plain assignment (a value holds no reference, so no GC write barrier runs). The text of
+    /// a non-numeric cell goes to <paramref name="texts"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreCell(ref ResponseValue target, ReadOnlySpan<byte> cell)
+    private static void StoreCell(ref ResponseValue target, ReadOnlySpan<byte> cell, string?[] texts, int item)
     {
         if (cell.Length == 1 && unchecked((uint)(cell[0] - '0')) <= 9)
         {
@@ -595,16 +600,22 @@ internal sealed class CsvRowReader : ResponseReader
         }
         else
         {
-            target = cell.IsEmpty ? ResponseValue.Missing : ParseOtherCell(cell);
+            target = cell.IsEmpty ? ResponseValue.Missing : ParseOtherCell(cell, texts, item);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ResponseValue ParseOtherCell(ReadOnlySpan<byte> cell)
+    private static ResponseValue ParseOtherCell(ReadOnlySpan<byte> cell, string?[] texts, int item)
     {
         var chars = cell.Length <= 128 ? stackalloc char[128] : new char[cell.Length];
         var n = Encoding.UTF8.GetChars(cell, chars);
-        return ResponseValue.Parse(chars[..n]);
+        var value = ResponseValue.Parse(chars[..n]);
+        if (value.Kind == ResponseValueKind.NonNumeric)
+        {
+            texts[item] = chars[..n].Trim().ToString();
+        }
+
+        return value;
     }
 }
 
@@ -686,17 +697,30 @@ internal sealed class JsonObjectParser
                         row.Values[item] = reader.ValueIsEscaped || reader.HasValueSequence
                             ? ResponseValue.Parse(reader.GetString().AsSpan())
                             : ResponseValue.Parse(reader.ValueSpan);
+                        if (row.Values[item].Kind == ResponseValueKind.NonNumeric)
+                        {
+                            row.Texts[item] = reader.GetString()!.Trim();
+                        }
+
                         break;
                     case JsonTokenType.String:
                         row.AddField(key!, FieldKind.Text, Unescaped(ref reader));
                         break;
                     case JsonTokenType.Number when item >= 0:
-                        row.Values[item] = reader.TryGetDouble(out var d) && double.IsFinite(d)
-                            ? ResponseValue.FromNumber(d)
-                            : ResponseValue.NonNumeric(Encoding.UTF8.GetString(reader.ValueSpan));
+                        if (reader.TryGetDouble(out var d) && double.IsFinite(d))
+                        {
+                            row.Values[item] = ResponseValue.FromNumber(d);
+                        }
+                        else
+                        {
+                            row.Values[item] = ResponseValue.NonNumeric;
+                            row.Texts[item] = Encoding.UTF8.GetString(reader.ValueSpan);
+                        }
+
                         break;
                     case JsonTokenType.True or JsonTokenType.False when item >= 0:
-                        row.Values[item] = ResponseValue.NonNumeric(reader.TokenType == JsonTokenType.True ? "true" : "false");
+                        row.Values[item] = ResponseValue.NonNumeric;
+                        row.Texts[item] = reader.TokenType == JsonTokenType.True ? "true" : "false";
                         break;
                     case JsonTokenType.Null when item >= 0:
                         row.Values[item] = ResponseValue.Missing;

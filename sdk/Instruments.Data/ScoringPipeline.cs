@@ -247,7 +247,7 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
             }
             else
             {
-                plan.Score(row.Values, result);
+                plan.Score(row.Values, row.Texts, result);
             }
 
             formatter.WriteRow(block.FirstRow + i + 1, row, result, block);

@@ -130,7 +130,7 @@ public sealed class InstrumentHostBuilder
                 .SelectMany(r => r.ResponseChecks.Where(c => c.InstrumentId == definition.Id)
                     .Select(c => new RegisteredResponseCheck(c.Check, r.PluginId, r.IsDeclared)))
                 .ToImmutableArray();
-            instruments.Add(new LoadedInstrument(definition, sourcePath, owner.PluginId, ScoringPlan.FromBound(bound[definition], checks)));
+            instruments.Add(new LoadedInstrument(definition, sourcePath, owner.PluginId, ScoringPlan.FromBound(bound[definition], checks, _options)));
         }
 
         var templates = registrations.SelectMany(r => r.Templates).ToImmutableArray();

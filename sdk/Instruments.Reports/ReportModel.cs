@@ -73,6 +73,7 @@ public sealed class ReportResponse
         // What the diagnostics say about each item, score and flag.
         var itemState = new string?[def.Items.Length];
         var itemMessage = new string?[def.Items.Length];
+        var itemText = new string?[def.Items.Length]; // a non-numeric answer's text, as its RSP2002 carries it
         var diagnostics = new List<object?>();
         string? malformed = null;
         foreach (var d in result.Diagnostics)
@@ -99,6 +100,7 @@ public sealed class ReportResponse
             {
                 itemState[d.Item] = "invalid";
                 itemMessage[d.Item] = message;
+                itemText[d.Item] ??= d.Text;
             }
             else if (d.Descriptor == InstrumentDiagnostics.MissingCodeUsed)
             {
@@ -128,7 +130,7 @@ public sealed class ReportResponse
                 {
                     ResponseValueKind.Missing => null,
                     ResponseValueKind.Number => FormatNumber(raw.Number),
-                    _ => raw.Text,
+                    _ => itemText[i],
                 }),
                 ("label", label),
                 ("message", itemMessage[i]));

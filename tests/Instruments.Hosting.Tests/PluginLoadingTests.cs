@@ -64,7 +64,24 @@ public sealed class PluginLoadingTests : IDisposable
         Assert.Equal(5, result.GetScore("total"));
         var failure = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2012");
         Assert.Equal("Function 'explode' (plugin 'good') failed: InvalidOperationException: boom; its result was taken as missing", result.FormatMessage(failure));
+        Assert.Equal(plan.IndexOfScore("fragile"), failure.Score); // so writers print RSP2012:fragile
+        Assert.Equal("explode", failure.Failure!.Function);
+        Assert.DoesNotContain(result.Diagnostics.ToArray(), x => x.Id == "RSP2009"); // no guess at division by zero
         Assert.Equal(ResponseStatus.Invalid, result.Status);
+    }
+
+    [Fact]
+    public void HostDiagnosticOptions_ReachTheScoringPlans()
+    {
+        var host = new InstrumentHostBuilder()
+            .WithDiagnosticOptions(Instruments.Diagnostics.DiagnosticOptions.Default.WithSeverity("RSP2012", Instruments.Diagnostics.ReportSeverity.Warning))
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("good", "Good"))).Build();
+        var plan = host.Find("two-items")!.Plan;
+
+        var result = plan.Score(new Dictionary<string, string?> { ["a"] = "0", ["b"] = "5" });
+
+        Assert.Equal(Instruments.Diagnostics.DiagnosticSeverity.Warning, Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2012").Severity);
+        Assert.NotEqual(ResponseStatus.Invalid, result.Status);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal static class TestData
         Assert.Equal(plan.ItemCount, cells.Length);
         var values = cells.Select(c => ResponseValue.Parse(c.AsSpan())).ToArray();
         var result = plan.CreateResult();
-        plan.Score(values, result);
+        plan.Score(values, cells, result);
         return ReportResponse.Create(result, row, values, fields.Select(f => new KeyValuePair<string, string?>(f.Name, f.Value)), row + 1);
     }
 

@@ -34,25 +34,34 @@ public sealed class DiagnosticOptions
     public DiagnosticOptions WithWarningsAsErrors(bool value) => new(SeverityOverrides, value);
 
     /// <summary>
+    /// The severity a diagnostic with <paramref name="id"/> and <paramref name="defaultSeverity"/> is reported with under
+    /// these options, or null when it is suppressed. Compiler and response diagnostics follow the same rule: an explicit
+    /// per-ID choice wins over <see cref="WarningsAsErrors"/>.
+    /// </summary>
+    public DiagnosticSeverity? GetEffectiveSeverity(string id, DiagnosticSeverity defaultSeverity)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (SeverityOverrides.TryGetValue(id, out var report) && report != ReportSeverity.Default)
+        {
+            return report switch
+            {
+                ReportSeverity.Suppress => null,
+                ReportSeverity.Info => DiagnosticSeverity.Info,
+                ReportSeverity.Warning => DiagnosticSeverity.Warning,
+                _ => DiagnosticSeverity.Error,
+            };
+        }
+
+        return WarningsAsErrors && defaultSeverity == DiagnosticSeverity.Warning ? DiagnosticSeverity.Error : defaultSeverity;
+    }
+
+    /// <summary>
     /// Applies the options to one diagnostic: returns it with its effective severity, or null when suppressed.
     /// </summary>
     public Diagnostic? Apply(Diagnostic diagnostic)
     {
         ArgumentNullException.ThrowIfNull(diagnostic);
-        if (SeverityOverrides.TryGetValue(diagnostic.Id, out var report) && report != ReportSeverity.Default)
-        {
-            return report switch
-            {
-                ReportSeverity.Suppress => null,
-                ReportSeverity.Info => diagnostic.WithSeverity(DiagnosticSeverity.Info),
-                ReportSeverity.Warning => diagnostic.WithSeverity(DiagnosticSeverity.Warning),
-                _ => diagnostic.WithSeverity(DiagnosticSeverity.Error),
-            };
-        }
-
-        return WarningsAsErrors && diagnostic.Severity == DiagnosticSeverity.Warning
-            ? diagnostic.WithSeverity(DiagnosticSeverity.Error)
-            : diagnostic;
+        return GetEffectiveSeverity(diagnostic.Id, diagnostic.Severity) is { } severity ? diagnostic.WithSeverity(severity) : null;
     }
 
     /// <summary>Applies the options to many diagnostics, dropping suppressed ones, keeping order.</summary>

@@ -225,6 +225,9 @@ public static class InstrumentDiagnostics
     /// <summary>RSP2013: a plugin's response check threw while checking this response.</summary>
     public static readonly DiagnosticDescriptor ResponseCheckFailed = new("RSP2013", "Plugin response check failed", "A response check of plugin '{0}' failed: {1}", Response, DiagnosticSeverity.Warning);
 
+    /// <summary>RSP2014: an expression score whose result is infinite.</summary>
+    public static readonly DiagnosticDescriptor ScoreNotFinite = new("RSP2014", "Score is not a finite number", "Score '{0}' not computed: its expression gave {1}, which is not a finite number; taken as missing", Response, DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
     // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
     // documentation tools and tests ask for the whole list.

@@ -116,7 +116,7 @@ public sealed class ResponseCheckContext
             throw new InvalidOperationException($"Diagnostic '{descriptor.Id}' is not among the plugin's SupportedDiagnostics.");
         }
 
-        Result.AddExternal(new ResponseDiagnostic(descriptor, item, -1, -1, double.NaN, text));
+        Result.Add(new ResponseDiagnostic(descriptor, item, -1, -1, double.NaN, text));
     }
 }
 

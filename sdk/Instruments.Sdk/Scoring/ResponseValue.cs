@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace Instruments.Scoring;
 
@@ -17,22 +16,29 @@ public enum ResponseValueKind : byte
 }
 
 /// <summary>
-/// One raw item value as read from a response, before validation. <c>default</c> is <see cref="Missing"/>,
-/// so a freshly cleared buffer means "nothing answered".
+/// One raw item value as read from a response, before validation: a kind and a number, nothing else. <c>default</c>
+/// is <see cref="Missing"/>, so a freshly cleared buffer means "nothing answered".
 /// </summary>
+/// <remarks>
+/// The value holds no reference, so a reader stores it into a reused array by plain assignment, with no GC write
+/// barrier. The text of a non-numeric answer is therefore not part of the value: a reader that wants it in the
+/// RSP2002 message keeps it aside and passes it to
+/// <see cref="ScoringPlan.Score(ReadOnlySpan{ResponseValue}, ReadOnlySpan{string}, ScoreResult)"/>.
+/// </remarks>
 public readonly struct ResponseValue : IEquatable<ResponseValue>
 {
-    // 16 bytes (64 bits of payload and one reference), so a batch of responses stays compact while bad text is kept
-    // for its diagnostic. The reference tells the kind: null = missing (so default is missing); IntegerTag = an
-    // integer held in the payload (the common case, validated with integer arithmetic only); NumberTag = any other
-    // number, its double bits in the payload; a string = non-numeric text.
+    // 16 bytes, no references. The tag tells the kind: MissingTag (0, so default is missing); IntegerTag = an integer
+    // in the payload (the common case, validated with integer arithmetic only); NumberTag = any other number, its
+    // double bits in the payload; NonNumericTag = text that is not a number (the text itself is kept by the caller).
+    private const byte MissingTag = 0;
+    private const byte IntegerTag = 1;
+    private const byte NumberTag = 2;
+    private const byte NonNumericTag = 3;
+
     private readonly long _payload;
-    private readonly object? _tag;
+    private readonly byte _tag;
 
-    private static readonly object IntegerTag = new();
-    private static readonly object NumberTag = new();
-
-    private ResponseValue(long payload, object? tag)
+    private ResponseValue(long payload, byte tag)
     {
         _payload = payload;
         _tag = tag;
@@ -41,28 +47,33 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     /// <summary>No answer.</summary>
     public static ResponseValue Missing => default;
 
+    /// <summary>
+    /// An answer that is not a number (text such as <c>"n/a"</c>). The text is not kept in the value: pass it beside
+    /// the values to <see cref="ScoringPlan.Score(ReadOnlySpan{ResponseValue}, ReadOnlySpan{string}, ScoreResult)"/>.
+    /// </summary>
+    public static ResponseValue NonNumeric => new(0, NonNumericTag);
+
     /// <summary>The kind of value.</summary>
-    public ResponseValueKind Kind =>
-        _tag is null ? ResponseValueKind.Missing
-        : ReferenceEquals(_tag, IntegerTag) || ReferenceEquals(_tag, NumberTag) ? ResponseValueKind.Number
-        : ResponseValueKind.NonNumeric;
+    public ResponseValueKind Kind => _tag switch
+    {
+        MissingTag => ResponseValueKind.Missing,
+        NonNumericTag => ResponseValueKind.NonNumeric,
+        _ => ResponseValueKind.Number,
+    };
 
     /// <summary>The number, when <see cref="Kind"/> is <see cref="ResponseValueKind.Number"/>; NaN otherwise.</summary>
     public double Number =>
-        ReferenceEquals(_tag, IntegerTag) ? (int)_payload
-        : ReferenceEquals(_tag, NumberTag) ? BitConverter.Int64BitsToDouble(_payload)
+        _tag == IntegerTag ? (int)_payload
+        : _tag == NumberTag ? BitConverter.Int64BitsToDouble(_payload)
         : double.NaN;
 
-    /// <summary>The original text, when <see cref="Kind"/> is <see cref="ResponseValueKind.NonNumeric"/> (for diagnostics).</summary>
-    public string? Text => _tag as string;
-
-    /// <summary>True for an integer (one reference comparison); its value is <see cref="Integer"/>.</summary>
-    internal bool IsInteger => ReferenceEquals(_tag, IntegerTag);
+    /// <summary>True for an integer (one byte comparison); its value is <see cref="Integer"/>.</summary>
+    internal bool IsInteger => _tag == IntegerTag;
 
     /// <summary>The integer (valid only when <see cref="IsInteger"/>).</summary>
     internal int Integer => unchecked((int)_payload); // always an int when IsInteger
 
-    /// <summary>A numeric answer.</summary>
+    /// <summary>A numeric answer; NaN is <see cref="Missing"/>.</summary>
     public static ResponseValue FromNumber(double value) =>
         double.IsNaN(value) ? Missing
         : value >= int.MinValue && value <= int.MaxValue && value == Math.Floor(value) ? new ResponseValue((int)value, IntegerTag)
@@ -72,27 +83,9 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     public static ResponseValue FromInteger(int value) => new(value, IntegerTag);
 
     /// <summary>
-    /// Stores an integer answer in <paramref name="target"/>. When it already holds an integer, as a reused row of
-    /// values mostly does, only the number is written: no reference is stored, so no GC write barrier runs.
-    /// </summary>
-    internal static void StoreInteger(ref ResponseValue target, int value)
-    {
-        if (ReferenceEquals(target._tag, IntegerTag))
-        {
-            System.Runtime.CompilerServices.Unsafe.AsRef(in target._payload) = value;
-        }
-        else
-        {
-            target = FromInteger(value);
-        }
-    }
-
-    /// <summary>A non-numeric answer; <paramref name="text"/> is kept for the diagnostic.</summary>
-    public static ResponseValue NonNumeric(string? text) => new(0, text ?? string.Empty);
-
-    /// <summary>
     /// Reads a cell as text: empty or white space is missing; an invariant-culture number (optionally signed,
-    /// with a decimal point) is a number; anything else is non-numeric. Allocates only for non-numeric text.
+    /// with a decimal point) is a number; anything else is <see cref="NonNumeric"/> (keep the text yourself if the
+    /// diagnostic should quote it). Never allocates.
     /// </summary>
     public static ResponseValue Parse(ReadOnlySpan<char> text)
     {
@@ -110,7 +103,7 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
         return double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                && double.IsFinite(value)
             ? FromNumber(value)
-            : NonNumeric(text.ToString());
+            : NonNumeric;
     }
 
     /// <summary>Reads a UTF-8 cell; same rules as <see cref="Parse(ReadOnlySpan{char})"/>.</summary>
@@ -130,7 +123,7 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
         return double.TryParse(utf8, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
                && double.IsFinite(value)
             ? FromNumber(value)
-            : NonNumeric(Encoding.UTF8.GetString(utf8));
+            : NonNumeric;
     }
 
     // Fast path for the common case: a short optionally signed integer (at most 9 digits, so no overflow).
@@ -206,14 +199,13 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
 
     /// <inheritdoc />
     public bool Equals(ResponseValue other) =>
-        Kind == other.Kind && (Kind != ResponseValueKind.Number || Number.Equals(other.Number))
-        && (Kind != ResponseValueKind.NonNumeric || string.Equals(Text, other.Text, StringComparison.Ordinal));
+        Kind == other.Kind && (Kind != ResponseValueKind.Number || Number.Equals(other.Number));
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => obj is ResponseValue other && Equals(other);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Kind, Kind == ResponseValueKind.Number ? Number : 0, Text);
+    public override int GetHashCode() => HashCode.Combine(Kind, Kind == ResponseValueKind.Number ? Number : 0);
 
     /// <summary>Equality.</summary>
     public static bool operator ==(ResponseValue left, ResponseValue right) => left.Equals(right);
@@ -225,7 +217,7 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     public override string ToString() => Kind switch
     {
         ResponseValueKind.Number => Number.ToString("R", CultureInfo.InvariantCulture),
-        ResponseValueKind.NonNumeric => Text ?? string.Empty,
+        ResponseValueKind.NonNumeric => "(non-numeric)",
         _ => string.Empty,
     };
 }

@@ -31,22 +31,31 @@ public enum FlagState : byte
 }
 
 /// <summary>
-/// One response diagnostic (an <c>RSP2xxx</c> occurrence), as a value: no message string is built on the
-/// scoring path; call <see cref="ScoreResult.FormatMessage"/> when you need the text.
+/// One response diagnostic (an <c>RSP2xxx</c> occurrence, or one a plugin's response check reported), as a value:
+/// its payload is typed (indexes, a number, a count, a raw text, a <see cref="PluginFailure"/>) and no message string
+/// is built on the scoring path; call <see cref="ScoreResult.FormatMessage"/> when you need the text.
 /// </summary>
 public readonly struct ResponseDiagnostic
 {
     internal ResponseDiagnostic(DiagnosticDescriptor descriptor, int item, int score, int flag, double value, string? text,
-        int count = 0, ulong missingInputs = 0)
+        int count = 0, ulong missingInputs = 0, PluginFailure? failure = null)
+        : this(descriptor, descriptor.DefaultSeverity, item, score, flag, value, text, count, missingInputs, failure)
+    {
+    }
+
+    private ResponseDiagnostic(DiagnosticDescriptor descriptor, DiagnosticSeverity severity, int item, int score, int flag,
+        double value, string? text, int count, ulong missingInputs, PluginFailure? failure)
     {
         MissingInputs = missingInputs;
         Descriptor = descriptor;
+        Severity = severity;
         Item = item;
         Score = score;
         Flag = flag;
         Value = value;
         Text = text;
         Count = count;
+        Failure = failure;
     }
 
     /// <summary>What kind of diagnostic this is.</summary>
@@ -55,29 +64,47 @@ public readonly struct ResponseDiagnostic
     /// <summary>The ID, e.g. <c>RSP2001</c>.</summary>
     public string Id => Descriptor.Id;
 
-    /// <summary>The severity (the descriptor's default).</summary>
-    public DiagnosticSeverity Severity => Descriptor.DefaultSeverity;
+    /// <summary>
+    /// The effective severity: the descriptor's default unless the plan's <see cref="DiagnosticOptions"/> change it
+    /// (see <see cref="ScoringPlan.Options"/>).
+    /// </summary>
+    public DiagnosticSeverity Severity { get; }
 
     /// <summary>Index of the item concerned, or -1.</summary>
     public int Item { get; }
 
-    /// <summary>Index of the score concerned, or -1.</summary>
+    /// <summary>Index of the score concerned (also the score whose expression called a failed function), or -1.</summary>
     public int Score { get; }
 
-    /// <summary>Index of the flag concerned, or -1.</summary>
+    /// <summary>Index of the flag concerned (also the flag whose condition called a failed function), or -1.</summary>
     public int Flag { get; }
 
     /// <summary>The offending value (an invalid code, a missing code, a score value), where one applies.</summary>
     public double Value { get; }
 
-    /// <summary>Raw text (a non-numeric value, an unknown column name, a malformed-row reason), where one applies.</summary>
+    /// <summary>
+    /// Raw text, where one applies: the answer that is not a number (RSP2002, when the reader passed it), a name that
+    /// is not an item (RSP2003), why a row could not be read (RSP2010), the text a plugin check reported.
+    /// </summary>
     public string? Text { get; }
 
     /// <summary>A count (answered items for a score; the input line for a malformed row), where one applies.</summary>
     public int Count { get; }
 
+    /// <summary>For RSP2012 and RSP2013: which plugin code threw, and the exception on one line; otherwise null.</summary>
+    public PluginFailure? Failure { get; }
+
     /// <summary>For RSP2008/RSP2009: bit k is set when input k of the expression was missing.</summary>
     internal ulong MissingInputs { get; }
+
+    /// <summary>A copy with another effective severity.</summary>
+    internal ResponseDiagnostic WithSeverity(DiagnosticSeverity severity) =>
+        new(Descriptor, severity, Item, Score, Flag, Value, Text, Count, MissingInputs, Failure);
+
+    /// <summary>A diagnostic the plan logged compactly, with the severity the plan's options give it.</summary>
+    internal static ResponseDiagnostic FromCode(DiagnosticDescriptor descriptor, DiagnosticSeverity severity, int item, int score,
+        int flag, double value, int count, ulong missingInputs) =>
+        new(descriptor, severity, item, score, flag, value, null, count, missingInputs, null);
 }
 
 /// <summary>
@@ -94,9 +121,14 @@ public sealed class ScoreResult
     // Diagnostics are logged as reference-free entries (no write barriers on the hot path) and turned into
     // ResponseDiagnostic values only when read; one that carries a reference (a text, a plugin's descriptor) is
     // stored whole when added. _diagnostics[k] is valid for k < _materialized and for every entry with HasValue.
+    // Both arrays grow when a response logs more than the plan's estimate: no diagnostic is ever dropped.
     private DiagnosticEntry[] _entries;
     private ResponseDiagnostic[] _diagnostics;
     private readonly int _itemCount;
+
+    // The plan's options applied to its own codes: bit c set when code c is reported as an error / not at all.
+    private readonly uint _errorCodes;
+    private readonly uint _suppressedCodes;
     private int _diagnosticCount;
     private int _materialized;
     private bool _hasError;
@@ -109,6 +141,8 @@ public sealed class ScoreResult
         _slots = new double[plan.SlotCount];
         _cells = new ScoreCell[plan.ScoreCount];
         _flags = new FlagState[plan.FlagCount];
+        _errorCodes = plan.ErrorCodes;
+        _suppressedCodes = plan.SuppressedCodes;
         _entries = new DiagnosticEntry[plan.MaxDiagnostics];
         _diagnostics = new ResponseDiagnostic[plan.MaxDiagnostics];
     }
@@ -222,51 +256,72 @@ public sealed class ScoreResult
 
     internal void MarkMissing() => _hasMissing = true;
 
-    /// <summary>Logs one of the scoring plan's own diagnostics (no text): only plain values are written.</summary>
+    /// <summary>Marks the response invalid whatever the severities (a row that could not be read at all).</summary>
+    internal void MarkInvalid() => _hasError = true;
+
+    /// <summary>
+    /// Logs one of the scoring plan's own diagnostics (no text): only plain values are written. The plan's options
+    /// decide whether it is kept and whether it is an error.
+    /// </summary>
     internal void Add(ResponseCode code, int item, int score, int flag, double value, int count = 0, ulong missingInputs = 0)
     {
-        if (ResponseCodes.IsError(code))
+        var bit = 1u << (int)code;
+        if ((_suppressedCodes & bit) != 0)
+        {
+            return;
+        }
+
+        if ((_errorCodes & bit) != 0)
         {
             _hasError = true;
         }
 
         var n = _diagnosticCount;
         var entries = _entries;
-        if ((uint)n < (uint)entries.Length)
+        if ((uint)n >= (uint)entries.Length)
         {
-            entries[n] = new DiagnosticEntry(code, false, item, score, flag, count, value, missingInputs);
-            _diagnosticCount = n + 1;
+            Grow();
+            entries = _entries;
         }
+
+        entries[n] = new DiagnosticEntry(code, false, item, score, flag, count, value, missingInputs);
+        _diagnosticCount = n + 1;
     }
 
-    /// <summary>Logs a whole diagnostic (one with a text or another descriptor); dropped when the buffer is full.</summary>
+    /// <summary>
+    /// Logs a whole diagnostic (one with a text, a failure or another descriptor: from the plan, a plugin check or
+    /// the host), with the severity the plan's options give it; nothing when they suppress it.
+    /// </summary>
     internal void Add(in ResponseDiagnostic diagnostic)
     {
-        if (diagnostic.Severity == DiagnosticSeverity.Error)
+        if (Plan.EffectiveSeverity(diagnostic.Descriptor) is not { } severity)
+        {
+            return;
+        }
+
+        if (severity == DiagnosticSeverity.Error)
         {
             _hasError = true;
         }
 
         var n = _diagnosticCount;
-        if (n < _entries.Length)
+        if (n >= _entries.Length)
         {
-            _entries[n] = new DiagnosticEntry(default, true, 0, 0, 0, 0, 0, 0);
-            _diagnostics[n] = diagnostic;
-            _diagnosticCount = n + 1;
+            Grow();
         }
+
+        _entries[n] = new DiagnosticEntry(default, true, 0, 0, 0, 0, 0, 0);
+        _diagnostics[n] = severity == diagnostic.Severity ? diagnostic : diagnostic.WithSeverity(severity);
+        _diagnosticCount = n + 1;
     }
 
-    /// <summary>Logs a diagnostic from outside the plan (a plugin check, the host), growing the buffer when full.</summary>
-    internal void AddExternal(in ResponseDiagnostic diagnostic)
+    // Rare (a response with more diagnostics than the plan's estimate); the buffer keeps its new size for the next one.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void Grow()
     {
-        if (_diagnosticCount == _entries.Length)
-        {
-            var size = Math.Max(4, _entries.Length * 2);
-            Array.Resize(ref _entries, size);
-            Array.Resize(ref _diagnostics, size);
-        }
-
-        Add(diagnostic);
+        var size = Math.Max(4, _entries.Length * 2);
+        Array.Resize(ref _entries, size);
+        Array.Resize(ref _diagnostics, size);
     }
 
     private void Materialize()
@@ -276,7 +331,8 @@ public sealed class ScoreResult
             ref readonly var e = ref _entries[k];
             if (!e.HasValue)
             {
-                _diagnostics[k] = new ResponseDiagnostic(ResponseCodes.Descriptor(e.Code), e.Item, e.Score, e.Flag, e.Value, null, e.Count, e.MissingInputs);
+                _diagnostics[k] = ResponseDiagnostic.FromCode(ResponseCodes.Descriptor(e.Code), Plan.CodeSeverity(e.Code), e.Item, e.Score,
+                    e.Flag, e.Value, e.Count, e.MissingInputs);
             }
         }
 
@@ -290,8 +346,9 @@ public sealed class ScoreResult
 }
 
 /// <summary>
-/// The response diagnostics the scoring plan logs without a text, as small codes. The others (a text or another
-/// descriptor: RSP2002, RSP2003, RSP2010, RSP2012, RSP2013) are stored whole.
+/// The response diagnostics the scoring plan logs without a text, as small codes (at most 32: the plan keeps their
+/// effective severities as bit sets). The others (a text, a failure or another descriptor: RSP2002, RSP2003, RSP2010,
+/// RSP2012, RSP2013) are stored whole.
 /// </summary>
 internal enum ResponseCode : byte
 {
@@ -303,9 +360,10 @@ internal enum ResponseCode : byte
     FlagNotEvaluated,
     DerivedScoreNotComputed,
     ScoreProrated,
+    ScoreNotFinite,
 }
 
-/// <summary>The descriptor and severity of each <see cref="ResponseCode"/>.</summary>
+/// <summary>The descriptor of each <see cref="ResponseCode"/>.</summary>
 internal static class ResponseCodes
 {
     private static readonly DiagnosticDescriptor[] Descriptors =
@@ -318,26 +376,10 @@ internal static class ResponseCodes
         InstrumentDiagnostics.FlagNotEvaluated,
         InstrumentDiagnostics.DerivedScoreNotComputed,
         InstrumentDiagnostics.ScoreProrated,
+        InstrumentDiagnostics.ScoreNotFinite,
     ];
 
-    // Bit c set when code c is an error (computed from the descriptors, so the two cannot disagree).
-    private static readonly uint ErrorBits = ComputeErrorBits();
+    public static int Count => Descriptors.Length;
 
     public static DiagnosticDescriptor Descriptor(ResponseCode code) => Descriptors[(int)code];
-
-    public static bool IsError(ResponseCode code) => (ErrorBits & (1u << (int)code)) != 0;
-
-    private static uint ComputeErrorBits()
-    {
-        var bits = 0u;
-        for (var c = 0; c < Descriptors.Length; c++)
-        {
-            if (Descriptors[c].DefaultSeverity == DiagnosticSeverity.Error)
-            {
-                bits |= 1u << c;
-            }
-        }
-
-        return bits;
-    }
 }

@@ -14,9 +14,16 @@ namespace Instruments.Scoring;
 /// across threads; create it once per definition.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Scoring one response does no I/O, takes no locks, never throws for bad input (bad values become
 /// <see cref="ResponseDiagnostic"/>s) and, through <see cref="Score(ReadOnlySpan{ResponseValue}, ScoreResult)"/>
-/// with a reused <see cref="ScoreResult"/>, allocates nothing.
+/// with a reused <see cref="ScoreResult"/>, allocates nothing. The plan is the engine for one response; to score many
+/// on all cores, give each thread its own <see cref="ScoreResult"/> (the data library's pipeline does this).
+/// </para>
+/// <para>
+/// Response diagnostics follow the plan's <see cref="DiagnosticOptions"/> as compiler diagnostics do: a suppressed ID is
+/// not logged, and a raised or lowered one carries its new severity, which decides <see cref="ScoreResult.Status"/>.
+/// </para>
 /// </remarks>
 public sealed class ScoringPlan
 {
@@ -43,9 +50,29 @@ public sealed class ScoringPlan
     private readonly FrozenDictionary<string, int> _scoreIndex;
     private ImmutableArray<Plugins.RegisteredResponseCheck> _checks = [];
 
-    private ScoringPlan(BoundInstrument bound)
+    // The options applied to the plan's own codes (see ResponseCode): effective severity per code, and as bit sets.
+    private readonly DiagnosticSeverity[] _codeSeverity;
+
+    private ScoringPlan(BoundInstrument bound, DiagnosticOptions options)
     {
         _bound = bound;
+        Options = options;
+        _codeSeverity = new DiagnosticSeverity[ResponseCodes.Count];
+        for (var c = 0; c < ResponseCodes.Count; c++)
+        {
+            var descriptor = ResponseCodes.Descriptor((ResponseCode)c);
+            var severity = options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity);
+            _codeSeverity[c] = severity ?? descriptor.DefaultSeverity;
+            if (severity is null)
+            {
+                SuppressedCodes |= 1u << c;
+            }
+            else if (severity == DiagnosticSeverity.Error)
+            {
+                ErrorCodes |= 1u << c;
+            }
+        }
+
         var items = bound.Items;
         ItemCount = items.Length;
         _items = new ItemStep[items.Length];
@@ -130,19 +157,33 @@ public sealed class ScoringPlan
     /// </summary>
     /// <param name="definition">The definition to score.</param>
     /// <param name="functions">Plugin functions its expressions call; none when null.</param>
-    public static PlanResult Create(InstrumentDefinition definition, ScoringFunctions? functions = null)
+    /// <param name="options">
+    /// Severity choices for response diagnostics (suppress, raise or lower an RSP ID, warnings as errors); the defaults
+    /// when null.
+    /// </param>
+    /// <returns>The plan, or the definition's errors (then <see cref="PlanResult.Plan"/> is null).</returns>
+    public static PlanResult Create(InstrumentDefinition definition, ScoringFunctions? functions = null, DiagnosticOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var result = DefinitionBinder.Bind(definition, SourceLocator.None, functions);
-        return new PlanResult(result.Bound is null ? null : new ScoringPlan(result.Bound), result.Diagnostics);
+        return new PlanResult(result.Bound is null ? null : new ScoringPlan(result.Bound, options ?? DiagnosticOptions.Default), result.Diagnostics);
     }
 
     /// <summary>
     /// Builds the plan of an instrument that is already bound (by the compiler or the plugin host), optionally with
     /// plugin response checks run after each response. No second binding.
     /// </summary>
-    internal static ScoringPlan FromBound(BoundInstrument bound, ImmutableArray<Plugins.RegisteredResponseCheck> checks = default) =>
-        new(bound) { _checks = checks.IsDefault ? [] : checks };
+    /// <summary>Like <see cref="Create(InstrumentDefinition, ScoringFunctions?, DiagnosticOptions?)"/>, with plugin response checks.</summary>
+    internal static PlanResult Create(InstrumentDefinition definition, ScoringFunctions? functions,
+        ImmutableArray<Plugins.RegisteredResponseCheck> checks, DiagnosticOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var result = DefinitionBinder.Bind(definition, SourceLocator.None, functions);
+        return new PlanResult(result.Bound is null ? null : FromBound(result.Bound, checks, options), result.Diagnostics);
+    }
+
+    internal static ScoringPlan FromBound(BoundInstrument bound, ImmutableArray<Plugins.RegisteredResponseCheck> checks = default, DiagnosticOptions? options = null) =>
+        new(bound, options ?? DiagnosticOptions.Default) { _checks = checks.IsDefault ? [] : checks };
 
     /// <summary>
     /// The range each score can take (by score index), from the same analysis the compiler checks bands with.
@@ -162,7 +203,26 @@ public sealed class ScoringPlan
     /// <summary>Number of flags.</summary>
     public int FlagCount => _flagConditions.Length;
 
+    /// <summary>The severity choices this plan applies to the response diagnostics it reports.</summary>
+    public DiagnosticOptions Options { get; }
+
+    /// <summary>How many diagnostics a result expects per response (its buffer grows when a response logs more).</summary>
     internal int MaxDiagnostics { get; }
+
+    /// <summary>Bit c set when <see cref="ResponseCode"/> c is reported as an error under <see cref="Options"/>.</summary>
+    internal uint ErrorCodes { get; }
+
+    /// <summary>Bit c set when <see cref="ResponseCode"/> c is suppressed under <see cref="Options"/>.</summary>
+    internal uint SuppressedCodes { get; }
+
+    /// <summary>The effective severity of one of the plan's own codes.</summary>
+    internal DiagnosticSeverity CodeSeverity(ResponseCode code) => _codeSeverity[(int)code];
+
+    /// <summary>The effective severity of any response diagnostic under <see cref="Options"/>, or null when suppressed.</summary>
+    internal DiagnosticSeverity? EffectiveSeverity(DiagnosticDescriptor descriptor) =>
+        ReferenceEquals(Options, DiagnosticOptions.Default)
+            ? descriptor.DefaultSeverity
+            : Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity);
 
     /// <summary>Values a result holds: items as answered, scores, then the keyed values of reverse-keyed items.</summary>
     internal int SlotCount { get; }
@@ -178,20 +238,34 @@ public sealed class ScoringPlan
 
     /// <summary>
     /// Scores one response given as one value per item in definition order, into a reused
+    /// <paramref name="result"/>. Allocation-free. A non-numeric value's RSP2002 message cannot quote the text here;
+    /// use the overload that takes the texts when it should.
+    /// </summary>
+    public void Score(ReadOnlySpan<ResponseValue> values, ScoreResult result) => Score(values, [], result);
+
+    /// <summary>
+    /// Scores one response given as one value per item in definition order, into a reused
     /// <paramref name="result"/>. Allocation-free.
     /// </summary>
-    public void Score(ReadOnlySpan<ResponseValue> values, ScoreResult result)
+    /// <param name="values">One value per item, in definition order.</param>
+    /// <param name="texts">
+    /// The original texts of the answers, beside <paramref name="values"/> (same length), or empty. Only
+    /// <c>texts[i]</c> where <c>values[i]</c> is <see cref="ResponseValue.NonNumeric"/> is read (for the RSP2002
+    /// message), so a reader that reuses its arrays sets a text only for a non-numeric answer and never clears them.
+    /// </param>
+    /// <param name="result">A buffer created by this plan's <see cref="CreateResult"/>; overwritten.</param>
+    public void Score(ReadOnlySpan<ResponseValue> values, ReadOnlySpan<string?> texts, ScoreResult result)
     {
         // The result belongs to this plan, so its slot array has SlotCount entries (checked once, at creation).
-        if (values.Length != ItemCount || result is null || !ReferenceEquals(result.Plan, this))
+        if (values.Length != ItemCount || result is null || !ReferenceEquals(result.Plan, this) || (texts.Length != 0 && texts.Length != ItemCount))
         {
-            ThrowBadArguments(values.Length, result);
+            ThrowBadArguments(values.Length, texts.Length, result);
         }
 
         result.Reset();
         var slots = result.Slots;
 
-        var unanswered = ValidateItems(values, slots, result);
+        var unanswered = ValidateItems(values, texts, slots, result);
         ScorePlain(slots, unanswered, result);
         foreach (var s in _derivedOrder)
         {
@@ -201,12 +275,17 @@ public sealed class ScoringPlan
         for (var f = 0; f < _flagConditions.Length; f++)
         {
             var condition = _flagConditions[f];
-            var v = condition.CallsFunctions ? EvaluateGuarded(condition, slots, result) : condition.Evaluate(slots);
+            var failed = false;
+            var v = condition.CallsFunctions ? EvaluateGuarded(condition, slots, result, -1, f, out failed) : condition.Evaluate(slots);
             if (double.IsNaN(v))
             {
                 result.SetFlag(f, FlagState.Unknown);
-                result.Add(ResponseCode.FlagNotEvaluated, -1, -1, f, double.NaN, 0,
-                    MissingMask(condition.Slots.AsSpan(), slots));
+                // When a failed function (RSP2012) is the whole reason, RSP2008 would only guess at one.
+                var missing = MissingMask(condition.Slots.AsSpan(), slots);
+                if (!failed || missing != 0)
+                {
+                    result.Add(ResponseCode.FlagNotEvaluated, -1, -1, f, double.NaN, 0, missing);
+                }
             }
             else
             {
@@ -233,8 +312,8 @@ public sealed class ScoringPlan
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                result.AddExternal(new ResponseDiagnostic(InstrumentDiagnostics.ResponseCheckFailed, -1, -1, -1, double.NaN,
-                    check.Owner + "\n" + ex.GetType().Name + ": " + ex.Message));
+                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.ResponseCheckFailed, -1, -1, -1, double.NaN, null,
+                    failure: new PluginFailure(check.Owner, null, ex.GetType().Name + ": " + ex.Message)));
             }
         }
     }
@@ -247,6 +326,7 @@ public sealed class ScoringPlan
     {
         ArgumentNullException.ThrowIfNull(response);
         var values = new ResponseValue[ItemCount];
+        var texts = new string?[ItemCount];
         List<string>? unknown = null;
         foreach (var (key, text) in response)
         {
@@ -258,55 +338,20 @@ public sealed class ScoringPlan
             }
 
             values[i] = text is null ? ResponseValue.Missing : ResponseValue.Parse(text.AsSpan());
+            texts[i] = text;
         }
 
         var result = CreateResult();
-        Score(values, result);
+        Score(values, texts, result);
         if (unknown is not null)
         {
             foreach (var key in unknown)
             {
-                result.AddExternal(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, key));
+                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, key));
             }
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Scores many responses on all cores. <paramref name="values"/> holds the responses back to back,
-    /// <see cref="ItemCount"/> values each; row <c>i</c> of <paramref name="results"/> belongs to response <c>i</c>,
-    /// so input order is preserved. Once the buffer has warmed up nothing is allocated per response.
-    /// </summary>
-    public void ScoreBatch(ReadOnlyMemory<ResponseValue> values, ScoreBatchResult results, int maxDegreeOfParallelism = -1)
-    {
-        ArgumentNullException.ThrowIfNull(results);
-        if (!ReferenceEquals(results.Plan, this))
-        {
-            throw new ArgumentException("The result buffer was created by another plan.", nameof(results));
-        }
-
-        if (ItemCount == 0 || values.Length % ItemCount != 0)
-        {
-            throw new ArgumentException($"Expected a multiple of {ItemCount} values, got {values.Length}.", nameof(values));
-        }
-
-        var rows = values.Length / ItemCount;
-        results.Begin(rows);
-        var chunks = results.ChunkCount(rows);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism > 0 ? maxDegreeOfParallelism : Environment.ProcessorCount };
-        Parallel.For(0, chunks, options, c =>
-        {
-            var span = values.Span;
-            var scratch = results.Worker(c);
-            var used = 0;
-            var end = Math.Min(rows, (c + 1) * ScoreBatchResult.ChunkRows);
-            for (var r = c * ScoreBatchResult.ChunkRows; r < end; r++)
-            {
-                Score(span.Slice(r * ItemCount, ItemCount), scratch);
-                results.Store(r, scratch, ref used);
-            }
-        });
     }
 
     /// <summary>
@@ -329,6 +374,7 @@ public sealed class ScoringPlan
             result.SetFlag(f, FlagState.Unknown);
         }
 
+        result.MarkInvalid(); // even when RSP2010 is suppressed or lowered: nothing of the row was scored
         result.Add(new ResponseDiagnostic(InstrumentDiagnostics.MalformedRow, -1, -1, -1, double.NaN, reason, line));
     }
 
@@ -336,14 +382,14 @@ public sealed class ScoringPlan
     public static void ReportUnknownItem(ScoreResult result, string name)
     {
         ArgumentNullException.ThrowIfNull(result);
-        result.AddExternal(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, name));
+        result.Add(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, name));
     }
 
     // The two loops below run for every item and every score of every response. Their indexes are fixed when the
     // plan is built (item i < ItemCount, term slots < ItemCount, option offsets inside the table), and Score checks
     // the span lengths once, so they read the arrays without per-element bounds checks.
     /// <summary>Checks each value against its item's options; returns bit i set when item i (bit 63: any item from 63 on) has no valid value.</summary>
-    private ulong ValidateItems(ReadOnlySpan<ResponseValue> values, Span<double> slots, ScoreResult result)
+    private ulong ValidateItems(ReadOnlySpan<ResponseValue> values, ReadOnlySpan<string?> texts, Span<double> slots, ScoreResult result)
     {
         var unanswered = 0UL;
         unchecked
@@ -382,7 +428,12 @@ public sealed class ScoringPlan
                 {
                     unanswered |= 1UL << Math.Min(i, 63);
                     Unsafe.Add(ref slot0, i) = double.NaN;
-                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.NonNumericValue, i, -1, -1, double.NaN, v.Text));
+                    if (!item.Optional)
+                    {
+                        result.MarkMissing(); // counted as missing (what the status says if RSP2002 is lowered)
+                    }
+
+                    result.Add(new ResponseDiagnostic(InstrumentDiagnostics.NonNumericValue, i, -1, -1, double.NaN, texts.IsEmpty ? null : texts[i]));
                 }
                 else
                 {
@@ -408,12 +459,17 @@ public sealed class ScoringPlan
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private void ThrowBadArguments(int valueCount, ScoreResult? result)
+    private void ThrowBadArguments(int valueCount, int textCount, ScoreResult? result)
     {
         ArgumentNullException.ThrowIfNull(result);
         if (valueCount != ItemCount)
         {
             throw new ArgumentException($"Expected {ItemCount} values (one per item), got {valueCount}.", "values");
+        }
+
+        if (textCount != 0 && textCount != ItemCount)
+        {
+            throw new ArgumentException($"Expected no texts or {ItemCount} (one per item), got {textCount}.", "texts");
         }
 
         throw new ArgumentException("The result buffer was created by another plan.", nameof(result));
@@ -434,6 +490,11 @@ public sealed class ScoringPlan
         }
         else
         {
+            if (!item.Optional)
+            {
+                result.MarkMissing(); // counted as missing (what the status says if RSP2001 is lowered)
+            }
+
             result.Add(ResponseCode.ValueNotAnOption, i, -1, -1, x);
         }
     }
@@ -550,10 +611,25 @@ public sealed class ScoringPlan
     {
         var step = _steps[s];
         var expression = step.Expression!;
-        var value = expression.CallsFunctions ? EvaluateGuarded(expression, slots, result) : expression.Evaluate(slots);
-        if (double.IsNaN(value))
+        var failed = false;
+        var value = expression.CallsFunctions ? EvaluateGuarded(expression, slots, result, s, -1, out failed) : expression.Evaluate(slots);
+        if (!double.IsFinite(value))
         {
-            result.Add(ResponseCode.DerivedScoreNotComputed, -1, s, -1, double.NaN, 0, MissingMask(expression.Slots.AsSpan(), slots));
+            if (double.IsNaN(value))
+            {
+                // When a failed function (RSP2012, about this score) is the whole reason, RSP2009 would only guess at one.
+                var missing = MissingMask(expression.Slots.AsSpan(), slots);
+                if (!failed || missing != 0)
+                {
+                    result.Add(ResponseCode.DerivedScoreNotComputed, -1, s, -1, double.NaN, 0, missing);
+                }
+            }
+            else
+            {
+                // An infinite result (a plugin function, an overflow) is no score: missing, and the response invalid.
+                result.Add(ResponseCode.ScoreNotFinite, -1, s, -1, value);
+                value = double.NaN;
+            }
         }
 
         var band = step.BandMin.Length == 0 ? -1 : FindBand(s, value, step.BandMin, step.BandMax, result);
@@ -580,16 +656,21 @@ public sealed class ScoringPlan
         return -1;
     }
 
-    /// <summary>Evaluates an expression that calls plugin functions; a function that throws is reported (RSP2012).</summary>
-    private static double EvaluateGuarded(CompiledExpression expression, ReadOnlySpan<double> slots, ScoreResult result)
+    /// <summary>
+    /// Evaluates an expression (of score <paramref name="score"/> or flag <paramref name="flag"/>) that calls plugin
+    /// functions; a function that throws is reported (RSP2012, naming the score or flag) and <paramref name="failed"/> set.
+    /// </summary>
+    private static double EvaluateGuarded(CompiledExpression expression, ReadOnlySpan<double> slots, ScoreResult result,
+        int score, int flag, out bool failed)
     {
         var faulted = -1;
         var value = expression.Evaluate(slots, ref faulted, out var error);
-        if (faulted >= 0)
+        failed = faulted >= 0;
+        if (failed)
         {
             var function = expression.Functions[faulted];
-            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.FunctionFailed, -1, -1, -1, double.NaN,
-                function.Name + "\n" + (function.Owner.Length > 0 ? "plugin '" + function.Owner + "'" : "registered function") + "\n" + error));
+            result.Add(new ResponseDiagnostic(InstrumentDiagnostics.FunctionFailed, -1, score, flag, double.NaN, null,
+                failure: new PluginFailure(function.Owner, function.Name, error ?? string.Empty)));
         }
 
         return value;
@@ -630,7 +711,8 @@ public sealed class ScoringPlan
 
         if (d == InstrumentDiagnostics.NonNumericValue)
         {
-            return d.FormatMessage([Item(), diagnostic.Text]);
+            // The text is there when the reader passed it beside the values.
+            return d.FormatMessage([Item(), diagnostic.Text ?? "?"]);
         }
 
         if (d == InstrumentDiagnostics.ItemMissing)
@@ -662,12 +744,19 @@ public sealed class ScoringPlan
 
         if (d == InstrumentDiagnostics.DerivedScoreNotComputed)
         {
-            return d.FormatMessage([Score(), MissingInputs(GetScoreInputs(diagnostic.Score), diagnostic.MissingInputs)]);
+            return d.FormatMessage([Score(), MissingInputs(GetScoreInputs(diagnostic.Score), diagnostic.MissingInputs,
+                _steps[diagnostic.Score].Expression?.CallsFunctions == true)]);
         }
 
         if (d == InstrumentDiagnostics.FlagNotEvaluated)
         {
-            return d.FormatMessage([def.Flags[diagnostic.Flag].Id, MissingInputs(GetFlagInputs(diagnostic.Flag), diagnostic.MissingInputs)]);
+            return d.FormatMessage([def.Flags[diagnostic.Flag].Id, MissingInputs(GetFlagInputs(diagnostic.Flag), diagnostic.MissingInputs,
+                _flagConditions[diagnostic.Flag].CallsFunctions)]);
+        }
+
+        if (d == InstrumentDiagnostics.ScoreNotFinite)
+        {
+            return d.FormatMessage([Score(), double.IsNaN(diagnostic.Value) ? "NaN" : diagnostic.Value > 0 ? "+Infinity" : "-Infinity"]);
         }
 
         if (d == InstrumentDiagnostics.MalformedRow)
@@ -675,20 +764,20 @@ public sealed class ScoringPlan
             return d.FormatMessage([diagnostic.Count, diagnostic.Text]);
         }
 
-        if (d == InstrumentDiagnostics.ResponseCheckFailed && diagnostic.Text?.Split('\n', 2) is [var plugin, var failure])
+        if (d == InstrumentDiagnostics.ResponseCheckFailed && diagnostic.Failure is { } check)
         {
-            return d.FormatMessage([plugin, failure]);
+            return d.FormatMessage([check.Plugin, check.Error]);
         }
 
-        if (d == InstrumentDiagnostics.FunctionFailed && diagnostic.Text?.Split('\n', 3) is [var name, var owner, var error])
+        if (d == InstrumentDiagnostics.FunctionFailed && diagnostic.Failure is { } call)
         {
-            return d.FormatMessage([name, owner, error]);
+            return d.FormatMessage([call.Function, call.DescribeOwner(), call.Error]);
         }
 
         return d.FormatMessage(diagnostic.Text is null ? [] : [diagnostic.Text]);
     }
 
-    private string MissingInputs(ReadOnlySpan<int> inputs, ulong mask)
+    private string MissingInputs(ReadOnlySpan<int> inputs, ulong mask, bool callsFunctions)
     {
         var names = new List<string>();
         for (var k = 0; k < inputs.Length && k < 64; k++)
@@ -701,6 +790,7 @@ public sealed class ScoringPlan
 
         return names.Count switch
         {
+            0 when callsFunctions => "the result is undefined (a division by zero, or a function that returned no value)",
             0 => "the result is undefined (for example a division by zero)",
             1 => "'" + names[0] + "' is missing",
             _ => string.Join(", ", names.Select(n => "'" + n + "'")) + " are missing",

@@ -78,7 +78,7 @@ public sealed class ReferenceScorerPropertyTests
         {
             9 => ResponseValue.Missing,
             10 => ResponseValue.FromNumber(-99),
-            11 => ResponseValue.NonNumeric("x"),
+            11 => ResponseValue.NonNumeric,
             _ => ResponseValue.FromNumber(namedScales[itemScales[i]].Min + code - 1),
         }).ToArray()).ToImmutableArray();
         return new Case(definition, rows);

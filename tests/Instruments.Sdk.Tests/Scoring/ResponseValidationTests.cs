@@ -136,12 +136,34 @@ public sealed class ResponseValidationTests
     }
 
     [Fact]
+    public void Score_WithTextsAndReusedBuffer_AllocatesNothing()
+    {
+        string[] cells = ["2", "2", "-99", "2", "x", "2", "2", "2", "1", ""];
+        var values = Parse(cells);
+        var result = Phq9.CreateResult();
+        for (var i = 0; i < 100; i++)
+        {
+            Phq9.Score(values, cells, result);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            Phq9.Score(values, cells, result);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Contains(result.Diagnostics.ToArray(), d => d.Id == "RSP2002" && d.Text == "x");
+    }
+
+    [Fact]
     public void Diagnostics_ReadBeforeAndAfterAHostAddsOne_KeepOrderDescriptorsAndTexts_AndAReusedResultForgetsThem()
     {
         // The plan logs its own diagnostics compactly and builds them when read; texts and host diagnostics are
         // stored whole. Reading in between must not lose or reorder anything.
         var result = Phq9.CreateResult();
-        Phq9.Score(Parse("2", "", "7", "2", "x", "2", "2", "2", "1", "1"), result);
+        string[] cells = ["2", "", "7", "2", "x", "2", "2", "2", "1", "1"];
+        Phq9.Score(Parse(cells), cells, result);
         Assert.Equal(["RSP2004", "RSP2001", "RSP2002", "RSP2005"], result.Diagnostics.ToArray().Select(d => d.Id).Take(4));
         var first = result.Diagnostics.Length;
 
@@ -165,54 +187,66 @@ public sealed class ResponseValidationTests
     [InlineData("n/a")]
     [InlineData("2.5")]
     [InlineData("4")]
-    public void StoreInteger_OverAnyPreviousValue_EqualsFromInteger(string? previous)
+    public void PlainAssignment_OverAnyPreviousValue_EqualsFromInteger(string? previous)
     {
-        // The CSV reader overwrites a reused row in place; whatever the slot held, it must end up the plain integer.
-        var slot = previous is null ? ResponseValue.Missing : ResponseValue.Parse(previous.AsSpan());
-        ResponseValue.StoreInteger(ref slot, 3);
-        Assert.Equal(ResponseValue.FromInteger(3), slot);
-        Assert.Equal(ResponseValueKind.Number, slot.Kind);
-        Assert.Equal(3, slot.Number);
+        // A reader overwrites a reused row by plain assignment; whatever the slot held, it must end up the plain integer.
+        var row = new ResponseValue[1];
+        row[0] = previous is null ? ResponseValue.Missing : ResponseValue.Parse(previous.AsSpan());
+        row[0] = ResponseValue.FromInteger(3);
+        Assert.Equal(ResponseValue.FromNumber(3), row[0]);
+        Assert.Equal(ResponseValueKind.Number, row[0].Kind);
+        Assert.Equal(3, row[0].Number);
     }
 
     [Fact]
-    public void ScoreBatch_PreservesInputOrder()
+    public void ResponseValue_HoldsNoReference_SoStoringOneNeedsNoWriteBarrier()
     {
-        const int rows = 20_000;
-        var values = new ResponseValue[rows * Swls.ItemCount];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var i = 0; i < Swls.ItemCount; i++)
-            {
-                values[(r * Swls.ItemCount) + i] = ResponseValue.FromNumber(1 + ((r + i) % 7));
-            }
-        }
+        Assert.False(System.Runtime.CompilerServices.RuntimeHelpers.IsReferenceOrContainsReferences<ResponseValue>());
+    }
 
-        values[7 * Swls.ItemCount] = ResponseValue.NonNumeric("x"); // row 7 invalid
-        var results = new ScoreBatchResult(Swls, rows);
-        Swls.ScoreBatch(values, results);
+    [Theory]
+    [InlineData("n/a")]
+    [InlineData("three")]
+    [InlineData("1e5x")]
+    public void Parse_NonNumericText_IsTheNonNumericMarker_WhateverTheText(string text)
+    {
+        Assert.Equal(ResponseValue.NonNumeric, ResponseValue.Parse(text.AsSpan()));
+        Assert.Equal(ResponseValue.NonNumeric, ResponseValue.Parse(System.Text.Encoding.UTF8.GetBytes(text)));
+        Assert.Equal(ResponseValueKind.NonNumeric, ResponseValue.NonNumeric.Kind);
+        Assert.True(double.IsNaN(ResponseValue.NonNumeric.Number));
+    }
 
-        Assert.Equal(rows, results.Count);
-        for (var r = 0; r < rows; r++)
-        {
-            if (r == 7)
-            {
-                Assert.Equal(ResponseStatus.Invalid, results.GetStatus(r));
-                Assert.Null(results.GetScore(r, 0));
-                Assert.Equal(["RSP2002", "RSP2005"], results.GetDiagnostics(r).ToArray().Select(d => d.Id));
-                continue;
-            }
+    [Fact]
+    public void NonNumericValue_WithoutTexts_IsStillReported_WithAPlaceholder()
+    {
+        var result = Swls.CreateResult();
+        Swls.Score(Parse("5", "x", "5", "5", "5"), result);
 
-            var expected = Enumerable.Range(0, 5).Sum(i => 1 + ((r + i) % 7));
-            Assert.Equal(expected, results.GetScore(r, 0));
-            Assert.Equal(ResponseStatus.Complete, results.GetStatus(r));
-            Assert.True(results.GetDiagnostics(r).IsEmpty);
-        }
+        var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2002");
+        Assert.Null(d.Text);
+        Assert.Equal("Item 'swls2': '?' is not a number; counted as missing", result.FormatMessage(d));
+    }
 
-        // A second, smaller batch into the same buffer.
-        Swls.ScoreBatch(values.AsMemory(0, 3 * Swls.ItemCount), results);
-        Assert.Equal(3, results.Count);
-        Assert.Throws<ArgumentOutOfRangeException>(() => results.GetStatus(3));
+    [Fact]
+    public void Texts_AreReadOnlyWhereTheValueIsNonNumeric()
+    {
+        // A reused texts array keeps stale texts beside numbers; they must not turn up in any diagnostic.
+        var result = Swls.CreateResult();
+        Swls.Score(Parse("5", "x", "5", "5", "5"), ["stale", "n/a", "stale", "stale", "stale"], result);
+
+        var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2002");
+        Assert.Equal(1, d.Item);
+        Assert.Equal("n/a", d.Text);
+        Assert.Throws<ArgumentException>(() => Swls.Score(Parse("5", "5", "5", "5", "5"), ["5"], result));
+    }
+
+    [Fact]
+    public void DictionaryApi_KeepsTheTextOfANonNumericAnswer()
+    {
+        var result = Swls.Score(new Dictionary<string, string?> { ["swls1"] = "5", ["swls2"] = "often", ["swls3"] = "5", ["swls4"] = "5", ["swls5"] = "5" });
+
+        var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2002");
+        Assert.Equal("Item 'swls2': 'often' is not a number; counted as missing", result.FormatMessage(d));
     }
 
     [Fact]

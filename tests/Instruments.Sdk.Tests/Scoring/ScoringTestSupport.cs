@@ -22,13 +22,13 @@ internal static class ScoringTestSupport
         return compilation.CreatePlan(Assert.Single(compilation.Definitions));
     }
 
-    /// <summary>Scores values given as text cells ("" = missing), one per item in definition order.</summary>
+    /// <summary>Scores values given as text cells ("" = missing), one per item in definition order; the cells go beside the values as their texts.</summary>
     public static ScoreResult Score(ScoringPlan plan, params string[] cells)
     {
         Assert.Equal(plan.ItemCount, cells.Length);
         var values = cells.Select(c => ResponseValue.Parse(c.AsSpan())).ToArray();
         var result = plan.CreateResult();
-        plan.Score(values, result);
+        plan.Score(values, cells, result);
         return result;
     }
 

@@ -34,6 +34,17 @@ public sealed class PluginCommandTests
     }
 
     [Fact]
+    public async Task ValidateTheRepositorysOwnPlugins_WithWarningsAsErrors_IsClean()
+    {
+        // INS1053 (a prorated total between integer bands) is the one warning the library accepts on purpose.
+        var run = await Host.RunAsync("validate", "plugins", "--warnaserror", "--nowarn", "INS1053");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Stdout);
+        Assert.EndsWith("0 errors, 0 warnings", run.StderrLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ValidatePluginFolder_ReportsInstrumentDiagnosticsInsideIt()
     {
         using var dir = new TempDir();

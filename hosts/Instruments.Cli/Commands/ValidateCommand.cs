@@ -20,6 +20,7 @@ internal static class ValidateCommand
         [
             new("format", 'f', "FORMAT", "text (default), json or sarif (SARIF 2.1.0)", Allowed: ["text", "json", "sarif"]),
             new("warnaserror", null, null, "report warnings as errors"),
+            new("nowarn", null, "ID", "do not report diagnostic ID (repeatable), as the C# compiler's -nowarn", Repeatable: true),
         ],
         """
         Each <path> is a .yaml file, a folder of .yaml files (every *.yaml below it), or a plugin folder (one with a
@@ -68,6 +69,10 @@ internal static class ValidateCommand
         var templates = files.Where(f => f.EndsWith(".scriban", StringComparison.OrdinalIgnoreCase)).ToList();
         files.RemoveAll(templates.Contains);
         var options = DiagnosticOptions.Default.WithWarningsAsErrors(args.Has("warnaserror"));
+        foreach (var id in args.GetAll("nowarn"))
+        {
+            options = options.WithSeverity(id, ReportSeverity.Suppress);
+        }
 
         // Plugin folders go through the plugin host (manifest, assembly, instruments, analyzers), next to the built-in
         // plugins so that functions they bring resolve; only the diagnostics of the folders asked about are printed.

@@ -242,6 +242,13 @@ public sealed class InstrumentHostBuilder
                 stage = "SupportedDiagnostics";
                 foreach (var descriptor in plugin.SupportedDiagnostics)
                 {
+                    // The engine's ranges are the engine's: a plugin may not declare (and so never report) INS, RSP, PLG or TPL IDs.
+                    if (DiagnosticIdRanges.IsReserved(descriptor.Id))
+                    {
+                        diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ReservedDiagnosticId, manifest.LocationOf("assembly"), manifest.Id, descriptor.Id));
+                        continue;
+                    }
+
                     declared.Add(descriptor.Id);
                 }
 

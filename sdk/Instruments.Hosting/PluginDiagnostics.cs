@@ -70,6 +70,9 @@ public static class PluginDiagnostics
     /// <summary>PLG3019: a registration call with a bad argument (a path outside the plugin, a bad name).</summary>
     public static readonly DiagnosticDescriptor InvalidRegistration = new("PLG3019", "Invalid registration", "Plugin '{0}': {1}", Loading, DiagnosticSeverity.Error);
 
+    /// <summary>PLG3020: a plugin declares a diagnostic ID in a range reserved for the engine (INS, RSP, PLG, TPL).</summary>
+    public static readonly DiagnosticDescriptor ReservedDiagnosticId = new("PLG3020", "Plugin declares a reserved diagnostic ID", "Plugin '{0}' declares diagnostic '{1}', an ID in the ranges reserved for the engine (INS, RSP, PLG, TPL); the declaration was ignored, so the plugin cannot report it", Loading, DiagnosticSeverity.Error);
+
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
     // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
     // documentation tools and tests ask for the whole list.

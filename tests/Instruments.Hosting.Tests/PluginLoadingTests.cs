@@ -156,6 +156,42 @@ public sealed class PluginLoadingTests : IDisposable
     }
 
     [Fact]
+    public void ResponseCheckThatReportsAnUndeclaredDiagnostic_Fails_AndTheReportNeverReachesTheResult()
+    {
+        var host = new InstrumentHostBuilder()
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("good", "Good"), "good"))
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("sneaky", "ChecksUndeclared"), "sneaky"))
+            .Build();
+
+        var result = host.Find("two-items")!.Plan.Score(new Dictionary<string, string?> { ["a"] = "0", ["b"] = "0" });
+
+        // Without the undeclared-descriptor check in ResponseCheckContext.Report, TST0002 would be on the result.
+        Assert.DoesNotContain(result.Diagnostics.ToArray(), x => x.Id == "TST0002");
+        var failure = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2013");
+        Assert.Equal("A response check of plugin 'sneaky' failed: InvalidOperationException: Diagnostic 'TST0002' is not among the plugin's SupportedDiagnostics.",
+            result.FormatMessage(failure));
+    }
+
+    [Fact]
+    public void PluginDeclaringIdsInTheEnginesRanges_GetsPLG3020PerId_AndCannotReportThem_ItsOwnIdStillWorks()
+    {
+        var host = new InstrumentHostBuilder()
+            .AddPluginsFrom(PluginFolders.BuiltInPlugins)
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("squatter", "DeclaresReserved"), "squatter"))
+            .Build();
+
+        var reserved = host.Diagnostics.Where(d => d.Id == "PLG3020").ToList();
+        Assert.Equal(["INS1999", "TPL4999"], reserved.Select(d => (string)d.Arguments[1]!));
+        Assert.Equal("Plugin 'squatter' declares diagnostic 'INS1999', an ID in the ranges reserved for the engine (INS, RSP, PLG, TPL); the declaration was ignored, so the plugin cannot report it",
+            reserved[0].Message);
+        Assert.All(reserved, d => Assert.Equal((4, 11), (d.Location.Line, d.Location.Column))); // the manifest's assembly: value
+        Assert.DoesNotContain(host.Diagnostics, d => d.Id == "INS1999");
+        Assert.Contains(host.Diagnostics, d => d.Id == "PLG3012" && (string)d.Arguments[1]! == "INS1999");
+        Assert.Contains(host.Diagnostics, d => d.Id == "TST0001" && d.Location.Path.EndsWith("swls.yaml", StringComparison.Ordinal));
+        Assert.Contains(host.Plugins, p => p.Id == "squatter");
+    }
+
+    [Fact]
     public void InstrumentIdRegisteredByTwoPlugins_FirstWins_SecondIsADiagnostic()
     {
         var host = new InstrumentHostBuilder()

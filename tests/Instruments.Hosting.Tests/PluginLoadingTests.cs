@@ -214,7 +214,7 @@ public sealed class PluginLoadingTests : IDisposable
             .Build();
 
         var duplicate = Assert.Single(host.Diagnostics, x => x.Id == "PLG3015");
-        Assert.Equal("Plugin 'badcheck' registers function 'double_it', which plugin 'good' already registered; the later one was ignored", duplicate.Message);
+        Assert.Equal("Plugin 'badcheck' registers function 'double_it', which plugin 'good' already registered; this registration was ignored, the plugin's others were kept", duplicate.Message);
 
         var result = host.Find("two-items")!.Plan.Score(new Dictionary<string, string?> { ["a"] = "0", ["b"] = "0" });
         var failure = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2013");

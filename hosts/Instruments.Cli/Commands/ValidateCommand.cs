@@ -126,7 +126,7 @@ internal static class ValidateCommand
 
     /// <summary>A plugin, or a folder of plugins: it or one of its subfolders has a plugin.yaml.</summary>
     private static bool IsPluginFolder(string path) =>
-        File.Exists(Path.Combine(path, "plugin.yaml")) || Directory.EnumerateDirectories(path).Any(d => File.Exists(Path.Combine(d, "plugin.yaml")));
+        PluginSearchPath.Classify(path) is PluginFolderKind.Plugin or PluginFolderKind.PluginCollection;
 
     private static string Plural(int n, string word) => n + " " + word + (n == 1 ? string.Empty : "s");
 }

@@ -142,3 +142,21 @@ public sealed class DeclaresReserved : InstrumentPlugin
             }
         });
 }
+
+/// <summary>An analyzer that throws on PHQ-9 (PLG3016), a duplicate function (PLG3015) and an undeclared report on PHQ-9 (PLG3012).</summary>
+public sealed class Broken : InstrumentPlugin
+{
+    /// <inheritdoc />
+    public override void Initialize(PluginContext context)
+    {
+        context.RegisterFunction(new ScoringFunction("phq9_t_women", 1, 1, a => a[0]));
+        context.RegisterDefinitionAnalyzer(c =>
+        {
+            if (c.Definition.Id == "phq-9")
+            {
+                c.ReportDiagnostic(TestDiagnostics.Undeclared, "instrument");
+                throw new InvalidOperationException("analyzer broke");
+            }
+        });
+    }
+}

@@ -90,6 +90,7 @@ public sealed class InstrumentHostBuilder
         var plugins = new List<LoadedPlugin>();
         var registrations = new List<Registration>();
         var seenPlugins = new Dictionary<string, string>(StringComparer.Ordinal);
+        var checkOnly = new List<string>(); // instrument files of plugins whose manifest is unusable: checked, never loaded
         foreach (var (folder, isPlugin) in _sources)
         {
             if (!isPlugin)
@@ -100,7 +101,7 @@ public sealed class InstrumentHostBuilder
                 continue;
             }
 
-            var manifest = PluginManifest.Read(folder, diagnostics);
+            var manifest = PluginManifest.Read(folder, diagnostics, checkOnly);
             if (manifest is null)
             {
                 continue;
@@ -123,6 +124,18 @@ public sealed class InstrumentHostBuilder
 
         var functions = BuildFunctions(registrations, diagnostics);
         var (definitions, compilations) = CompileInstruments(registrations, functions, diagnostics);
+        foreach (var file in checkOnly)
+        {
+            try
+            {
+                diagnostics.AddRange(InstrumentCompiler.Compile([InstrumentSource.FromFile(file)], _options, functions).Diagnostics);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The file is unreadable; the manifest's own errors already say the plugin was not loaded.
+            }
+        }
+
         RunAnalyzers(registrations, definitions, compilations, diagnostics);
 
         var instruments = ImmutableArray.CreateBuilder<LoadedInstrument>();

@@ -74,6 +74,24 @@ public sealed class PluginCommandTests
     }
 
     [Fact]
+    public async Task List_WithABrokenPlugin_NamesExactlyWhatWasSkipped()
+    {
+        using var dir = new TempDir();
+        dir.File("plugins/bad/plugin.yaml", "id: bad\nversion: 1.0\nsdk: \">=0.1.0 <1.0.0\"\n");
+        dir.File("plugins/bad/instruments/phq-9.yaml", Mood.Replace("acme.mood", "phq-9", StringComparison.Ordinal));
+        dir.File("plugins/acme/plugin.yaml", Manifest);
+        dir.File("plugins/acme/instruments/mood.yaml", Mood.Replace("scale: f }", "scale: f, revers: true }", StringComparison.Ordinal));
+
+        var run = await Host.RunAsync("list", "--plugins", dir["plugins"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("phq-9 ", StringComparison.Ordinal));
+        Assert.Contains($"instruments: warning: skipped plugin {dir["plugins/bad"]}: PLG3004: 'version' in plugin.yaml must be a semantic version such as 1.0.0, not '1.0'", run.StderrLines);
+        Assert.Contains(run.StderrLines, l => l.StartsWith($"instruments: warning: skipped {dir["plugins/acme/instruments/mood.yaml"]}: INS1010:", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.StderrLines, l => l.Contains("skipped " + Path.Combine("symptoms", "instruments", "phq-9.yaml"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task List_ShowsTheBuiltInInstrumentsWithoutAnyFlag()
     {
         var run = await Host.RunAsync("list", "--format", "json");

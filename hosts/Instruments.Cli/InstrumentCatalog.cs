@@ -1,10 +1,8 @@
 using System.Collections.Immutable;
-using Instruments.Compiler;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Hosting;
 using Instruments.Scoring;
-using Instruments.Text;
 
 namespace Instruments.Cli;
 
@@ -22,23 +20,25 @@ internal sealed record CatalogEntry(InstrumentDefinition Definition, string Sour
 }
 
 /// <summary>
-/// The instruments the host knows, loaded through the plugin host (<see cref="InstrumentHostBuilder"/>): the built-in
-/// plugins folder (<c>AppContext.BaseDirectory/plugins</c>), each <c>--plugins</c> folder and each folder in the
-/// <c>INSTRUMENTS_PLUGINS</c> environment variable. A folder is a plugin (it has a <c>plugin.yaml</c>), a folder of
-/// plugins, or a folder of loose <c>*.yaml</c> instrument files.
+/// The host's shell over <see cref="InstrumentLibrary"/> (the SDK resolves instruments from the built-in plugins folder,
+/// <c>AppContext.BaseDirectory/plugins</c>, each <c>--plugins</c> folder and the <c>INSTRUMENTS_PLUGINS</c> search
+/// path): it turns the library's diagnostics into <see cref="CliException"/>s (exit 2) and warning lines.
 /// </summary>
 internal sealed class InstrumentCatalog
 {
-    public const string EnvironmentVariable = "INSTRUMENTS_PLUGINS";
+    public const string EnvironmentVariable = PluginSearchPath.EnvironmentVariable;
 
-    private InstrumentCatalog(InstrumentHost host, ImmutableArray<CatalogEntry> entries)
+    private InstrumentCatalog(InstrumentLibrary library)
     {
-        Host = host;
-        Entries = entries;
+        Library = library;
+        Entries = [.. library.Host.Instruments.Select(i => Entry(i, library.Host))];
     }
 
+    /// <summary>The SDK's library.</summary>
+    public InstrumentLibrary Library { get; }
+
     /// <summary>The plugin host (plugins, functions, templates, diagnostics).</summary>
-    public InstrumentHost Host { get; }
+    public InstrumentHost Host => Library.Host;
 
     /// <summary>Loaded instruments, sorted by id.</summary>
     public ImmutableArray<CatalogEntry> Entries { get; }
@@ -54,155 +54,96 @@ internal sealed class InstrumentCatalog
     /// <summary>Loads the built-in folder, then <paramref name="pluginDirs"/>, then the environment variable's folders.</summary>
     public static InstrumentCatalog Load(IEnumerable<string> pluginDirs)
     {
-        var builder = new InstrumentHostBuilder();
-        if (Directory.Exists(BuiltInFolder))
-        {
-            builder.AddPluginsFrom(BuiltInFolder);
-        }
-
-        var folders = pluginDirs.ToList();
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(env))
-        {
-            folders.AddRange(env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-
-        foreach (var folder in folders)
-        {
-            if (!Directory.Exists(folder))
-            {
-                throw new CliException($"plugins folder '{folder}' does not exist");
-            }
-
-            AddFolder(builder, folder);
-        }
-
-        var host = builder.Build();
-        var entries = host.Instruments
-            .Select(i => new CatalogEntry(i.Definition, i.SourcePath ?? $"(plugin '{i.PluginId}')")
-            {
-                Plan = i.Plan,
-                PluginId = i.PluginId,
-                Templates = [.. host.Templates.Where(t => t.PluginId == i.PluginId)],
-            })
-            .ToImmutableArray();
-        return new InstrumentCatalog(host, entries);
-    }
-
-    /// <summary>Adds a folder: a plugin, a folder of plugins, or loose YAML files (its own and those in <c>instruments/</c>).</summary>
-    internal static void AddFolder(InstrumentHostBuilder builder, string folder)
-    {
-        if (File.Exists(Path.Combine(folder, "plugin.yaml")) || Directory.EnumerateDirectories(folder).Any(d => File.Exists(Path.Combine(d, "plugin.yaml"))))
-        {
-            builder.AddPluginsFrom(folder);
-            return;
-        }
-
-        var loose = Directory.EnumerateFiles(folder, "*.yaml", SearchOption.TopDirectoryOnly);
-        var own = Path.Combine(folder, "instruments");
-        if (Directory.Exists(own))
-        {
-            loose = loose.Concat(Directory.EnumerateFiles(own, "*.yaml", SearchOption.TopDirectoryOnly));
-        }
-
-        foreach (var file in loose.Order(StringComparer.Ordinal))
-        {
-            builder.AddInstrumentFile(file);
-        }
+        var library = InstrumentLibrary.Load(Options(pluginDirs));
+        ThrowOnSearchPathErrors(library.SearchPathDiagnostics);
+        return new InstrumentCatalog(library);
     }
 
     /// <summary>
     /// The instrument a command names: the id of a loaded instrument, or the path of a YAML file (compiled with the
     /// plugins' functions; its diagnostics go to <paramref name="stderr"/> and errors stop the command with exit 2).
+    /// See <see cref="InstrumentLibrary.Resolve"/>.
     /// </summary>
-    /// <remarks>
-    /// A YAML file given without <c>--plugins</c> that compiles cleanly on its own is used without loading the plugins
-    /// (start-up counts when scoring a file: loading every plugin takes longer than scoring 100,000 rows); one that
-    /// does not (it may call a plugin's function) is compiled again with the plugins loaded.
-    /// </remarks>
     public static CatalogEntry Resolve(string name, IReadOnlyList<string> plugins, TextWriter stderr)
     {
-        if (LooksLikePath(name))
+        var resolution = InstrumentLibrary.Resolve(name, Options(plugins));
+        ThrowOnSearchPathErrors(resolution.Diagnostics);
+        if (resolution.Instrument is { } found)
         {
-            if (!File.Exists(name))
-            {
-                throw new CliException($"instrument file '{name}' does not exist");
-            }
-
-            if (plugins.Count == 0)
-            {
-                var alone = InstrumentCompiler.Compile([InstrumentSource.FromFile(name)]);
-                if (!alone.HasErrors && alone.Definitions.Length > 0)
-                {
-                    foreach (var d in alone.Diagnostics)
-                    {
-                        stderr.WriteLine(d.ToString());
-                    }
-
-                    return new CatalogEntry(alone.Definitions[0], name) { Plan = alone.CreatePlan(alone.Definitions[0]) };
-                }
-            }
+            DiagnosticWriters.WriteText(stderr, resolution.Diagnostics);
+            return resolution.Library is { } library ? Entry(found, library.Host) : Entry(found, null);
         }
 
-        var catalog = Load(plugins);
-        if (LooksLikePath(name))
-        {
-            var compilation = InstrumentCompiler.Compile([InstrumentSource.FromFile(name)], functions: catalog.Host.Functions);
-            foreach (var d in compilation.Diagnostics)
-            {
-                stderr.WriteLine(d.ToString());
-            }
-
-            if (compilation.HasErrors || compilation.Definitions.Length == 0)
-            {
-                throw new CliException($"'{name}' has errors; nothing was scored");
-            }
-
-            var definition = compilation.Definitions[0];
-            return new CatalogEntry(definition, name) { Plan = compilation.CreatePlan(definition) };
-        }
-
-        try
-        {
-            return catalog.Get(name);
-        }
-        catch (CliException)
+        if (resolution.Diagnostics.FirstOrDefault(d => d.Id == PluginDiagnostics.UnknownInstrument.Id) is { } unknown)
         {
             // The instrument may be in a file that was skipped because of errors: say which files those are.
-            catalog.ReportProblems(stderr);
-            throw;
+            if (resolution.Library is { } library)
+            {
+                new InstrumentCatalog(library).ReportProblems(stderr);
+            }
+
+            throw Unknown(unknown);
         }
+
+        DiagnosticWriters.WriteText(stderr, resolution.Diagnostics);
+        throw new CliException($"'{name}' has errors; nothing was scored");
     }
 
     /// <summary>True when a command's instrument argument names a YAML file rather than a loaded instrument's id.</summary>
-    public static bool LooksLikePath(string name) =>
-        name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-        || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
+    public static bool LooksLikePath(string name) => InstrumentLibrary.LooksLikePath(name);
 
-    /// <summary>Writes one warning line per file or plugin that was skipped because of errors.</summary>
+    /// <summary>
+    /// Writes one line per problem, saying exactly what it cost: <c>skipped FILE</c> for an instrument file that did not
+    /// load, <c>skipped plugin FOLDER</c> for a plugin that did not load, and the diagnostic itself when nothing was
+    /// skipped as a whole (its message says what was ignored).
+    /// </summary>
     public void ReportProblems(TextWriter stderr)
     {
-        foreach (var group in Problems.Where(d => d.IsError).GroupBy(d => d.Location.Path))
+        foreach (var problem in Library.Problems)
         {
-            var first = group.First();
-            var more = group.Count() > 1 ? $" (and {group.Count() - 1} more; run 'instruments validate {group.Key}')" : string.Empty;
-            stderr.WriteLine($"instruments: warning: skipped {group.Key}: {first.Id}: {first.Message}{more}");
+            var first = problem.First;
+            var more = problem.Diagnostics.Length > 1 ? $" (and {problem.Diagnostics.Length - 1} more; run 'instruments validate {problem.Path}')" : string.Empty;
+            switch (problem.Kind)
+            {
+                case LoadProblemKind.InstrumentFileSkipped:
+                    stderr.WriteLine($"instruments: warning: skipped {problem.Path}: {first.Id}: {first.Message}{more}");
+                    break;
+                case LoadProblemKind.PluginSkipped:
+                    stderr.WriteLine($"instruments: warning: skipped plugin {problem.Path}: {first.Id}: {first.Message}{more}");
+                    break;
+                default:
+                    stderr.WriteLine("instruments: " + first);
+                    break;
+            }
         }
     }
 
     /// <summary>Finds an instrument by id, or throws a <see cref="CliException"/> naming close matches and the ids there are.</summary>
     public CatalogEntry Get(string id)
     {
-        var entry = Entries.FirstOrDefault(e => e.Definition.Id == id)
-                    ?? Entries.FirstOrDefault(e => string.Equals(e.Definition.Id, id, StringComparison.OrdinalIgnoreCase));
-        if (entry is not null)
-        {
-            return entry;
-        }
-
-        var close = NameSuggester.Closest(id, Ids);
-        var hint = close.Count == 0 ? string.Empty : "; did you mean " + string.Join(" or ", close.Select(c => "'" + c + "'")) + "?";
-        var available = Entries.Length == 0 ? "no instruments are loaded" : "available: " + string.Join(", ", Ids);
-        throw new CliException($"unknown instrument '{id}'{hint} ({available}; or give the path of a .yaml file)");
+        var resolution = Library.Find(id);
+        return resolution.Instrument is { } found ? Entry(found, Host) : throw Unknown(resolution.Diagnostics[0]);
     }
+
+    private static InstrumentLibraryOptions Options(IEnumerable<string> pluginDirs) =>
+        InstrumentLibraryOptions.FromEnvironment(BuiltInFolder, pluginDirs);
+
+    private static CatalogEntry Entry(LoadedInstrument i, InstrumentHost? host) =>
+        new(i.Definition, i.SourcePath ?? $"(plugin '{i.PluginId}')")
+        {
+            Plan = i.Plan,
+            PluginId = i.PluginId,
+            Templates = host is null || i.PluginId.Length == 0 ? [] : [.. host.Templates.Where(t => t.PluginId == i.PluginId)],
+        };
+
+    private static void ThrowOnSearchPathErrors(IEnumerable<Diagnostic> diagnostics)
+    {
+        if (diagnostics.FirstOrDefault(d => d.Id == PluginDiagnostics.PathNotFound.Id) is { } missing)
+        {
+            throw new CliException($"{missing.Arguments[0]} '{missing.Arguments[1]}' does not exist");
+        }
+    }
+
+    private static CliException Unknown(Diagnostic d) =>
+        new($"unknown instrument '{d.Arguments[0]}'{d.Arguments[1]} ({d.Arguments[2]}; or give the path of a .yaml file)");
 }

@@ -94,7 +94,7 @@ public static class InstrumentCompiler
             bound[definition] = boundInstrument;
         }
 
-        return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics], locators, bound, byId);
+        return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics], locators, bound, byId, options);
     }
 
     private static (InstrumentDefinition? Definition, BoundInstrument? Bound, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) CompileOne(
@@ -150,8 +150,9 @@ public sealed class InstrumentCompilation
 
     internal InstrumentCompilation(ImmutableArray<InstrumentDefinition> definitions, ImmutableArray<Diagnostic> diagnostics,
         IReadOnlyDictionary<InstrumentDefinition, SourceLocator> locators, IReadOnlyDictionary<InstrumentDefinition, BoundInstrument> bound,
-        IReadOnlyDictionary<string, ImmutableArray<Diagnostic>> diagnosticsById)
+        IReadOnlyDictionary<string, ImmutableArray<Diagnostic>> diagnosticsById, DiagnosticOptions options)
     {
+        Options = options;
         _locators = locators;
         _bound = bound;
         _diagnosticsById = diagnosticsById;
@@ -180,6 +181,12 @@ public sealed class InstrumentCompilation
         Definitions.FirstOrDefault(d => string.Equals(d.Id, id, StringComparison.Ordinal));
 
     /// <summary>
+    /// The severity choices the sources were compiled with; plans created from this compilation apply them to
+    /// response diagnostics (RSP IDs) too.
+    /// </summary>
+    public DiagnosticOptions Options { get; }
+
+    /// <summary>
     /// Builds the scoring plan of the instrument with the given id from the binding this compilation already did (the
     /// emit step: no second check). Never throws for mistakes in the source: when the instrument has errors, or no
     /// source defines it, <see cref="PlanResult.Plan"/> is null and <see cref="PlanResult.Diagnostics"/> holds the
@@ -191,7 +198,7 @@ public sealed class InstrumentCompilation
         ArgumentNullException.ThrowIfNull(id);
         var diagnostics = _diagnosticsById.GetValueOrDefault(id, []);
         return GetDefinition(id) is { } definition
-            ? new PlanResult(ScoringPlan.FromBound(_bound[definition]), diagnostics)
+            ? new PlanResult(ScoringPlan.FromBound(_bound[definition], default, Options), diagnostics)
             : new PlanResult(null, diagnostics);
     }
 
@@ -200,7 +207,7 @@ public sealed class InstrumentCompilation
     /// A definition from elsewhere is a programming error (<see cref="ArgumentException"/>).
     /// </summary>
     /// <param name="definition">One of <see cref="Definitions"/>.</param>
-    public ScoringPlan CreatePlan(InstrumentDefinition definition) => ScoringPlan.FromBound(GetBound(definition));
+    public ScoringPlan CreatePlan(InstrumentDefinition definition) => ScoringPlan.FromBound(GetBound(definition), default, Options);
 
     /// <summary>The bound form of one of <see cref="Definitions"/> (the plugin host adds response checks to its plan).</summary>
     internal BoundInstrument GetBound(InstrumentDefinition definition)

@@ -23,8 +23,9 @@ namespace Instruments.Hosting;
 /// </example>
 public sealed class InstrumentHostBuilder
 {
-    private readonly List<string> _pluginFolders = [];
-    private readonly List<string> _instrumentFiles = [];
+    // Plugin folders and loose instrument files, in the order they were added: when two register the same instrument
+    // id, the first added wins (PLG3013), whatever kind each is.
+    private readonly List<(string Path, bool IsPlugin)> _sources = [];
     private DiagnosticOptions _options = DiagnosticOptions.Default;
     private IPluginAssemblyLoader _loader = new IsolatedPluginAssemblyLoader();
 
@@ -32,7 +33,7 @@ public sealed class InstrumentHostBuilder
     public InstrumentHostBuilder AddPluginFolder(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _pluginFolders.Add(path);
+        _sources.Add((path, true));
         return this;
     }
 
@@ -45,7 +46,7 @@ public sealed class InstrumentHostBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (File.Exists(Path.Combine(directory, PluginManifest.FileName)) || !Directory.Exists(directory))
         {
-            _pluginFolders.Add(directory);
+            _sources.Add((directory, true));
             return this;
         }
 
@@ -53,18 +54,18 @@ public sealed class InstrumentHostBuilder
         {
             if (File.Exists(Path.Combine(sub, PluginManifest.FileName)))
             {
-                _pluginFolders.Add(sub);
+                _sources.Add((sub, true));
             }
         }
 
         return this;
     }
 
-    /// <summary>Adds a loose YAML instrument file (not part of a plugin).</summary>
+    /// <summary>Adds a loose YAML instrument file (not part of a plugin); it loads in the order added, among the plugins.</summary>
     public InstrumentHostBuilder AddInstrumentFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _instrumentFiles.Add(path);
+        _sources.Add((path, false));
         return this;
     }
 
@@ -89,9 +90,18 @@ public sealed class InstrumentHostBuilder
         var plugins = new List<LoadedPlugin>();
         var registrations = new List<Registration>();
         var seenPlugins = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var folder in _pluginFolders)
+        var checkOnly = new List<string>(); // instrument files of plugins whose manifest is unusable: checked, never loaded
+        foreach (var (folder, isPlugin) in _sources)
         {
-            var manifest = PluginManifest.Read(folder, diagnostics);
+            if (!isPlugin)
+            {
+                var loose = new Registration(string.Empty, "(file)", [], _ => false);
+                loose.Files.Add(folder);
+                registrations.Add(loose);
+                continue;
+            }
+
+            var manifest = PluginManifest.Read(folder, diagnostics, checkOnly);
             if (manifest is null)
             {
                 continue;
@@ -112,15 +122,20 @@ public sealed class InstrumentHostBuilder
             }
         }
 
-        if (_instrumentFiles.Count > 0)
-        {
-            var loose = new Registration(string.Empty, "(file)", [], _ => false);
-            loose.Files.AddRange(_instrumentFiles);
-            registrations.Add(loose);
-        }
-
         var functions = BuildFunctions(registrations, diagnostics);
         var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics);
+        foreach (var file in checkOnly)
+        {
+            try
+            {
+                diagnostics.AddRange(InstrumentCompiler.Compile([InstrumentSource.FromFile(file)], _options, functions).Diagnostics);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The file is unreadable; the manifest's own errors already say the plugin was not loaded.
+            }
+        }
+
         RunAnalyzers(registrations, definitions, compilations, diagnostics);
 
         var instruments = ImmutableArray.CreateBuilder<LoadedInstrument>();
@@ -242,6 +257,13 @@ public sealed class InstrumentHostBuilder
                 stage = "SupportedDiagnostics";
                 foreach (var descriptor in plugin.SupportedDiagnostics)
                 {
+                    // The engine's ranges are the engine's: a plugin may not declare (and so never report) INS, RSP, PLG or TPL IDs.
+                    if (DiagnosticIdRanges.IsReserved(descriptor.Id))
+                    {
+                        diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ReservedDiagnosticId, manifest.LocationOf("assembly"), manifest.Id, descriptor.Id));
+                        continue;
+                    }
+
                     declared.Add(descriptor.Id);
                 }
 

@@ -12,6 +12,7 @@ public static class PluginDiagnostics
 {
     private const string Manifest = "PluginManifest";
     private const string Loading = "PluginLoading";
+    private const string Discovery = "PluginDiscovery";
 
     /// <summary>PLG3001: the manifest is not valid YAML (or is empty, too large, uses anchors ...).</summary>
     public static readonly DiagnosticDescriptor ManifestSyntax = new("PLG3001", "Plugin manifest does not parse", "Plugin manifest: {0}", Manifest, DiagnosticSeverity.Error);
@@ -56,7 +57,7 @@ public static class PluginDiagnostics
     public static readonly DiagnosticDescriptor DuplicatePlugin = new("PLG3014", "Plugin id loaded twice", "Plugin id '{0}' is already loaded from '{1}'; this copy was ignored", Loading, DiagnosticSeverity.Error);
 
     /// <summary>PLG3015: a function name already taken (built in or by another plugin).</summary>
-    public static readonly DiagnosticDescriptor DuplicateFunction = new("PLG3015", "Function name already taken", "Plugin '{0}' registers function '{1}', which {2}; the later one was ignored", Loading, DiagnosticSeverity.Error);
+    public static readonly DiagnosticDescriptor DuplicateFunction = new("PLG3015", "Function name already taken", "Plugin '{0}' registers function '{1}', which {2}; this registration was ignored, the plugin's others were kept", Loading, DiagnosticSeverity.Error);
 
     /// <summary>PLG3016: a plugin's definition analyzer threw.</summary>
     public static readonly DiagnosticDescriptor AnalyzerFailed = new("PLG3016", "Plugin analyzer failed", "An analyzer of plugin '{0}' failed on instrument '{1}': {2}", Loading, DiagnosticSeverity.Warning);
@@ -69,6 +70,15 @@ public static class PluginDiagnostics
 
     /// <summary>PLG3019: a registration call with a bad argument (a path outside the plugin, a bad name).</summary>
     public static readonly DiagnosticDescriptor InvalidRegistration = new("PLG3019", "Invalid registration", "Plugin '{0}': {1}", Loading, DiagnosticSeverity.Error);
+
+    /// <summary>PLG3020: a plugin declares a diagnostic ID in a range reserved for the engine (INS, RSP, PLG, TPL).</summary>
+    public static readonly DiagnosticDescriptor ReservedDiagnosticId = new("PLG3020", "Plugin declares a reserved diagnostic ID", "Plugin '{0}' declares diagnostic '{1}', an ID in the ranges reserved for the engine (INS, RSP, PLG, TPL); the declaration was ignored, so the plugin cannot report it", Loading, DiagnosticSeverity.Error);
+
+    /// <summary>PLG3021: a plugins folder or instrument file named by the user does not exist.</summary>
+    public static readonly DiagnosticDescriptor PathNotFound = new("PLG3021", "Path does not exist", "The {0} '{1}' does not exist", Discovery, DiagnosticSeverity.Error);
+
+    /// <summary>PLG3022: no loaded instrument has the id a user asked for.</summary>
+    public static readonly DiagnosticDescriptor UnknownInstrument = new("PLG3022", "Unknown instrument", "Unknown instrument '{0}'{1}; {2}", Discovery, DiagnosticSeverity.Error);
 
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
     // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only

@@ -44,7 +44,14 @@ internal sealed partial class PluginManifest
     private static partial Regex IdPattern();
 
     /// <summary>Reads the manifest of <paramref name="directory"/>; null (with diagnostics) when it is unusable.</summary>
-    public static PluginManifest? Read(string directory, List<Diagnostic> diagnostics)
+    public static PluginManifest? Read(string directory, List<Diagnostic> diagnostics) => Read(directory, diagnostics, null);
+
+    /// <summary>
+    /// Reads the manifest; when it is unusable but its instrument list is still readable (and it names no assembly, whose
+    /// functions the files might call), adds the files of that list to <paramref name="unloadedInstrumentFiles"/>, so
+    /// that their own errors are reported in the same pass rather than after the manifest is fixed.
+    /// </summary>
+    public static PluginManifest? Read(string directory, List<Diagnostic> diagnostics, List<string>? unloadedInstrumentFiles)
     {
         var path = System.IO.Path.Combine(directory, FileName);
         if (!File.Exists(path))
@@ -198,6 +205,15 @@ internal sealed partial class PluginManifest
         var templates = Globs("templates");
         if (!ok || id is null || version is null || sdk is null)
         {
+            var instrumentListReadable = !values.ContainsKey("instruments") || instruments is not null;
+            if (unloadedInstrumentFiles is not null && instrumentListReadable && !values.ContainsKey("assembly"))
+            {
+                foreach (var pattern in instruments ?? ["instruments/*.yaml"])
+                {
+                    unloadedInstrumentFiles.AddRange(Expand(directory, pattern));
+                }
+            }
+
             return null;
         }
 

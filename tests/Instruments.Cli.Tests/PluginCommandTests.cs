@@ -34,6 +34,17 @@ public sealed class PluginCommandTests
     }
 
     [Fact]
+    public async Task ValidateTheRepositorysOwnPlugins_WithWarningsAsErrors_IsClean()
+    {
+        // INS1053 (a prorated total between integer bands) is the one warning the library accepts on purpose.
+        var run = await Host.RunAsync("validate", "plugins", "--warnaserror", "--nowarn", "INS1053");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Empty(run.Stdout);
+        Assert.EndsWith("0 errors, 0 warnings", run.StderrLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ValidatePluginFolder_ReportsInstrumentDiagnosticsInsideIt()
     {
         using var dir = new TempDir();
@@ -60,6 +71,24 @@ public sealed class PluginCommandTests
         Assert.Equal(0, run.ExitCode);
         // total 5 -> T (women, Kocalevent et al. 2013 norms; plugins/norms/tables) = 50 + 10 * (5 - 3.1) / 3.5 = 55.4
         Assert.Equal(["id,status,total,t,flags,diagnostics", "r1,complete,5,55.4,,"], run.StdoutLines);
+    }
+
+    [Fact]
+    public async Task List_WithABrokenPlugin_NamesExactlyWhatWasSkipped()
+    {
+        using var dir = new TempDir();
+        dir.File("plugins/bad/plugin.yaml", "id: bad\nversion: 1.0\nsdk: \">=0.1.0 <1.0.0\"\n");
+        dir.File("plugins/bad/instruments/phq-9.yaml", Mood.Replace("acme.mood", "phq-9", StringComparison.Ordinal));
+        dir.File("plugins/acme/plugin.yaml", Manifest);
+        dir.File("plugins/acme/instruments/mood.yaml", Mood.Replace("scale: f }", "scale: f, revers: true }", StringComparison.Ordinal));
+
+        var run = await Host.RunAsync("list", "--plugins", dir["plugins"]);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains(run.StdoutLines, l => l.StartsWith("phq-9 ", StringComparison.Ordinal));
+        Assert.Contains($"instruments: warning: skipped plugin {dir["plugins/bad"]}: PLG3004: 'version' in plugin.yaml must be a semantic version such as 1.0.0, not '1.0'", run.StderrLines);
+        Assert.Contains(run.StderrLines, l => l.StartsWith($"instruments: warning: skipped {dir["plugins/acme/instruments/mood.yaml"]}: INS1010:", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.StderrLines, l => l.Contains("skipped " + Path.Combine("symptoms", "instruments", "phq-9.yaml"), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -23,6 +23,19 @@ public sealed class CompilationPlanTests
     }
 
     [Fact]
+    public void CreatePlan_AppliesTheCompilationsSeverityChoicesToResponseDiagnostics()
+    {
+        var options = Instruments.Diagnostics.DiagnosticOptions.Default.WithSeverity("RSP2004", Instruments.Diagnostics.ReportSeverity.Suppress);
+        var compilation = InstrumentCompiler.Compile(Doc(), CompilerTestYaml.Path, options);
+        var response = new Dictionary<string, string?> { ["mood"] = "2", ["sleep"] = null, ["energy"] = "1" };
+
+        Assert.Same(options, compilation.Options);
+        Assert.DoesNotContain(compilation.CreatePlan("demo").Plan!.Score(response).Diagnostics.ToArray(), d => d.Id == "RSP2004");
+        Assert.DoesNotContain(compilation.CreatePlan(compilation.Definitions[0]).Score(response).Diagnostics.ToArray(), d => d.Id == "RSP2004");
+        Assert.Contains(Compile(Doc()).CreatePlan("demo").Plan!.Score(response).Diagnostics.ToArray(), d => d.Id == "RSP2004");
+    }
+
+    [Fact]
     public void CreatePlan_ForADefinitionWithErrors_GivesItsDiagnostics_NotAnException()
     {
         var compilation = Compile(Doc(items: """

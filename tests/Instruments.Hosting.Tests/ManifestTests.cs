@@ -142,4 +142,36 @@ public sealed class ManifestTests : IDisposable
     [InlineData(">=x.y.z")]
     [InlineData("~1.0.0")]
     public void VersionRange_RejectsWhatItCannotRead(string range) => Assert.Null(VersionRange.Parse(range));
+
+    [Fact]
+    public void ManifestErrorInOneField_DoesNotHideTheInstrumentFilesErrors_ButNothingLoads()
+    {
+        using var folders = new PluginFolders();
+        var folder = folders.Files("phased",
+            ("plugin.yaml", "id: phased\nversion: 1.0\nsdk: \">=0.1.0 <1.0.0\"\n"),
+            ("instruments/bad.yaml", "instrument: bad\nversion: 1.0.0\ntitle: Bad\ncolour: red\n"));
+
+        var host = new InstrumentHostBuilder().AddPluginFolder(folder).Build();
+
+        Assert.Contains(host.Diagnostics, d => d.Id == "PLG3004" && d.Location.Path.EndsWith("plugin.yaml", StringComparison.Ordinal));
+        Assert.Contains(host.Diagnostics, d => d.Id == "INS1010" && d.Location.Path.EndsWith("bad.yaml", StringComparison.Ordinal));
+        Assert.Empty(host.Instruments);
+        Assert.Empty(host.Plugins);
+    }
+
+    [Fact]
+    public void UnreadableInstrumentList_OrACompiledPlugin_OnlyTheManifestErrorsAreReported()
+    {
+        using var folders = new PluginFolders();
+        var badList = folders.Files("badlist",
+            ("plugin.yaml", "id: badlist\nversion: 1.0\nsdk: \">=0.1.0 <1.0.0\"\ninstruments: 3\n"),
+            ("instruments/bad.yaml", "instrument: bad\ncolour: red\n"));
+        var compiled = folders.Files("compiled",
+            ("plugin.yaml", "id: compiled\nversion: 1.0\nsdk: \">=0.1.0 <1.0.0\"\nassembly: bin/x.dll\n"),
+            ("instruments/bad.yaml", "instrument: bad\ncolour: red\n"));
+
+        var host = new InstrumentHostBuilder().AddPluginFolder(badList).AddPluginFolder(compiled).Build();
+
+        Assert.All(host.Diagnostics, d => Assert.StartsWith("PLG", d.Id, StringComparison.Ordinal));
+    }
 }

@@ -29,6 +29,19 @@ public sealed class PluginLoadingTests : IDisposable
     }
 
     [Fact]
+    public void RepositoryPlugins_WithWarningsAsErrors_HaveNoDiagnosticAtAll()
+    {
+        // The shipped manifests once listed templates/*.scriban without shipping a template (PLG3006 three times).
+        // INS1053 (a prorated total between integer bands) is the one warning the library accepts on purpose.
+        var host = new InstrumentHostBuilder()
+            .WithDiagnosticOptions(DiagnosticOptions.Default.WithWarningsAsErrors(true).WithSeverity("INS1053", ReportSeverity.Suppress))
+            .AddPluginsFrom(PluginFolders.BuiltInPlugins)
+            .Build();
+
+        Assert.Empty(host.Diagnostics);
+    }
+
+    [Fact]
     public void CompiledPlugin_NotReferencedByTheHost_LoadsScoresWithItsFunctionAndReportsItsDiagnostics()
     {
         var folder = _folders.Compiled("Misbehaving", Manifest("good", "Good"));
@@ -160,6 +173,42 @@ public sealed class PluginLoadingTests : IDisposable
     }
 
     [Fact]
+    public void ResponseCheckThatReportsAnUndeclaredDiagnostic_Fails_AndTheReportNeverReachesTheResult()
+    {
+        var host = new InstrumentHostBuilder()
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("good", "Good"), "good"))
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("sneaky", "ChecksUndeclared"), "sneaky"))
+            .Build();
+
+        var result = host.Find("two-items")!.Plan.Score(new Dictionary<string, string?> { ["a"] = "0", ["b"] = "0" });
+
+        // Without the undeclared-descriptor check in ResponseCheckContext.Report, TST0002 would be on the result.
+        Assert.DoesNotContain(result.Diagnostics.ToArray(), x => x.Id == "TST0002");
+        var failure = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2013");
+        Assert.Equal("A response check of plugin 'sneaky' failed: InvalidOperationException: Diagnostic 'TST0002' is not among the plugin's SupportedDiagnostics.",
+            result.FormatMessage(failure));
+    }
+
+    [Fact]
+    public void PluginDeclaringIdsInTheEnginesRanges_GetsPLG3020PerId_AndCannotReportThem_ItsOwnIdStillWorks()
+    {
+        var host = new InstrumentHostBuilder()
+            .AddPluginsFrom(PluginFolders.BuiltInPlugins)
+            .AddPluginFolder(_folders.Compiled("Misbehaving", Manifest("squatter", "DeclaresReserved"), "squatter"))
+            .Build();
+
+        var reserved = host.Diagnostics.Where(d => d.Id == "PLG3020").ToList();
+        Assert.Equal(["INS1999", "TPL4999"], reserved.Select(d => (string)d.Arguments[1]!));
+        Assert.Equal("Plugin 'squatter' declares diagnostic 'INS1999', an ID in the ranges reserved for the engine (INS, RSP, PLG, TPL); the declaration was ignored, so the plugin cannot report it",
+            reserved[0].Message);
+        Assert.All(reserved, d => Assert.Equal((4, 11), (d.Location.Line, d.Location.Column))); // the manifest's assembly: value
+        Assert.DoesNotContain(host.Diagnostics, d => d.Id == "INS1999");
+        Assert.Contains(host.Diagnostics, d => d.Id == "PLG3012" && (string)d.Arguments[1]! == "INS1999");
+        Assert.Contains(host.Diagnostics, d => d.Id == "TST0001" && d.Location.Path.EndsWith("swls.yaml", StringComparison.Ordinal));
+        Assert.Contains(host.Plugins, p => p.Id == "squatter");
+    }
+
+    [Fact]
     public void InstrumentIdRegisteredByTwoPlugins_FirstWins_SecondIsADiagnostic()
     {
         var host = new InstrumentHostBuilder()
@@ -182,7 +231,7 @@ public sealed class PluginLoadingTests : IDisposable
             .Build();
 
         var duplicate = Assert.Single(host.Diagnostics, x => x.Id == "PLG3015");
-        Assert.Equal("Plugin 'badcheck' registers function 'double_it', which plugin 'good' already registered; the later one was ignored", duplicate.Message);
+        Assert.Equal("Plugin 'badcheck' registers function 'double_it', which plugin 'good' already registered; this registration was ignored, the plugin's others were kept", duplicate.Message);
 
         var result = host.Find("two-items")!.Plan.Score(new Dictionary<string, string?> { ["a"] = "0", ["b"] = "0" });
         var failure = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2013");

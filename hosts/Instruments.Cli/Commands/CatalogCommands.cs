@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Instruments.Definitions;
+using Instruments.Diagnostics;
 
 namespace Instruments.Cli.Commands;
 
@@ -43,7 +43,7 @@ internal static class CatalogCommands
         licensed separately (licence texts: restricted) are shown without texts unless --texts names a texts file.
         """);
 
-    internal static JsonWriterOptions JsonOptions => new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static JsonWriterOptions JsonOptions => DiagnosticWriters.JsonOptions;
 
     public static int List(ParsedArgs args, TextWriter stdout, TextWriter stderr)
     {
@@ -112,7 +112,7 @@ internal static class CatalogCommands
         var def = TextsOption.Apply(InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Definition, args, stderr);
         if (args.Get("format") == "json")
         {
-            stdout.WriteLine(DescribeJson(def));
+            stdout.WriteLine(DefinitionJsonWriter.ToJson(def, TextsOption.Placeholder));
         }
         else
         {
@@ -122,7 +122,7 @@ internal static class CatalogCommands
         return ExitCodes.Success;
     }
 
-    internal static string? RespondentName(Respondent? r) => r?.ToString().ToLowerInvariant();
+    internal static string? RespondentName(Respondent? r) => DefinitionJsonWriter.RespondentName(r);
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 
@@ -289,154 +289,6 @@ internal static class CatalogCommands
         {
             sb.Append(indent).AppendLine(line.ToString());
         }
-    }
-
-    private static string DescribeJson(InstrumentDefinition def)
-    {
-        using var buffer = new MemoryStream();
-        using (var w = new Utf8JsonWriter(buffer, JsonOptions))
-        {
-            var restricted = def.License.Texts == TextLicense.Restricted;
-            w.WriteStartObject();
-            w.WriteString("id", def.Id);
-            w.WriteString("version", def.Version);
-            w.WriteString("title", def.Title);
-            w.WriteString("respondent", RespondentName(def.Respondent));
-            w.WriteString("language", def.Language);
-            w.WriteString("instructions", def.Instructions);
-            w.WriteStartArray("missing_codes");
-            foreach (var c in def.MissingCodes)
-            {
-                w.WriteNumberValue(c);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("response_scales");
-            foreach (var scale in def.ResponseScales)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", scale.Id);
-                w.WriteStartArray("options");
-                foreach (var o in scale.Options)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("value", o.Value);
-                    w.WriteString("label", o.Label);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("items");
-            foreach (var item in def.Items)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", item.Id);
-                w.WriteString("text", item.Text);
-                if (restricted && def.License.TextsSource is null)
-                {
-                    w.WriteString("text_note", TextsOption.Placeholder);
-                }
-
-                w.WriteString("scale", item.Scale);
-                w.WriteBoolean("reverse", item.Reverse);
-                w.WriteBoolean("optional", item.Optional);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("scores");
-            foreach (var s in def.Scores)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", s.Id);
-                w.WriteString("title", s.Title);
-                w.WriteString("method", s.Method.ToString().ToLowerInvariant());
-                if (s.Method == ScoreMethod.Expression)
-                {
-                    w.WriteString("expression", s.Expression);
-                }
-                else
-                {
-                    w.WriteStartArray("items");
-                    foreach (var i in s.Items)
-                    {
-                        w.WriteStringValue(i);
-                    }
-
-                    w.WriteEndArray();
-                    w.WriteStartObject("missing");
-                    w.WriteNumber("max", s.Missing.MaxMissing);
-                    w.WriteBoolean("prorate", s.Missing.Prorate);
-                    WriteStrings(w, "sources", s.Missing.Sources);
-                    w.WriteEndObject();
-                }
-
-                w.WriteStartArray("bands");
-                foreach (var b in s.Bands)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("min", b.Min);
-                    w.WriteNumber("max", b.Max);
-                    w.WriteString("label", b.Label);
-                    if (b.Description is not null)
-                    {
-                        w.WriteString("description", b.Description);
-                    }
-
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndArray();
-                WriteStrings(w, "sources", s.Sources);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("flags");
-            foreach (var f in def.Flags)
-            {
-                w.WriteStartObject();
-                w.WriteString("id", f.Id);
-                w.WriteString("when", f.When);
-                w.WriteString("severity", f.Severity.ToString().ToLowerInvariant());
-                w.WriteString("message", f.Message);
-                WriteStrings(w, "sources", f.Sources);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-            w.WriteString("citation", def.Citation);
-            w.WriteStartObject("license");
-            w.WriteString("name", def.License.Name);
-            w.WriteString("texts", restricted ? "restricted" : "shipped");
-            w.WriteString("url", def.License.Url);
-            w.WriteString("notice", def.License.Notice);
-            if (def.License.TextsSource is not null)
-            {
-                w.WriteString("texts_source", def.License.TextsSource);
-            }
-
-            w.WriteEndObject();
-            w.WriteString("notes", def.Notes);
-            w.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
-
-    private static void WriteStrings(Utf8JsonWriter w, string name, System.Collections.Immutable.ImmutableArray<string> values)
-    {
-        w.WriteStartArray(name);
-        foreach (var v in values.IsDefault ? [] : values)
-        {
-            w.WriteStringValue(v);
-        }
-
-        w.WriteEndArray();
     }
 
     internal static void WriteTable(TextWriter output, string[] header, IReadOnlyList<string[]> rows)

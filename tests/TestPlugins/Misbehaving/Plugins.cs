@@ -107,3 +107,56 @@ public sealed class BadCheck : InstrumentPlugin
         context.RegisterFunction(new ScoringFunction("double_it", 1, 1, a => a[0]));
     }
 }
+
+/// <summary>Registers a response check that reports a diagnostic the plugin did not declare.</summary>
+public sealed class ChecksUndeclared : InstrumentPlugin
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [TestDiagnostics.HighTotal];
+
+    /// <inheritdoc />
+    public override void Initialize(PluginContext context) =>
+        context.RegisterResponseCheck("two-items", c => c.Report(TestDiagnostics.Undeclared));
+}
+
+/// <summary>Declares diagnostics in the engine's reserved ranges (INS, RSP, PLG, TPL) beside one of its own, and reports one.</summary>
+public sealed class DeclaresReserved : InstrumentPlugin
+{
+    /// <summary>An ID in the engine's INS range.</summary>
+    public static readonly DiagnosticDescriptor Squatter = new("INS1999", "Squatter", "Squats on the engine's range", "Test", DiagnosticSeverity.Warning);
+
+    /// <summary>An ID in the engine's TPL range.</summary>
+    public static readonly DiagnosticDescriptor TemplateSquatter = new("TPL4999", "Template squatter", "Squats on the engine's range", "Test", DiagnosticSeverity.Warning);
+
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Squatter, TemplateSquatter, TestDiagnostics.NoCitation];
+
+    /// <inheritdoc />
+    public override void Initialize(PluginContext context) =>
+        context.RegisterDefinitionAnalyzer(c =>
+        {
+            if (c.Definition.Id == "swls")
+            {
+                c.ReportDiagnostic(Squatter, "instrument");
+                c.ReportDiagnostic(TestDiagnostics.NoCitation, "instrument", c.Definition.Id);
+            }
+        });
+}
+
+/// <summary>An analyzer that throws on PHQ-9 (PLG3016), a duplicate function (PLG3015) and an undeclared report on PHQ-9 (PLG3012).</summary>
+public sealed class Broken : InstrumentPlugin
+{
+    /// <inheritdoc />
+    public override void Initialize(PluginContext context)
+    {
+        context.RegisterFunction(new ScoringFunction("phq9_t_women", 1, 1, a => a[0]));
+        context.RegisterDefinitionAnalyzer(c =>
+        {
+            if (c.Definition.Id == "phq-9")
+            {
+                c.ReportDiagnostic(TestDiagnostics.Undeclared, "instrument");
+                throw new InvalidOperationException("analyzer broke");
+            }
+        });
+    }
+}

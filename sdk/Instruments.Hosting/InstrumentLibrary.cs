@@ -1,0 +1,322 @@
+using System.Collections.Immutable;
+using Instruments.Compiler;
+using Instruments.Diagnostics;
+using Instruments.Scoring;
+using Instruments.Text;
+
+namespace Instruments.Hosting;
+
+/// <summary>Where an <see cref="InstrumentLibrary"/> looks for plugins and instruments.</summary>
+public sealed class InstrumentLibraryOptions
+{
+    /// <summary>The built-in plugins folder, loaded first; skipped when null or missing.</summary>
+    /// <value>Defaults to null.</value>
+    public string? BuiltInFolder { get; init; }
+
+    /// <summary>Folders the user named (<c>--plugins DIR</c>), loaded after the built-in folder; a missing one is PLG3021.</summary>
+    /// <value>Defaults to none.</value>
+    public ImmutableArray<string> PluginFolders { get; init; } = [];
+
+    /// <summary>A search-path value in the <see cref="PluginSearchPath.EnvironmentVariable"/> syntax; its folders load last.</summary>
+    /// <value>Defaults to null (none).</value>
+    public string? SearchPath { get; init; }
+
+    /// <summary>Severity overrides applied to every diagnostic.</summary>
+    /// <value>Defaults to <see cref="DiagnosticOptions.Default"/>.</value>
+    public DiagnosticOptions DiagnosticOptions { get; init; } = DiagnosticOptions.Default;
+
+    /// <summary>Every folder after the built-in one, in load order: <see cref="PluginFolders"/>, then <see cref="SearchPath"/>'s.</summary>
+    public ImmutableArray<string> SearchFolders => [.. PluginFolders, .. PluginSearchPath.Parse(SearchPath)];
+
+    /// <summary>Options with <see cref="SearchPath"/> read from the <c>INSTRUMENTS_PLUGINS</c> environment variable.</summary>
+    public static InstrumentLibraryOptions FromEnvironment(string? builtInFolder, IEnumerable<string> pluginFolders)
+    {
+        ArgumentNullException.ThrowIfNull(pluginFolders);
+        return new InstrumentLibraryOptions
+        {
+            BuiltInFolder = builtInFolder,
+            PluginFolders = [.. pluginFolders],
+            SearchPath = Environment.GetEnvironmentVariable(PluginSearchPath.EnvironmentVariable),
+        };
+    }
+}
+
+/// <summary>What a plugin or file problem cost: what was skipped because of it, if anything.</summary>
+public enum LoadProblemKind
+{
+    /// <summary>Nothing was skipped as a whole (a registration, a report, a later duplicate was dropped); the diagnostic says what.</summary>
+    Reported = 0,
+
+    /// <summary>An instrument file did not load: <see cref="LoadProblem.Path"/> is the file.</summary>
+    InstrumentFileSkipped,
+
+    /// <summary>A plugin did not load: <see cref="LoadProblem.Path"/> is its folder.</summary>
+    PluginSkipped,
+}
+
+/// <summary>
+/// One problem of loading, told the way a user needs it: what was skipped (a file, a plugin, or nothing as a whole)
+/// and the first diagnostic that caused it, with the count of the others about the same thing.
+/// </summary>
+public sealed class LoadProblem
+{
+    internal LoadProblem(LoadProblemKind kind, string path, ImmutableArray<Diagnostic> diagnostics)
+    {
+        Kind = kind;
+        Path = path;
+        Diagnostics = diagnostics;
+    }
+
+    /// <summary>What was skipped.</summary>
+    public LoadProblemKind Kind { get; }
+
+    /// <summary>The file or plugin folder that was skipped; for <see cref="LoadProblemKind.Reported"/>, the diagnostic's path (may be empty).</summary>
+    public string Path { get; }
+
+    /// <summary>The diagnostics about it, in load order (one for <see cref="LoadProblemKind.Reported"/>).</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The first of <see cref="Diagnostics"/>.</summary>
+    public Diagnostic First => Diagnostics[0];
+}
+
+/// <summary>The outcome of looking an instrument up: the instrument, or the diagnostics that say why there is none.</summary>
+public sealed class InstrumentResolution
+{
+    internal InstrumentResolution(LoadedInstrument? instrument, ImmutableArray<Diagnostic> diagnostics, InstrumentLibrary? library)
+    {
+        Instrument = instrument;
+        Diagnostics = diagnostics;
+        Library = library;
+    }
+
+    /// <summary>The instrument; null when it could not be resolved.</summary>
+    public LoadedInstrument? Instrument { get; }
+
+    /// <summary>
+    /// The diagnostics of the lookup: a YAML file's compiler diagnostics (warnings too, when it compiled),
+    /// PLG3021 for a path that does not exist, PLG3022 for an unknown id.
+    /// </summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The library that was loaded for the lookup; null when a YAML file compiled on its own without it.</summary>
+    public InstrumentLibrary? Library { get; }
+
+    /// <summary>True when <see cref="Instrument"/> is set.</summary>
+    public bool Succeeded => Instrument is not null;
+}
+
+/// <summary>
+/// The instruments of a search path, loaded through <see cref="InstrumentHostBuilder"/>: the built-in plugins folder,
+/// then each folder the user named, then those of the <c>INSTRUMENTS_PLUGINS</c> search path. A folder is a plugin, a
+/// folder of plugins, or loose instrument files (<see cref="PluginFolderKind"/>); when two of them register the same
+/// instrument id, the first loaded wins (PLG3013). Mistakes are diagnostics, never exceptions.
+/// </summary>
+/// <example>
+/// <code>
+/// var library = InstrumentLibrary.Load(new InstrumentLibraryOptions { BuiltInFolder = "plugins", PluginFolders = ["/opt/acme"] });
+/// var phq9 = library.Find("phq-9");
+/// if (!phq9.Succeeded) foreach (var d in phq9.Diagnostics) Console.Error.WriteLine(d);
+/// </code>
+/// </example>
+public sealed class InstrumentLibrary
+{
+    private InstrumentLibrary(InstrumentHost host, ImmutableArray<Diagnostic> searchPathDiagnostics, DiagnosticOptions options)
+    {
+        Host = host;
+        SearchPathDiagnostics = searchPathDiagnostics;
+        Diagnostics = [.. searchPathDiagnostics, .. host.Diagnostics];
+        Options = options;
+        Problems = ClassifyProblems(host);
+    }
+
+    /// <summary>The plugin host: plugins, instruments, functions, templates.</summary>
+    public InstrumentHost Host { get; }
+
+    /// <summary>Problems of the search path itself (PLG3021 for a folder that does not exist).</summary>
+    public ImmutableArray<Diagnostic> SearchPathDiagnostics { get; }
+
+    /// <summary>Every diagnostic: the search path's, then the host's.</summary>
+    public ImmutableArray<Diagnostic> Diagnostics { get; }
+
+    /// <summary>
+    /// The host's errors and plugin warnings (PLGxxxx), told by what they cost: one entry per skipped file or plugin
+    /// (with every diagnostic about it), and one per diagnostic that skipped nothing as a whole (an ignored duplicate
+    /// function, a dropped undeclared report, a failed analyzer ...). Instrument warnings (INS) are left to validation.
+    /// </summary>
+    public ImmutableArray<LoadProblem> Problems { get; }
+
+    private DiagnosticOptions Options { get; }
+
+    /// <summary>Loads the built-in folder, then <see cref="InstrumentLibraryOptions.SearchFolders"/>.</summary>
+    public static InstrumentLibrary Load(InstrumentLibraryOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new InstrumentHostBuilder().WithDiagnosticOptions(options.DiagnosticOptions);
+        if (options.BuiltInFolder is { } builtIn && Directory.Exists(builtIn))
+        {
+            builder.AddPluginsFrom(builtIn);
+        }
+
+        var problems = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var folder in options.SearchFolders)
+        {
+            switch (PluginSearchPath.Classify(folder))
+            {
+                case PluginFolderKind.Missing:
+                    problems.Add(Diagnostic.Create(PluginDiagnostics.PathNotFound, Location.None, "plugins folder", folder));
+                    break;
+                case PluginFolderKind.Plugin or PluginFolderKind.PluginCollection:
+                    builder.AddPluginsFrom(folder);
+                    break;
+                default:
+                    foreach (var file in PluginSearchPath.InstrumentFiles(folder))
+                    {
+                        builder.AddInstrumentFile(file);
+                    }
+
+                    break;
+            }
+        }
+
+        return new InstrumentLibrary(builder.Build(), [.. options.DiagnosticOptions.Apply(problems)], options.DiagnosticOptions);
+    }
+
+    /// <summary>
+    /// The instrument a user names: the id of a loaded instrument, or the path of a YAML file (see
+    /// <see cref="LooksLikePath"/>). A file given without <see cref="InstrumentLibraryOptions.PluginFolders"/> that
+    /// compiles cleanly on its own is used without loading any plugin (loading every plugin costs more start-up than
+    /// scoring 100,000 rows); otherwise it is compiled with the plugins' functions.
+    /// </summary>
+    public static InstrumentResolution Resolve(string nameOrPath, InstrumentLibraryOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
+        ArgumentNullException.ThrowIfNull(options);
+        if (LooksLikePath(nameOrPath))
+        {
+            if (!File.Exists(nameOrPath))
+            {
+                return new InstrumentResolution(null, [Diagnostic.Create(PluginDiagnostics.PathNotFound, Location.None, "instrument file", nameOrPath)], null);
+            }
+
+            if (options.PluginFolders.IsEmpty)
+            {
+                var alone = InstrumentCompiler.Compile([InstrumentSource.FromFile(nameOrPath)], options.DiagnosticOptions);
+                if (!alone.HasErrors && alone.Definitions.Length > 0)
+                {
+                    var definition = alone.Definitions[0];
+                    return new InstrumentResolution(new LoadedInstrument(definition, nameOrPath, string.Empty, alone.CreatePlan(definition)), alone.Diagnostics, null);
+                }
+            }
+
+            var library = Load(options);
+            return library.SearchPathDiagnostics.Any(d => d.IsError)
+                ? new InstrumentResolution(null, library.SearchPathDiagnostics, library)
+                : library.CompileFile(nameOrPath);
+        }
+
+        var loaded = Load(options);
+        return loaded.SearchPathDiagnostics.Any(d => d.IsError)
+            ? new InstrumentResolution(null, loaded.SearchPathDiagnostics, loaded)
+            : loaded.Find(nameOrPath);
+    }
+
+    /// <summary>True when an instrument argument names a YAML file (<c>.yaml</c>/<c>.yml</c>, or a path separator) rather than an id.</summary>
+    public static bool LooksLikePath(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+            || name.Contains('/', StringComparison.Ordinal) || name.Contains('\\', StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The loaded instrument with this id (ordinal first, then ignoring case), or PLG3022 naming close matches and the
+    /// ids there are.
+    /// </summary>
+    public InstrumentResolution Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        var found = Host.Find(id) ?? Host.Instruments.FirstOrDefault(i => string.Equals(i.Definition.Id, id, StringComparison.OrdinalIgnoreCase));
+        if (found is not null)
+        {
+            return new InstrumentResolution(found, [], this);
+        }
+
+        var ids = Host.Instruments.Select(i => i.Definition.Id).ToList();
+        var close = NameSuggester.Closest(id, ids);
+        var hint = close.Count == 0 ? string.Empty : "; did you mean " + string.Join(" or ", close.Select(c => "'" + c + "'")) + "?";
+        var available = ids.Count == 0 ? "no instruments are loaded" : "available: " + string.Join(", ", ids);
+        return new InstrumentResolution(null, [Diagnostic.Create(PluginDiagnostics.UnknownInstrument, Location.None, id, hint, available)], this);
+    }
+
+    /// <summary>Compiles a YAML instrument file with the plugins' functions; its first definition, or the errors.</summary>
+    public InstrumentResolution CompileFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            return new InstrumentResolution(null, [Diagnostic.Create(PluginDiagnostics.PathNotFound, Location.None, "instrument file", path)], this);
+        }
+
+        var compilation = InstrumentCompiler.Compile([InstrumentSource.FromFile(path)], Options, Host.Functions);
+        if (compilation.HasErrors || compilation.Definitions.Length == 0)
+        {
+            return new InstrumentResolution(null, compilation.Diagnostics, this);
+        }
+
+        var definition = compilation.Definitions[0];
+        return new InstrumentResolution(new LoadedInstrument(definition, path, string.Empty, compilation.CreatePlan(definition)),
+            compilation.Diagnostics, this);
+    }
+
+    private static ImmutableArray<LoadProblem> ClassifyProblems(InstrumentHost host)
+    {
+        static string Full(string p) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(p));
+        var loadedFiles = host.Instruments.Where(i => i.SourcePath is not null).Select(i => Full(i.SourcePath!)).ToHashSet(StringComparer.Ordinal);
+        var loadedPlugins = host.Plugins.Select(p => Full(p.Directory)).ToHashSet(StringComparer.Ordinal);
+
+        var result = new List<LoadProblem>();
+        var skipped = new Dictionary<(LoadProblemKind, string), List<Diagnostic>>();
+        foreach (var d in host.Diagnostics.Where(d => d.IsError || DiagnosticIdPrefix(d.Id) == "PLG"))
+        {
+            var kind = LoadProblemKind.Reported;
+            var path = d.Location.Path;
+            if (d.IsError && d.Location.HasPath)
+            {
+                // A manifest's problem, or one placed on a plugin folder, is about the plugin; any other about its file.
+                var pluginFolder = string.Equals(Path.GetFileName(path), PluginManifest.FileName, StringComparison.Ordinal) ? Path.GetDirectoryName(path)
+                    : Directory.Exists(path) ? path
+                    : null;
+                if (pluginFolder is not null)
+                {
+                    if (!loadedPlugins.Contains(Full(pluginFolder)))
+                    {
+                        (kind, path) = (LoadProblemKind.PluginSkipped, pluginFolder);
+                    }
+                }
+                else if (!loadedFiles.Contains(Full(path)))
+                {
+                    kind = LoadProblemKind.InstrumentFileSkipped;
+                }
+            }
+
+            if (kind == LoadProblemKind.Reported)
+            {
+                result.Add(new LoadProblem(kind, path, [d]));
+                continue;
+            }
+
+            if (!skipped.TryGetValue((kind, path), out var list))
+            {
+                skipped[(kind, path)] = list = [];
+                result.Add(new LoadProblem(kind, path, [])); // placeholder, keeps load order
+            }
+
+            list.Add(d);
+        }
+
+        return [.. result.Select(p => p.Kind == LoadProblemKind.Reported ? p : new LoadProblem(p.Kind, p.Path, [.. skipped[(p.Kind, p.Path)]]))];
+    }
+
+    private static string DiagnosticIdPrefix(string id) => new([.. id.TakeWhile(char.IsAsciiLetter)]);
+}

@@ -1,0 +1,149 @@
+using Instruments.Diagnostics;
+
+namespace Instruments.Hosting.Tests;
+
+public sealed class InstrumentLibraryTests : IDisposable
+{
+    private const string Sdk = "sdk: \">=0.1.0 <1.0.0\"\n";
+    private readonly PluginFolders _folders = new();
+
+    public void Dispose() => _folders.Dispose();
+
+    private static string Yaml(string id) => $$"""
+        instrument: {{id}}
+        version: 1.0.0
+        title: Test {{id}}
+        license: { name: test, texts: restricted }
+        response_scales:
+          s: { options: [ { value: 0, label: x }, { value: 1, label: y } ] }
+        items:
+          - { id: a, scale: s }
+        scores:
+          - { id: total, items: [a], method: sum }
+        """;
+
+    private InstrumentLibrary LoadWith(params string[] folders) =>
+        InstrumentLibrary.Load(new InstrumentLibraryOptions { BuiltInFolder = PluginFolders.BuiltInPlugins, PluginFolders = [.. folders] });
+
+    [Fact]
+    public void Parse_SplitsAtThePathSeparator_TrimsAndDropsEmptyEntries()
+    {
+        var sep = Path.PathSeparator;
+
+        Assert.Equal(["/a", "/b c", "/d"], PluginSearchPath.Parse($" /a {sep}{sep}/b c{sep} {sep}/d{sep}").ToArray());
+        Assert.Empty(PluginSearchPath.Parse(null));
+        Assert.Empty(PluginSearchPath.Parse("   "));
+    }
+
+    [Fact]
+    public void Classify_TellsPluginFromCollectionFromLooseFilesFromMissing()
+    {
+        var plugin = _folders.Files("one", ("plugin.yaml", "id: one\n"));
+        var loose = _folders.Files("loose", ("x.yaml", Yaml("x")), ("instruments/y.yaml", Yaml("y")));
+
+        Assert.Equal(PluginFolderKind.Plugin, PluginSearchPath.Classify(plugin));
+        Assert.Equal(PluginFolderKind.PluginCollection, PluginSearchPath.Classify(PluginFolders.BuiltInPlugins));
+        Assert.Equal(PluginFolderKind.InstrumentFiles, PluginSearchPath.Classify(loose));
+        Assert.Equal(PluginFolderKind.Missing, PluginSearchPath.Classify(Path.Combine(loose, "nope")));
+        Assert.Equal([Path.Combine(loose, "instruments", "y.yaml"), Path.Combine(loose, "x.yaml")], PluginSearchPath.InstrumentFiles(loose).ToArray()); // ordinal by path
+    }
+
+    [Fact]
+    public void Load_FoldersOfEveryKind_InOrder_BuiltInFirst_ThenFolders_ThenSearchPath_FirstWins()
+    {
+        var loose = _folders.Files("loose", ("mine.yaml", Yaml("mine")), ("swls.yaml", Yaml("swls")));
+        var fromPath = _folders.Files("env", ("plugin.yaml", $"id: env\nversion: 1.0.0\n{Sdk}"), ("instruments/mine.yaml", Yaml("mine")));
+
+        var library = InstrumentLibrary.Load(new InstrumentLibraryOptions
+        {
+            BuiltInFolder = PluginFolders.BuiltInPlugins,
+            PluginFolders = [loose],
+            SearchPath = fromPath,
+        });
+
+        Assert.Equal("wellbeing", library.Host.Find("swls")!.PluginId); // built-in before --plugins
+        Assert.Equal(string.Empty, library.Host.Find("mine")!.PluginId); // --plugins before the search path
+        var duplicates = library.Diagnostics.Where(d => d.Id == "PLG3013").ToList();
+        Assert.Equal(2, duplicates.Count);
+        Assert.Contains(duplicates, d => d.Location.Path.EndsWith("swls.yaml", StringComparison.Ordinal) && d.Location.Path.StartsWith(loose, StringComparison.Ordinal));
+        Assert.Contains(duplicates, d => d.Message.StartsWith("Plugin 'env' registers instrument 'mine'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_MissingFolder_IsPLG3021_NotAnException()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-plugins-" + Guid.NewGuid().ToString("N"));
+
+        var library = InstrumentLibrary.Load(new InstrumentLibraryOptions { SearchPath = missing });
+
+        var d = Assert.Single(library.SearchPathDiagnostics);
+        Assert.Equal("PLG3021", d.Id);
+        Assert.Equal($"The plugins folder '{missing}' does not exist", d.Message);
+        Assert.Contains(d, library.Diagnostics);
+    }
+
+    [Fact]
+    public void Resolve_ById_ByPath_UnknownId_MissingFile()
+    {
+        var options = new InstrumentLibraryOptions { BuiltInFolder = PluginFolders.BuiltInPlugins };
+        var file = _folders.Files("loose", ("mine.yaml", Yaml("mine")));
+
+        var byId = InstrumentLibrary.Resolve("PHQ-9", options); // exact first, then ignoring case
+        Assert.Equal("phq-9", byId.Instrument!.Definition.Id);
+        Assert.NotNull(byId.Library);
+
+        var byPath = InstrumentLibrary.Resolve(Path.Combine(file, "mine.yaml"), options);
+        Assert.Equal("mine", byPath.Instrument!.Definition.Id);
+        Assert.Null(byPath.Library); // compiled on its own: no plugin was loaded
+
+        var unknown = InstrumentLibrary.Resolve("phq9", options);
+        Assert.False(unknown.Succeeded);
+        var d = Assert.Single(unknown.Diagnostics);
+        Assert.Equal("PLG3022", d.Id);
+        Assert.StartsWith("Unknown instrument 'phq9'; did you mean 'phq-9'?; available: core-10, ", d.Message, StringComparison.Ordinal);
+
+        var missing = InstrumentLibrary.Resolve("no/such.yaml", options);
+        Assert.Equal("The instrument file 'no/such.yaml' does not exist", Assert.Single(missing.Diagnostics).Message);
+    }
+
+    [Fact]
+    public void Resolve_FileCallingAPluginFunction_IsCompiledWithThePlugins()
+    {
+        var file = _folders.Files("loose", ("t.yaml", Yaml("t").Replace("method: sum }", "method: sum }\n  - { id: tw, expression: \"phq9_t_women(total)\" }", StringComparison.Ordinal)));
+
+        var resolution = InstrumentLibrary.Resolve(Path.Combine(file, "t.yaml"), new InstrumentLibraryOptions { BuiltInFolder = PluginFolders.BuiltInPlugins });
+
+        Assert.True(resolution.Succeeded, string.Join("\n", resolution.Diagnostics));
+        Assert.NotNull(resolution.Library);
+    }
+
+    [Fact]
+    public void Problems_SayExactlyWhatWasSkipped_AndKeepWhatSkippedNothing()
+    {
+        var broken = _folders.Compiled("Misbehaving",
+            $"id: broken\nversion: 1.0.0\n{Sdk}assembly: bin/Instruments.TestPlugins.Misbehaving.dll\ntype: Instruments.TestPlugins.Misbehaving.Broken\ninstruments: []\ntemplates: []\n", "broken");
+        var badFile = _folders.Files("files", ("bad.yaml", Yaml("bad").Replace("scale: s }", "scale: s, revers: true }", StringComparison.Ordinal)));
+        var badPlugin = _folders.Files("badplugin", ("plugin.yaml", "id: Bad Id\nversion: 1\n"));
+
+        var library = LoadWith(broken, badFile, badPlugin);
+
+        Assert.NotNull(library.Host.Find("phq-9"));
+        var byId = library.Problems.GroupBy(p => p.First.Id).ToDictionary(g => g.Key, g => g.ToList());
+
+        // PLG3012 and PLG3016 are about phq-9.yaml, which loaded: reported, never "skipped".
+        Assert.Equal(LoadProblemKind.Reported, Assert.Single(byId["PLG3012"]).Kind);
+        var analyzer = Assert.Single(byId["PLG3016"]); // a warning, and still shown
+        Assert.Equal(LoadProblemKind.Reported, analyzer.Kind);
+        Assert.Equal(DiagnosticSeverity.Warning, analyzer.First.Severity);
+        Assert.Equal(LoadProblemKind.Reported, Assert.Single(byId["PLG3015"]).Kind); // the plugin loaded; one function was ignored
+        Assert.DoesNotContain(library.Problems, p => p.Kind != LoadProblemKind.Reported && p.Path.EndsWith("phq-9.yaml", StringComparison.Ordinal));
+
+        var file = Assert.Single(library.Problems, p => p.Kind == LoadProblemKind.InstrumentFileSkipped);
+        Assert.Equal(Path.Combine(badFile, "bad.yaml"), file.Path);
+        Assert.Equal("INS1010", file.First.Id);
+
+        var plugin = Assert.Single(library.Problems, p => p.Kind == LoadProblemKind.PluginSkipped);
+        Assert.Equal(badPlugin, plugin.Path);
+        Assert.True(plugin.Diagnostics.Length >= 3, string.Join("\n", plugin.Diagnostics)); // bad id, bad version, missing sdk: one entry
+    }
+}

@@ -51,7 +51,10 @@ internal sealed class InstrumentCatalog
     /// <summary>The built-in plugins folder.</summary>
     public static string BuiltInFolder => Path.Combine(AppContext.BaseDirectory, "plugins");
 
-    /// <summary>Loads the built-in folder, then <paramref name="pluginDirs"/>, then the environment variable's folders.</summary>
+    /// <summary>
+    /// Loads the built-in folder, then <paramref name="pluginDirs"/>: the <c>--plugins</c> folders followed by those of
+    /// the environment variable (<see cref="CliOptions.PluginFolders"/> gathers both; this method reads no environment).
+    /// </summary>
     public static InstrumentCatalog Load(IEnumerable<string> pluginDirs)
     {
         var builder = new InstrumentHostBuilder();
@@ -60,22 +63,7 @@ internal sealed class InstrumentCatalog
             builder.AddPluginsFrom(BuiltInFolder);
         }
 
-        var folders = pluginDirs.ToList();
-        var env = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(env))
-        {
-            folders.AddRange(env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        }
-
-        foreach (var folder in folders)
-        {
-            if (!Directory.Exists(folder))
-            {
-                throw new CliException($"plugins folder '{folder}' does not exist");
-            }
-
-            AddFolder(builder, folder);
-        }
+        AddFolders(builder, pluginDirs);
 
         var host = builder.Build();
         var entries = host.Instruments
@@ -87,6 +75,20 @@ internal sealed class InstrumentCatalog
             })
             .ToImmutableArray();
         return new InstrumentCatalog(host, entries);
+    }
+
+    /// <summary>Adds each folder with <see cref="AddFolder"/>; a folder that does not exist is a user error.</summary>
+    internal static void AddFolders(InstrumentHostBuilder builder, IEnumerable<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            if (!Directory.Exists(folder))
+            {
+                throw new CliException($"plugins folder '{folder}' does not exist");
+            }
+
+            AddFolder(builder, folder);
+        }
     }
 
     /// <summary>Adds a folder: a plugin, a folder of plugins, or loose YAML files (its own and those in <c>instruments/</c>).</summary>

@@ -103,7 +103,7 @@ internal static class CliOptions
 
     /// <summary>A switch (<c>--quiet</c>).</summary>
     public static Option<bool> Switch(string name, string? alias, string description) =>
-        Single(new Option<bool>(name, Aliases(alias)) { Description = description });
+        Single(new Option<bool>(name, Aliases(alias)) { Description = description, Arity = ArgumentArity.Zero });
 
     /// <summary>A <c>--name VALUE</c> option whose value is one of <paramref name="choices"/>, parsed to <typeparamref name="T"/>.</summary>
     public static Option<T?> Choice<T>(string name, string? alias, string valueName, string description, IReadOnlyList<(string Name, T Value)> choices)

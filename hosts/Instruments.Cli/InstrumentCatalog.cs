@@ -54,10 +54,12 @@ internal sealed class InstrumentCatalog
     /// <summary>
     /// Loads the built-in folder, then <paramref name="pluginDirs"/>: the <c>--plugins</c> folders followed by those of
     /// the environment variable (<see cref="CliOptions.PluginFolders"/> gathers both; this method reads no environment).
+    /// <paramref name="first"/> folders load before the built-in one, so that a copy of a built-in plugin is the one used.
     /// </summary>
-    public static InstrumentCatalog Load(IEnumerable<string> pluginDirs)
+    public static InstrumentCatalog Load(IEnumerable<string> pluginDirs, IEnumerable<string>? first = null)
     {
         var builder = new InstrumentHostBuilder();
+        AddFolders(builder, first ?? []);
         if (Directory.Exists(BuiltInFolder))
         {
             builder.AddPluginsFrom(BuiltInFolder);

@@ -47,8 +47,13 @@ internal static class TestCommand
 
     public static int Run(TestSettings args, TextWriter stdout, TextWriter stderr)
     {
-        var pluginFolders = args.Targets.Where(Directory.Exists).ToList();
-        var plugins = args.Plugins.Concat(pluginFolders).ToList();
+        // Plugin folders asked about load first, so that testing a copy of a built-in plugin tests the copy.
+        // (A folder inside the built-in plugins folder is loaded with it.)
+        var builtIn = Path.GetFullPath(InstrumentCatalog.BuiltInFolder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var pluginFolders = args.Targets.Where(Directory.Exists)
+            .Where(f => !(Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).StartsWith(builtIn, StringComparison.Ordinal))
+            .ToList();
+        var plugins = args.Plugins;
         var targets = new List<CatalogEntry>();
         var brokenFiles = 0;
         InstrumentCatalog? catalog = null;
@@ -69,7 +74,7 @@ internal static class TestCommand
                     throw new CliException($"'{name}' is a folder without a plugin.yaml; give a plugin folder, an instrument id or a .yaml file");
                 }
 
-                catalog ??= InstrumentCatalog.Load(plugins);
+                catalog ??= InstrumentCatalog.Load(plugins, pluginFolders);
                 var (entries, problems) = PluginEntries(catalog, name);
                 foreach (var group in problems.GroupBy(d => d.Location.Path))
                 {
@@ -85,7 +90,7 @@ internal static class TestCommand
             }
             else
             {
-                catalog ??= InstrumentCatalog.Load(plugins);
+                catalog ??= InstrumentCatalog.Load(plugins, pluginFolders);
                 targets.Add(catalog.Get(name));
             }
         }

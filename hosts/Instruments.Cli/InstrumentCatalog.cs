@@ -51,12 +51,28 @@ internal sealed class InstrumentCatalog
     /// <summary>The built-in plugins folder.</summary>
     public static string BuiltInFolder => Path.Combine(AppContext.BaseDirectory, "plugins");
 
-    /// <summary>Loads the built-in folder, then <paramref name="pluginDirs"/>, then the environment variable's folders.</summary>
-    public static InstrumentCatalog Load(IEnumerable<string> pluginDirs)
+    /// <summary>
+    /// Loads the built-in folder, then <paramref name="pluginDirs"/>: the <c>--plugins</c> folders followed by those of
+    /// the environment variable (<see cref="CliOptions.PluginFolders"/> gathers both; this method reads no environment).
+    /// <paramref name="first"/> folders load before the built-in one, so that a copy of a built-in plugin is the one used.
+    /// </summary>
+    public static InstrumentCatalog Load(IEnumerable<string> pluginDirs, IEnumerable<string>? first = null)
     {
-        var library = InstrumentLibrary.Load(Options(pluginDirs));
+        var library = InstrumentLibrary.Load(Options(pluginDirs) with { PriorityFolders = [.. first ?? []] });
         ThrowOnSearchPathErrors(library.SearchPathDiagnostics);
         return new InstrumentCatalog(library);
+    }
+
+    /// <summary>Adds each folder with <see cref="InstrumentLibrary.AddFolder"/>; a folder that does not exist is a user error.</summary>
+    internal static void AddFolders(InstrumentHostBuilder builder, IEnumerable<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            if (!InstrumentLibrary.AddFolder(builder, folder))
+            {
+                throw new CliException($"plugins folder '{folder}' does not exist");
+            }
+        }
     }
 
     /// <summary>
@@ -125,8 +141,10 @@ internal sealed class InstrumentCatalog
         return resolution.Instrument is { } found ? Entry(found, Host) : throw Unknown(resolution.Diagnostics[0]);
     }
 
+    // The folders come from CliOptions.PluginFolders, which has already added those of INSTRUMENTS_PLUGINS (read from
+    // the command's context, not the process), so the library is given no search path of its own.
     private static InstrumentLibraryOptions Options(IEnumerable<string> pluginDirs) =>
-        InstrumentLibraryOptions.FromEnvironment(BuiltInFolder, pluginDirs);
+        new() { BuiltInFolder = BuiltInFolder, PluginFolders = [.. pluginDirs] };
 
     private static CatalogEntry Entry(LoadedInstrument i, InstrumentHost? host) =>
         new(i.Definition, i.SourcePath ?? $"(plugin '{i.PluginId}')")

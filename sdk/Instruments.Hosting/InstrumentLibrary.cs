@@ -7,11 +7,19 @@ using Instruments.Text;
 namespace Instruments.Hosting;
 
 /// <summary>Where an <see cref="InstrumentLibrary"/> looks for plugins and instruments.</summary>
-public sealed class InstrumentLibraryOptions
+public sealed record InstrumentLibraryOptions
 {
     /// <summary>The built-in plugins folder, loaded first; skipped when null or missing.</summary>
     /// <value>Defaults to null.</value>
     public string? BuiltInFolder { get; init; }
+
+    /// <summary>
+    /// Folders loaded before the built-in folder, so that their instruments win over built-in ones of the same id (the
+    /// first registration wins, PLG3013): for example a working copy of a built-in plugin being tested. A missing one
+    /// is PLG3021.
+    /// </summary>
+    /// <value>Defaults to none.</value>
+    public ImmutableArray<string> PriorityFolders { get; init; } = [];
 
     /// <summary>Folders the user named (<c>--plugins DIR</c>), loaded after the built-in folder; a missing one is PLG3021.</summary>
     /// <value>Defaults to none.</value>
@@ -153,33 +161,54 @@ public sealed class InstrumentLibrary
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = new InstrumentHostBuilder().WithDiagnosticOptions(options.DiagnosticOptions);
+        var problems = ImmutableArray.CreateBuilder<Diagnostic>();
+        void AddAll(IEnumerable<string> folders)
+        {
+            foreach (var folder in folders)
+            {
+                if (!AddFolder(builder, folder))
+                {
+                    problems.Add(Diagnostic.Create(PluginDiagnostics.PathNotFound, Location.None, "plugins folder", folder));
+                }
+            }
+        }
+
+        AddAll(options.PriorityFolders);
         if (options.BuiltInFolder is { } builtIn && Directory.Exists(builtIn))
         {
             builder.AddPluginsFrom(builtIn);
         }
 
-        var problems = ImmutableArray.CreateBuilder<Diagnostic>();
-        foreach (var folder in options.SearchFolders)
-        {
-            switch (PluginSearchPath.Classify(folder))
-            {
-                case PluginFolderKind.Missing:
-                    problems.Add(Diagnostic.Create(PluginDiagnostics.PathNotFound, Location.None, "plugins folder", folder));
-                    break;
-                case PluginFolderKind.Plugin or PluginFolderKind.PluginCollection:
-                    builder.AddPluginsFrom(folder);
-                    break;
-                default:
-                    foreach (var file in PluginSearchPath.InstrumentFiles(folder))
-                    {
-                        builder.AddInstrumentFile(file);
-                    }
-
-                    break;
-            }
-        }
-
+        AddAll(options.SearchFolders);
         return new InstrumentLibrary(builder.Build(), [.. options.DiagnosticOptions.Apply(problems)], options.DiagnosticOptions);
+    }
+
+    /// <summary>
+    /// Adds one folder to <paramref name="builder"/> as the library would: a plugin (it has a <c>plugin.yaml</c>), a
+    /// folder of plugins, or a folder of loose instrument files (its own <c>*.yaml</c> and those in <c>instruments/</c>).
+    /// </summary>
+    /// <param name="builder">The host being built.</param>
+    /// <param name="folder">The folder.</param>
+    /// <returns>False when the folder does not exist (nothing is added).</returns>
+    public static bool AddFolder(InstrumentHostBuilder builder, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(folder);
+        switch (PluginSearchPath.Classify(folder))
+        {
+            case PluginFolderKind.Missing:
+                return false;
+            case PluginFolderKind.Plugin or PluginFolderKind.PluginCollection:
+                builder.AddPluginsFrom(folder);
+                return true;
+            default:
+                foreach (var file in PluginSearchPath.InstrumentFiles(folder))
+                {
+                    builder.AddInstrumentFile(file);
+                }
+
+                return true;
+        }
     }
 
     /// <summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 
 namespace Instruments.Cli.Tests;
 
+/// <summary>validate, list, describe, help and usage errors: in process, except those that print paths relative to a working directory.</summary>
 public sealed class CommandTests
 {
     private const string BrokenYaml = """
@@ -55,7 +56,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Validate_valid_files_exit_0()
     {
-        var r = await Host.RunAsync("validate", "plugins/wellbeing/instruments/swls.yaml");
+        var r = await InProcess.RunAsync("validate", Path.Combine(Host.RepoRoot, "plugins/wellbeing/instruments/swls.yaml"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal(string.Empty, r.Stdout);
     }
@@ -63,7 +64,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Validate_folder_compiles_every_yaml_below_it()
     {
-        var r = await Host.RunAsync("validate", "plugins");
+        var r = await InProcess.RunAsync("validate", Path.Combine(Host.RepoRoot, "plugins"));
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("10 valid", r.Stderr, StringComparison.Ordinal); // the ten shipped instruments
     }
@@ -72,14 +73,14 @@ public sealed class CommandTests
     public async Task Validate_json()
     {
         using var dir = new TempDir();
-        dir.File("broken.yaml", BrokenYaml);
-        var r = await Host.RunAsync(["validate", "broken.yaml", "--format", "json"], null, dir.Path);
+        var path = dir.File("broken.yaml", BrokenYaml);
+        var r = await InProcess.RunAsync(["validate", path, "--format", "json"], null);
         Assert.Equal(1, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Stdout);
         var d = Assert.Single(doc.RootElement.EnumerateArray());
         Assert.Equal("INS1010", d.GetProperty("id").GetString());
         Assert.Equal("error", d.GetProperty("severity").GetString());
-        Assert.Equal("broken.yaml", d.GetProperty("path").GetString());
+        Assert.Equal(path, d.GetProperty("path").GetString());
         Assert.Equal(4, d.GetProperty("line").GetInt32());
         Assert.Equal(1, d.GetProperty("column").GetInt32());
         Assert.StartsWith("Unknown key 'colour'", d.GetProperty("message").GetString(), StringComparison.Ordinal);
@@ -136,7 +137,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Validate_missing_path_exits_2()
     {
-        var r = await Host.RunAsync("validate", "no/such/file.yaml");
+        var r = await InProcess.RunAsync("validate", "no/such/file.yaml");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal(["instruments: error: 'no/such/file.yaml' does not exist"], r.StderrLines);
     }
@@ -146,13 +147,13 @@ public sealed class CommandTests
     [Fact]
     public async Task List_text_and_json()
     {
-        var text = await Host.RunAsync("list");
+        var text = await InProcess.RunAsync("list");
         Assert.True(text.ExitCode == 0, text.ToString());
         Assert.StartsWith("ID", text.StdoutLines[0], StringComparison.Ordinal);
         Assert.Contains(text.StdoutLines, l => l.StartsWith("swls ", StringComparison.Ordinal) && l.Contains("Satisfaction With Life Scale", StringComparison.Ordinal));
         Assert.Contains(text.StdoutLines, l => l.StartsWith("phq-9 ", StringComparison.Ordinal));
 
-        var json = await Host.RunAsync("list", "--format", "json");
+        var json = await InProcess.RunAsync("list", "--format", "json");
         using var doc = JsonDocument.Parse(json.Stdout);
         var swls = doc.RootElement.EnumerateArray().Single(e => e.GetProperty("id").GetString() == "swls");
         Assert.Equal("1.0.0", swls.GetProperty("version").GetString());
@@ -165,7 +166,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Describe_json_has_items_and_scores_in_definition_order()
     {
-        var r = await Host.RunAsync("describe", "phq-9", "--format", "json");
+        var r = await InProcess.RunAsync("describe", "phq-9", "--format", "json");
         Assert.True(r.ExitCode == 0, r.ToString());
         using var doc = JsonDocument.Parse(r.Stdout);
         var root = doc.RootElement;
@@ -186,7 +187,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Describe_text()
     {
-        var r = await Host.RunAsync("describe", "swls");
+        var r = await InProcess.RunAsync("describe", "swls");
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("swls 1.0.0: Satisfaction With Life Scale", r.StdoutLines[0]);
         Assert.Contains("  swls1  [agree7]  In most ways my life is close to my ideal.", r.StdoutLines);
@@ -209,7 +210,7 @@ public sealed class CommandTests
             scores:
               - { id: total, items: [q1], method: sum }
             """);
-        var r = await Host.RunAsync("describe", yaml);
+        var r = await InProcess.RunAsync("describe", yaml);
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Contains("licensed separately", r.Stdout, StringComparison.Ordinal);
     }
@@ -217,7 +218,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Describe_unknown_instrument_exits_2_with_suggestion()
     {
-        var r = await Host.RunAsync("describe", "phq9");
+        var r = await InProcess.RunAsync("describe", "phq9");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("did you mean 'phq-9'?", r.Stderr, StringComparison.Ordinal);
     }
@@ -229,11 +230,13 @@ public sealed class CommandTests
     [InlineData("describe")]
     [InlineData("validate")]
     [InlineData("score")]
+    [InlineData("report")]
+    [InlineData("test")]
     public async Task Help_works_on_every_command(string command)
     {
         foreach (var flag in new[] { "--help", "-h" })
         {
-            var r = await Host.RunAsync(command, flag);
+            var r = await InProcess.RunAsync(command, flag);
             Assert.True(r.ExitCode == 0, r.ToString());
             Assert.StartsWith("usage: instruments " + command, r.Stdout, StringComparison.Ordinal);
             Assert.Contains("--help", r.Stdout, StringComparison.Ordinal);
@@ -244,14 +247,14 @@ public sealed class CommandTests
     [Fact]
     public async Task Top_level_help_and_errors()
     {
-        var help = await Host.RunAsync("--help");
+        var help = await InProcess.RunAsync("--help");
         Assert.Equal(0, help.ExitCode);
         Assert.Contains("score", help.Stdout, StringComparison.Ordinal);
 
-        var none = await Host.RunAsync();
+        var none = await InProcess.RunAsync();
         Assert.Equal(2, none.ExitCode);
 
-        var unknown = await Host.RunAsync("scroe");
+        var unknown = await InProcess.RunAsync("scroe");
         Assert.Equal(2, unknown.ExitCode);
         Assert.Contains("did you mean 'score'?", unknown.Stderr, StringComparison.Ordinal);
     }
@@ -259,7 +262,7 @@ public sealed class CommandTests
     [Fact]
     public async Task Missing_required_argument_exits_2_with_usage()
     {
-        var r = await Host.RunAsync("score", "swls");
+        var r = await InProcess.RunAsync("score", "swls");
         Assert.Equal(2, r.ExitCode);
         Assert.Contains("--input", r.StderrLines[0], StringComparison.Ordinal);
         Assert.StartsWith("usage: instruments score", r.StderrLines[1], StringComparison.Ordinal);

@@ -49,6 +49,23 @@ public sealed class InstrumentLibraryTests : IDisposable
     }
 
     [Fact]
+    public void Load_PriorityFolders_LoadBeforeTheBuiltInOnes_SoTheirInstrumentWins()
+    {
+        var copy = _folders.Files("copy", ("swls.yaml", Yaml("swls")));
+        var missing = Path.Combine(copy, "nope");
+
+        var library = InstrumentLibrary.Load(new InstrumentLibraryOptions
+        {
+            BuiltInFolder = PluginFolders.BuiltInPlugins,
+            PriorityFolders = [copy, missing],
+        });
+
+        Assert.Equal("Test swls", Assert.Single(library.Host.Instruments, i => i.Definition.Id == "swls").Definition.Title);
+        Assert.Contains(library.SearchPathDiagnostics, d => d.Id == "PLG3021" && d.Message.Contains("nope", StringComparison.Ordinal));
+        Assert.Contains(library.Host.Instruments, i => i.Definition.Id == "phq-9"); // the built-in ones still load
+    }
+
+    [Fact]
     public void Load_FoldersOfEveryKind_InOrder_BuiltInFirst_ThenFolders_ThenSearchPath_FirstWins()
     {
         var loose = _folders.Files("loose", ("mine.yaml", Yaml("mine")), ("swls.yaml", Yaml("swls")));

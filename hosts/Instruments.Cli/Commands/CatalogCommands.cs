@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -9,47 +10,60 @@ namespace Instruments.Cli.Commands;
 /// <summary><c>instruments list</c> and <c>instruments describe</c>.</summary>
 internal static class CatalogCommands
 {
-    private static readonly string[] TextOrJson = ["text", "json"];
+    private static readonly (string, CatalogFormat)[] TextOrJson = [("text", CatalogFormat.Text), ("json", CatalogFormat.Json)];
 
-    public static readonly CommandSpec ListSpec = new(
-        "list",
-        "List every loaded instrument: id, version, title, item count, scores, respondent and licence.",
-        string.Empty,
-        0,
-        0,
-        [
-            new("format", 'f', "FORMAT", "text (default) or json", Allowed: TextOrJson),
-            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
-        ],
-        $"""
-        Instruments are loaded from the built-in plugins folder, from each --plugins DIR and from the folders
-        in the {InstrumentCatalog.EnvironmentVariable} environment variable (separated by '{Path.PathSeparator}'). A folder holds
-        plugins (<plugin>/instruments/*.yaml), an instruments/ folder, or *.yaml files directly.
-        """);
+    public static HostCommand CreateList(CliContext context)
+    {
+        var command = new HostCommand(
+            "list",
+            "List every loaded instrument: id, version, title, item count, scores, respondent and licence.",
+            string.Empty,
+            $"""
+            Instruments are loaded from the built-in plugins folder, from each --plugins DIR and from the folders
+            in the {InstrumentCatalog.EnvironmentVariable} environment variable (separated by '{Path.PathSeparator}'). A folder holds
+            plugins (<plugin>/instruments/*.yaml), an instruments/ folder, or *.yaml files directly.
+            """);
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "text (default) or json", TextOrJson);
+        var plugins = CliOptions.Plugins();
+        command.Options.Add(format);
+        command.Options.Add(plugins);
+        command.SetAction(r => List(new CatalogSettings(null, r.GetValue(format) ?? CatalogFormat.Text, CliOptions.PluginFolders(r, plugins, context), null), context.Out, context.Error));
+        return command;
+    }
 
-    public static readonly CommandSpec DescribeSpec = new(
-        "describe",
-        "Show an instrument: items, response options, scores (method, items, missing rule, bands), flags, citation and licence.",
-        "<instrument>",
-        1,
-        1,
-        [
-            new("format", 'f', "FORMAT", "text (default) or json", Allowed: TextOrJson),
-            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
-            TextsOption.Spec,
-        ],
-        """
-        <instrument> is the id of a loaded instrument or the path of a .yaml file. Instruments whose item texts are
-        licensed separately (licence texts: restricted) are shown without texts unless --texts names a texts file.
-        """);
+    public static HostCommand CreateDescribe(CliContext context)
+    {
+        var command = new HostCommand(
+            "describe",
+            "Show an instrument: items, response options, scores (method, items, missing rule, bands), flags, citation and licence.",
+            "<instrument>",
+            """
+            <instrument> is the id of a loaded instrument or the path of a .yaml file. Instruments whose item texts are
+            licensed separately (licence texts: restricted) are shown without texts unless --texts names a texts file.
+            """);
+        var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "text (default) or json", TextOrJson);
+        var plugins = CliOptions.Plugins();
+        var texts = TextsOption.Create();
+        command.Arguments.Add(instrument);
+        command.Options.Add(format);
+        command.Options.Add(plugins);
+        command.Options.Add(texts);
+        command.RequireArguments(instrument, 1);
+        command.SetAction(r => Describe(
+            new CatalogSettings(r.GetValue(instrument), r.GetValue(format) ?? CatalogFormat.Text, CliOptions.PluginFolders(r, plugins, context), r.GetValue(texts)),
+            context.Out,
+            context.Error));
+        return command;
+    }
 
     internal static JsonWriterOptions JsonOptions => DiagnosticWriters.JsonOptions;
 
-    public static int List(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    public static int List(CatalogSettings args, TextWriter stdout, TextWriter stderr)
     {
-        var catalog = InstrumentCatalog.Load(args.GetAll("plugins"));
+        var catalog = InstrumentCatalog.Load(args.Plugins);
         catalog.ReportProblems(stderr);
-        if (args.Get("format") == "json")
+        if (args.Format == CatalogFormat.Json)
         {
             using var buffer = new MemoryStream();
             using (var w = new Utf8JsonWriter(buffer, JsonOptions))
@@ -107,10 +121,10 @@ internal static class CatalogCommands
         return ExitCodes.Success;
     }
 
-    public static int Describe(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    public static int Describe(CatalogSettings args, TextWriter stdout, TextWriter stderr)
     {
-        var def = TextsOption.Apply(InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Definition, args, stderr);
-        if (args.Get("format") == "json")
+        var def = TextsOption.Apply(InstrumentCatalog.Resolve(args.Instrument!, args.Plugins, stderr).Definition, args.Texts, stderr);
+        if (args.Format == CatalogFormat.Json)
         {
             stdout.WriteLine(DefinitionJsonWriter.ToJson(def, TextsOption.Placeholder));
         }
@@ -312,3 +326,17 @@ internal static class CatalogCommands
         }
     }
 }
+
+/// <summary>What <c>list</c> and <c>describe</c> print.</summary>
+internal enum CatalogFormat
+{
+    Text,
+    Json,
+}
+
+/// <summary>The arguments of <c>instruments list</c> and <c>instruments describe</c>.</summary>
+/// <param name="Instrument">The instrument id or .yaml path (<c>describe</c>).</param>
+/// <param name="Format">Output format.</param>
+/// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
+/// <param name="Texts">The <c>--texts</c> file (<c>describe</c>), or null.</param>
+internal sealed record CatalogSettings(string? Instrument, CatalogFormat Format, IReadOnlyList<string> Plugins, string? Texts);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Instruments.Cli.Scoring;
@@ -14,23 +15,7 @@ namespace Instruments.Cli.Commands;
 /// </summary>
 internal static class ReportCommand
 {
-    public static readonly CommandSpec Spec = new(
-        "report",
-        "Score every response of an input file and write Markdown or HTML reports through a template.",
-        "<instrument>",
-        1,
-        1,
-        [
-            InputFiles.InputOption,
-            new("output", 'o', "PATH", "folder for one report per row; with --combined a file (or '-' for standard output, the default)"),
-            new("format", 'f', "FORMAT", "md or html (default: from the template's or the output file's name, else md)", Allowed: ["md", "html"]),
-            new("template", 't', "NAME|PATH", "a template of the instrument's plugin, 'default', or a .scriban file"),
-            new("combined", 'c', null, "one report of all rows instead of one per row"),
-            InputFiles.InputFormatOption,
-            new("quiet", 'q', null, "no summary on stderr"),
-            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
-        ],
-        """
+    private const string Details = """
         <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file.
         Inputs are read as by 'instruments score'; a row that cannot be read appears as an invalid response.
 
@@ -39,22 +24,50 @@ internal static class ReportCommand
         Without --output the combined report goes to standard output.
 
         exit codes: 0 every row scored without error, 1 reports written but some rows invalid,
-                    2 nothing written (usage error, unknown instrument or template, template errors)
-        """);
+                    2 nothing written (usage error, unknown instrument or template, template errors), 130 interrupted
+        """;
 
-    public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    public static HostCommand Create(CliContext context)
     {
-        var input = args.Get("input") ?? throw new CliException("'report' needs --input FILE (use '-' for standard input)", showUsage: true);
-        var output = args.Get("output");
-        var quiet = args.Has("quiet");
-        var combined = args.Has("combined") || output is null or "-";
-        var templateOption = args.Get("template");
-        var format = ReportFormats.Parse(args.Get("format"))
+        var command = new HostCommand("report", "Score every response of an input file and write Markdown or HTML reports through a template.", "<instrument>", Details);
+        var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
+        var input = InputFiles.InputOption();
+        var output = CliOptions.Text("--output", "-o", "PATH", "folder for one report per row; with --combined a file (or '-' for standard output, the default)");
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "md or html (default: from the template's or the output file's name, else md)",
+            [("md", ReportFormat.Markdown), ("html", ReportFormat.Html)]);
+        var template = CliOptions.Text("--template", "-t", "NAME|PATH", "a template of the instrument's plugin, 'default', or a .scriban file");
+        var combined = CliOptions.Switch("--combined", "-c", "one report of all rows instead of one per row");
+        var inputFormat = InputFiles.InputFormatOption();
+        var quiet = CliOptions.Switch("--quiet", "-q", "no summary on stderr");
+        var plugins = CliOptions.Plugins();
+        command.Arguments.Add(instrument);
+        foreach (var option in new Option[] { input, output, format, template, combined, inputFormat, quiet, plugins })
+        {
+            command.Options.Add(option);
+        }
+
+        command.RequireArguments(instrument, 1);
+        command.SetAction(r => Run(
+            new ReportSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output), r.GetValue(format), r.GetValue(template), r.GetValue(combined),
+                r.GetValue(inputFormat), r.GetValue(quiet), CliOptions.PluginFolders(r, plugins, context)),
+            context));
+        return command;
+    }
+
+    public static int Run(ReportSettings args, CliContext context)
+    {
+        var stderr = context.Error;
+        var input = args.Input ?? throw new CliException("'report' needs --input FILE (use '-' for standard input)", showUsage: true);
+        var output = args.Output;
+        var quiet = args.Quiet;
+        var combined = args.Combined || output is null or "-";
+        var templateOption = args.Template;
+        var format = args.Format
                      ?? (templateOption is not null && TemplateCatalog.LooksLikePath(templateOption) ? ReportFormats.FromTemplateFileName(templateOption) : null)
                      ?? (combined && output is not null && output != "-" ? ReportFormats.Parse(Path.GetExtension(output).TrimStart('.')) : null)
                      ?? ReportFormat.Markdown;
 
-        var entry = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr);
+        var entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
         var definition = entry.Definition;
         var renderer = new ReportRenderer();
         var template = TemplateCatalog.Resolve(renderer, definition.Id, entry.SourcePath, templateOption, format, entry.Templates);
@@ -68,7 +81,7 @@ internal static class ReportCommand
             throw new CliException($"template '{template.Path}' has errors; no report was written");
         }
 
-        var inputFormat = InputFiles.Format(input, args.Get("input-format"));
+        var inputFormat = InputFiles.Format(input, args.InputFormat);
         string? folder = null;
         if (!combined)
         {
@@ -79,14 +92,8 @@ internal static class ReportCommand
             output = Path.Combine(output, definition.Id + "-report." + format.Extension());
         }
 
-        using var inputStream = InputFiles.Open(input);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var inputStream = InputFiles.Open(input, context);
+        var cancel = context.Cancellation;
         try
         {
             var plan = entry.Plan; // with the plugins' functions and response checks
@@ -100,7 +107,7 @@ internal static class ReportCommand
                 var rowNumber = 0;
                 while (reader.Read(row))
                 {
-                    cancel.Token.ThrowIfCancellationRequested();
+                    cancel.ThrowIfCancellationRequested();
                     rowNumber = checked(rowNumber + 1);
                     row.Score(plan, result);
 
@@ -112,9 +119,9 @@ internal static class ReportCommand
                         continue;
                     }
 
-                    var text = Render(renderer, template, ReportModel.Create(plan, [response], combined: false), stderr, $"row {rowNumber}", cancel.Token);
+                    var text = Render(renderer, template, ReportModel.Create(plan, [response], combined: false), stderr, $"row {rowNumber}", cancel);
                     var path = Path.Combine(folder!, FileName(rowNumber, response.RespondentId, format));
-                    Write(path, text);
+                    Write(path, text, context);
                     written++;
                 }
             }
@@ -126,8 +133,8 @@ internal static class ReportCommand
 
             if (combined)
             {
-                var text = Render(renderer, template, ReportModel.Create(plan, responses, combined: true), stderr, "the combined report", cancel.Token);
-                Write(output ?? "-", text);
+                var text = Render(renderer, template, ReportModel.Create(plan, responses, combined: true), stderr, "the combined report", cancel);
+                Write(output ?? "-", text, context);
                 written = 1;
             }
 
@@ -143,10 +150,6 @@ internal static class ReportCommand
         catch (OperationCanceledException)
         {
             throw new CliException("interrupted; the report being written was not kept", ExitCodes.Interrupted);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
     }
 
@@ -166,9 +169,9 @@ internal static class ReportCommand
         throw new CliException($"template '{template.Path}' failed on {what}; that report was not written");
     }
 
-    private static void Write(string path, string text)
+    private static void Write(string path, string text, CliContext context)
     {
-        using var target = OutputTarget.Open(path);
+        using var target = OutputTarget.Open(path, context);
         using (var writer = new StreamWriter(target.Stream, new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
         {
             writer.Write(text);
@@ -235,3 +238,15 @@ internal static class ReportCommand
         return sb.ToString().Trim('.', '_', '-');
     }
 }
+
+/// <summary>The arguments of <c>instruments report</c>.</summary>
+internal sealed record ReportSettings(
+    string Instrument,
+    string? Input,
+    string? Output,
+    ReportFormat? Format,
+    string? Template,
+    bool Combined,
+    DataFormat? InputFormat,
+    bool Quiet,
+    IReadOnlyList<string> Plugins);

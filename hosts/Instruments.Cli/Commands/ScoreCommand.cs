@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -12,21 +13,7 @@ namespace Instruments.Cli.Commands;
 /// <summary><c>instruments score &lt;instrument&gt; --input FILE|-</c>: scores every row of a CSV, JSON or NDJSON input, streaming.</summary>
 internal static class ScoreCommand
 {
-    public static readonly CommandSpec Spec = new(
-        "score",
-        "Score every response (row) of an input file with one instrument.",
-        "<instrument>",
-        1,
-        1,
-        [
-            InputFiles.InputOption,
-            new("output", 'o', "FILE", "output file (written atomically), or '-' for standard output (default)"),
-            new("format", 'f', "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", Allowed: InputFiles.Formats),
-            InputFiles.InputFormatOption,
-            new("quiet", 'q', null, "no progress or summary on stderr"),
-            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
-        ],
-        """
+    private const string Details = """
         <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file.
 
         Inputs: CSV with a header row (columns named by item id; other columns are passed through), a JSON
@@ -34,38 +21,57 @@ internal static class ScoreCommand
         order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
 
         exit codes: 0 every row scored without error, 1 output written but some rows invalid,
-                    2 nothing scored (usage error, unknown instrument, definition errors, unreadable input)
-        """);
+                    2 nothing scored (usage error, unknown instrument, definition errors, unreadable input),
+                    130 interrupted, 141 standard output closed early (e.g. '| head'): scoring stopped
+        """;
 
-    public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    public static HostCommand Create(CliContext context)
     {
-        var input = args.Get("input") ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
-        var output = args.Get("output") ?? "-";
-        var quiet = args.Has("quiet");
-        var inputFormat = InputFiles.Format(input, args.Get("input-format"));
-        var outputFormat = DataFormats.TryParse(args.Get("format"), out var given) ? given
-            : (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
-        ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
-        var plan = InstrumentCatalog.Resolve(args.Positionals[0], args.GetAll("plugins"), stderr).Plan;
-        var inputStream = InputFiles.Open(input);
+        var command = new HostCommand("score", "Score every response (row) of an input file with one instrument.", "<instrument>", Details);
+        var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
+        var input = InputFiles.InputOption();
+        var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
+        var inputFormat = InputFiles.InputFormatOption();
+        var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
+        var plugins = CliOptions.Plugins();
+        command.Arguments.Add(instrument);
+        command.Options.Add(input);
+        command.Options.Add(output);
+        command.Options.Add(format);
+        command.Options.Add(inputFormat);
+        command.Options.Add(quiet);
+        command.Options.Add(plugins);
+        command.RequireArguments(instrument, 1);
+        command.SetAction(r => Run(
+            new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format), r.GetValue(inputFormat), r.GetValue(quiet),
+                CliOptions.PluginFolders(r, plugins, context)),
+            context));
+        return command;
+    }
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+    public static int Run(ScoreSettings args, CliContext context)
+    {
+        var stderr = context.Error;
+        var input = args.Input ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
+        var output = args.Output;
+        var quiet = args.Quiet;
+        var inputFormat = InputFiles.Format(input, args.InputFormat);
+        var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
+        ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
+        var plan = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr).Plan;
+        var inputStream = InputFiles.Open(input, context);
+        OutputTarget? target = null;
         try
         {
-            using var output_ = OutputTarget.Open(output);
+            target = OutputTarget.Open(output, context);
             ScoreCounts summary;
             using (var reader = InputFiles.OpenReader(inputFormat, inputStream, plan, stderr))
             {
-                summary = ScoreAll(plan, reader, output_.Stream, outputFormat, stderr, quiet, cancel.Token);
+                summary = ScoreAll(plan, reader, target.Stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
             }
 
-            output_.Commit();
+            target.Commit();
             if (!quiet)
             {
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -74,6 +80,11 @@ internal static class ScoreCommand
 
             return summary.Invalid > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
         }
+        catch (IOException) when (target is { OutputClosed: true })
+        {
+            // The reader of standard output went away ('| head -1'): stop quietly, as Unix tools do on SIGPIPE.
+            return ExitCodes.OutputClosed;
+        }
         catch (OperationCanceledException)
         {
             stderr.WriteLine();
@@ -81,18 +92,18 @@ internal static class ScoreCommand
         }
         finally
         {
-            Console.CancelKeyPress -= onCancel;
+            target?.Dispose();
             inputStream.Dispose();
         }
     }
 
-    private static ScoreCounts ScoreAll(ScoringPlan plan, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool quiet, CancellationToken cancel)
+    private static ScoreCounts ScoreAll(ScoringPlan plan, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool showProgress, CancellationToken cancel)
     {
         var pipeline = new ScoringPipeline(plan, reader);
         var resultFormat = format == DataFormat.Csv
             ? ResultFormat.CreateCsv(plan, pipeline.DiscoverColumns(), positional: reader.Columns is not null)
             : ResultFormat.Create(format, plan, []);
-        var progress = !quiet && !Console.IsErrorRedirected ? new Progress(stderr) : null;
+        var progress = showProgress ? new Progress(stderr) : null;
         var options = new ScoringPipelineOptions { Warnings = InputFiles.Warn(stderr), Progress = progress is null ? null : progress.Report };
         ScoreCounts counts;
         try
@@ -147,26 +158,32 @@ internal static class ScoreCommand
 internal sealed class OutputTarget : IDisposable
 {
     private readonly OutputFile? _file;
+    private readonly ClosedPipeGuard? _stdout;
 
-    private OutputTarget(Stream stream, OutputFile? file)
+    private OutputTarget(Stream stream, OutputFile? file, ClosedPipeGuard? stdout)
     {
         Stream = stream;
         _file = file;
+        _stdout = stdout;
     }
 
     public Stream Stream { get; }
 
-    public static OutputTarget Open(string output)
+    /// <summary>True once a write to standard output failed: its reader went away (a closed pipe).</summary>
+    public bool OutputClosed => _stdout?.Closed ?? false;
+
+    public static OutputTarget Open(string output, CliContext context)
     {
         if (output == "-")
         {
-            return new OutputTarget(new BufferedStream(Console.OpenStandardOutput(), 64 * 1024), null);
+            var stdout = new ClosedPipeGuard(context.OpenStandardOutput());
+            return new OutputTarget(new BufferedStream(stdout, 64 * 1024), null, stdout);
         }
 
         try
         {
             var file = OutputFile.Create(output);
-            return new OutputTarget(file.Stream, file);
+            return new OutputTarget(file.Stream, file, null);
         }
         catch (IOException e) when (e is DirectoryNotFoundException || Directory.Exists(output))
         {
@@ -197,5 +214,93 @@ internal sealed class OutputTarget : IDisposable
         {
             // Standard output closed (for example piped into 'head'): nothing more to do.
         }
+
+        _stdout?.Dispose();
+    }
+
+    /// <summary>Standard output that remembers a failed write (the reader closed the pipe) and writes nothing after it.</summary>
+    private sealed class ClosedPipeGuard(Stream inner) : Stream
+    {
+        public bool Closed { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            ThrowIfClosed();
+            try
+            {
+                inner.Write(buffer);
+            }
+            catch (IOException)
+            {
+                Closed = true;
+                throw;
+            }
+        }
+
+        public override void Flush()
+        {
+            ThrowIfClosed();
+            try
+            {
+                inner.Flush();
+            }
+            catch (IOException)
+            {
+                Closed = true;
+                throw;
+            }
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                try
+                {
+                    inner.Dispose();
+                }
+                catch (IOException)
+                {
+                }
+            }
+
+            base.Dispose(disposing);
+        }
+
+        private void ThrowIfClosed()
+        {
+            if (Closed)
+            {
+                throw new IOException("standard output was closed");
+            }
+        }
     }
 }
+
+/// <summary>The arguments of <c>instruments score</c>.</summary>
+/// <param name="Instrument">Instrument id or .yaml path.</param>
+/// <param name="Input">Input file or <c>-</c>; null when not given (a usage error).</param>
+/// <param name="Output">Output file or <c>-</c>.</param>
+/// <param name="Format">Output format, or null for the output file's extension (else CSV).</param>
+/// <param name="InputFormat">Input format, or null for the input file's extension (standard input: CSV).</param>
+/// <param name="Quiet">No progress or summary.</param>
+/// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
+internal sealed record ScoreSettings(string Instrument, string? Input, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins);

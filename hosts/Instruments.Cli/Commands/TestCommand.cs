@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Instruments.Definitions;
+using Instruments.Scoring;
 using Instruments.Testing;
 
 namespace Instruments.Cli.Commands;
@@ -13,31 +15,49 @@ namespace Instruments.Cli.Commands;
 /// </summary>
 internal static class TestCommand
 {
-    public static readonly CommandSpec Spec = new(
-        "test",
-        "Run the worked examples of instruments through the scoring engine and report pass or fail for each.",
-        "[<instrument>|<path>]...",
-        0,
-        int.MaxValue,
-        [
-            new("format", 'f', "FORMAT", "text (default) or json", Allowed: ["text", "json"]),
-            new("plugins", null, "DIR", "also load instruments from DIR (repeatable)", Repeatable: true),
-        ],
-        """
-        Without arguments every loaded instrument is tested. An argument is the id of a loaded instrument or the path
-        of a .yaml file. Each example of a definition (its 'examples' list, see docs/yaml-format.md) is scored and
-        compared with what it expects: status, scores, bands, flags, prorated scores and diagnostics.
+    private const string Details = """
+        Without arguments every loaded instrument is tested. An argument is the id of a loaded instrument, the path
+        of a .yaml file, or a plugin folder (one with a plugin.yaml): then the instruments that plugin registers are
+        tested, and nothing else. Each example of a definition (its 'examples' list, see docs/yaml-format.md) is
+        scored and compared with what it expects: status, scores, bands, flags, prorated scores and diagnostics. A
+        failing example is shown with what scoring gave and the diagnostics scoring reported for it.
 
         exit codes: 0 every example passed, 1 an example failed (or a loaded file did not compile), 2 usage error
-        """);
+        """;
 
-    public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    public static HostCommand Create(CliContext context)
     {
-        var plugins = args.GetAll("plugins");
+        var command = new HostCommand(
+            "test",
+            "Run the worked examples of instruments through the scoring engine and report pass or fail for each.",
+            "[<instrument>|<path>|<plugin folder>]...",
+            Details);
+        var targets = new Argument<string[]>("instrument") { Arity = ArgumentArity.ZeroOrMore };
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "text (default) or json", [("text", CatalogFormat.Text), ("json", CatalogFormat.Json)]);
+        var plugins = CliOptions.Plugins();
+        command.Arguments.Add(targets);
+        command.Options.Add(format);
+        command.Options.Add(plugins);
+        command.SetAction(r => Run(
+            new TestSettings(r.GetValue(targets) ?? [], r.GetValue(format) ?? CatalogFormat.Text, CliOptions.PluginFolders(r, plugins, context)),
+            context.Out,
+            context.Error));
+        return command;
+    }
+
+    public static int Run(TestSettings args, TextWriter stdout, TextWriter stderr)
+    {
+        // Plugin folders asked about load first, so that testing a copy of a built-in plugin tests the copy.
+        // (A folder inside the built-in plugins folder is loaded with it.)
+        var builtIn = Path.GetFullPath(InstrumentCatalog.BuiltInFolder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var pluginFolders = args.Targets.Where(Directory.Exists)
+            .Where(f => !(Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).StartsWith(builtIn, StringComparison.Ordinal))
+            .ToList();
+        var plugins = args.Plugins;
         var targets = new List<CatalogEntry>();
         var brokenFiles = 0;
         InstrumentCatalog? catalog = null;
-        if (args.Positionals.Count == 0)
+        if (args.Targets.Count == 0)
         {
             catalog = InstrumentCatalog.Load(plugins);
             catalog.ReportProblems(stderr);
@@ -45,32 +65,49 @@ internal static class TestCommand
             targets.AddRange(catalog.Entries);
         }
 
-        foreach (var name in args.Positionals)
+        foreach (var name in args.Targets)
         {
-            if (InstrumentCatalog.LooksLikePath(name))
+            if (Directory.Exists(name))
+            {
+                if (!File.Exists(Path.Combine(name, "plugin.yaml")))
+                {
+                    throw new CliException($"'{name}' is a folder without a plugin.yaml; give a plugin folder, an instrument id or a .yaml file");
+                }
+
+                catalog ??= InstrumentCatalog.Load(plugins, pluginFolders);
+                var (entries, problems) = PluginEntries(catalog, name);
+                foreach (var group in problems.GroupBy(d => d.Location.Path))
+                {
+                    stderr.WriteLine($"instruments: warning: skipped {group.Key}: {group.First().Id}: {group.First().Message}");
+                }
+
+                brokenFiles += problems.Select(d => d.Location.Path).Distinct(StringComparer.Ordinal).Count();
+                targets.AddRange(entries);
+            }
+            else if (InstrumentCatalog.LooksLikePath(name))
             {
                 targets.Add(InstrumentCatalog.Resolve(name, plugins, stderr));
             }
             else
             {
-                catalog ??= InstrumentCatalog.Load(plugins);
+                catalog ??= InstrumentCatalog.Load(plugins, pluginFolders);
                 targets.Add(catalog.Get(name));
             }
         }
 
         // Each instrument's own plan, with the plugins' functions and response checks.
         var results = targets
-            .Select(t => (t.Definition, Source: t.SourcePath, Outcomes: t.Definition.Examples.Select(e => ExampleRunner.Run(t.Plan, e)).ToImmutableArray()))
+            .Select(t => (t.Definition, Source: t.SourcePath, Outcomes: t.Definition.Examples.Select(e => ExampleRunner.Run(t.Plan, e)).ToImmutableArray(), t.Plan))
             .ToList();
         int examples = results.Sum(r => r.Outcomes.Length), failed = results.Sum(r => r.Outcomes.Count(o => !o.Passed));
         var without = results.Count(r => r.Outcomes.IsEmpty);
-        if (args.Get("format") == "json")
+        if (args.Format == CatalogFormat.Json)
         {
             stdout.WriteLine(Json(results, examples, failed, without, brokenFiles));
         }
         else
         {
-            foreach (var (def, _, outcomes) in results)
+            foreach (var (def, _, outcomes, plan) in results)
             {
                 if (outcomes.IsEmpty)
                 {
@@ -88,6 +125,11 @@ internal static class TestCommand
                         }
 
                         stdout.WriteLine("     got: " + outcome.Actual);
+                        foreach (var diagnostic in Diagnostics(plan, outcome.Example))
+                        {
+                            stdout.WriteLine("     diagnostic: " + diagnostic);
+                        }
+
                         stdout.WriteLine("     source: " + outcome.Example.Source);
                     }
                 }
@@ -112,7 +154,38 @@ internal static class TestCommand
         return failed > 0 || brokenFiles > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
     }
 
-    private static string Json(List<(InstrumentDefinition Definition, string Source, System.Collections.Immutable.ImmutableArray<ExampleOutcome> Outcomes)> results,
+    /// <summary>
+    /// The instruments registered by the plugin in <paramref name="folder"/> (not every loaded one), and the errors of
+    /// its files and manifest.
+    /// </summary>
+    private static (List<CatalogEntry> Entries, List<Diagnostics.Diagnostic> Problems) PluginEntries(InstrumentCatalog catalog, string folder)
+    {
+        var root = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        bool Inside(string path) => (Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).StartsWith(root, StringComparison.Ordinal);
+        var ids = catalog.Host.Plugins.Where(p => Inside(p.Directory)).Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var problems = catalog.Problems.Where(d => d.IsError && d.Location.HasPath && Inside(d.Location.Path)).ToList();
+        if (ids.Count == 0 && problems.Count == 0)
+        {
+            throw new CliException($"plugin folder '{folder}' was not loaded (is its id the id of a plugin loaded before it?)");
+        }
+
+        return ([.. catalog.Entries.Where(e => ids.Contains(e.PluginId))], problems);
+    }
+
+    /// <summary>The diagnostics scoring reports for an example's responses, as <c>RSP2001: Item 'x': 9 is not one of its response options</c>.</summary>
+    internal static List<string> Diagnostics(ScoringPlan plan, InstrumentExample example)
+    {
+        var result = plan.Score(example.Responses);
+        var lines = new List<string>();
+        foreach (var d in result.Diagnostics)
+        {
+            lines.Add(d.Id + ": " + result.FormatMessage(d));
+        }
+
+        return lines;
+    }
+
+    private static string Json(List<(InstrumentDefinition Definition, string Source, ImmutableArray<ExampleOutcome> Outcomes, ScoringPlan Plan)> results,
         int examples, int failed, int without, int brokenFiles)
     {
         using var buffer = new MemoryStream();
@@ -120,7 +193,7 @@ internal static class TestCommand
         {
             w.WriteStartObject();
             w.WriteStartArray("instruments");
-            foreach (var (def, source, outcomes) in results)
+            foreach (var (def, source, outcomes, plan) in results)
             {
                 w.WriteStartObject();
                 w.WriteString("id", def.Id);
@@ -140,6 +213,17 @@ internal static class TestCommand
 
                     w.WriteEndArray();
                     w.WriteString("actual", o.Actual);
+                    if (!o.Passed)
+                    {
+                        w.WriteStartArray("diagnostics");
+                        foreach (var d in Diagnostics(plan, o.Example))
+                        {
+                            w.WriteStringValue(d);
+                        }
+
+                        w.WriteEndArray();
+                    }
+
                     w.WriteString("source", o.Example.Source);
                     w.WriteEndObject();
                 }
@@ -163,3 +247,9 @@ internal static class TestCommand
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 }
+
+/// <summary>The arguments of <c>instruments test</c>.</summary>
+/// <param name="Targets">Instrument ids, .yaml files and plugin folders; empty for every loaded instrument.</param>
+/// <param name="Format">Output format.</param>
+/// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
+internal sealed record TestSettings(IReadOnlyList<string> Targets, CatalogFormat Format, IReadOnlyList<string> Plugins);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text;
 using Instruments.Compiler;
 using Instruments.Definitions;
@@ -10,8 +11,8 @@ namespace Instruments.Cli.Commands;
 /// </summary>
 internal static class TextsOption
 {
-    /// <summary>Add this to a command's options.</summary>
-    public static readonly OptionSpec Spec = new("texts", null, "FILE",
+    /// <summary>A new <c>--texts FILE</c> option for a command's options.</summary>
+    public static Option<string?> Create() => CliOptions.Text("--texts", null, "FILE",
         "item texts from a licensed texts file (for instruments whose texts are not shipped; see docs/instruments.md)");
 
     /// <summary>The placeholder shown instead of restricted item texts.</summary>
@@ -19,11 +20,11 @@ internal static class TextsOption
 
     /// <summary>
     /// Returns <paramref name="definition"/> with the texts of the <c>--texts</c> file applied, or unchanged when the option
-    /// is absent. Diagnostics go to <paramref name="stderr"/>; a texts file with errors is a usage error (exit 2).
+    /// is absent (<paramref name="path"/> null). Diagnostics go to <paramref name="stderr"/>; a texts file with errors is
+    /// a usage error (exit 2).
     /// </summary>
-    public static InstrumentDefinition Apply(InstrumentDefinition definition, ParsedArgs args, TextWriter stderr)
+    public static InstrumentDefinition Apply(InstrumentDefinition definition, string? path, TextWriter stderr)
     {
-        var path = args.Get(Spec.Name);
         if (path is null)
         {
             return definition;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Instruments.Compiler;
 using Instruments.Diagnostics;
 using Instruments.Hosting;
@@ -7,32 +8,50 @@ namespace Instruments.Cli.Commands;
 /// <summary><c>instruments validate &lt;path&gt;...</c>: compiles definition files and prints every diagnostic.</summary>
 internal static class ValidateCommand
 {
-    public static readonly CommandSpec Spec = new(
-        "validate",
-        "Compile instrument definition files and print every diagnostic.",
-        "<path>...",
-        1,
-        int.MaxValue,
-        [
-            new("format", 'f', "FORMAT", "text (default), json or sarif (SARIF 2.1.0)", Allowed: ["text", "json", "sarif"]),
-            new("warnaserror", null, null, "report warnings as errors"),
-            new("nowarn", null, "ID", "do not report diagnostic ID (repeatable), as the C# compiler's -nowarn", Repeatable: true),
-        ],
-        """
+    private const string Details = """
         Each <path> is a .yaml file, a folder of .yaml files (every *.yaml below it), or a plugin folder (one with a
         plugin.yaml, or holding plugin folders): plugins are loaded as the host would load them, and their manifest,
         assembly, instrument and analyzer diagnostics are printed. Loose files are compiled together, so an
         instrument id defined twice is reported. Text output prints one 'path(line,col): error INS1010: message'
-        line per diagnostic on stdout and a summary on stderr.
+        line per diagnostic on stdout and a summary on stderr. Functions of the --plugins folders (and of those in
+        INSTRUMENTS_PLUGINS) are available to the files checked; only the diagnostics of the paths given are printed.
 
         exit codes: 0 no errors, 1 errors found, 2 usage error (for example a path that does not exist)
-        """);
+        """;
 
-    public static int Run(ParsedArgs args, TextWriter stdout, TextWriter stderr)
+    public static HostCommand Create(CliContext context)
+    {
+        var command = new HostCommand("validate", "Compile instrument definition files and print every diagnostic.", "<path>...", Details);
+        var paths = new Argument<string[]>("path") { Arity = ArgumentArity.ZeroOrMore };
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "text (default), json or sarif (SARIF 2.1.0)",
+            [("text", ValidateFormat.Text), ("json", ValidateFormat.Json), ("sarif", ValidateFormat.Sarif)]);
+        var warnAsError = CliOptions.Switch("--warnaserror", null, "report warnings as errors");
+        var noWarn = new Option<string[]>("--nowarn")
+        {
+            HelpName = "ID",
+            Description = "do not report diagnostic ID (repeatable), as the C# compiler's -nowarn",
+            Arity = ArgumentArity.OneOrMore,
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var plugins = CliOptions.Plugins();
+        command.Arguments.Add(paths);
+        command.Options.Add(format);
+        command.Options.Add(warnAsError);
+        command.Options.Add(noWarn);
+        command.Options.Add(plugins);
+        command.RequireArguments(paths, 1);
+        command.SetAction(r => Run(
+            new ValidateSettings(r.GetValue(paths) ?? [], r.GetValue(format) ?? ValidateFormat.Text, r.GetValue(warnAsError), CliOptions.PluginFolders(r, plugins, context), r.GetValue(noWarn) ?? []),
+            context.Out,
+            context.Error));
+        return command;
+    }
+
+    public static int Run(ValidateSettings args, TextWriter stdout, TextWriter stderr)
     {
         var files = new List<string>();
         var pluginFolders = new List<string>();
-        foreach (var path in args.Positionals)
+        foreach (var path in args.Paths)
         {
             if (Directory.Exists(path) && IsPluginFolder(path))
             {
@@ -64,8 +83,8 @@ internal static class ValidateCommand
         // Report templates (*.scriban) are parsed, not compiled; their TPL4xxx diagnostics join the others.
         var templates = files.Where(f => f.EndsWith(".scriban", StringComparison.OrdinalIgnoreCase)).ToList();
         files.RemoveAll(templates.Contains);
-        var options = DiagnosticOptions.Default.WithWarningsAsErrors(args.Has("warnaserror"));
-        foreach (var id in args.GetAll("nowarn"))
+        var options = DiagnosticOptions.Default.WithWarningsAsErrors(args.WarningsAsErrors);
+        foreach (var id in args.NoWarn)
         {
             options = options.WithSeverity(id, ReportSeverity.Suppress);
         }
@@ -84,6 +103,8 @@ internal static class ValidateCommand
             builder.AddPluginsFrom(InstrumentCatalog.BuiltInFolder);
         }
 
+        InstrumentCatalog.AddFolders(builder, args.Plugins);
+
         var host = builder.Build();
         var roots = pluginFolders.Select(f => Path.GetFullPath(f).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).ToList();
         var pluginDiagnostics = host.Diagnostics
@@ -95,12 +116,12 @@ internal static class ValidateCommand
         var compilation = InstrumentCompiler.Compile(files.Select(InstrumentSource.FromFile).ToList(), options, host.Functions);
         var templateDiagnostics = TemplateDiagnostics(templates, options, out var validTemplates);
         var diagnostics = pluginDiagnostics.Concat(compilation.Diagnostics).Concat(templateDiagnostics).ToList();
-        switch (args.Get("format"))
+        switch (args.Format)
         {
-            case "json":
+            case ValidateFormat.Json:
                 stdout.WriteLine(DiagnosticWriters.ToJson(diagnostics));
                 break;
-            case "sarif":
+            case ValidateFormat.Sarif:
                 stdout.WriteLine(SarifLogWriter.ToJson(diagnostics, new SarifOptions { ToolVersion = typeof(ValidateCommand).Assembly.GetName().Version?.ToString(3) }));
                 break;
             default:
@@ -130,3 +151,18 @@ internal static class ValidateCommand
 
     private static string Plural(int n, string word) => n + " " + word + (n == 1 ? string.Empty : "s");
 }
+
+/// <summary>What <c>instruments validate</c> prints.</summary>
+internal enum ValidateFormat
+{
+    Text,
+    Json,
+    Sarif,
+}
+
+/// <summary>The arguments of <c>instruments validate</c>.</summary>
+/// <param name="Paths">Files and folders to check.</param>
+/// <param name="Format">Output format.</param>
+/// <param name="WarningsAsErrors">Report warnings as errors.</param>
+/// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
+internal sealed record ValidateSettings(IReadOnlyList<string> Paths, ValidateFormat Format, bool WarningsAsErrors, IReadOnlyList<string> Plugins, IReadOnlyList<string> NoWarn);

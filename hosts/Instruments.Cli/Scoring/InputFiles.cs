@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Instruments.Data;
 using Instruments.Scoring;
 
@@ -6,29 +7,30 @@ namespace Instruments.Cli.Scoring;
 /// <summary>How 'score' and 'report' open their input: the file or standard input, its format, its row reader.</summary>
 internal static class InputFiles
 {
-    /// <summary>The formats rows are read from (and, for <c>score</c>, written in).</summary>
-    public static readonly string[] Formats = [.. DataFormats.Names];
+    /// <summary>The formats rows are read from (and, for <c>score</c>, written in), by name.</summary>
+    public static readonly (string Name, DataFormat Format)[] Formats =
+        [.. DataFormats.Names.Select(n => (n, DataFormats.TryParse(n, out var f) ? f : throw new InvalidOperationException(n)))];
 
-    /// <summary>The <c>--input</c> option of the commands that read rows.</summary>
-    public static readonly OptionSpec InputOption = new("input", 'i', "FILE", "input file, or '-' for standard input (required)");
+    /// <summary>A new <c>--input</c> option for the commands that read rows.</summary>
+    public static Option<string?> InputOption() => CliOptions.Text("--input", "-i", "FILE", "input file, or '-' for standard input (required)");
 
-    /// <summary>The <c>--input-format</c> option of the commands that read rows.</summary>
-    public static readonly OptionSpec InputFormatOption =
-        new("input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Allowed: Formats);
+    /// <summary>A new <c>--input-format</c> option for the commands that read rows.</summary>
+    public static Option<DataFormat?> InputFormatOption() =>
+        CliOptions.Choice("--input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Formats);
 
     /// <summary>The format given by <c>--input-format</c>, else by the extension (standard input: CSV); a user error otherwise.</summary>
-    public static DataFormat Format(string input, string? inputFormat) =>
-        DataFormats.TryParse(inputFormat, out var given) ? given
+    public static DataFormat Format(string input, DataFormat? inputFormat) =>
+        inputFormat is { } given ? given
         : input == "-" ? DataFormat.Csv
         : DataFormats.FromExtension(input)
           ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
 
     /// <summary>Opens the input file for one sequential read, or standard input for <c>-</c>; missing files are user errors.</summary>
-    public static Stream Open(string input)
+    public static Stream Open(string input, CliContext context)
     {
         if (input == "-")
         {
-            return Console.OpenStandardInput();
+            return context.OpenStandardInput();
         }
 
         if (Directory.Exists(input))

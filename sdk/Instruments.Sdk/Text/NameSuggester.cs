@@ -1,7 +1,7 @@
 namespace Instruments.Text;
 
 /// <summary>Finds the names closest to a misspelled one, for "did you mean" hints.</summary>
-public static class NameSuggester
+internal static class NameSuggester
 {
     /// <summary>
     /// Returns up to <paramref name="max"/> candidates within a small edit distance of <paramref name="name"/>

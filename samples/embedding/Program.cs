@@ -1,8 +1,6 @@
 // The embedding sample (docs/embedding.md walks through it). It references the SDK as NuGet packages, as an
 // application outside this repository does; samples/embedding/run.sh packs the SDK and runs it. Each numbered
 // section does one step, checks its own result ("ok" or "FAIL"), and the program exits with 1 when any check fails.
-// "NOTE" lines report what today's API does that an embedder has to work around.
-using System.Reflection;
 using Instruments.Compiler;
 using Instruments.Data;
 using Instruments.Diagnostics;
@@ -28,7 +26,7 @@ try
     foreach (var d in compilation.Diagnostics)
         Console.Error.WriteLine(d);                     // mood.yaml(12,7): warning INS1054: ...
     if (compilation.HasErrors) return 1;
-    var plan = ScoringPlan.Create(compilation.Definitions[0], functions);   // once; immutable, share it between threads
+    var plan = compilation.CreatePlan("acme.mood").Plan!;   // once; immutable, share it between threads
     Check(compilation.Diagnostics.IsEmpty, $"1. compiled '{plan.Definition.Id}' from a string with percent_of() from C#");
 
     // A mistake in the YAML is a diagnostic with a position, never an exception.
@@ -36,21 +34,16 @@ try
     var typo = broken.Diagnostics.FirstOrDefault(d => d.Id == "INS1010");
     Check(broken.HasErrors && typo is { Location.Line: > 0 }, $"1. a typo is a diagnostic: {typo}");
 
-    // ---- 2. The same function from a plugin, with an analyzer: plugins run through InstrumentHostBuilder ----------
-    // The host takes plugin folders and instrument files: the YAML string is written to a file, and the plugin.yaml
-    // next to this program names this assembly, which InProcessLoader hands over instead of loading it a second time.
-    var moodFile = Path.Combine(work.FullName, "mood.yaml");
-    File.WriteAllText(moodFile, Mood.Yaml);
+    // ---- 2. The same function from a plugin object, with its analyzer: plugins run through InstrumentHostBuilder --
     var host = new InstrumentHostBuilder()
-        .WithAssemblyLoader(new InProcessLoader())
-        .AddPluginFolder(AppContext.BaseDirectory)      // plugin.yaml: assembly: EmbeddingSample.dll
-        .AddInstrumentFile(moodFile)
-        .Build();                                       // never throws for a plugin's or a file's mistakes
+        .AddPlugin(new SamplePlugin(), "sample")        // the application's own plugin: no folder, manifest or loading
+        .AddInstrument(InstrumentSource.FromText(Mood.Yaml, "mood.yaml"))
+        .Build();                                       // never throws for a plugin's or a text's mistakes
     foreach (var d in host.Diagnostics)
-        Console.Error.WriteLine(d);                     // .../mood.yaml(1,1): warning SMP0001: Instrument 'acme.mood' ...
+        Console.Error.WriteLine(d);                     // mood.yaml(1,13): warning SMP0001: Instrument 'acme.mood' ...
     var noCitation = host.Diagnostics.FirstOrDefault(d => d.Id == SamplePlugin.NoCitation.Id);
-    Check(!host.HasErrors && noCitation is { Location.Line: > 0 } && noCitation.Location.Path == moodFile,
-        $"2. the plugin's analyzer ran on the instrument: {noCitation?.Id} at line {noCitation?.Location.Line}");
+    Check(!host.HasErrors && noCitation is { Location.Line: > 0, Location.Path: "mood.yaml" },
+        $"2. the plugin's analyzer ran on the instrument: {noCitation}");
     var hostPlan = host.Find("acme.mood")?.Plan;
     Check(hostPlan is not null && hostPlan.IndexOfScore("percent") >= 0, "2. the host compiled it with the plugin's percent_of()");
 
@@ -76,25 +69,17 @@ try
         ["respondent_id"] = "c07", ["visit"] = "week8", ["mood1"] = "0", ["mood2"] = "3", ["mood3"] = "4", ["mood4"] = "1",
     };
     string[] passThrough = ["respondent_id", "visit"];
-
-    var convenient = plan.Score(response);              // allocating convenience overload
-    var reported = convenient.Diagnostics.ToArray().Where(d => d.Id == "RSP2003").Select(d => d.Text).ToList();
-    if (reported.Count > 0)
-        Console.WriteLine($"NOTE  ScoringPlan.Score(dictionary) reports pass-through keys as unknown items (RSP2003): {string.Join(", ", reported)}; "
-            + "it cannot be told which keys are declared pass-through, so the sample splits the dictionary itself");
-
-    var (values, fields) = SplitResponse(plan, response, passThrough, result);
+    plan.Score(response, passThrough, result);          // into the reused result; declared keys are not RSP2003
     Check(result.Status == ResponseStatus.Complete && result.GetScore(total) == 12 && result.GetBand(total) == "High"
         && !result.Diagnostics.ToArray().Any(d => d.Id == "RSP2003"),
         $"4. dictionary scored: total {result.GetScore(total)} ({result.GetBand(total)}), pass-through keys not RSP2003");
 
     var withTypo = new Dictionary<string, string?>(response) { ["mood5"] = "2" };
-    var typoResult = plan.CreateResult();
-    SplitResponse(plan, withTypo, passThrough, typoResult);
+    var typoResult = plan.Score(withTypo, passThrough);  // a new result each call: convenient, allocating
     Check(typoResult.Diagnostics.ToArray().Count(d => d.Id == "RSP2003") == 1, "4. a key that is neither an item nor declared is RSP2003");
 
     // ---- 5. Read flags ---------------------------------------------------------------------------------------------
-    var selfHarm = plan.Definition.Flags.Select(f => f.Id).ToList().IndexOf("self_harm");
+    var selfHarm = plan.IndexOfFlag("self_harm");
     Check(result.GetFlag(selfHarm) == FlagState.Raised, $"5. flag '{plan.Definition.Flags[selfHarm].Id}' raised");
 
     var unknownFlag = plan.CreateResult();
@@ -103,15 +88,15 @@ try
         "5. a flag whose input is missing is Unknown (RSP2008): check by hand");
 
     // ---- 6. Render a Markdown report of the response scored from the dictionary ------------------------------------
-    var reportResponse = ReportResponse.Create(result, row: 1, values, fields);   // copies the result: reuse it after
-    var model = ReportModel.Create(plan.Definition, [reportResponse], combined: false);
+    var reportResponse = ReportResponse.Create(result, row: 1, response);   // copies the result: reuse it after
+    var model = ReportModel.Create(plan, [reportResponse], combined: false);
     var renderer = new ReportRenderer();                // limits and clock; one for the application
     var rendering = renderer.Render(renderer.GetBuiltIn(ReportFormat.Markdown), model);
     foreach (var d in rendering.Diagnostics)
         Console.Error.WriteLine(d);                     // template mistakes and exceeded limits: TPL4xxx
     var markdown = rendering.Text ?? string.Empty;     // null when rendering failed
-    Check(rendering.Succeeded && markdown.Contains("c07", StringComparison.Ordinal) && markdown.Contains("High", StringComparison.Ordinal)
-        && markdown.Contains("Ask about self-harm today.", StringComparison.Ordinal),
+    Check(rendering.Succeeded && markdown.Contains("c07", StringComparison.Ordinal) && markdown.Contains("week8", StringComparison.Ordinal)
+        && markdown.Contains("High", StringComparison.Ordinal) && markdown.Contains("Ask about self-harm today.", StringComparison.Ordinal),
         $"6. Markdown report rendered ({rendering.Text?.Length} characters)");
 
     // ---- 7. Read a CSV file and write results, row by row (ResponseReader + ResultWriter) ------------------------
@@ -159,30 +144,6 @@ finally
 
 Console.WriteLine(failures == 0 ? "embedding sample: all checks passed" : $"embedding sample: {failures} check(s) failed");
 return failures == 0 ? 0 : 1;
-
-// Splits a dictionary response into item values (scored into result) and pass-through fields (for reports and
-// output); a key that is neither an item nor declared pass-through is reported on the result as RSP2003.
-static (ResponseValue[] Values, List<KeyValuePair<string, string?>> Fields) SplitResponse(
-    ScoringPlan plan, IReadOnlyDictionary<string, string?> response, IReadOnlyCollection<string> passThrough, ScoreResult result)
-{
-    var values = new ResponseValue[plan.ItemCount];
-    var fields = new List<KeyValuePair<string, string?>>();
-    var unknown = new List<string>();
-    foreach (var (key, text) in response)
-    {
-        if (plan.IndexOfItem(key) is var item and >= 0)
-            values[item] = text is null ? ResponseValue.Missing : ResponseValue.Parse(text);
-        else if (passThrough.Contains(key))
-            fields.Add(new(key, text));
-        else
-            unknown.Add(key);
-    }
-
-    plan.Score(values, result);
-    foreach (var key in unknown)
-        ScoringPlan.ReportUnknownItem(result, key);
-    return (values, fields);
-}
 
 /// <summary>The sample's instrument, as the YAML text an application might keep in a database.</summary>
 internal static class Mood
@@ -257,10 +218,4 @@ public sealed class SamplePlugin : InstrumentPlugin
                 c.ReportDiagnostic(NoCitation, "instrument", c.Definition.Id);
         });
     }
-}
-
-/// <summary>Hands the host this (already loaded) assembly for the plugin.yaml next to the program.</summary>
-internal sealed class InProcessLoader : IPluginAssemblyLoader
-{
-    public Assembly Load(string assemblyPath) => typeof(SamplePlugin).Assembly;
 }

@@ -14,6 +14,19 @@ public sealed record InstrumentSource(string Path, string Text)
 {
     /// <summary>Reads a source from a file (UTF-8, BOM allowed).</summary>
     public static InstrumentSource FromFile(string path) => new(path, File.ReadAllText(path, Encoding.UTF8));
+
+    /// <summary>
+    /// A source from text the application holds (a database, a request), reported under <paramref name="path"/>;
+    /// the arguments in the order of <see cref="InstrumentCompiler.Compile(string, string, DiagnosticOptions?, ScoringFunctions?)"/>.
+    /// </summary>
+    /// <param name="text">The YAML text.</param>
+    /// <param name="path">The path printed in diagnostics, e.g. <c>mood.yaml</c>.</param>
+    public static InstrumentSource FromText(string text, string path)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        return new(path, text);
+    }
 }
 
 /// <summary>

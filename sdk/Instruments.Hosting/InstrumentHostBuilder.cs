@@ -10,8 +10,8 @@ using Instruments.Scoring;
 namespace Instruments.Hosting;
 
 /// <summary>
-/// Builds an <see cref="InstrumentHost"/>: add plugin folders and loose instrument files, then <see cref="Build"/>.
-/// Every problem (a broken manifest, a plugin that fails to load or throws, an incompatible SDK version, a duplicate
+/// Builds an <see cref="InstrumentHost"/>: add plugin folders, plugin objects, instrument files and instrument texts,
+/// then <see cref="Build"/>. Every problem (a broken manifest, a plugin that fails to load or throws, an incompatible SDK version, a duplicate
 /// instrument id) becomes a diagnostic naming the plugin and the cause, and the host goes on with the others.
 /// </summary>
 /// <example>
@@ -19,13 +19,16 @@ namespace Instruments.Hosting;
 /// var host = new InstrumentHostBuilder().AddPluginsFrom("plugins").AddPluginFolder("/opt/my-plugin").Build();
 /// foreach (var d in host.Diagnostics) Console.Error.WriteLine(d);
 /// var plan = host.Find("phq-9")!.Plan;
+///
+/// // An application's own plugin and an instrument kept as text (in a database, a request):
+/// var embedded = new InstrumentHostBuilder().AddPlugin(new MyPlugin(), "my-plugin").AddInstrument(InstrumentSource.FromText(yaml, "mood.yaml")).Build();
 /// </code>
 /// </example>
 public sealed class InstrumentHostBuilder
 {
-    // Plugin folders and loose instrument files, in the order they were added: when two register the same instrument
-    // id, the first added wins (PLG3013), whatever kind each is.
-    private readonly List<(string Path, bool IsPlugin)> _sources = [];
+    // Plugin folders, plugin objects, loose instrument files and texts, in the order they were added: when two register
+    // the same instrument id, the first added wins (PLG3013), whatever kind each is.
+    private readonly List<Source> _sources = [];
     private DiagnosticOptions _options = DiagnosticOptions.Default;
     private IPluginAssemblyLoader _loader = new IsolatedPluginAssemblyLoader();
 
@@ -33,7 +36,7 @@ public sealed class InstrumentHostBuilder
     public InstrumentHostBuilder AddPluginFolder(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _sources.Add((path, true));
+        _sources.Add(new FolderSource(path));
         return this;
     }
 
@@ -46,7 +49,7 @@ public sealed class InstrumentHostBuilder
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         if (File.Exists(Path.Combine(directory, PluginManifest.FileName)) || !Directory.Exists(directory))
         {
-            _sources.Add((directory, true));
+            _sources.Add(new FolderSource(directory));
             return this;
         }
 
@@ -54,7 +57,7 @@ public sealed class InstrumentHostBuilder
         {
             if (File.Exists(Path.Combine(sub, PluginManifest.FileName)))
             {
-                _sources.Add((sub, true));
+                _sources.Add(new FolderSource(sub));
             }
         }
 
@@ -65,7 +68,55 @@ public sealed class InstrumentHostBuilder
     public InstrumentHostBuilder AddInstrumentFile(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _sources.Add((path, false));
+        _sources.Add(new FileSource(path));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds an instrument from text (kept in a database, received in a request ...), compiled with the plugins'
+    /// functions and checked by their analyzers like a loose file; it loads in the order added. Diagnostics name
+    /// <see cref="InstrumentSource.Path"/>.
+    /// </summary>
+    /// <param name="source">The text and the path to report it under, e.g. <c>InstrumentSource.FromText(yaml, "mood.yaml")</c>.</param>
+    public InstrumentHostBuilder AddInstrument(InstrumentSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(source.Path, nameof(source));
+        ArgumentNullException.ThrowIfNull(source.Text, nameof(source));
+        _sources.Add(new TextSource(source));
+        return this;
+    }
+
+    /// <summary>
+    /// Adds a plugin object of the application itself: no folder, manifest or assembly loading. Its
+    /// <see cref="InstrumentPlugin.SupportedDiagnostics"/> and <see cref="InstrumentPlugin.Initialize"/> are used as a
+    /// loaded plugin's are (functions, analyzers, response checks, instruments, templates; an undeclared or reserved
+    /// diagnostic and an exception in <c>Initialize</c> are PLG diagnostics at build), in the order added.
+    /// </summary>
+    /// <param name="plugin">The plugin; initialized at every <see cref="Build"/>.</param>
+    /// <param name="id">The plugin id, as a manifest would give it (lowercase letters, digits, '-' and '.').</param>
+    /// <param name="version">The plugin version (a semantic version); the plugin assembly's version when null.</param>
+    /// <param name="directory">
+    /// The folder that files it registers (<see cref="PluginContext.RegisterInstrumentFile"/>,
+    /// <see cref="PluginContext.RegisterTemplate"/>) are relative to; <see cref="AppContext.BaseDirectory"/> when null.
+    /// </param>
+    /// <exception cref="ArgumentException">The id or the version is not valid.</exception>
+    public InstrumentHostBuilder AddPlugin(InstrumentPlugin plugin, string id, string? version = null, string? directory = null)
+    {
+        ArgumentNullException.ThrowIfNull(plugin);
+        ArgumentException.ThrowIfNullOrWhiteSpace(id);
+        if (!PluginManifest.IdPattern().IsMatch(id))
+        {
+            throw new ArgumentException($"'{id}' is not a plugin id: use lowercase letters, digits, '-' and '.'.", nameof(id));
+        }
+
+        version ??= plugin.GetType().Assembly.GetName().Version is { } v ? new Version(v.Major, v.Minor, Math.Max(v.Build, 0)).ToString(3) : "0.0.0";
+        if (!DefinitionBinder.IsValidVersion(version))
+        {
+            throw new ArgumentException($"'{version}' is not a semantic version such as 1.0.0.", nameof(version));
+        }
+
+        _sources.Add(new PluginSource(plugin, id, version, Path.GetFullPath(directory ?? AppContext.BaseDirectory)));
         return this;
     }
 
@@ -91,16 +142,45 @@ public sealed class InstrumentHostBuilder
         var registrations = new List<Registration>();
         var seenPlugins = new Dictionary<string, string>(StringComparer.Ordinal);
         var checkOnly = new List<string>(); // instrument files of plugins whose manifest is unusable: checked, never loaded
-        foreach (var (folder, isPlugin) in _sources)
+        foreach (var source in _sources)
         {
-            if (!isPlugin)
+            if (source is FileSource file)
             {
                 var loose = new Registration(string.Empty, "(file)", [], _ => false);
-                loose.Files.Add(folder);
+                loose.Files.Add(file.Path);
                 registrations.Add(loose);
                 continue;
             }
 
+            if (source is TextSource text)
+            {
+                var loose = new Registration(string.Empty, "(text)", [], _ => false);
+                loose.Texts.Add(text.Source);
+                registrations.Add(loose);
+                continue;
+            }
+
+            if (source is PluginSource inProcess)
+            {
+                if (seenPlugins.TryGetValue(inProcess.Id, out var firstOfId))
+                {
+                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicatePlugin, Location.None, inProcess.Id, firstOfId));
+                    continue;
+                }
+
+                var type = inProcess.Plugin.GetType();
+                seenPlugins[inProcess.Id] = type.FullName + " (in process)";
+                if (LoadInProcess(inProcess, diagnostics) is { } added)
+                {
+                    registrations.Add(added);
+                    var assemblyPath = type.Assembly.Location;
+                    plugins.Add(new LoadedPlugin(inProcess.Id, inProcess.Version, null, inProcess.Directory, assemblyPath.Length > 0 ? assemblyPath : null));
+                }
+
+                continue;
+            }
+
+            var folder = ((FolderSource)source).Path;
             var manifest = PluginManifest.Read(folder, diagnostics, checkOnly);
             if (manifest is null)
             {
@@ -250,39 +330,67 @@ public sealed class InstrumentHostBuilder
         var declared = new HashSet<string>(StringComparer.Ordinal);
         foreach (var type in pluginTypes)
         {
-            var stage = "its constructor";
-            try
+            var context = new Context(registration, manifest.Id, manifest.Directory, Location.InFile(manifest.Path));
+            if (!Initialize(type, () => (InstrumentPlugin)Activator.CreateInstance(type)!, context, manifest.LocationOf("assembly"), declared, diagnostics))
             {
-                var plugin = (InstrumentPlugin)Activator.CreateInstance(type)!;
-                stage = "SupportedDiagnostics";
-                foreach (var descriptor in plugin.SupportedDiagnostics)
-                {
-                    // The engine's ranges are the engine's: a plugin may not declare (and so never report) INS, RSP, PLG or TPL IDs.
-                    if (DiagnosticIdRanges.IsReserved(descriptor.Id))
-                    {
-                        diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ReservedDiagnosticId, manifest.LocationOf("assembly"), manifest.Id, descriptor.Id));
-                        continue;
-                    }
-
-                    declared.Add(descriptor.Id);
-                }
-
-                stage = "Initialize";
-                var context = new Context(registration, manifest);
-                plugin.Initialize(context);
-                context.Close();
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                var inner = ex is TargetInvocationException { InnerException: { } i } ? i : ex;
-                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.InitializeFailed, manifest.LocationOf("assembly"), manifest.Id,
-                    type.Name + "." + stage, inner.GetType().Name + ": " + inner.Message));
                 return null;
             }
         }
 
         diagnostics.AddRange(registration.Problems);
         return registration with { IsDeclared = d => declared.Contains(d.Id) };
+    }
+
+    /// <summary>Registers what a plugin object of the application brings, as <see cref="LoadPlugin"/> does for a loaded one.</summary>
+    private static Registration? LoadInProcess(PluginSource source, List<Diagnostic> diagnostics)
+    {
+        var registration = new Registration(source.Id, source.Directory, [], _ => false) { Origin = Location.None };
+        var declared = new HashSet<string>(StringComparer.Ordinal);
+        var context = new Context(registration, source.Id, source.Directory, Location.None);
+        if (!Initialize(source.Plugin.GetType(), () => source.Plugin, context, Location.None, declared, diagnostics))
+        {
+            return null;
+        }
+
+        diagnostics.AddRange(registration.Problems);
+        return registration with { IsDeclared = d => declared.Contains(d.Id) };
+    }
+
+    /// <summary>
+    /// Creates one plugin, collects its declared diagnostics and runs its <c>Initialize</c>; false (with a PLG3xxx
+    /// diagnostic at <paramref name="at"/>) when any step throws.
+    /// </summary>
+    private static bool Initialize(Type type, Func<InstrumentPlugin> create, Context context, Location at, HashSet<string> declared, List<Diagnostic> diagnostics)
+    {
+        var stage = "its constructor";
+        try
+        {
+            var plugin = create();
+            stage = "SupportedDiagnostics";
+            foreach (var descriptor in plugin.SupportedDiagnostics)
+            {
+                // The engine's ranges are the engine's: a plugin may not declare (and so never report) INS, RSP, PLG or TPL IDs.
+                if (DiagnosticIdRanges.IsReserved(descriptor.Id))
+                {
+                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ReservedDiagnosticId, at, context.PluginId, descriptor.Id));
+                    continue;
+                }
+
+                declared.Add(descriptor.Id);
+            }
+
+            stage = "Initialize";
+            plugin.Initialize(context);
+            context.Close();
+            return true;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            var inner = ex is TargetInvocationException { InnerException: { } i } ? i : ex;
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.InitializeFailed, at, context.PluginId,
+                type.Name + "." + stage, inner.GetType().Name + ": " + inner.Message));
+            return false;
+        }
     }
 
     private static string TemplateName(string file)
@@ -301,7 +409,7 @@ public sealed class InstrumentHostBuilder
                 if (ScoringFunction.IsBuiltIn(function.Name) || functions.Contains(function.Name))
                 {
                     var owner = functions.Find(function.Name)?.Owner;
-                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicateFunction, Location.InFile(registration.Directory), registration.PluginId,
+                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicateFunction, registration.Origin, registration.PluginId,
                         function.Name, owner is null ? "is built in" : $"plugin '{owner}' already registered"));
                     continue;
                 }
@@ -331,7 +439,7 @@ public sealed class InstrumentHostBuilder
             if (owners.TryGetValue(definition.Id, out var first))
             {
                 diagnostics.Add(Diagnostic.Create(PluginDiagnostics.DuplicateInstrument, idLocation,
-                    owner.PluginId.Length > 0 ? owner.PluginId : "(file)", definition.Id, first));
+                    owner.PluginId.Length > 0 ? owner.PluginId : owner.Directory, definition.Id, first));
                 return;
             }
 
@@ -365,16 +473,28 @@ public sealed class InstrumentHostBuilder
                 }
             }
 
+            foreach (var text in registration.Texts)
+            {
+                var compilation = InstrumentCompiler.Compile([text], _options, functions);
+                diagnostics.AddRange(compilation.Diagnostics);
+                foreach (var definition in compilation.Definitions)
+                {
+                    compilations[definition] = compilation;
+                    bound[definition] = compilation.GetBound(definition);
+                    Add(definition, registration, text.Path, compilation.GetLocation(definition, "instrument"));
+                }
+            }
+
             foreach (var definition in registration.Definitions)
             {
                 var binding = DefinitionBinder.Bind(definition, SourceLocator.None, functions);
                 var problems = _options.Apply(binding.Diagnostics);
                 diagnostics.AddRange(problems.Select(p => p.Location.HasPath ? p
-                    : Diagnostic.Create(p.Descriptor, Location.InFile(registration.Directory), [.. p.Arguments]).WithSeverity(p.Severity)));
+                    : Diagnostic.Create(p.Descriptor, registration.Origin, [.. p.Arguments]).WithSeverity(p.Severity)));
                 if (!problems.Any(p => p.IsError) && binding.Bound is { } b)
                 {
                     bound[definition] = b;
-                    Add(definition, registration, null, Location.InFile(registration.Directory));
+                    Add(definition, registration, null, registration.Origin);
                 }
             }
         }
@@ -427,7 +547,12 @@ public sealed class InstrumentHostBuilder
     /// <summary>What one plugin registered.</summary>
     private sealed record Registration(string PluginId, string Directory, List<Diagnostic> Problems, Func<DiagnosticDescriptor, bool> IsDeclared)
     {
+        /// <summary>Where diagnostics about the plugin itself point: its folder, or nowhere for a plugin object.</summary>
+        public Location Origin { get; init; } = Location.InFile(Directory);
+
         public List<string> Files { get; } = [];
+
+        public List<InstrumentSource> Texts { get; } = [];
 
         public List<InstrumentDefinition> Definitions { get; } = [];
 
@@ -440,14 +565,28 @@ public sealed class InstrumentHostBuilder
         public List<TemplateRegistration> Templates { get; } = [];
     }
 
-    /// <summary>The context a plugin registers through; closed after <c>Initialize</c> returns.</summary>
-    private sealed class Context(Registration registration, PluginManifest manifest) : PluginContext
+    /// <summary>Something added to the builder, loaded in the order added.</summary>
+    private abstract record Source;
+
+    private sealed record FolderSource(string Path) : Source;
+
+    private sealed record FileSource(string Path) : Source;
+
+    private sealed record TextSource(InstrumentSource Source) : Source;
+
+    private sealed record PluginSource(InstrumentPlugin Plugin, string Id, string Version, string Directory) : Source;
+
+    /// <summary>
+    /// The context a plugin registers through; closed after <c>Initialize</c> returns. Problems with what it registers
+    /// point at <paramref name="problemsAt"/> (the manifest, or nowhere for a plugin object).
+    /// </summary>
+    private sealed class Context(Registration registration, string pluginId, string directory, Location problemsAt) : PluginContext
     {
         private bool _closed;
 
-        public override string PluginId => manifest.Id;
+        public override string PluginId => pluginId;
 
-        public override string PluginDirectory => manifest.Directory;
+        public override string PluginDirectory => directory;
 
         public void Close() => _closed = true;
 
@@ -493,7 +632,7 @@ public sealed class InstrumentHostBuilder
             ArgumentException.ThrowIfNullOrWhiteSpace(name);
             if (Resolve(relativePath, "template") is { } path)
             {
-                registration.Templates.Add(new TemplateRegistration(manifest.Id, name, path, Path.GetDirectoryName(path)!));
+                registration.Templates.Add(new TemplateRegistration(pluginId, name, path, Path.GetDirectoryName(path)!));
             }
         }
 
@@ -511,15 +650,15 @@ public sealed class InstrumentHostBuilder
             Open();
             if (!PluginManifest.IsInsideFolder(relativePath))
             {
-                registration.Problems.Add(Diagnostic.Create(PluginDiagnostics.InvalidRegistration, Location.InFile(manifest.Path), manifest.Id,
+                registration.Problems.Add(Diagnostic.Create(PluginDiagnostics.InvalidRegistration, problemsAt, pluginId,
                     $"{what} '{relativePath}' is outside the plugin folder"));
                 return null;
             }
 
-            var path = Path.Combine(manifest.Directory, relativePath);
+            var path = Path.Combine(directory, relativePath);
             if (!File.Exists(path))
             {
-                registration.Problems.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, Location.InFile(manifest.Path), manifest.Id, what, relativePath));
+                registration.Problems.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, problemsAt, pluginId, what, relativePath));
                 return null;
             }
 

@@ -41,7 +41,7 @@ internal sealed partial class PluginManifest
     public Location LocationOf(string key) => Locations.TryGetValue(key, out var l) ? l : Location.InFile(Path);
 
     [GeneratedRegex("^[a-z0-9][a-z0-9.-]*$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
+    internal static partial Regex IdPattern();
 
     /// <summary>Reads the manifest of <paramref name="directory"/>; null (with diagnostics) when it is unusable.</summary>
     public static PluginManifest? Read(string directory, List<Diagnostic> diagnostics) => Read(directory, diagnostics, null);

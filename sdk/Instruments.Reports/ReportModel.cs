@@ -53,6 +53,45 @@ public sealed class ReportResponse
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(fields);
+        return CreateCore(result, row, values, [], fields, line);
+    }
+
+    /// <summary>
+    /// Copies one response scored from a dictionary (<see cref="ScoringPlan.Score(IReadOnlyDictionary{string, string}, IEnumerable{string}, ScoreResult)"/>)
+    /// into report data: the keys that are items give the answers (a non-numeric answer keeps its text), every other
+    /// key becomes a field, in the dictionary's order.
+    /// </summary>
+    /// <param name="result">The result, just scored from <paramref name="response"/> (it may be reused afterwards).</param>
+    /// <param name="row">1-based row number of the response in its input.</param>
+    /// <param name="response">The dictionary the result was scored from: item ids and other keys to raw text; untrusted text.</param>
+    /// <param name="line">The input line the row started on, or 0 when unknown.</param>
+    public static ReportResponse Create(ScoreResult result, int row, IReadOnlyDictionary<string, string?> response, int line = 0)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        ArgumentNullException.ThrowIfNull(response);
+        var plan = result.Plan;
+        var values = new ResponseValue[plan.ItemCount];
+        var texts = new string?[plan.ItemCount];
+        var fields = new List<KeyValuePair<string, string?>>();
+        foreach (var (key, text) in response)
+        {
+            if (plan.IndexOfItem(key) is var i and >= 0)
+            {
+                values[i] = text is null ? ResponseValue.Missing : ResponseValue.Parse(text.AsSpan());
+                texts[i] = text;
+            }
+            else
+            {
+                fields.Add(new(key, text));
+            }
+        }
+
+        return CreateCore(result, row, values, texts, fields, line);
+    }
+
+    private static ReportResponse CreateCore(ScoreResult result, int row, ReadOnlySpan<ResponseValue> values, ReadOnlySpan<string?> texts,
+        IEnumerable<KeyValuePair<string, string?>> fields, int line)
+    {
         var plan = result.Plan;
         var def = plan.Definition;
 
@@ -130,7 +169,7 @@ public sealed class ReportResponse
                 {
                     ResponseValueKind.Missing => null,
                     ResponseValueKind.Number => FormatNumber(raw.Number),
-                    _ => itemText[i],
+                    _ => itemText[i] ?? (i < texts.Length ? texts[i] : null),
                 }),
                 ("label", label),
                 ("message", itemMessage[i]));

@@ -238,6 +238,12 @@ public sealed class ScoreResult
     /// <summary>Per-buffer contexts of plugin response checks (created on first use).</summary>
     internal Plugins.ResponseCheckContext?[]? CheckContexts { get; set; }
 
+    /// <summary>The item values of a dictionary response, kept for the next one (created on first use).</summary>
+    internal ResponseValue[]? DictionaryValues { get; set; }
+
+    /// <summary>The item texts of a dictionary response, beside <see cref="DictionaryValues"/>.</summary>
+    internal string?[]? DictionaryTexts { get; set; }
+
     internal void Reset()
     {
         _diagnosticCount = 0;

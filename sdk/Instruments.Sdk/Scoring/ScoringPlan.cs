@@ -48,6 +48,7 @@ public sealed class ScoringPlan
     private readonly int[] _derivedOrder;
     private readonly CompiledExpression[] _flagConditions;
     private readonly FrozenDictionary<string, int> _scoreIndex;
+    private readonly FrozenDictionary<string, int> _flagIndex;
     private ImmutableArray<Plugins.RegisteredResponseCheck> _checks = [];
 
     // The options applied to the plan's own codes (see ResponseCode): effective severity per code, and as bit sets.
@@ -145,6 +146,8 @@ public sealed class ScoringPlan
         _flagConditions = [.. bound.Flags.Select(f => f.Condition)];
         _scoreIndex = Enumerable.Range(0, bound.Scores.Length)
             .ToFrozenDictionary(i => bound.Scores[i].Definition.Id, StringComparer.Ordinal);
+        _flagIndex = Enumerable.Range(0, bound.Flags.Length)
+            .ToFrozenDictionary(i => bound.Flags[i].Definition.Id, StringComparer.Ordinal);
         MaxDiagnostics = ItemCount + (2 * ScoreCount) + FlagCount;
         SlotCount = ItemCount + ScoreCount + reversed;
     }
@@ -233,6 +236,9 @@ public sealed class ScoringPlan
     /// <summary>The index of a score by id (ordinal), or -1.</summary>
     public int IndexOfScore(string id) => _scoreIndex.TryGetValue(id, out var i) ? i : -1;
 
+    /// <summary>The index of a flag by id (ordinal), or -1; flags are read by this index (<see cref="ScoreResult.GetFlag"/>).</summary>
+    public int IndexOfFlag(string id) => _flagIndex.TryGetValue(id, out var i) ? i : -1;
+
     /// <summary>Creates a reusable result buffer for this plan.</summary>
     public ScoreResult CreateResult() => new(this);
 
@@ -319,21 +325,55 @@ public sealed class ScoringPlan
     }
 
     /// <summary>
-    /// Scores one response given as item id -> raw text (numbers as text, empty or null for missing). Keys that
-    /// are not items are reported (RSP2003). Convenient, allocating; for bulk work use the span overload.
+    /// Scores one response given as item id -> raw text (numbers as text, empty or null for missing) into a new
+    /// result. Keys that are neither items nor in <paramref name="passThrough"/> are reported (RSP2003).
+    /// Convenient, allocating; for bulk work use the span overload.
     /// </summary>
-    public ScoreResult Score(IReadOnlyDictionary<string, string?> response)
+    /// <param name="response">Item ids (and any pass-through keys) to raw text.</param>
+    /// <param name="passThrough">
+    /// Keys carried along with the response (respondent_id, visit ...) that are not items and not RSP2003; compared
+    /// as the collection compares (ordinal for an array). None when null.
+    /// </param>
+    /// <returns>A new result.</returns>
+    public ScoreResult Score(IReadOnlyDictionary<string, string?> response, IEnumerable<string>? passThrough = null)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var values = new ResponseValue[ItemCount];
-        var texts = new string?[ItemCount];
-        List<string>? unknown = null;
+        var result = CreateResult();
+        Score(response, passThrough, result);
+        return result;
+    }
+
+    /// <summary>
+    /// Scores one response given as item id -> raw text (numbers as text, empty or null for missing) into a reused
+    /// <paramref name="result"/>. Keys that are neither items nor in <paramref name="passThrough"/> are reported
+    /// (RSP2003). Allocates less than the overload that returns a new result (its value buffers live on the result),
+    /// but enumerating a dictionary still allocates: for bulk work use the span overload.
+    /// </summary>
+    /// <param name="response">Item ids (and any pass-through keys) to raw text.</param>
+    /// <param name="passThrough">
+    /// Keys carried along with the response (respondent_id, visit ...) that are not items and not RSP2003; compared
+    /// as the collection compares (ordinal for an array). None when null.
+    /// </param>
+    /// <param name="result">A buffer created by this plan's <see cref="CreateResult"/>; overwritten.</param>
+    public void Score(IReadOnlyDictionary<string, string?> response, IEnumerable<string>? passThrough, ScoreResult result)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (result is null || !ReferenceEquals(result.Plan, this))
+        {
+            ThrowBadArguments(ItemCount, 0, result);
+        }
+
+        var values = result.DictionaryValues ??= new ResponseValue[ItemCount];
+        var texts = result.DictionaryTexts ??= new string?[ItemCount];
+        Array.Clear(values);
+        Array.Clear(texts);
+        var unknown = false;
         foreach (var (key, text) in response)
         {
             var i = IndexOfItem(key);
             if (i < 0)
             {
-                (unknown ??= []).Add(key);
+                unknown = true;
                 continue;
             }
 
@@ -341,17 +381,21 @@ public sealed class ScoringPlan
             texts[i] = text;
         }
 
-        var result = CreateResult();
         Score(values, texts, result);
-        if (unknown is not null)
+        if (!unknown)
         {
-            foreach (var key in unknown)
-            {
-                result.Add(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, key));
-            }
+            return;
         }
 
-        return result;
+        // Contains on a collection is its own (a set's comparer, an array's ordinal equality); anything lazier is read once.
+        var declared = passThrough as ICollection<string> ?? passThrough?.ToHashSet(StringComparer.Ordinal);
+        foreach (var key in response.Keys)
+        {
+            if (IndexOfItem(key) < 0 && declared?.Contains(key) != true)
+            {
+                ReportUnknownItem(result, key);
+            }
+        }
     }
 
     /// <summary>
@@ -379,7 +423,7 @@ public sealed class ScoringPlan
     }
 
     /// <summary>Adds an RSP2003 diagnostic (a value for something that is not an item) to a scored result.</summary>
-    public static void ReportUnknownItem(ScoreResult result, string name)
+    internal static void ReportUnknownItem(ScoreResult result, string name)
     {
         ArgumentNullException.ThrowIfNull(result);
         result.Add(new ResponseDiagnostic(InstrumentDiagnostics.UnknownResponseItem, -1, -1, -1, double.NaN, name));

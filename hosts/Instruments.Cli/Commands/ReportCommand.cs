@@ -92,6 +92,11 @@ internal static class ReportCommand
             output = Path.Combine(output, definition.Id + "-report." + format.Extension());
         }
 
+        if (combined && output is not null)
+        {
+            InputFiles.RefuseToOverwrite(input, output);
+        }
+
         using var inputStream = InputFiles.Open(input, context);
         var cancel = context.Cancellation;
         try
@@ -121,6 +126,7 @@ internal static class ReportCommand
 
                     var text = Render(renderer, template, ReportModel.Create(plan, [response], combined: false), stderr, $"row {rowNumber}", cancel);
                     var path = Path.Combine(folder!, FileName(rowNumber, response.RespondentId, format));
+                    InputFiles.RefuseToOverwrite(input, path); // a per-row name can collide with the input's
                     Write(path, text, context);
                     written++;
                 }

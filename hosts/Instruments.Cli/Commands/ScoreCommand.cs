@@ -56,6 +56,7 @@ internal static class ScoreCommand
         var input = args.Input ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
         var output = args.Output;
         var quiet = args.Quiet;
+        InputFiles.RefuseToOverwrite(input, output);
         var inputFormat = InputFiles.Format(input, args.InputFormat);
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);

@@ -24,7 +24,8 @@ internal static class ReportCommand
         Without --output the combined report goes to standard output.
 
         exit codes: 0 every row scored without error, 1 reports written but some rows invalid,
-                    2 nothing written (usage error, unknown instrument or template, template errors), 130 interrupted
+                    2 nothing written (usage error, unknown instrument or template, template errors, output is the
+                    input file), 128 + signal interrupted (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP)
         """;
 
     public static HostCommand Create(CliContext context)

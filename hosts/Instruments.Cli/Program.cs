@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using Instruments.Cli;
 using Microsoft.Win32.SafeHandles;
@@ -24,6 +25,14 @@ Console.CancelKeyPress += (_, e) =>
     }
 };
 
+// SIGTERM (kill, a supervisor stopping the job) and SIGHUP (the terminal went away) stop a command the way Ctrl+C
+// does: the temporary output file is removed and the command says so. The exit code is 128 + the signal's number, as a
+// shell reports a process killed by it (SIGINT 130, SIGHUP 129, SIGTERM 143; and 141 for a closed standard output).
+// A second signal of either kind takes its default action and ends the process at once.
+var signalled = 0;
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+
 var context = new CliContext
 {
     Out = Console.Out,
@@ -34,7 +43,18 @@ var context = new CliContext
     ErrorIsTerminal = !Console.IsErrorRedirected,
     Cancellation = interrupt.Token,
 };
-return Cli.Run(args, context);
+var exit = Cli.Run(args, context);
+return exit == ExitCodes.Interrupted && Volatile.Read(ref signalled) is > 0 and var number ? 128 + number : exit;
+
+void Stop(PosixSignalContext signal)
+{
+    if (!interrupt.IsCancellationRequested)
+    {
+        signal.Cancel = true;
+        Volatile.Write(ref signalled, signal.Signal == PosixSignal.SIGTERM ? 15 : 1);
+        interrupt.Cancel();
+    }
+}
 
 // On Unix the console stream drops writes to a closed pipe silently, so 'score ... | head -1' would score the whole
 // input; a FileStream over file descriptor 1 reports the broken pipe as an IOException, and the command stops.

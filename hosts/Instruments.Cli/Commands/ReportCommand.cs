@@ -24,7 +24,8 @@ internal static class ReportCommand
         Without --output the combined report goes to standard output.
 
         exit codes: 0 every row scored without error, 1 reports written but some rows invalid,
-                    2 nothing written (usage error, unknown instrument or template, template errors), 130 interrupted
+                    2 nothing written (usage error, unknown instrument or template, template errors, output is the
+                    input file), 128 + signal interrupted (130 Ctrl+C, 143 SIGTERM, 129 SIGHUP)
         """;
 
     public static HostCommand Create(CliContext context)
@@ -92,6 +93,11 @@ internal static class ReportCommand
             output = Path.Combine(output, definition.Id + "-report." + format.Extension());
         }
 
+        if (combined && output is not null)
+        {
+            InputFiles.RefuseToOverwrite(input, output);
+        }
+
         using var inputStream = InputFiles.Open(input, context);
         var cancel = context.Cancellation;
         try
@@ -121,6 +127,7 @@ internal static class ReportCommand
 
                     var text = Render(renderer, template, ReportModel.Create(plan, [response], combined: false), stderr, $"row {rowNumber}", cancel);
                     var path = Path.Combine(folder!, FileName(rowNumber, response.RespondentId, format));
+                    InputFiles.RefuseToOverwrite(input, path); // a per-row name can collide with the input's
                     Write(path, text, context);
                     written++;
                 }

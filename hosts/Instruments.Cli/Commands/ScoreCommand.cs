@@ -20,9 +20,14 @@ internal static class ScoreCommand
         array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
         order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
 
+        Output: --output FILE is written to a temporary file and renamed over FILE when complete, keeping an older
+        FILE's permissions; devices and FIFOs (/dev/null, a named pipe) are written in place. An output that is the
+        input file (same path, hard link or symlink) is refused before anything is read.
+
         exit codes: 0 every row scored without error, 1 output written but some rows invalid,
-                    2 nothing scored (usage error, unknown instrument, definition errors, unreadable input),
-                    130 interrupted, 141 standard output closed early (e.g. '| head'): scoring stopped
+                    2 nothing scored (usage error, unknown instrument, definition errors, unreadable input,
+                    output is the input file), 128 + signal interrupted, no output file (130 Ctrl+C, 143 SIGTERM,
+                    129 SIGHUP), 141 standard output closed early (e.g. '| head'): scoring stopped
         """;
 
     public static HostCommand Create(CliContext context)
@@ -56,6 +61,7 @@ internal static class ScoreCommand
         var input = args.Input ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
         var output = args.Output;
         var quiet = args.Quiet;
+        InputFiles.RefuseToOverwrite(input, output);
         var inputFormat = InputFiles.Format(input, args.InputFormat);
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);

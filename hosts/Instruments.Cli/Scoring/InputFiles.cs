@@ -25,6 +25,19 @@ internal static class InputFiles
         : DataFormats.FromExtension(input)
           ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
 
+    /// <summary>
+    /// Refuses (a usage error, before anything is read) an output that would overwrite the input file: the same path,
+    /// a hard link or a symbolic link to it (<see cref="OutputFile.WouldOverwrite"/>). Standard input and output, and
+    /// special files such as a terminal or <c>/dev/null</c>, are never the same file in that sense.
+    /// </summary>
+    public static void RefuseToOverwrite(string input, string output)
+    {
+        if (input != "-" && output != "-" && OutputFile.WouldOverwrite(output, input))
+        {
+            throw new CliException($"output '{output}' is the input file '{input}' (the same file, or a link to it); writing it would destroy the responses: choose another output file");
+        }
+    }
+
     /// <summary>Opens the input file for one sequential read, or standard input for <c>-</c>; missing files are user errors.</summary>
     public static Stream Open(string input, CliContext context)
     {

@@ -26,6 +26,9 @@ internal sealed partial class WritebackFileStream(FileStream file) : Stream
 
     public override long Length => throw new NotSupportedException();
 
+    /// <summary>The file's handle (to set its mode and owner before it is renamed).</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => file.SafeFileHandle;
+
     public override long Position
     {
         get => throw new NotSupportedException();

@@ -1132,7 +1132,8 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
 
     internal override bool ReadBlock(RowBlock block)
     {
-        var scanFrom = _input.Position;
+        // Bytes after Position already known to hold no line feed (relative: filling the buffer moves Position).
+        var scanned = 0;
         while (!block.IsFull)
         {
             if (!_input.EnsureData())
@@ -1141,20 +1142,19 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
             }
 
             var buf = _input.Buffer;
+            var scanFrom = _input.Position + scanned;
             var nl = Array.IndexOf(buf, (byte)'\n', scanFrom, _input.Length - scanFrom);
             if (nl < 0 && !_input.Eof)
             {
-                var before = _input.Length - _input.Position;
+                scanned = _input.Length - _input.Position;
                 if (!_input.Fill())
                 {
                     // Longer than the limit: malformed; skip the rest of the line.
                     block.Add([], _input.Line, $"the line is longer than {_input.MaxRowBytes:N0} bytes, the row size limit; it was skipped");
                     SkipLine();
-                    scanFrom = _input.Position;
-                    continue;
+                    scanned = 0;
                 }
 
-                scanFrom = _input.Position + before;
                 continue;
             }
 
@@ -1167,7 +1167,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
             }
 
             _input.Consume(end);
-            scanFrom = _input.Position;
+            scanned = 0;
         }
 
         return true;

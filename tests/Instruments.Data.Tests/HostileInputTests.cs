@@ -116,6 +116,37 @@ public sealed class HostileInputTests
         Assert.Contains("16,777,216", rows[1].Malformed, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Csv_UnclosedQuoteThatReachesTheLimit_ResumesAfterItsLine()
+    {
+        var input = "id,a,b,c,note\nr1,1,2,3,\"open\n" + string.Concat(Enumerable.Range(2, 10).Select(i => $"r{i},1,2,3,x\n"));
+        var rows = ReadCapped(input, DataFormat.Csv, cap: 100, maxRowBytes: 64);
+
+        Assert.Equal(Enumerable.Range(2, 11), rows.Select(r => r.Line));
+        Assert.Contains("not closed within 64 bytes", rows[0].Malformed, StringComparison.Ordinal);
+        Assert.All(rows.Skip(1), r => Assert.Null(r.Malformed));
+    }
+
+    [Fact]
+    public void Csv_LongRowWithQuotedLineBreaks_IsOneRowAndTheNextLineIsRight()
+    {
+        var input = "id,a,b,c,note\nr1,1,2,3,\"" + new string('q', 100) + "\r\n\"\",x\"\r\nr2,1,2,3,x\r\n";
+        var rows = ReadCapped(input, DataFormat.Csv, cap: 100, maxRowBytes: 64);
+
+        Assert.Equal([2, 4], rows.Select(r => r.Line));
+        Assert.Contains("longer than 64 bytes", rows[0].Malformed, StringComparison.Ordinal);
+        Assert.Null(rows[1].Malformed);
+    }
+
+    [Fact]
+    public void Ndjson_LineEndingAtTheBufferEnd_IsReadAndSoIsTheNext()
+    {
+        var first = "{\"id\":\"" + new string('x', 64 - 10) + "\"}\n";   // 64 bytes: the whole first buffer
+        Assert.Equal(64, first.Length);
+        var rows = ReadCapped(first + "{\"a\":1}\n", DataFormat.Ndjson, cap: 100, maxRowBytes: 64);
+        Assert.Equal([1, 2], rows.Select(r => r.Line));
+    }
+
     // ---- 9: control characters in numeric cells ----
 
     [Theory]
@@ -247,10 +278,10 @@ public sealed class HostileInputTests
     }
 
     /// <summary>Reads at most <paramref name="cap"/> rows (a reader that does not advance would loop forever).</summary>
-    internal static List<(int Line, string? Malformed)> ReadCapped(string input, DataFormat format, int cap)
+    internal static List<(int Line, string? Malformed)> ReadCapped(string input, DataFormat format, int cap, int maxRowBytes = SixteenMiB)
     {
         var plan = TestPlans.Tiny;
-        using var reader = ResponseReader.Open(TestPlans.Utf8(input), format, plan);
+        using var reader = ResponseReader.Open(TestPlans.Utf8(input), format, plan, warnings: null, maxRowBytes);
         var row = new ResponseRow(plan);
         var rows = new List<(int, string?)>();
         while (rows.Count < cap && reader.Read(row))

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -189,15 +190,19 @@ public abstract class ResponseReader : IDisposable
     /// <param name="warnings">Receives the reader's warnings (for example item columns the input lacks), or null.</param>
     /// <returns>The reader.</returns>
     /// <exception cref="ResponseFileException">The input cannot be read as <paramref name="format"/> at all.</exception>
-    public static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings = null)
+    public static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings = null) =>
+        Open(stream, format, plan, warnings, ByteInput.DefaultMaxRowBytes);
+
+    /// <summary>As the public overload, with another row size limit (tests use small ones).</summary>
+    internal static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings, int maxRowBytes)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(plan);
         return format switch
         {
-            DataFormat.Json => new JsonArrayRowReader(stream, plan, warnings),
-            DataFormat.Ndjson => new NdjsonRowReader(stream, plan, warnings),
-            DataFormat.Csv => new CsvRowReader(stream, plan, warnings),
+            DataFormat.Json => new JsonArrayRowReader(stream, plan, warnings, maxRowBytes),
+            DataFormat.Ndjson => new NdjsonRowReader(stream, plan, warnings, maxRowBytes),
+            DataFormat.Csv => new CsvRowReader(stream, plan, warnings, maxRowBytes),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an input format"),
         };
     }
@@ -207,6 +212,7 @@ public abstract class ResponseReader : IDisposable
     private int _next;
     private long _rows;
     private bool _ended;
+    private HashSet<string>? _warned;
 
     /// <summary>The pass-through columns, when the input fixes them in advance (CSV); rows then carry them in this order.</summary>
     public virtual IReadOnlyList<string>? Columns => null;
@@ -248,6 +254,20 @@ public abstract class ResponseReader : IDisposable
         }
 
         (_decoder ??= CreateDecoder()).Decode(_block, _next++, row);
+        if (_block.RowWarnings is { Count: > 0 } rowWarnings)
+        {
+            // Warnings of the decoder (for example invalid UTF-8 in a field), each once, as the pipeline gives them.
+            foreach (var (key, message) in rowWarnings)
+            {
+                if ((_warned ??= new HashSet<string>(StringComparer.Ordinal)).Add(key))
+                {
+                    _warnings?.Invoke(message);
+                }
+            }
+
+            rowWarnings.Clear();
+        }
+
         return true;
     }
 
@@ -277,7 +297,10 @@ public abstract class ResponseReader : IDisposable
 /// <summary>Turns the raw rows of a block into <see cref="ResponseRow"/>s. Not thread-safe: one per thread.</summary>
 internal abstract class RowDecoder
 {
-    /// <summary>Decodes row <paramref name="index"/> of <paramref name="block"/> into <paramref name="row"/> (cleared first).</summary>
+    /// <summary>
+    /// Decodes row <paramref name="index"/> of <paramref name="block"/> into <paramref name="row"/> (cleared first);
+    /// warnings about the row go to the block's row warnings, keyed so that each is given once per run.
+    /// </summary>
     public abstract void Decode(RowBlock block, int index, ResponseRow row);
 }
 
@@ -289,12 +312,15 @@ internal sealed class CsvRowReader : ResponseReader
     private readonly string[] _names;
     private readonly string[] _passColumns;
     private int _line = 1;                    // line of the next unread byte
+    private int _headerLine;
+
+    private static readonly SearchValues<byte> QuoteOrLineBreak = SearchValues.Create("\"\r\n"u8);
 
     /// <summary>Reads UTF-8 CSV (a byte order mark is skipped); the header is read here.</summary>
-    public CsvRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings)
+    public CsvRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes)
         : base(warnings)
     {
-        _input = new ByteInput(stream, 256 * 1024);
+        _input = new ByteInput(stream, 256 * 1024, maxRowBytes);
         var header = ReadHeader();
         var fields = new Range[Csv.SplitFields(header, [])];
         Csv.SplitFields(header, fields);
@@ -305,7 +331,13 @@ internal sealed class CsvRowReader : ResponseReader
         var scratch = new ByteBuffer(64);
         for (var c = 0; c < _names.Length; c++)
         {
-            var name = Encoding.UTF8.GetString(Csv.Unquote(header[fields[c]], scratch)).Trim();
+            var cell = Csv.Unquote(header[fields[c]], scratch);
+            var name = Encoding.UTF8.GetString(cell).Trim();
+            if (!Utf8.IsValid(cell))
+            {
+                warnings?.Invoke($"the CSV header (line {_headerLine}) column {c + 1} is not valid UTF-8; its name is read as '{name}' (invalid bytes become U+FFFD)");
+            }
+
             _names[c] = name;
             var item = plan.IndexOfItem(name);
             _itemOfColumn[c] = item;
@@ -323,7 +355,8 @@ internal sealed class CsvRowReader : ResponseReader
             itemSeen[item] = true;
         }
 
-        _passColumns = [.. pass];
+        MakeUnique(plan, warnings);
+        _passColumns = [.. _names.Where((_, c) => _itemOfColumn[c] < 0)];
         var missing = Enumerable.Range(0, plan.ItemCount).Where(i => !itemSeen[i]).Select(i => plan.Definition.Items[i].Id).ToList();
         if (missing.Count > 0)
         {
@@ -338,6 +371,48 @@ internal sealed class CsvRowReader : ResponseReader
     }
 
     public override IReadOnlyList<string> Columns => _passColumns;
+
+    // Pass-through columns named alike would give duplicate keys in JSON output and duplicate CSV columns: the second
+    // and later ones get the first free name of the form name_2, name_3, ... (never a name the header or plan uses).
+    private void MakeUnique(ScoringPlan plan, Action<string>? warnings)
+    {
+        var taken = new HashSet<string>(_names, StringComparer.Ordinal);
+        taken.UnionWith(plan.Definition.Items.Select(i => i.Id));
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var renamed = new Dictionary<string, List<(int Column, string NewName)>>(StringComparer.Ordinal);
+        for (var c = 0; c < _names.Length; c++)
+        {
+            var name = _names[c];
+            if (_itemOfColumn[c] >= 0 || used.Add(name))
+            {
+                continue;
+            }
+
+            var k = 2;
+            string candidate;
+            while (taken.Contains(candidate = $"{name}_{k}"))
+            {
+                k++;
+            }
+
+            taken.Add(candidate);
+            used.Add(candidate);
+            _names[c] = candidate;
+            if (!renamed.TryGetValue(name, out var list))
+            {
+                renamed[name] = list = [(Array.FindIndex(_names, n => n == name), name)];
+            }
+
+            list.Add((c, candidate));
+        }
+
+        foreach (var (name, list) in renamed)
+        {
+            var columns = string.Join(", ", list.Take(list.Count - 1).Select(x => x.Column + 1)) + " and " + (list[^1].Column + 1);
+            var names = string.Join(", ", list.Take(list.Count - 1).Select(x => $"'{x.NewName}'")) + " and " + $"'{list[^1].NewName}'";
+            warnings?.Invoke($"the CSV header (line {_headerLine}) names column '{name}' more than once (columns {columns}); they are passed through as {names}");
+        }
+    }
 
     // The first record (blank lines before it are skipped), as bytes that stay valid until the next read.
     private byte[] ReadHeader()
@@ -356,13 +431,14 @@ internal sealed class CsvRowReader : ResponseReader
                 case CsvOutcome.Malformed:
                     throw new ResponseFileException($"the CSV header (line {_line}) cannot be read: {reason}");
                 case CsvOutcome.Record:
+                    _headerLine = _line;
                     var header = text[..contentEnd].ToArray();
                     Consume(end, lines);
                     return header;
                 default:
                     if (!_input.Fill())
                     {
-                        throw new ResponseFileException($"the CSV header (line {_line}) cannot be read: it is longer than {ByteInput.MaxRowBytes:N0} bytes");
+                        throw new ResponseFileException($"the CSV header (line {_line}) cannot be read: it is longer than {_input.MaxRowBytes:N0} bytes");
                     }
 
                     continue;
@@ -421,16 +497,122 @@ internal sealed class CsvRowReader : ResponseReader
 
             if (outcome == CsvOutcome.NeedMore && !_input.Fill())
             {
-                // The record is longer than the buffer may grow: malformed; resume after its first line.
-                var text = _input.Buffer.AsSpan(_input.Position, _input.Length - _input.Position);
-                var resume = Csv.ResumeAfterLineBreak(text, 0, eof: true);
-                block.Add(block.Data.Length, 0, _line, $"the row is longer than {ByteInput.MaxRowBytes:N0} bytes (an unclosed quote?)");
-                _line += Csv.CountLines(text[..resume]);
-                _input.Skip(_input.Position + resume);
+                // The record is longer than the buffer may grow: one malformed row, whatever its length.
+                var line = _line;
+                if (SkipUnclosedQuote() is { } lines)
+                {
+                    block.Add(block.Data.Length, 0, line, $"a quoted field is not closed within {_input.MaxRowBytes:N0} bytes, the row size limit (a '\"' is missing?)");
+                    _line += lines;
+                }
+                else
+                {
+                    block.Add(block.Data.Length, 0, line, $"the row is longer than {_input.MaxRowBytes:N0} bytes, the row size limit; it was skipped");
+                    _line += SkipRecord();
+                }
             }
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// For a record that fills the buffer at the limit inside a quoted field that already spans a line break (most
+    /// likely a quote that is never closed): skips to the line break after that quote, as a malformed record that
+    /// fits would, so the rows that follow are still read. Returns the lines skipped; null otherwise.
+    /// </summary>
+    private int? SkipUnclosedQuote()
+    {
+        var text = _input.Buffer.AsSpan(_input.Position, _input.Length - _input.Position);
+        var open = -1;          // the quote that opens the field the buffer ends in, or -1 when it ends outside quotes
+        var i = 0;
+        for (var k = text.IndexOf((byte)'"'); k >= 0; k = text[i..].IndexOf((byte)'"'))
+        {
+            i += k;
+            open = open < 0 ? i : -1;
+            i++;
+        }
+
+        if (open < 0 || text[open..].IndexOfAny((byte)'\r', (byte)'\n') < 0)
+        {
+            return null;
+        }
+
+        var resume = Csv.ResumeAfterLineBreak(text, open, _input.Eof);
+        if (resume < 0)
+        {
+            return null;
+        }
+
+        _input.Skip(_input.Position + resume);
+        return Csv.CountLines(text[..resume]);
+    }
+
+    /// <summary>
+    /// Skips the record at the current position to its end (a line break outside quotes, or the end of the input),
+    /// reading chunk by chunk so that memory stays within the buffer; returns the lines it spans.
+    /// </summary>
+    private int SkipRecord()
+    {
+        var lines = 0;
+        var inQuote = false;
+        var afterCr = false;   // the previous byte was a CR (its line is counted)
+        var ended = false;     // ... and it ended the record: only an LF right after it still belongs to it
+        while (_input.EnsureData())
+        {
+            var buf = _input.Buffer;
+            var i = _input.Position;
+            var length = _input.Length;
+            while (i < length)
+            {
+                if (afterCr)
+                {
+                    afterCr = false;
+                    if (buf[i] == '\n')
+                    {
+                        i++;
+                    }
+
+                    if (ended)
+                    {
+                        _input.Skip(i);
+                        return lines;
+                    }
+
+                    continue;
+                }
+
+                var k = buf.AsSpan(i, length - i).IndexOfAny(QuoteOrLineBreak);
+                if (k < 0)
+                {
+                    i = length;
+                    break;
+                }
+
+                i += k;
+                var b = buf[i++];
+                if (b == '"')
+                {
+                    inQuote = !inQuote;
+                    continue;
+                }
+
+                lines++;
+                if (b == '\r')
+                {
+                    afterCr = true;
+                    ended = !inQuote;
+                }
+                else if (!inQuote)
+                {
+                    _input.Skip(i);
+                    return lines;
+                }
+            }
+
+            _input.Skip(length);
+        }
+
+        return lines;
     }
 
     internal override RowDecoder CreateDecoder() => new Decoder(this);
@@ -442,10 +624,12 @@ internal sealed class CsvRowReader : ResponseReader
         private readonly Range[] _fields = new Range[reader._names.Length + 1];
         private readonly ByteBuffer _scratch = new(256);
         private readonly ByteBuffer _valid = new(256);
+        private RowBlock? _block;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Decode(RowBlock block, int index, ResponseRow row)
         {
+            _block = block;
             // Every item with a column is assigned below (or the row is malformed), so the values are not cleared.
             row.Clear(block.Line(index), values: false);
             if (block.Malformed(index) is { } reason)
@@ -564,21 +748,22 @@ internal sealed class CsvRowReader : ResponseReader
             }
             else
             {
-                row.AddField(names[column], FieldKind.Text, ValidUtf8(text));
+                row.AddField(names[column], FieldKind.Text, ValidUtf8(text, names[column], row.Line));
             }
         }
 
         private static string FieldCountMismatch(int expected, int found) =>
             $"expected {expected} fields (as in the header), found {found}";
 
-        // Invalid UTF-8 becomes U+FFFD, as a text decoder would make it.
-        private ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> text)
+        // Invalid UTF-8 becomes U+FFFD, as a text decoder would make it, with a warning (once per column).
+        private ReadOnlySpan<byte> ValidUtf8(ReadOnlySpan<byte> text, string name, int line)
         {
             if (Utf8.IsValid(text))
             {
                 return text;
             }
 
+            _block?.AddRowWarning(Warnings.InvalidUtf8Key(name), Warnings.InvalidUtf8(name, line));
             _valid.Clear();
             _valid.Write(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(text)));
             return _valid.WrittenSpan;
@@ -612,7 +797,7 @@ internal sealed class CsvRowReader : ResponseReader
         var value = ResponseValue.Parse(chars[..n]);
         if (value.Kind == ResponseValueKind.NonNumeric)
         {
-            texts[item] = chars[..n].Trim().ToString();
+            texts[item] = Warnings.Visible(chars[..n].Trim());
         }
 
         return value;
@@ -633,7 +818,7 @@ internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
             return;
         }
 
-        _parser.Parse(block.Raw(index), row);
+        _parser.Parse(block.Raw(index), row, block);
     }
 }
 
@@ -641,10 +826,16 @@ internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
 internal sealed class JsonObjectParser
 {
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _items;
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private const int MaxInterned = 10_000;
+
+    private readonly Dictionary<string, int> _names = new(StringComparer.Ordinal);   // key -> index in _nameList
+    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _nameLookup;
+    private readonly List<string> _nameList = [];
     private readonly ScoringPlan _plan;
     private readonly bool[] _seen;
+    private readonly ByteBuffer _valid = new(256);
+    private int[] _keyStamp = new int[64];     // per interned key: the last row (_row) that had it
+    private int _row;
     private char[] _chars = new char[256];
     private byte[] _bytes = new byte[256];
 
@@ -662,9 +853,25 @@ internal sealed class JsonObjectParser
         _seen = new bool[plan.ItemCount];
     }
 
-    public void Parse(ReadOnlySpan<byte> json, ResponseRow row)
+    /// <summary>Reads <paramref name="json"/> into <paramref name="row"/>; warnings go to <paramref name="block"/>'s row warnings.</summary>
+    public void Parse(ReadOnlySpan<byte> json, ResponseRow row, RowBlock? block)
     {
         Array.Clear(_seen);
+        if (++_row == int.MaxValue)
+        {
+            Array.Clear(_keyStamp);
+            _row = 1;
+        }
+
+        // Invalid UTF-8 becomes U+FFFD (as in CSV): the row is kept, and the fields it touched are named in a warning.
+        var invalidUtf8 = !Utf8.IsValid(json);
+        if (invalidUtf8)
+        {
+            _valid.Clear();
+            _valid.Write(Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json)));
+            json = _valid.WrittenSpan;
+        }
+
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
         try
         {
@@ -684,7 +891,12 @@ internal sealed class JsonObjectParser
             {
                 var name = DecodeName(ref reader);
                 var item = _items.TryGetValue(name, out var index) ? index : -1;
-                var key = item >= 0 ? null : Intern(name);
+                var key = item >= 0 ? null : UniqueKey(name, row, block);
+                if (invalidUtf8 && key is not null && name.Contains('\uFFFD'))
+                {
+                    block?.AddRowWarning(Warnings.InvalidUtf8Key(key), Warnings.InvalidUtf8(key, row.Line));
+                }
+
                 reader.Read();
                 switch (reader.TokenType)
                 {
@@ -699,12 +911,18 @@ internal sealed class JsonObjectParser
                             : ResponseValue.Parse(reader.ValueSpan);
                         if (row.Values[item].Kind == ResponseValueKind.NonNumeric)
                         {
-                            row.Texts[item] = reader.GetString()!.Trim();
+                            row.Texts[item] = Warnings.Visible(reader.GetString().AsSpan().Trim());
                         }
 
                         break;
                     case JsonTokenType.String:
-                        row.AddField(key!, FieldKind.Text, Unescaped(ref reader));
+                        var text = Unescaped(ref reader);
+                        if (invalidUtf8 && text.IndexOf("\uFFFD"u8) >= 0)
+                        {
+                            block?.AddRowWarning(Warnings.InvalidUtf8Key(key!), Warnings.InvalidUtf8(key!, row.Line));
+                        }
+
+                        row.AddField(key!, FieldKind.Text, text);
                         break;
                     case JsonTokenType.Number when item >= 0:
                         if (reader.TryGetDouble(out var d) && double.IsFinite(d))
@@ -757,6 +975,62 @@ internal sealed class JsonObjectParser
             Array.Clear(row.Values);
             row.Malformed = "invalid JSON: " + CleanMessage(ex.Message);
         }
+        catch (InvalidOperationException)
+        {
+            // The text of a key or string cannot be decoded: its escapes are not valid UTF-16 (invalid UTF-8 was
+            // replaced above, so this is the only cause).
+            row.ClearFields();
+            Array.Clear(row.Values);
+            row.Malformed = "invalid JSON: a string holds a lone surrogate escape (such as \\ud800 without its pair), which is not text";
+        }
+    }
+
+    // A pass-through key, unique in the row: a key given again is passed through as key_2 (key_3, ...), with a warning
+    // once per key, so that the output (a JSON object per row) never has a key twice.
+    private string UniqueKey(ReadOnlySpan<char> name, ResponseRow row, RowBlock? block)
+    {
+        var (key, id) = Intern(name);
+        if (!SeenInRow(key, id, row))
+        {
+            return key;
+        }
+
+        var original = key;
+        for (var k = 2; ; k++)
+        {
+            (key, id) = Intern($"{original}_{k}");
+            if (!SeenInRow(key, id, row))
+            {
+                block?.AddRowWarning("dup\0" + original,
+                    $"key '{original}' is given more than once in one object (line {row.Line}; further rows are not reported); the later value is passed through as '{key}'");
+                return key;
+            }
+        }
+    }
+
+    // Whether the row already has the key; marks it as had.
+    private bool SeenInRow(string key, int id, ResponseRow row)
+    {
+        if (id >= 0)
+        {
+            if (_keyStamp[id] == _row)
+            {
+                return true;
+            }
+
+            _keyStamp[id] = _row;
+            return false;
+        }
+
+        for (var i = 0; i < row.FieldCount; i++)
+        {
+            if (string.Equals(row.FieldName(i), key, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     // A string value as UTF-8 without its JSON escapes.
@@ -794,20 +1068,29 @@ internal sealed class JsonObjectParser
         return _chars.AsSpan(0, n);
     }
 
-    private string Intern(ReadOnlySpan<char> name)
+    // The key as a string shared by every row, with its index (-1 past the first 10,000 distinct keys: not kept).
+    private (string Key, int Id) Intern(ReadOnlySpan<char> name)
     {
-        if (_nameLookup.TryGetValue(name, out var s))
+        if (_nameLookup.TryGetValue(name, out var id))
         {
-            return s;
+            return (_nameList[id], id);
         }
 
-        s = name.ToString();
-        if (_names.Count < 10_000)
+        var s = name.ToString();
+        if (_nameList.Count == MaxInterned)
         {
-            _names[s] = s;
+            return (s, -1);
         }
 
-        return s;
+        id = _nameList.Count;
+        _names[s] = id;
+        _nameList.Add(s);
+        if (_keyStamp.Length == id)
+        {
+            Array.Resize(ref _keyStamp, id * 2);
+        }
+
+        return (s, id);
     }
 
     private static string Describe(JsonTokenType t) => t switch
@@ -842,13 +1125,15 @@ internal sealed class JsonObjectParser
 }
 
 /// <summary>NDJSON: one JSON object per line; blank lines are skipped.</summary>
-internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings = null) : ResponseReader(warnings)
+internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings = null, int maxRowBytes = ByteInput.DefaultMaxRowBytes)
+    : ResponseReader(warnings)
 {
-    private readonly ByteInput _input = new(stream, 256 * 1024);
+    private readonly ByteInput _input = new(stream, 256 * 1024, maxRowBytes);
 
     internal override bool ReadBlock(RowBlock block)
     {
-        var scanFrom = _input.Position;
+        // Bytes after Position already known to hold no line feed (relative: filling the buffer moves Position).
+        var scanned = 0;
         while (!block.IsFull)
         {
             if (!_input.EnsureData())
@@ -857,20 +1142,19 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
             }
 
             var buf = _input.Buffer;
+            var scanFrom = _input.Position + scanned;
             var nl = Array.IndexOf(buf, (byte)'\n', scanFrom, _input.Length - scanFrom);
             if (nl < 0 && !_input.Eof)
             {
-                var before = _input.Length - _input.Position;
+                scanned = _input.Length - _input.Position;
                 if (!_input.Fill())
                 {
                     // Longer than the limit: malformed; skip the rest of the line.
-                    block.Add([], _input.Line, $"the line is longer than {ByteInput.MaxRowBytes:N0} bytes");
+                    block.Add([], _input.Line, $"the line is longer than {_input.MaxRowBytes:N0} bytes, the row size limit; it was skipped");
                     SkipLine();
-                    scanFrom = _input.Position;
-                    continue;
+                    scanned = 0;
                 }
 
-                scanFrom = _input.Position + before;
                 continue;
             }
 
@@ -883,7 +1167,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
             }
 
             _input.Consume(end);
-            scanFrom = _input.Position;
+            scanned = 0;
         }
 
         return true;
@@ -918,9 +1202,10 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
 /// (tracking strings and nesting, and the line it starts on) and only that element is parsed, so memory stays
 /// flat and a broken element becomes one malformed row.
 /// </summary>
-internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings) : ResponseReader(warnings)
+internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes)
+    : ResponseReader(warnings)
 {
-    private readonly ByteInput _input = new(stream, 256 * 1024);
+    private readonly ByteInput _input = new(stream, 256 * 1024, maxRowBytes);
     private State _state = State.Start;
 
     private enum State
@@ -976,6 +1261,10 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
                     _input.Consume(_input.Position + 1);
                     _state = State.Element;
                     continue;
+                case State.First or State.Next or State.Element when c == '}':
+                    // One '}' too many: a row of its own, so that reading moves on.
+                    ReadElement(block, "a stray '}' where an element was expected (an object closed twice?)");
+                    continue;
                 case State.Next:
                     // A missing comma: read the element anyway, but flag the row.
                     ReadElement(block, "a ',' is missing before this element");
@@ -1003,6 +1292,13 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
         }
     }
 
+    /// <summary>
+    /// Adds the element at the current position as one row and consumes it: up to a ',' or the array's ']' at the top
+    /// level, or just past the object (or array) it opens with, so that two objects without a comma between them are
+    /// two rows. It always consumes at least one byte unless it stops at a ',' (then the caller consumes that): a
+    /// stray '}' is an element of its own. An element longer than the row size limit is one malformed row, skipped
+    /// to its end without being kept.
+    /// </summary>
     private void ReadElement(RowBlock block, string? malformed)
     {
         var line = _input.Line;
@@ -1010,6 +1306,7 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
         var depth = 0;
         var inString = false;
         var escape = false;
+        var tooLong = false;     // past the limit: scanned bytes are consumed as they go
         while (true)
         {
             var buf = _input.Buffer;
@@ -1046,11 +1343,16 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
                 {
                     if (depth == 0)
                     {
-                        end = i;
+                        // A stray closing bracket at the start is the element (and is consumed); else it ends it.
+                        end = i == start && !tooLong ? i + 1 : i;
                         break;
                     }
 
-                    depth--;
+                    if (--depth == 0)
+                    {
+                        end = i + 1;
+                        break;
+                    }
                 }
                 else if (b == ',' && depth == 0)
                 {
@@ -1061,10 +1363,20 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
 
             if (end < 0 && !_input.Eof)
             {
+                if (tooLong)
+                {
+                    _input.Consume(i);
+                    _input.Fill();
+                    continue;
+                }
+
                 scanned = i - start;
                 if (!_input.Fill())
                 {
-                    throw new ResponseFileException($"the JSON element starting at line {line} is larger than {ByteInput.MaxRowBytes:N0} bytes");
+                    // Too long: keep scanning to the element's end, dropping the bytes as they are scanned.
+                    tooLong = true;
+                    _input.Consume(_input.Position + scanned);
+                    scanned = 0;
                 }
 
                 continue;
@@ -1075,7 +1387,12 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
                 end = _input.Length;
             }
 
-            block.Add(malformed is null ? buf.AsSpan(start, end - start) : [], line, malformed);
+            if (tooLong)
+            {
+                malformed = $"the element is longer than {_input.MaxRowBytes:N0} bytes, the row size limit; it was skipped";
+            }
+
+            block.Add(malformed is null && !tooLong ? buf.AsSpan(start, end - start) : [], line, malformed);
             _input.Consume(end);
             _state = State.Next;
             return;
@@ -1104,4 +1421,32 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
     }
 
     private protected override void DisposeCore() => _input.Dispose();
+}
+
+/// <summary>Texts of the readers' warnings, and text made fit to quote in one.</summary>
+internal static class Warnings
+{
+    public static string InvalidUtf8Key(string field) => "utf8\0" + field;
+
+    public static string InvalidUtf8(string field, int line) =>
+        $"field '{field}' is not valid UTF-8 (line {line}; further rows are not reported); its invalid bytes were replaced by U+FFFD";
+
+    /// <summary><paramref name="text"/> with control characters written as \uXXXX (a NUL in a cell is invisible otherwise).</summary>
+    public static string Visible(ReadOnlySpan<char> text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (char.IsControl(c))
+            {
+                sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}");
+            }
+            else
+            {
+                sb.Append(c);
+            }
+        }
+
+        return sb.ToString();
+    }
 }

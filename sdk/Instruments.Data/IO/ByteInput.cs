@@ -6,18 +6,23 @@ namespace Instruments.Data.IO;
 /// </summary>
 internal sealed class ByteInput : IDisposable
 {
-    /// <summary>Largest accepted row, in bytes.</summary>
-    public const int MaxRowBytes = 16 * 1024 * 1024;
+    /// <summary>Largest accepted row, in bytes, unless a reader is given another limit (tests use small ones).</summary>
+    public const int DefaultMaxRowBytes = 16 * 1024 * 1024;
 
     private readonly Stream _stream;
     private byte[] _buf;
     private bool _started;
 
-    public ByteInput(Stream stream, int bufferSize = 64 * 1024)
+    public ByteInput(Stream stream, int bufferSize = 64 * 1024, int maxRowBytes = DefaultMaxRowBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxRowBytes, 16);
         _stream = stream;
-        _buf = new byte[bufferSize];
+        MaxRowBytes = maxRowBytes;
+        _buf = new byte[Math.Min(bufferSize, maxRowBytes)];
     }
+
+    /// <summary>Largest accepted row, in bytes: the buffer never grows past it.</summary>
+    public int MaxRowBytes { get; }
 
     public byte[] Buffer => _buf;
 

@@ -83,13 +83,14 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     public static ResponseValue FromInteger(int value) => new(value, IntegerTag);
 
     /// <summary>
-    /// Reads a cell as text: empty or white space is missing; an invariant-culture number (optionally signed,
-    /// with a decimal point) is a number; anything else is <see cref="NonNumeric"/> (keep the text yourself if the
-    /// diagnostic should quote it). Never allocates.
+    /// Reads a cell as text: empty or only spaces, tabs and line breaks (CR, LF) is missing; an invariant-culture
+    /// number (optionally signed, with a decimal point) between such white space is a number; anything else is
+    /// <see cref="NonNumeric"/> (keep the text yourself if the diagnostic should quote it), including a number with
+    /// any other character around it: a NUL or another control character, a no-break space. Never allocates.
     /// </summary>
     public static ResponseValue Parse(ReadOnlySpan<char> text)
     {
-        text = text.Trim();
+        text = text.Trim(" \t\r\n");
         if (text.IsEmpty)
         {
             return Missing;
@@ -98,6 +99,12 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
         if (TryParseInteger(text, out var integer))
         {
             return FromInteger(integer);
+        }
+
+        // double.TryParse accepts trailing NULs ("7\0" is 7): a control character anywhere makes the cell text.
+        if (text.ContainsAnyInRange('\0', '\u001f') || text.ContainsAnyInRange('\u007f', '\u009f'))
+        {
+            return NonNumeric;
         }
 
         return double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
@@ -118,6 +125,12 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
         if (TryParseInteger(utf8, out var integer))
         {
             return FromInteger(integer);
+        }
+
+        // As above; C1 control characters are two bytes in UTF-8, which no number has anyway.
+        if (utf8.ContainsAnyInRange((byte)0, (byte)0x1f) || utf8.Contains((byte)0x7f))
+        {
+            return NonNumeric;
         }
 
         return double.TryParse(utf8, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)

@@ -42,7 +42,7 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [Fact]
-    public async Task FromFile_Fifo_IsINS1009_AndNeverBlocks()
+    public async Task INS1009_FifoGivenAsAFile_IsAnErrorAndNeverBlocks()
     {
         if (OperatingSystem.IsWindows())
         {
@@ -71,7 +71,7 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [Fact]
-    public void FromFile_InvalidUtf8_IsINS1000_AtTheLineAndColumnOfTheByte()
+    public void INS1000_InvalidUtf8InAFile_IsAnErrorAtTheLineAndColumnOfTheByte()
     {
         var path = Path.Combine(_dir, "latin1.yaml");
         var yaml = CompilerTestYaml.Doc().Replace("title: Demo", "title: Caf\u00e9 Demo", StringComparison.Ordinal);
@@ -100,7 +100,7 @@ public sealed class FileSafetyTests : IDisposable
     }
 
     [Fact]
-    public void Compile_ControlCharacterInATitle_IsWarningINS1065_AtTheValue()
+    public void INS1065_ControlCharacterInATitle_IsAWarningAtTheValue()
     {
         var yaml = CompilerTestYaml.Doc().Replace("title: Demo", "title: \"Demo \\e]0;pwned\\a\"", StringComparison.Ordinal);
 

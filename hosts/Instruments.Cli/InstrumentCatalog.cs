@@ -86,7 +86,11 @@ internal sealed class InstrumentCatalog
         ThrowOnSearchPathErrors(resolution.Diagnostics);
         if (resolution.Instrument is { } found)
         {
-            DiagnosticWriters.WriteText(stderr, resolution.Diagnostics);
+            foreach (var d in resolution.Diagnostics)
+            {
+                stderr.WriteLine(Commands.TerminalText.Escape(d.ToString()));
+            }
+
             return resolution.Library is { } library ? Entry(found, library.Host) : Entry(found, null);
         }
 
@@ -101,7 +105,11 @@ internal sealed class InstrumentCatalog
             throw Unknown(unknown);
         }
 
-        DiagnosticWriters.WriteText(stderr, resolution.Diagnostics);
+        foreach (var d in resolution.Diagnostics)
+        {
+            stderr.WriteLine(Commands.TerminalText.Escape(d.ToString()));
+        }
+
         throw new CliException($"'{name}' has errors; nothing was scored");
     }
 
@@ -122,13 +130,13 @@ internal sealed class InstrumentCatalog
             switch (problem.Kind)
             {
                 case LoadProblemKind.InstrumentFileSkipped:
-                    stderr.WriteLine($"instruments: warning: skipped {problem.Path}: {first.Id}: {first.Message}{more}");
+                    stderr.WriteLine(Commands.TerminalText.Escape($"instruments: warning: skipped {problem.Path}: {first.Id}: {first.Message}{more}"));
                     break;
                 case LoadProblemKind.PluginSkipped:
-                    stderr.WriteLine($"instruments: warning: skipped plugin {problem.Path}: {first.Id}: {first.Message}{more}");
+                    stderr.WriteLine(Commands.TerminalText.Escape($"instruments: warning: skipped plugin {problem.Path}: {first.Id}: {first.Message}{more}"));
                     break;
                 default:
-                    stderr.WriteLine("instruments: " + first);
+                    stderr.WriteLine(Commands.TerminalText.Escape("instruments: " + first));
                     break;
             }
         }

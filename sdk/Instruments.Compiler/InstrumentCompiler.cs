@@ -12,8 +12,22 @@ namespace Instruments.Compiler;
 /// <param name="Text">The YAML text.</param>
 public sealed record InstrumentSource(string Path, string Text)
 {
-    /// <summary>Reads a source from a file (UTF-8, BOM allowed).</summary>
-    public static InstrumentSource FromFile(string path) => new(path, File.ReadAllText(path, Encoding.UTF8));
+    /// <summary>
+    /// Reads a source from a file (strict UTF-8, BOM allowed). Only a regular file is opened (a FIFO, device or socket
+    /// never is), and never more than <see cref="InstrumentCompiler.MaxFileBytes"/> bytes of it are read, whatever size
+    /// it reports. A file that cannot be read as text (INS1009 not a regular file, INS1003 too large, INS1000 invalid
+    /// UTF-8) gives an empty source whose compilation reports why. A missing or unreadable file throws
+    /// <see cref="IOException"/> or <see cref="UnauthorizedAccessException"/>.
+    /// </summary>
+    public static InstrumentSource FromFile(string path)
+    {
+        var diagnostics = new List<Diagnostic>();
+        var text = SourceFileReader.Read(path, InstrumentCompiler.MaxFileBytes, diagnostics);
+        return new InstrumentSource(path, text ?? string.Empty) { ReadDiagnostics = [.. diagnostics] };
+    }
+
+    /// <summary>Why the file could not be read as text (empty when it could); compiling the source reports them.</summary>
+    internal ImmutableArray<Diagnostic> ReadDiagnostics { get; init; } = [];
 
     /// <summary>
     /// A source from text the application holds (a database, a request), reported under <paramref name="path"/>;
@@ -113,7 +127,12 @@ public static class InstrumentCompiler
     private static (InstrumentDefinition? Definition, BoundInstrument? Bound, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) CompileOne(
         InstrumentSource source, ScoringFunctions? functions)
     {
-        var diagnostics = new List<Diagnostic>();
+        var diagnostics = new List<Diagnostic>(source.ReadDiagnostics);
+        if (diagnostics.Count > 0)
+        {
+            return (null, null, diagnostics, Location.None, SourceLocator.None);
+        }
+
         var bytes = Encoding.UTF8.GetByteCount(source.Text);
         if (bytes > MaxFileBytes)
         {

@@ -43,6 +43,21 @@ public static class InstrumentTexts
         return new TextsApplication(all.Any(d => d.IsError) ? null : result, all);
     }
 
+    /// <summary>
+    /// Reads the texts file at <paramref name="path"/> with the safety rules of instrument files (a regular file only,
+    /// at most <see cref="InstrumentCompiler.MaxFileBytes"/> bytes read, strict UTF-8: INS1009, INS1003, INS1000) and
+    /// applies it as <see cref="Apply"/> does. A missing or unreadable file throws <see cref="IOException"/> or
+    /// <see cref="UnauthorizedAccessException"/>.
+    /// </summary>
+    public static TextsApplication ApplyFile(InstrumentDefinition definition, string path)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(path);
+        var diagnostics = new List<Diagnostic>();
+        var text = SourceFileReader.Read(path, InstrumentCompiler.MaxFileBytes, diagnostics);
+        return text is null ? new TextsApplication(null, [.. diagnostics]) : Apply(definition, text, path);
+    }
+
     private static InstrumentDefinition? Read(InstrumentDefinition definition, string text, string path, List<Diagnostic> diagnostics)
     {
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);

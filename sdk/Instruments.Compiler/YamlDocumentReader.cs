@@ -52,8 +52,51 @@ internal static partial class YamlDocumentReader
             return null;
         }
 
+        WarnAboutControlCharacters(root, path, diagnostics);
         return root;
     }
+
+    /// <summary>
+    /// INS1065 for each scalar (key or value) holding a character that could drive a terminal: C0 controls other than
+    /// tab and line feed, DEL, C1 controls, and the bidirectional overrides and isolates (which reorder what is shown).
+    /// </summary>
+    private static void WarnAboutControlCharacters(YamlNode node, string path, List<Diagnostic> diagnostics)
+    {
+        switch (node)
+        {
+            case YamlScalarNode { Value: { } value } scalar:
+                for (var i = 0; i < value.Length; i++)
+                {
+                    if (IsUnsafeForTerminals(value[i]))
+                    {
+                        diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.ControlCharacterInText, Span(path, scalar.Start, scalar.End),
+                            "U+" + ((int)value[i]).ToString("X4", System.Globalization.CultureInfo.InvariantCulture), i + 1));
+                        break;
+                    }
+                }
+
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children)
+                {
+                    WarnAboutControlCharacters(child, path, diagnostics);
+                }
+
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children)
+                {
+                    WarnAboutControlCharacters(key, path, diagnostics);
+                    WarnAboutControlCharacters(value, path, diagnostics);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>True for the characters INS1065 reports (and hosts escape before printing).</summary>
+    internal static bool IsUnsafeForTerminals(char c) =>
+        (c < ' ' && c is not '\t' and not '\n') || c is >= '\u007f' and <= '\u009f' || c is >= '\u202a' and <= '\u202e' || c is >= '\u2066' and <= '\u2069';
 
     private static bool PrePass(string text, string path, int maxDepth, List<Diagnostic> diagnostics, out int documents)
     {

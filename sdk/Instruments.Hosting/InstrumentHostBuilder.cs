@@ -31,6 +31,16 @@ public sealed class InstrumentHostBuilder
     private readonly List<Source> _sources = [];
     private DiagnosticOptions _options = DiagnosticOptions.Default;
     private IPluginAssemblyLoader _loader = new IsolatedPluginAssemblyLoader();
+    private TimeSpan _initializeTimeout = TimeoutFromEnvironment(Environment.GetEnvironmentVariable(PluginInitializeTimeoutVariable));
+
+    /// <summary>
+    /// The environment variable that sets the default of <see cref="WithPluginInitializeTimeout"/> for every host built
+    /// in the process: a number of seconds (decimals allowed, greater than 0). Unset or invalid: <see cref="DefaultPluginInitializeTimeout"/>.
+    /// </summary>
+    public const string PluginInitializeTimeoutVariable = "INSTRUMENTS_PLUGIN_TIMEOUT";
+
+    /// <summary>How long a compiled plugin's constructor, <c>SupportedDiagnostics</c> and <c>Initialize</c> may take together: 5 seconds.</summary>
+    public static TimeSpan DefaultPluginInitializeTimeout { get; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Adds one plugin folder (a folder with a <c>plugin.yaml</c>).</summary>
     public InstrumentHostBuilder AddPluginFolder(string path)
@@ -133,6 +143,31 @@ public sealed class InstrumentHostBuilder
         _loader = loader ?? throw new ArgumentNullException(nameof(loader));
         return this;
     }
+
+    /// <summary>
+    /// Sets how long a compiled plugin's start-up (its constructor, <c>SupportedDiagnostics</c> and <c>Initialize</c>)
+    /// may take. When it takes longer, the plugin is skipped with PLG3023 naming it, and the host goes on with the
+    /// others. A thread cannot be stopped in .NET: the plugin's start-up keeps running on a background thread (which
+    /// does not keep the process alive), and whatever it registers later is refused.
+    /// </summary>
+    /// <param name="timeout">Greater than zero, or <see cref="Timeout.InfiniteTimeSpan"/> to wait forever.</param>
+    /// <value>By default <see cref="DefaultPluginInitializeTimeout"/>, or the <see cref="PluginInitializeTimeoutVariable"/> environment variable's value.</value>
+    public InstrumentHostBuilder WithPluginInitializeTimeout(TimeSpan timeout)
+    {
+        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be greater than zero (or infinite).");
+        }
+
+        _initializeTimeout = timeout;
+        return this;
+    }
+
+    private static TimeSpan TimeoutFromEnvironment(string? value) =>
+        double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds > 0 && seconds <= int.MaxValue / 1000
+            ? TimeSpan.FromSeconds(seconds)
+            : DefaultPluginInitializeTimeout;
 
     /// <summary>Loads everything that was added. Never throws for a plugin's or a file's mistakes.</summary>
     public InstrumentHost Build()
@@ -246,7 +281,14 @@ public sealed class InstrumentHostBuilder
         // What the manifest lists is registered for YAML-only and compiled plugins alike.
         foreach (var pattern in manifest.Instruments)
         {
-            var files = PluginManifest.Expand(manifest.Directory, pattern);
+            var links = new List<string>();
+            var files = PluginManifest.Expand(manifest.Directory, pattern, links);
+            foreach (var link in links)
+            {
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.FolderLinkNotFollowed, manifest.LocationOf("instruments"), manifest.Id,
+                    Path.GetRelativePath(manifest.Directory, link), pattern));
+            }
+
             if (files.Count == 0 && manifest.Locations.ContainsKey("instruments"))
             {
                 diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestGlobEmpty, manifest.LocationOf("instruments"), manifest.Id, pattern));
@@ -257,7 +299,14 @@ public sealed class InstrumentHostBuilder
 
         foreach (var pattern in manifest.Templates)
         {
-            var files = PluginManifest.Expand(manifest.Directory, pattern);
+            var links = new List<string>();
+            var files = PluginManifest.Expand(manifest.Directory, pattern, links);
+            foreach (var link in links)
+            {
+                diagnostics.Add(Diagnostic.Create(PluginDiagnostics.FolderLinkNotFollowed, manifest.LocationOf("templates"), manifest.Id,
+                    Path.GetRelativePath(manifest.Directory, link), pattern));
+            }
+
             if (files.Count == 0 && manifest.Locations.ContainsKey("templates"))
             {
                 diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestGlobEmpty, manifest.LocationOf("templates"), manifest.Id, pattern));
@@ -278,6 +327,13 @@ public sealed class InstrumentHostBuilder
         if (!File.Exists(assemblyPath))
         {
             diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, manifest.LocationOf("assembly"), manifest.Id, "assembly", manifest.Assembly));
+            return null;
+        }
+
+        if (LinkTargetOutside(manifest.Directory, assemblyPath) is { } target)
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestInvalidValue, manifest.LocationOf("assembly"), "assembly",
+                "a file inside the plugin folder", $"'{manifest.Assembly}' (a link to '{target}', outside the folder)"));
             return null;
         }
 
@@ -342,7 +398,7 @@ public sealed class InstrumentHostBuilder
     }
 
     /// <summary>Registers what a plugin object of the application brings, as <see cref="LoadPlugin"/> does for a loaded one.</summary>
-    private static Registration? LoadInProcess(PluginSource source, List<Diagnostic> diagnostics)
+    private Registration? LoadInProcess(PluginSource source, List<Diagnostic> diagnostics)
     {
         var registration = new Registration(source.Id, source.Directory, [], _ => false) { Origin = Location.None };
         var declared = new HashSet<string>(StringComparer.Ordinal);
@@ -357,40 +413,116 @@ public sealed class InstrumentHostBuilder
     }
 
     /// <summary>
-    /// Creates one plugin, collects its declared diagnostics and runs its <c>Initialize</c>; false (with a PLG3xxx
-    /// diagnostic at <paramref name="at"/>) when any step throws.
+    /// Creates one plugin, collects its declared diagnostics and runs its <c>Initialize</c>, on a thread of its own with
+    /// the time limit of <see cref="WithPluginInitializeTimeout"/>, so that one whose code never returns is named and
+    /// skipped rather than hanging the host (nothing it registers after the limit is kept; the thread cannot be stopped
+    /// and is left running in the background). False, with a PLG3xxx diagnostic at <paramref name="at"/>, when a step
+    /// throws or the time runs out.
     /// </summary>
-    private static bool Initialize(Type type, Func<InstrumentPlugin> create, Context context, Location at, HashSet<string> declared, List<Diagnostic> diagnostics)
+    private bool Initialize(Type type, Func<InstrumentPlugin> create, Context context, Location at, HashSet<string> declared, List<Diagnostic> diagnostics)
     {
         var stage = "its constructor";
-        try
+        Exception? failure = null;
+        var reserved = new List<string>();
+        var found = new List<string>();
+        var thread = new Thread(() =>
         {
-            var plugin = create();
-            stage = "SupportedDiagnostics";
-            foreach (var descriptor in plugin.SupportedDiagnostics)
+            try
             {
-                // The engine's ranges are the engine's: a plugin may not declare (and so never report) INS, RSP, PLG or TPL IDs.
-                if (DiagnosticIdRanges.IsReserved(descriptor.Id))
+                var plugin = create();
+                Volatile.Write(ref stage, "SupportedDiagnostics");
+                foreach (var descriptor in plugin.SupportedDiagnostics)
                 {
-                    diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ReservedDiagnosticId, at, context.PluginId, descriptor.Id));
-                    continue;
+                    // The engine's ranges are the engine's: a plugin may not declare (and so never report) INS, RSP, PLG or TPL IDs.
+                    (DiagnosticIdRanges.IsReserved(descriptor.Id) ? reserved : found).Add(descriptor.Id);
                 }
 
-                declared.Add(descriptor.Id);
+                Volatile.Write(ref stage, "Initialize");
+                plugin.Initialize(context);
             }
-
-            stage = "Initialize";
-            plugin.Initialize(context);
-            context.Close();
-            return true;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+            finally
+            {
+                context.Close();
+            }
+        })
         {
-            var inner = ex is TargetInvocationException { InnerException: { } i } ? i : ex;
+            IsBackground = true,
+            Name = "Instruments plugin " + context.PluginId,
+        };
+        thread.Start();
+        if (!thread.Join(_initializeTimeout))
+        {
+            context.Close();
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.InitializeTimedOut, at, context.PluginId,
+                type.Name + "." + Volatile.Read(ref stage), _initializeTimeout.TotalSeconds));
+            return false;
+        }
+
+        foreach (var id in reserved)
+        {
+            diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ReservedDiagnosticId, at, context.PluginId, id));
+        }
+
+        declared.UnionWith(found);
+        if (failure is OutOfMemoryException)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
+        if (failure is not null)
+        {
+            var inner = failure is TargetInvocationException { InnerException: { } i } ? i : failure;
             diagnostics.Add(Diagnostic.Create(PluginDiagnostics.InitializeFailed, at, context.PluginId,
                 type.Name + "." + stage, inner.GetType().Name + ": " + inner.Message));
             return false;
         }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Where <paramref name="path"/> really is, when symbolic links (of the file or of a folder on the way) take it
+    /// outside <paramref name="folder"/> (itself resolved, so a plugin folder that is a link is fine); null when it stays inside.
+    /// </summary>
+    internal static string? LinkTargetOutside(string folder, string path)
+    {
+        var root = RealPath(Path.GetFullPath(folder)).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        var real = RealPath(Path.GetFullPath(path));
+        var comparison = OperatingSystem.IsWindows() ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+        return real.StartsWith(root, comparison) ? null : real;
+    }
+
+    /// <summary>The path with every symbolic link on it resolved (at most 40 links, as the kernel allows).</summary>
+    private static string RealPath(string fullPath)
+    {
+        var hops = 0;
+        string Resolve(string path)
+        {
+            var parent = Path.GetDirectoryName(path);
+            if (parent is null)
+            {
+                return path; // the root
+            }
+
+            var current = Path.Combine(Resolve(parent), Path.GetFileName(path));
+            while (hops++ < 40 && new FileInfo(current).LinkTarget is { } target)
+            {
+                var resolvedParent = Path.GetDirectoryName(current)!;
+                current = Path.GetFullPath(target, resolvedParent);
+                if (!string.Equals(Path.GetDirectoryName(current), resolvedParent, StringComparison.Ordinal))
+                {
+                    current = Resolve(current);
+                }
+            }
+
+            return current;
+        }
+
+        return Resolve(fullPath);
     }
 
     private static string TemplateName(string file)
@@ -582,7 +714,7 @@ public sealed class InstrumentHostBuilder
     /// </summary>
     private sealed class Context(Registration registration, string pluginId, string directory, Location problemsAt) : PluginContext
     {
-        private bool _closed;
+        private volatile bool _closed;
 
         public override string PluginId => pluginId;
 

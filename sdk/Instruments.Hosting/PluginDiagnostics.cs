@@ -80,6 +80,12 @@ public static class PluginDiagnostics
     /// <summary>PLG3022: no loaded instrument has the id a user asked for.</summary>
     public static readonly DiagnosticDescriptor UnknownInstrument = new("PLG3022", "Unknown instrument", "Unknown instrument '{0}'{1}; {2}", Discovery, DiagnosticSeverity.Error);
 
+    /// <summary>PLG3023: a compiled plugin's start-up (constructor, SupportedDiagnostics, Initialize) did not finish in time.</summary>
+    public static readonly DiagnosticDescriptor InitializeTimedOut = new("PLG3023", "Plugin initialization timed out", "Plugin '{0}' did not finish {1} within {2} seconds; it was skipped (its code may still be running in the background)", Loading, DiagnosticSeverity.Error);
+
+    /// <summary>PLG3024: a link to a folder was not followed while expanding a manifest's pattern.</summary>
+    public static readonly DiagnosticDescriptor FolderLinkNotFollowed = new("PLG3024", "Folder link not followed", "Plugin '{0}': '{1}' is a link to a folder; links are not followed when expanding '{2}', so files below it were skipped", Manifest, DiagnosticSeverity.Warning);
+
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
     // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
     // documentation tools and tests ask for the whole list.

@@ -60,10 +60,12 @@ internal sealed partial class PluginManifest
             return null;
         }
 
-        string text;
+        string? text;
+        var yamlDiagnostics = new List<Diagnostic>();
         try
         {
-            text = File.ReadAllText(path);
+            // A regular file only (a FIFO or device is never opened), at most the size limit read, strict UTF-8.
+            text = SourceFileReader.Read(path, InstrumentCompiler.MaxFileBytes, yamlDiagnostics);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -71,12 +73,12 @@ internal sealed partial class PluginManifest
             return null;
         }
 
-        var yamlDiagnostics = new List<Diagnostic>();
-        var root = text.Length > InstrumentCompiler.MaxFileBytes ? null : YamlDocumentReader.Read(text, path, 8, yamlDiagnostics);
+        var root = text is null ? null : YamlDocumentReader.Read(text, path, 8, yamlDiagnostics);
         if (root is null)
         {
-            // The YAML layer's own problems (syntax, anchors, depth, empty file) under the manifest's ID.
-            foreach (var d in yamlDiagnostics.DefaultIfEmpty(Diagnostic.Create(InstrumentDiagnostics.FileTooLarge, Location.InFile(path), text.Length, InstrumentCompiler.MaxFileBytes)))
+            // The file and YAML layers' own problems (not a regular file, size, UTF-8, syntax, anchors, depth, empty
+            // file) under the manifest's ID.
+            foreach (var d in yamlDiagnostics.Where(d => d.IsError))
             {
                 diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestSyntax, d.Location, d.Message));
             }
@@ -234,7 +236,10 @@ internal sealed partial class PluginManifest
     }
 
     /// <summary>Files of the plugin folder matching a pattern: a relative directory (may contain <c>**</c>) and a file wildcard.</summary>
-    public static IReadOnlyList<string> Expand(string directory, string pattern)
+    public static IReadOnlyList<string> Expand(string directory, string pattern) => Expand(directory, pattern, null);
+
+    /// <summary>As <see cref="Expand(string, string)"/>; links to folders are not followed but added to <paramref name="skippedLinks"/>.</summary>
+    public static IReadOnlyList<string> Expand(string directory, string pattern, ICollection<string>? skippedLinks)
     {
         var normalized = pattern.Replace('\\', '/');
         var slash = normalized.LastIndexOf('/');
@@ -252,9 +257,7 @@ internal sealed partial class PluginManifest
             return [];
         }
 
-        return System.IO.Directory.EnumerateFiles(root, filePart, recursive ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        return PluginSearchPath.EnumerateFiles(root, filePart, recursive, skippedLinks);
     }
 
     internal static bool IsInsideFolder(string relative) =>

@@ -67,4 +67,46 @@ public static class PluginSearchPath
 
         return [.. loose.Order(StringComparer.Ordinal)];
     }
+
+    /// <summary>
+    /// The files of <paramref name="folder"/> whose names match <paramref name="searchPattern"/> (<c>*</c> and <c>?</c>),
+    /// and with <paramref name="recursive"/> those of its subfolders, in ordinal order. A link to a folder below
+    /// <paramref name="folder"/> is never followed (it could lead back up, into a loop): it is added to
+    /// <paramref name="skippedLinks"/> instead. Links to files are listed like files.
+    /// </summary>
+    /// <param name="folder">The folder to search (followed even when it is itself a link).</param>
+    /// <param name="searchPattern">A file name pattern such as <c>*.yaml</c>.</param>
+    /// <param name="recursive">Whether to search subfolders.</param>
+    /// <param name="skippedLinks">Receives the links to folders that were not followed; may be null.</param>
+    public static ImmutableArray<string> EnumerateFiles(string folder, string searchPattern, bool recursive, ICollection<string>? skippedLinks = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentNullException.ThrowIfNull(searchPattern);
+        var files = new List<string>();
+        var pending = new Stack<string>();
+        pending.Push(folder);
+        while (pending.Count > 0)
+        {
+            var directory = pending.Pop();
+            files.AddRange(Directory.EnumerateFiles(directory, searchPattern, SearchOption.TopDirectoryOnly));
+            if (!recursive)
+            {
+                continue;
+            }
+
+            foreach (var sub in Directory.EnumerateDirectories(directory))
+            {
+                if (new DirectoryInfo(sub).LinkTarget is not null)
+                {
+                    skippedLinks?.Add(sub);
+                }
+                else
+                {
+                    pending.Push(sub);
+                }
+            }
+        }
+
+        return [.. files.Order(StringComparer.Ordinal)];
+    }
 }

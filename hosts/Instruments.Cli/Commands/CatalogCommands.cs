@@ -116,7 +116,7 @@ internal static class CatalogCommands
             RespondentName(e.Definition.Respondent) ?? "-",
             e.Definition.License.Texts == TextLicense.Restricted ? "restricted" : "shipped",
             e.Definition.License.Name,
-        }).ToList();
+        }.Select(cell => TerminalText.Escape(cell)).ToArray()).ToList();
         WriteTable(stdout, ["ID", "VERSION", "TITLE", "ITEMS", "SCORES", "RESPONDENT", "TEXTS", "LICENSE"], rows);
         return ExitCodes.Success;
     }
@@ -130,7 +130,8 @@ internal static class CatalogCommands
         }
         else
         {
-            stdout.Write(DescribeText(def));
+            // Texts come from definition and texts files: control characters print escaped, never raw.
+            stdout.Write(TerminalText.Escape(DescribeText(def), keepLayout: true));
         }
 
         return ExitCodes.Success;

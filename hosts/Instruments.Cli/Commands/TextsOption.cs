@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text;
 using Instruments.Compiler;
 using Instruments.Definitions;
 
@@ -35,10 +34,11 @@ internal static class TextsOption
             throw new CliException($"texts file '{path}' does not exist");
         }
 
-        var result = InstrumentTexts.Apply(definition, File.ReadAllText(path, Encoding.UTF8), path);
+        // Read as instrument files are: a regular file only, at most 1 MiB, strict UTF-8.
+        var result = InstrumentTexts.ApplyFile(definition, path);
         foreach (var d in result.Diagnostics)
         {
-            stderr.WriteLine(d.ToString());
+            stderr.WriteLine(TerminalText.Escape(d.ToString()));
         }
 
         return result.Definition ?? throw new CliException($"texts file '{path}' has errors; no text was applied");

@@ -59,10 +59,17 @@ internal static class ValidateCommand
             }
             else if (Directory.Exists(path))
             {
-                var found = Directory.EnumerateFiles(path, "*.yaml", SearchOption.AllDirectories)
-                    .Concat(Directory.EnumerateFiles(path, "*.yml", SearchOption.AllDirectories))
+                // Links to folders are not followed (a link back up would loop forever): say which were skipped.
+                var links = new SortedSet<string>(StringComparer.Ordinal);
+                var found = PluginSearchPath.EnumerateFiles(path, "*.yaml", recursive: true, links)
+                    .Concat(PluginSearchPath.EnumerateFiles(path, "*.yml", recursive: true, links))
                     .Order(StringComparer.Ordinal)
                     .ToList();
+                foreach (var link in links)
+                {
+                    stderr.WriteLine(TerminalText.Escape($"instruments: warning: skipped '{link}': a link to a folder (links to folders are not followed)"));
+                }
+
                 if (found.Count == 0)
                 {
                     stderr.WriteLine($"instruments: warning: no .yaml files in '{path}'");
@@ -125,7 +132,12 @@ internal static class ValidateCommand
                 stdout.WriteLine(SarifLogWriter.ToJson(diagnostics, new SarifOptions { ToolVersion = typeof(ValidateCommand).Assembly.GetName().Version?.ToString(3) }));
                 break;
             default:
-                DiagnosticWriters.WriteText(stdout, diagnostics);
+                // Messages quote keys and values of the files checked: control characters print escaped.
+                foreach (var d in diagnostics)
+                {
+                    stdout.WriteLine(TerminalText.Escape(d.ToString()));
+                }
+
                 break;
         }
 

@@ -20,6 +20,9 @@ public static class InstrumentDiagnostics
 
     // ---- INS10xx: the file and its YAML ----
 
+    /// <summary>INS1000: the file is not valid UTF-8.</summary>
+    public static readonly DiagnosticDescriptor InvalidUtf8 = new("INS1000", "Invalid UTF-8", "The file is not valid UTF-8: byte {0} (offset {1:N0}) does not start or continue a character; save the file as UTF-8", Syntax, DiagnosticSeverity.Error);
+
     /// <summary>INS1001: the YAML text does not parse.</summary>
     public static readonly DiagnosticDescriptor YamlSyntaxError = new("INS1001", "YAML syntax error", "YAML syntax error: {0}", Syntax, DiagnosticSeverity.Error);
 
@@ -43,6 +46,9 @@ public static class InstrumentDiagnostics
 
     /// <summary>INS1008: two files define the same instrument id.</summary>
     public static readonly DiagnosticDescriptor DuplicateInstrumentId = new("INS1008", "Duplicate instrument id", "Instrument id '{0}' is already defined in {1}", Syntax, DiagnosticSeverity.Error);
+
+    /// <summary>INS1009: the path is a FIFO, a device, a socket or a directory, not a regular file.</summary>
+    public static readonly DiagnosticDescriptor NotARegularFile = new("INS1009", "Not a regular file", "The path is {0}, not a regular file; it was not read", Syntax, DiagnosticSeverity.Error);
 
     // ---- INS101x: keys and value types ----
 
@@ -169,6 +175,9 @@ public static class InstrumentDiagnostics
 
     /// <summary>INS1064: a texts file written for another version of the definition.</summary>
     public static readonly DiagnosticDescriptor TextsVersionDiffers = new("INS1064", "Texts file for another version", "The texts file was written for version {0} of '{1}'; the definition is version {2}; check that the items still match", Licensing, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1065: a text holds a control character (an escape sequence could drive the terminal it is shown on).</summary>
+    public static readonly DiagnosticDescriptor ControlCharacterInText = new("INS1065", "Control character in text", "The text holds the control character {0} at character {1} of the value; hosts show it escaped", Licensing, DiagnosticSeverity.Warning);
 
     // ---- INS107x: sources and worked examples ----
 

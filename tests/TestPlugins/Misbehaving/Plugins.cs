@@ -160,3 +160,10 @@ public sealed class Broken : InstrumentPlugin
         });
     }
 }
+
+/// <summary>An Initialize that never returns (the host must name it and go on, PLG3023).</summary>
+public sealed class NeverReturns : InstrumentPlugin
+{
+    /// <inheritdoc />
+    public override void Initialize(PluginContext context) => Thread.Sleep(Timeout.Infinite);
+}

@@ -70,7 +70,10 @@ afl() {
   local target=$1 seconds=$2
   [[ " ${targets[*]} " == *" $target "* ]] || usage
   install_tools
-  build_instrumented
+  # FUZZ_REUSE_BUILD=1 keeps an earlier instrumented build (several targets in a row).
+  if [ "${FUZZ_REUSE_BUILD:-0}" != 1 ] || [ ! -f artifacts/fuzz/bin/Instruments.Fuzz.dll ]; then
+    build_instrumented
+  fi
   local out=artifacts/fuzz/$target dict=fuzz/dictionaries/$target.dict
   [ "$target" = ndjson ] && dict=fuzz/dictionaries/json.dict
   mkdir -p "$out"

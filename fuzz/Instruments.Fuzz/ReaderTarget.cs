@@ -11,7 +11,14 @@ namespace Instruments.Fuzz;
 /// </summary>
 internal sealed class ReaderTarget(DataFormat format) : FuzzTarget
 {
-    public override string Name => DataFormats.Name(format);
+    // Not DataFormats.Name: under AFL nothing in an instrumented assembly may run before Fuzzer.Run sets up its
+    // shared memory (the target is looked up by name first), or the instrumentation writes to nowhere.
+    public override string Name => format switch
+    {
+        DataFormat.Csv => "csv",
+        DataFormat.Json => "json",
+        _ => "ndjson",
+    };
 
     public override string Contract =>
         "only ResponseFileException escapes; rows read <= bytes + 1; the written output parses and has one result per row";

@@ -104,6 +104,15 @@ public sealed class ReportRenderer
             return TooLarge(path, format, text.Length);
         }
 
+        if (FindHugeExponent(text) is { } literal)
+        {
+            return new ReportTemplate(path, format, includeFolder, null,
+                [Diagnostic.Create(ReportDiagnostics.TemplateSyntaxError, LocationOf(path, text, literal.Index), HugeExponentMessage(literal.Value))])
+            {
+                ShownIncludeFolder = shownFolder,
+            };
+        }
+
         var parsed = Template.Parse(Normalize(text), path);
         var diagnostics = ParserDiagnostics(parsed.Messages, path, includeFolder, shownFolder);
         return new ReportTemplate(path, format, includeFolder, parsed.HasErrors ? null : parsed, diagnostics)
@@ -260,6 +269,11 @@ public sealed class ReportRenderer
             throw new ReportTemplateException(span, ReportDiagnostics.TemplateTooLarge, text.Length, Limits.TemplateSizeLimit);
         }
 
+        if (FindHugeExponent(text) is { } literal)
+        {
+            throw new ReportTemplateException(span, ReportDiagnostics.TemplateSyntaxError, fullPath + ": " + HugeExponentMessage(literal.Value));
+        }
+
         var template = Template.Parse(Normalize(text), fullPath);
         if (template.HasErrors)
         {
@@ -300,6 +314,61 @@ public sealed class ReportRenderer
         var endLine = Math.Max(span.End.Line, span.Start.Line) + 1;
         var endColumn = Math.Max(span.End.Column, 0) + 2;   // Scriban's end is inclusive, ours exclusive
         return new Location(file, line, column, endLine, endColumn);
+    }
+
+    // Scriban reads an integer literal with an exponent (1E4448626) as a BigInteger and computes the power while
+    // parsing, before any render limit applies: 24 bytes of template ran for minutes (found by the fuzzer). No report
+    // needs a number beyond a double's range (exponent 308), so a literal in a code block with a larger exponent is
+    // refused before Scriban sees the template.
+    private static readonly System.Text.RegularExpressions.Regex ExponentLiteral =
+        new(@"(?<![A-Za-z0-9_.])[0-9][0-9_]*(?:\.[0-9_]*)?[eE][+-]?([0-9_]+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The first number literal inside a <c>{{ }}</c> block whose exponent passes 308, or null.</summary>
+    internal static System.Text.RegularExpressions.Match? FindHugeExponent(string text)
+    {
+        for (var open = text.IndexOf("{{", StringComparison.Ordinal); open >= 0; open = text.IndexOf("{{", open + 2, StringComparison.Ordinal))
+        {
+            var close = text.IndexOf("}}", open + 2, StringComparison.Ordinal);
+            var end = close < 0 ? text.Length : close;
+            for (var m = ExponentLiteral.Match(text, open + 2, end - open - 2); m.Success; m = m.NextMatch())
+            {
+                var digits = m.Groups[1].Value.Replace("_", string.Empty, StringComparison.Ordinal).TrimStart('0');
+                if (digits.Length > 3 || (digits.Length == 3 && int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) > 308))
+                {
+                    return m;
+                }
+            }
+
+            if (close < 0)
+            {
+                break;
+            }
+        }
+
+        return null;
+    }
+
+    private static string HugeExponentMessage(string literal) =>
+        $"the number '{(literal.Length > 40 ? literal[..40] + "..." : literal)}' has an exponent beyond 308; numbers in templates must fit a double";
+
+    private static Location LocationOf(string path, string text, int index)
+    {
+        var line = 1;
+        var column = 1;
+        for (var i = 0; i < index; i++)
+        {
+            if (text[i] == '\n')
+            {
+                line++;
+                column = 1;
+            }
+            else
+            {
+                column++;
+            }
+        }
+
+        return Location.At(path, line, column);
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);

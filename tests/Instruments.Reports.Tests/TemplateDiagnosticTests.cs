@@ -81,6 +81,38 @@ public sealed class TemplateDiagnosticTests : IDisposable
         Assert.Equal(2, d.Location.Line);
     }
 
+    [Theory]
+    [InlineData("Z{{+444444444404E4448626", 1, 5)]     // found by the fuzzer: Scriban computed 10^4448626 while parsing
+    [InlineData("a\n{{ x = 2e309 }}", 2, 8)]
+    [InlineData("{{ 1_0E1_000 }}", 1, 4)]
+    public void TPL4001_NumberWithAnExponentBeyondADouble_IsRefusedBeforeParsing(string text, int line, int column)
+    {
+        var renderer = new ReportRenderer();
+        var template = renderer.Parse(text, "n.md.scriban", ReportFormat.Markdown);
+        var d = Assert.Single(template.Diagnostics);
+        Assert.Equal("TPL4001", d.Id);
+        Assert.Contains("exponent beyond 308", d.Message, StringComparison.Ordinal);
+        Assert.Equal((line, column), (d.Location.Line, d.Location.Column));
+    }
+
+    [Theory]
+    [InlineData("{{ 1E308 }}{{ 2.5e-300 }}")]
+    [InlineData("1E4448626 outside a code block is text")]
+    public void NumbersWithinADoublesRange_AndTextOutsideCode_Parse(string text) =>
+        Assert.Empty(new ReportRenderer().Parse(text, "n.md.scriban", ReportFormat.Markdown).Diagnostics);
+
+    [Fact]
+    public void TPL4001_IncludeWithAHugeExponent_StopsTheRender()
+    {
+        var main = Write("main.md.scriban", "ok\n{{ include 'part' }}");
+        Write("part.scriban", "{{ 7E99999999 }}");
+        var renderer = new ReportRenderer();
+        var rendering = renderer.Render(renderer.Load(main), Model());
+        Assert.False(rendering.Succeeded);
+        Assert.Equal("TPL4001", rendering.Diagnostics[0].Id);
+        Assert.Contains("exponent beyond 308", rendering.Diagnostics[0].Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void TPL4002_UnknownVariableOrMember_StopsTheRender()
     {

@@ -106,14 +106,15 @@ internal static class ScoreCommand
     private static ScoreCounts ScoreAll(ScoringPlan plan, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool showProgress, CancellationToken cancel)
     {
         var pipeline = new ScoringPipeline(plan, reader);
-        var resultFormat = format == DataFormat.Csv
-            ? ResultFormat.CreateCsv(plan, pipeline.DiscoverColumns(), positional: reader.Columns is not null)
-            : ResultFormat.Create(format, plan, []);
         var progress = showProgress ? new Progress(stderr) : null;
         var options = new ScoringPipelineOptions { Warnings = InputFiles.Warn(stderr), Progress = progress is null ? null : progress.Report };
         ScoreCounts counts;
         try
         {
+            // Finding the CSV columns of a JSON input reads its first rows, so an input that is not JSON at all fails here.
+            var resultFormat = format == DataFormat.Csv
+                ? ResultFormat.CreateCsv(plan, pipeline.DiscoverColumns(), positional: reader.Columns is not null)
+                : ResultFormat.Create(format, plan, []);
             counts = pipeline.Run(resultFormat, output, options, cancel);
         }
         catch (ResponseFileException e)

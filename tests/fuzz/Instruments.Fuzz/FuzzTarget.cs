@@ -7,7 +7,7 @@ namespace Instruments.Fuzz;
 /// </summary>
 internal abstract class FuzzTarget
 {
-    /// <summary>The target's name on the command line and its corpus folder under <c>fuzz/corpus/</c>.</summary>
+    /// <summary>The target's name on the command line and its corpus folder under <c>tests/fuzz/corpus/</c>.</summary>
     public abstract string Name { get; }
 
     /// <summary>What the target checks, for <c>list</c>.</summary>

@@ -8,7 +8,7 @@ namespace Instruments.Fuzz;
 /// The in-process deterministic mode (CI's smoke run): a target over its seed corpus and then over seeded
 /// mutations, each input on a worker thread with a deadline. The first new finding (an exception outside the
 /// contract, a contract violation, or an input that passes the deadline) is saved, printed in base64, and fails the
-/// run. Findings listed in <c>fuzz/known-issues.txt</c> (owned and being fixed elsewhere) are reported and counted,
+/// run. Findings listed in <c>tests/fuzz/known-issues.txt</c> (owned and being fixed elsewhere) are reported and counted,
 /// not failed; a known hang still ends the target's run, since a thread cannot be stopped.
 /// </summary>
 internal sealed class SmokeRun(FuzzTarget target, SmokeOptions options)
@@ -95,7 +95,7 @@ internal sealed class SmokeRun(FuzzTarget target, SmokeOptions options)
         Console.Error.WriteLine(failure.Details);
         Console.Error.WriteLine($"input ({data.Length} bytes) saved to {path}; base64:");
         Console.Error.WriteLine(Convert.ToBase64String(data));
-        Console.Error.WriteLine($"reproduce: fuzz/run.sh --repro {target.Name} {path}");
+        Console.Error.WriteLine($"reproduce: tests/fuzz/run.sh --repro {target.Name} {path}");
     }
 
     private static List<(string Name, byte[] Data)> LoadCorpus(string folder) =>
@@ -187,7 +187,7 @@ internal sealed class Worker
 }
 
 /// <summary>
-/// <c>fuzz/known-issues.txt</c>: one signature prefix a line, then <c>#</c> and a note (who owns it). Blank lines and
+/// <c>tests/fuzz/known-issues.txt</c>: one signature prefix a line, then <c>#</c> and a note (who owns it). Blank lines and
 /// lines starting with <c>#</c> are comments. Remove a line when its fix lands, so the smoke run guards the fix.
 /// </summary>
 internal sealed class KnownIssues(IReadOnlyList<(string Prefix, string Note)> entries)

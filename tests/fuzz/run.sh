@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # The fuzzing harness (issue 13; docs/security.md, "Fuzzing").
 #
-#   fuzz/run.sh TARGET SECONDS      AFL++ run of one target: installs afl++ (apt) and the sharpfuzz tool, publishes
+#   tests/fuzz/run.sh TARGET SECONDS      AFL++ run of one target: installs afl++ (apt) and the sharpfuzz tool, publishes
 #                                   the harness, instruments the Instruments.* assemblies (and YamlDotNet, Scriban),
 #                                   runs afl-fuzz for SECONDS and prints executions, crashes and hangs.
-#   fuzz/run.sh --smoke [--no-build] In-process deterministic smoke run of every target (no AFL; CI runs this):
+#   tests/fuzz/run.sh --smoke [--no-build] In-process deterministic smoke run of every target (no AFL; CI runs this):
 #                                   seed corpus + seeded mutations, a deadline per input; non-zero on a new finding.
-#   fuzz/run.sh --repro TARGET FILE Runs one saved input through a target (uninstrumented) and prints the outcome.
+#   tests/fuzz/run.sh --repro TARGET FILE Runs one saved input through a target (uninstrumented) and prints the outcome.
 #
 # Targets: compiler, csv, json, ndjson, template. AFL output goes to artifacts/fuzz/TARGET/; crashes found there are
-# inputs to save under fuzz/findings/ (and, for a known issue, to list in fuzz/known-issues.txt).
+# inputs to save under tests/fuzz/findings/ (and, for a known issue, to list in tests/fuzz/known-issues.txt).
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 targets=(compiler csv json ndjson template)
-project=fuzz/Instruments.Fuzz/Instruments.Fuzz.csproj
+project=tests/fuzz/Instruments.Fuzz/Instruments.Fuzz.csproj
 
 usage() {
   sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
@@ -28,7 +28,7 @@ smoke() {
   if [ "$build" -eq 1 ]; then
     dotnet build "$project" -c Debug -v q -nologo | { grep -E "error|warn" || true; }
   fi
-  local dll=fuzz/Instruments.Fuzz/bin/Debug/net10.0/Instruments.Fuzz.dll
+  local dll=tests/fuzz/Instruments.Fuzz/bin/Debug/net10.0/Instruments.Fuzz.dll
   local failed=0 start=$SECONDS
   for t in "${targets[@]}"; do
     local status=0
@@ -74,15 +74,15 @@ afl() {
   if [ "${FUZZ_REUSE_BUILD:-0}" != 1 ] || [ ! -f artifacts/fuzz/bin/Instruments.Fuzz.dll ]; then
     build_instrumented
   fi
-  local out=artifacts/fuzz/$target dict=fuzz/dictionaries/$target.dict
-  [ "$target" = ndjson ] && dict=fuzz/dictionaries/json.dict
+  local out=artifacts/fuzz/$target dict=tests/fuzz/dictionaries/$target.dict
+  [ "$target" = ndjson ] && dict=tests/fuzz/dictionaries/json.dict
   mkdir -p "$out"
   echo "afl-fuzz: $target for $seconds s (output in $out)"
   # dotnet is not instrumented itself (SharpFuzz instruments the assemblies it loads), so skip afl's binary check;
   # no UI, no CPU binding on a shared machine, resume from an earlier run's queue, a slow first start allowed.
   AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_AUTORESUME=1 \
   AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_FORKSRV_INIT_TMOUT=60000 \
-    afl-fuzz -i "fuzz/corpus/$target" -o "$out" -x "$dict" -t 5000 -m none -V "$seconds" \
+    afl-fuzz -i "tests/fuzz/corpus/$target" -o "$out" -x "$dict" -t 5000 -m none -V "$seconds" \
       -- dotnet artifacts/fuzz/bin/Instruments.Fuzz.dll afl "$target" >"$out/afl.log" 2>&1 || {
         echo "afl-fuzz failed; the end of its log:" >&2; tail -20 "$out/afl.log" >&2; return 1; }
   local stats=$out/default/fuzzer_stats
@@ -98,7 +98,7 @@ case "${1:-}" in
   --repro)
     [ $# -eq 3 ] || usage
     dotnet build "$project" -c Debug -v q -nologo | { grep -E "error|warn" || true; }
-    dotnet fuzz/Instruments.Fuzz/bin/Debug/net10.0/Instruments.Fuzz.dll repro "$2" "$3" ;;
+    dotnet tests/fuzz/Instruments.Fuzz/bin/Debug/net10.0/Instruments.Fuzz.dll repro "$2" "$3" ;;
   ""|-h|--help) usage ;;
   *) [ $# -eq 2 ] || usage; afl "$1" "$2" ;;
 esac

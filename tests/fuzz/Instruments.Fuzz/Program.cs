@@ -43,9 +43,9 @@ if (args[0] == "afl")
 
 var repo = FindRepository();
 var options = new SmokeOptions(
-    CorpusFolder: Path.Combine(repo, "fuzz", "corpus"),
-    FindingsFolder: Path.Combine(repo, "fuzz", "findings"),
-    KnownIssuesFile: Path.Combine(repo, "fuzz", "known-issues.txt"),
+    CorpusFolder: Path.Combine(repo, "tests", "fuzz", "corpus"),
+    FindingsFolder: Path.Combine(repo, "tests", "fuzz", "findings"),
+    KnownIssuesFile: Path.Combine(repo, "tests", "fuzz", "known-issues.txt"),
     Seed: 13,
     Iterations: 2000,
     MaxLength: 64 * 1024,

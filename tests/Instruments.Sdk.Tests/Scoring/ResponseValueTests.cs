@@ -20,6 +20,7 @@ public sealed class ResponseValueTests
         { "123456789", 123456789 },         // nine digits: the integer fast path
         { "-123456789", -123456789 },
         { "1234567890", 1234567890 },       // ten digits: read as a double, still an integer
+        { "9999999999", 9999999999 },       // ten digits beyond int: must not reach the integer fast path
         { "99999999999", 99999999999 },     // beyond int: a number, not truncated
         { "-99999999999", -99999999999 },
         { "2.5", 2.5 },

@@ -74,9 +74,13 @@ public sealed class ScoreResultTests
     public void ScoreMalformed_AfterAGoodResponse_LeavesNothingOfIt()
     {
         var result = Phq9.CreateResult();
-        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 10)], result);
+        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 8), ResponseValue.Missing, ResponseValue.FromInteger(3)], result);
         Assert.Equal("Severe", result.GetBand(0));
+        Assert.True(result.IsProrated(0));
+        Assert.NotEmpty(result.Diagnostics.ToArray());
+        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 10)], result);
         Assert.Equal(FlagState.Raised, result.GetFlag(0));
+        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 8), ResponseValue.Missing, ResponseValue.FromInteger(3)], result);
 
         Phq9.ScoreMalformed(result, 7, "bad quote");
 
@@ -102,6 +106,34 @@ public sealed class ScoreResultTests
         Assert.Equal(["RSP2004", "RSP2004", "RSP2005", "RSP2003"], Ids(result));
         Assert.Equal([1, 4], result.Diagnostics.ToArray().Where(d => d.Id == "RSP2004").Select(d => d.Item));
         Assert.Equal("SWLS5", result.Diagnostics[^1].Text);
+    }
+
+    [Fact]
+    public void DictionaryApi_EveryKeyThatIsNotAnItem_IsReported_InOrder()
+    {
+        var result = Swls.Score(new Dictionary<string, string?>
+        {
+            ["swls1"] = "7", ["x1"] = "1", ["swls2"] = "7", ["swls3"] = "7", ["x2"] = "2", ["swls4"] = "7", ["swls5"] = "7", ["x3"] = null,
+        });
+
+        Assert.Equal(35, result.GetScore(0));
+        Assert.Equal(["x1", "x2", "x3"], result.Diagnostics.ToArray().Select(d => d.Text));
+        Assert.All(result.Diagnostics.ToArray(), d => Assert.Equal("RSP2003", d.Id));
+    }
+
+    [Fact]
+    public void CreateWithResponseChecks_ADefinitionWithErrors_GivesNoPlan()
+    {
+        var broken = new InstrumentDefinition
+        {
+            Id = "x", Version = "1.0.0", Title = "x", License = new LicenseInfo { Name = "x" },
+            Items = [new ItemDefinition { Id = "a", Scale = "nope" }],
+        };
+
+        var result = ScoringPlan.Create(broken, null, [], null);
+
+        Assert.False(result.Success);
+        Assert.Contains(result.Diagnostics, d => d.Id == "INS1030");
     }
 
     // ---- programming errors ----
@@ -220,5 +252,52 @@ public sealed class ScoreResultTests
 
         Assert.Null(result.GetScore("late"));
         Assert.Equal(66, Assert.Single(result.Diagnostics.ToArray(), d => d.Id == "RSP2001").Item);
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("invalid")]
+    [InlineData("text")]
+    [InlineData("decimal")]
+    public void Score_TwoItemsBeyondThe63rd_BothUnanswered_FailTheirScore(string kind)
+    {
+        // Items from 63 on share one bit of the unanswered set: two of them must not cancel each other out.
+        var plan = Wide(70);
+        var values = Enumerable.Repeat(ResponseValue.FromInteger(1), 70).ToArray();
+        var bad = kind switch
+        {
+            "missing" => ResponseValue.Missing,
+            "invalid" => ResponseValue.FromInteger(5),
+            "text" => ResponseValue.NonNumeric,
+            _ => ResponseValue.FromNumber(0.5),
+        };
+        values[65] = bad;
+        values[66] = bad;
+        var result = plan.CreateResult();
+
+        plan.Score(values, result);
+
+        Assert.Null(result.GetScore("late"));
+        Assert.Equal(2, result.GetScore("edge"));
+        Assert.Equal(1, result.GetScore("all"));
+        Assert.Equal(68, result.GetAnsweredCount(3));
+        Assert.Contains(result.Diagnostics.ToArray(), d => d.Id == "RSP2005" && d.Score == 1);
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("decimal")]
+    public void Score_FirstItemUnanswered_FailsTheScoresThatHoldIt(string kind)
+    {
+        var plan = Wide(70);
+        var values = Enumerable.Repeat(ResponseValue.FromInteger(1), 70).ToArray();
+        values[0] = kind == "missing" ? ResponseValue.Missing : ResponseValue.FromNumber(0.5);
+        var result = plan.CreateResult();
+
+        plan.Score(values, result);
+
+        Assert.Null(result.GetScore("early"));
+        Assert.Equal(1, result.GetScore("all"));
+        Assert.Equal(69, result.GetAnsweredCount(3));
     }
 }

@@ -47,6 +47,9 @@ public sealed class ScoringRuleEdgeTests
             expression: "total / c"
           - id: both
             expression: "a + c"
+            bands:
+              - { min: 1, max: 4, label: Low }
+              - { min: 5, max: 8, label: High }
         flags:
           - { id: high_a, when: "a >= 4" }
           - { id: either, when: "a >= 4 || c >= 4" }
@@ -107,6 +110,7 @@ public sealed class ScoringRuleEdgeTests
         Assert.Equal(ResponseStatus.Invalid, result.Status);
         var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2001");
         Assert.Equal(1.5, d.Value);
+        Assert.Equal((0 + 4) / 2.0 * 3, result.GetScore("total")); // counted as missing: prorated, never summed
         Assert.Equal("Item 'a': 1.5 is not one of its response options (1, 2, 4); counted as missing", result.FormatMessage(d));
     }
 
@@ -475,5 +479,107 @@ public sealed class ScoringRuleEdgeTests
         Assert.Equal([0, 1, 2, 3], result.Diagnostics.ToArray().Take(4).Select(d => d.Item));
         Assert.Equal([0, 1, 2, 3], result.Diagnostics.ToArray().Skip(4).Take(4).Select(d => d.Score));
         Assert.Equal([0, 1], result.Diagnostics.ToArray().Skip(8).Select(d => d.Flag));
+    }
+
+    [Theory]
+    [InlineData(new[] { 0, 2 }, 1)]       // two options, one gap: as many options as max + min
+    [InlineData(new[] { 0, 3 }, 1)]       // two gaps: as many options as max - min - 1
+    [InlineData(new[] { 0, 3 }, 2)]
+    [InlineData(new[] { -1, 1 }, 0)]
+    public void Score_CodeInTheGapOfATwoOptionScale_IsInvalid(int[] options, int code)
+    {
+        var definition = new Definitions.InstrumentDefinition
+        {
+            Id = "gap",
+            Version = "1.0.0",
+            Title = "Gap",
+            License = new Definitions.LicenseInfo { Name = "test" },
+            ResponseScales = [new Definitions.ResponseScale { Id = "s", Options = [.. options.Select(v => new Definitions.ResponseOption { Value = v, Label = "v" + v })] }],
+            Items = [new Definitions.ItemDefinition { Id = "x", Scale = "s" }],
+            Scores = [new Definitions.ScoreDefinition { Id = "t", Method = Definitions.ScoreMethod.Sum, Items = ["x"] }],
+        };
+        var plan = ScoringPlan.Create(definition).Plan!;
+        var result = plan.CreateResult();
+
+        plan.Score([ResponseValue.FromInteger(code)], result);
+        Assert.Equal(ResponseStatus.Invalid, result.Status);
+        Assert.Null(result.GetScore(0));
+
+        plan.Score([ResponseValue.FromInteger(options[1])], result);
+        Assert.Equal(options[1], result.GetScore(0));
+    }
+
+    [Fact]
+    public void Score_ExpressionScoreWithBands_GetsItsBand_AndOneWithoutBandsHasNone()
+    {
+        var both = Plan.IndexOfScore("both");
+        var ratio = Plan.IndexOfScore("ratio");
+
+        var low = ScoreEdge(1, 4, 2, null);   // a + c = 3
+        var high = ScoreEdge(4, 4, 4, null);  // a + c = 8
+
+        Assert.Equal("Low", low.GetBand(both));
+        Assert.Equal(1, high.GetBandIndex(both));
+        Assert.Equal("High", high.GetBand(both));
+        Assert.Equal(-1, high.GetBandIndex(ratio));
+        Assert.Null(high.GetBand(ratio));
+        Assert.Equal(-1, ScoreEdge(null, 4, 4, null).GetBandIndex(both)); // not computed: no band, and no RSP2007
+        Assert.DoesNotContain("RSP2007", Ids(ScoreEdge(null, 4, 4, null)));
+    }
+
+    // ---- what each diagnostic is about ----
+
+    private static void AssertAbout(ResponseDiagnostic d, int item, int score, int flag)
+    {
+        Assert.True((item, score, flag) == (d.Item, d.Score, d.Flag), $"{d.Id}: expected item/score/flag {(item, score, flag)}, got {(d.Item, d.Score, d.Flag)}");
+    }
+
+    [Fact]
+    public void Score_EachDiagnostic_NamesTheItemScoreOrFlagItIsAbout_AndMinusOneForTheOthers()
+    {
+        var total = Plan.IndexOfScore("total");
+        var avg = Plan.IndexOfScore("avg");
+        var ratio = Plan.IndexOfScore("ratio");
+        var both = Plan.IndexOfScore("both");
+
+        var broken = ScoreEdge(null, null, 9, 7).Diagnostics.ToArray();
+        AssertAbout(broken[0], 0, -1, -1);     // RSP2004
+        AssertAbout(broken[1], 1, -1, -1);     // RSP2004
+        AssertAbout(broken[2], 2, -1, -1);     // RSP2001
+        AssertAbout(broken[3], 3, -1, -1);     // RSP2001
+        AssertAbout(broken[4], -1, total, -1); // RSP2005
+        AssertAbout(broken[5], -1, avg, -1);   // RSP2005
+        AssertAbout(broken[6], -1, ratio, -1); // RSP2009
+        AssertAbout(broken[7], -1, both, -1);  // RSP2009
+        AssertAbout(broken[8], -1, -1, 0);     // RSP2008
+        AssertAbout(broken[9], -1, -1, 1);     // RSP2008
+
+        var result = Score(Plan, "x", "-99", "2", "");
+        var diagnostics = result.Diagnostics.ToArray();
+        AssertAbout(Assert.Single(diagnostics, d => d.Id == "RSP2002"), 0, -1, -1);
+        AssertAbout(Assert.Single(diagnostics, d => d.Id == "RSP2006"), 1, -1, -1);
+
+        var prorated = ScoreEdge(4, null, 3, null).Diagnostics.ToArray();
+        AssertAbout(Assert.Single(prorated, d => d.Id == "RSP2011"), -1, total, -1);
+
+        var between = ScoreEdge(1, 2, 2, null).Diagnostics.ToArray();
+        AssertAbout(Assert.Single(between, d => d.Id == "RSP2007" && d.Score == total), -1, total, -1);
+
+        var undefined = ScoreEdge(2, 4, 0, null).Diagnostics.ToArray();
+        AssertAbout(Assert.Single(undefined, d => d.Id == "RSP2009"), -1, ratio, -1);
+    }
+
+    [Fact]
+    public void ReportedFromOutsideTheItems_UnknownItemAndMalformedRow_AreAboutNoItemScoreOrFlag()
+    {
+        var result = ScoreEdge(1, 1, 1, null);
+        ScoringPlan.ReportUnknownItem(result, "zz");
+        AssertAbout(result.Diagnostics[^1], -1, -1, -1);
+
+        var fromDictionary = Plan.Score(new Dictionary<string, string?> { ["a"] = "2", ["b"] = "2", ["c"] = "2", ["zz"] = "1" });
+        AssertAbout(Assert.Single(fromDictionary.Diagnostics.ToArray()), -1, -1, -1);
+
+        Plan.ScoreMalformed(result, 3, "broken");
+        AssertAbout(Assert.Single(result.Diagnostics.ToArray()), -1, -1, -1);
     }
 }

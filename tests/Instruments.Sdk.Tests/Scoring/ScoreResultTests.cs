@@ -73,14 +73,14 @@ public sealed class ScoreResultTests
     [Fact]
     public void ScoreMalformed_AfterAGoodResponse_LeavesNothingOfIt()
     {
+        // Item 1 missing (prorated, diagnostics logged), item 9 endorsed (flag raised): everything the row must forget.
         var result = Phq9.CreateResult();
-        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 8), ResponseValue.Missing, ResponseValue.FromInteger(3)], result);
+        Phq9.Score([ResponseValue.Missing, .. Enumerable.Repeat(ResponseValue.FromInteger(3), 9)], result);
         Assert.Equal("Severe", result.GetBand(0));
         Assert.True(result.IsProrated(0));
-        Assert.NotEmpty(result.Diagnostics.ToArray());
-        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 10)], result);
         Assert.Equal(FlagState.Raised, result.GetFlag(0));
-        Phq9.Score([.. Enumerable.Repeat(ResponseValue.FromInteger(3), 8), ResponseValue.Missing, ResponseValue.FromInteger(3)], result);
+        Assert.Equal(ResponseStatus.Partial, result.Status);
+        Assert.NotEmpty(result.Diagnostics.ToArray());
 
         Phq9.ScoreMalformed(result, 7, "bad quote");
 

@@ -417,6 +417,7 @@ public sealed class ScoringRuleEdgeTests
         Assert.Equal(3.5, result.GetScore("ratio"));
         Assert.Equal(6, result.GetScore("both"));
         Assert.Equal(0, result.GetAnsweredCount(Plan.IndexOfScore("both")));
+        Assert.False(result.IsProrated(Plan.IndexOfScore("both"))); // an expression score is never prorated
     }
 
     // ---- flags ----

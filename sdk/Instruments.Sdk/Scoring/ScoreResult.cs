@@ -181,7 +181,8 @@ public sealed class ScoreResult
     /// <summary>The value of score <paramref name="score"/>, or NaN when it could not be computed (allocation-free).</summary>
     public double GetScoreValue(int score)
     {
-        if ((uint)score >= (uint)_cells.Length)
+        // unchecked: a negative index must become a large one (the project checks overflow), not an OverflowException.
+        if (unchecked((uint)score) >= (uint)_cells.Length)
         {
             ThrowScoreOutOfRange(score);
         }

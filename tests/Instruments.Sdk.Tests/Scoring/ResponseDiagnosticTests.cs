@@ -184,6 +184,31 @@ public sealed class ResponseDiagnosticTests
         Assert.Equal("49", result.Diagnostics[^1].Text);
     }
 
+    [Fact]
+    public void Score_WithAResponseCheckAndReusedBuffer_AllocatesNothing_AndTheCheckSeesEachResponse()
+    {
+        // The check's context belongs to the result buffer: created once, then reused for every response.
+        var seen = new List<double?>(capacity: 20_000);
+        RegisteredResponseCheck check = new(c => seen.Add(c.Result.GetScore(0)), "tests", _ => false);
+        var plan = ScoringPlan.Create(Swls.Definition, null, [check]).Plan!;
+        ResponseValue[] values = [.. Enumerable.Repeat(ResponseValue.FromInteger(4), 5)];
+        var result = plan.CreateResult();
+        for (var i = 0; i < 100; i++)
+        {
+            plan.Score(values, result);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            plan.Score(values, result);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(10_100, seen.Count);
+        Assert.All(seen, v => Assert.Equal(20, v));
+    }
+
     // ---- RSP2012: typed payload, one line, no misleading RSP2009 ----
 
     [Fact]

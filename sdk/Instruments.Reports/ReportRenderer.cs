@@ -321,7 +321,7 @@ public sealed class ReportRenderer
     // needs a number beyond a double's range (exponent 308), so a literal in a code block with a larger exponent is
     // refused before Scriban sees the template.
     private static readonly System.Text.RegularExpressions.Regex ExponentLiteral =
-        new(@"(?<![A-Za-z0-9_.])[0-9][0-9_]*(?:\.[0-9_]*)?[eE][+-]?([0-9_]+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"(?<![A-Za-z0-9_])[0-9][0-9_]*(?:\.[0-9_]*)?[eE][+-]?([0-9_]+)", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     /// <summary>The first number literal inside a <c>{{ }}</c> block whose exponent passes 308, or null.</summary>
     internal static System.Text.RegularExpressions.Match? FindHugeExponent(string text)

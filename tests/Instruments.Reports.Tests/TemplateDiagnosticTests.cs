@@ -85,6 +85,8 @@ public sealed class TemplateDiagnosticTests : IDisposable
     [InlineData("Z{{+444444444404E4448626", 1, 5)]     // found by the fuzzer: Scriban computed 10^4448626 while parsing
     [InlineData("a\n{{ x = 2e309 }}", 2, 8)]
     [InlineData("{{ 1_0E1_000 }}", 1, 4)]
+    [InlineData("{{ 1111111..10000e0111111111 }}", 1, 13)] // the fuzzer's second one: the literal right after a range's '..'
+
     public void TPL4001_NumberWithAnExponentBeyondADouble_IsRefusedBeforeParsing(string text, int line, int column)
     {
         var renderer = new ReportRenderer();

@@ -26,6 +26,9 @@ internal sealed class CliContext
     /// <summary>Reads an environment variable; null when it is not set.</summary>
     public Func<string, string?> GetEnvironmentVariable { get; init; } = _ => null;
 
+    /// <summary>The clock (report timestamps); tests fix it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>True when stderr is a terminal (progress is shown only then).</summary>
     public bool ErrorIsTerminal { get; init; }
 

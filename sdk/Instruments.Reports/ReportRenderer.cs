@@ -113,7 +113,16 @@ public sealed class ReportRenderer
             };
         }
 
-        var parsed = Template.Parse(Normalize(text), path);
+        var parsed = ScribanParse(text, path, out var crash);
+        if (parsed is null)
+        {
+            return new ReportTemplate(path, format, includeFolder, null,
+                [Diagnostic.Create(ReportDiagnostics.TemplateSyntaxError, Location.InFile(path), crash!)])
+            {
+                ShownIncludeFolder = shownFolder,
+            };
+        }
+
         var diagnostics = ParserDiagnostics(parsed.Messages, path, includeFolder, shownFolder);
         return new ReportTemplate(path, format, includeFolder, parsed.HasErrors ? null : parsed, diagnostics)
         {
@@ -274,7 +283,8 @@ public sealed class ReportRenderer
             throw new ReportTemplateException(span, ReportDiagnostics.TemplateSyntaxError, fullPath + ": " + HugeExponentMessage(literal.Value));
         }
 
-        var template = Template.Parse(Normalize(text), fullPath);
+        var template = ScribanParse(text, fullPath, out var crash)
+            ?? throw new ReportTemplateException(span, ReportDiagnostics.TemplateSyntaxError, fullPath + ": " + crash);
         if (template.HasErrors)
         {
             throw new ScriptParserRuntimeException(span, "The included template does not parse", template.Messages);
@@ -369,6 +379,23 @@ public sealed class ReportRenderer
         }
 
         return Location.At(path, line, column);
+    }
+
+    // Scriban's parser can throw instead of reporting an error: on some broken input it formats the offending node
+    // for its message, and printing that node throws (NotSupportedException from ScriptExpressionAsStatement.PrintTo;
+    // found by the fuzzer). A template that breaks the parser is a syntax error, never an exception out of Parse.
+    private static Template? ScribanParse(string text, string path, out string? crash)
+    {
+        try
+        {
+            crash = null;
+            return Template.Parse(Normalize(text), path);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            crash = "the template parser failed on this text (" + ex.GetType().Name + ": " + ex.Message + ")";
+            return null;
+        }
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);

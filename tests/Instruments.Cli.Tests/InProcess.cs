@@ -10,6 +10,14 @@ namespace Instruments.Cli.Tests;
 /// </summary>
 public static class InProcess
 {
+    /// <summary>The clock of every in-process run, so that a report's timestamp is the same in two runs.</summary>
+    private static readonly TimeProvider FixedClock = new FixedTime(new DateTimeOffset(2026, 11, 29, 9, 30, 0, TimeSpan.Zero));
+
+    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
     public static Task<RunResult> RunAsync(params string[] args) => RunAsync(args, stdin: null);
 
     public static Task<RunResult> RunAsync(IEnumerable<string> args, string? stdin, IDictionary<string, string?>? environment = null) =>
@@ -30,6 +38,7 @@ public static class InProcess
             GetEnvironmentVariable = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
             ErrorIsTerminal = false,
             Cancellation = cancel,
+            Time = FixedClock,
         };
         var exit = Cli.Run([.. args], context);
         string text;

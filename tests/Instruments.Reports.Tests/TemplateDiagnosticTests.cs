@@ -97,6 +97,18 @@ public sealed class TemplateDiagnosticTests : IDisposable
         Assert.Equal((line, column), (d.Location.Line, d.Location.Column));
     }
 
+    [Fact]
+    public void TPL4001_TextThatMakesScribansParserThrow_IsASyntaxError_NotAnException()
+    {
+        // Found by the fuzzer: Scriban formats the broken node for its error message, and printing it throws.
+        var text = System.Text.Encoding.UTF8.GetString(Convert.FromHexString("7b5b7b7b7b24227b63323d3d3d3d3d74776963652878293d4072655c0478"));
+        var template = new ReportRenderer().Parse(text, "f.md.scriban", ReportFormat.Markdown);
+        var d = Assert.Single(template.Diagnostics);
+        Assert.Equal("TPL4001", d.Id);
+        Assert.Contains("parser failed", d.Message, StringComparison.Ordinal);
+        Assert.True(template.HasErrors);
+    }
+
     [Theory]
     [InlineData("{{ 1E308 }}{{ 2.5e-300 }}")]
     [InlineData("1E4448626 outside a code block is text")]

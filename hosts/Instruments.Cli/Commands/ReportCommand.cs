@@ -70,7 +70,7 @@ internal static class ReportCommand
 
         var entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
         var definition = entry.Definition;
-        var renderer = new ReportRenderer();
+        var renderer = new ReportRenderer(null, context.Time);
         var template = TemplateCatalog.Resolve(renderer, definition.Id, entry.SourcePath, templateOption, format, entry.Templates);
         foreach (var d in template.Diagnostics)
         {

@@ -104,7 +104,7 @@ static string FindRepository()
 {
     for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
     {
-        if (Directory.Exists(Path.Combine(dir.FullName, "fuzz", "corpus")))
+        if (Directory.Exists(Path.Combine(dir.FullName, "tests", "fuzz", "corpus")))
         {
             return dir.FullName;
         }

@@ -9,6 +9,8 @@ run="${1:-scoring}"
 concurrency="${2:-2}"
 stryker=(dotnet stryker)
 command -v dotnet-stryker >/dev/null 2>&1 && stryker=(dotnet-stryker)
+# A global tool lives in ~/.dotnet/tools, which is not always on PATH.
+[ "${stryker[0]}" = dotnet ] && [ -x "$HOME/.dotnet/tools/dotnet-stryker" ] && stryker=("$HOME/.dotnet/tools/dotnet-stryker")
 
 mutate() { # <run name> <project folder> <project file> <test project> <mutate globs...>
   local name="$1" dir="$2" project="$3" tests="$4"; shift 4

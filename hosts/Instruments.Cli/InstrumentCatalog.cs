@@ -46,8 +46,6 @@ internal sealed class InstrumentCatalog
     /// <summary>Errors and warnings of plugins and instrument files (broken ones are skipped).</summary>
     public ImmutableArray<Diagnostic> Problems => Host.Diagnostics;
 
-    public IEnumerable<string> Ids => Entries.Select(e => e.Definition.Id);
-
     /// <summary>The built-in plugins folder.</summary>
     public static string BuiltInFolder => Path.Combine(AppContext.BaseDirectory, "plugins");
 

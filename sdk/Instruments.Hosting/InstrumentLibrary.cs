@@ -35,18 +35,6 @@ public sealed record InstrumentLibraryOptions
 
     /// <summary>Every folder after the built-in one, in load order: <see cref="PluginFolders"/>, then <see cref="SearchPath"/>'s.</summary>
     public ImmutableArray<string> SearchFolders => [.. PluginFolders, .. PluginSearchPath.Parse(SearchPath)];
-
-    /// <summary>Options with <see cref="SearchPath"/> read from the <c>INSTRUMENTS_PLUGINS</c> environment variable.</summary>
-    public static InstrumentLibraryOptions FromEnvironment(string? builtInFolder, IEnumerable<string> pluginFolders)
-    {
-        ArgumentNullException.ThrowIfNull(pluginFolders);
-        return new InstrumentLibraryOptions
-        {
-            BuiltInFolder = builtInFolder,
-            PluginFolders = [.. pluginFolders],
-            SearchPath = Environment.GetEnvironmentVariable(PluginSearchPath.EnvironmentVariable),
-        };
-    }
 }
 
 /// <summary>What a plugin or file problem cost: what was skipped because of it, if anything.</summary>

@@ -227,6 +227,11 @@ public sealed class ScoreDefinition
     /// source are reported (INS1070).
     /// </summary>
     public ImmutableArray<string> Sources { get; init; } = [];
+    /// <summary>
+    /// How change in this score across administrations is interpreted (direction, caseness, reliable change, clinical
+    /// significance, sudden gains), or null when the definition declares no change rules.
+    /// </summary>
+    public ChangeRules? Change { get; init; }
 }
 
 /// <summary>A flag raised when a condition over item values and scores holds.</summary>

@@ -24,9 +24,15 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ScaleKeys = ["options"];
     private static readonly string[] OptionKeys = ["value", "label"];
     private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional"];
-    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands", "sources"];
+    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands", "sources", "change"];
     private static readonly string[] MissingKeys = ["max", "prorate", "sources"];
     private static readonly string[] BandKeys = ["min", "max", "label", "description"];
+    private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains"];
+    private static readonly string[] CasenessKeys = ["min", "max", "sources"];
+    private static readonly string[] ReliableChangeKeys = ["id", "method", "threshold", "sd", "reliability", "critical", "sources"];
+    private static readonly string[] ClinicalKeys = ["functional", "dysfunctional", "cutoff", "reliable_change", "sources"];
+    private static readonly string[] NormKeys = ["mean", "sd"];
+    private static readonly string[] SuddenGainKeys = ["cutoff", "reliable_change", "relative", "stability", "sources"];
     private static readonly string[] FlagKeys = ["id", "when", "severity", "message", "sources"];
     private static readonly string[] ExampleKeys = ["name", "source", "responses", "expect"];
     private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
@@ -99,6 +105,14 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
     private static readonly (string Name, ScoreMethod Value)[] MethodNames =
         [("sum", ScoreMethod.Sum), ("mean", ScoreMethod.Mean)];
+
+    private static readonly (string Name, ChangeDirection Value)[] DirectionNames =
+        [("lower-is-better", ChangeDirection.LowerIsBetter), ("higher-is-better", ChangeDirection.HigherIsBetter)];
+
+    private static readonly (string Name, ReliableChangeMethod Value)[] ReliableChangeMethodNames =
+        [("fixed", ReliableChangeMethod.Fixed), ("jacobson-truax", ReliableChangeMethod.JacobsonTruax)];
+
+    private static readonly (string Name, ClinicalCutoff Value)[] CutoffNames = [("a", ClinicalCutoff.A), ("c", ClinicalCutoff.C)];
 
     private static readonly (string Name, ResponseStatus Value)[] StatusNames =
         [("complete", ResponseStatus.Complete), ("partial", ResponseStatus.Partial), ("invalid", ResponseStatus.Invalid)];
@@ -264,6 +278,152 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Missing = missing,
             Bands = bands,
             Sources = ReadSources(map, scorePath + ".sources"),
+            Change = map.Get("change") is { } changeNode ? ReadChange(changeNode, scorePath + ".change", id) : null,
+        };
+    }
+
+    /// <summary>
+    /// Reads a score's <c>change</c> mapping as written; the binder checks what the values mean (INS1080-INS1093).
+    /// Null (and the reader incomplete) when a required value is missing or has the wrong type.
+    /// </summary>
+    private ChangeRules? ReadChange(YamlNode node, string changePath, string? scoreId)
+    {
+        var what = scoreId is null ? "'change'" : $"the change rules of score '{scoreId}'";
+        var map = Map(node, what, changePath, ChangeKeys);
+        if (map is null)
+        {
+            _incomplete = true;
+            return null;
+        }
+
+        var direction = map.Enum("direction", changePath + ".direction", DirectionNames, required: true);
+        CasenessRule? caseness = null;
+        if (map.Get("caseness") is { } casenessNode && Map(casenessNode, "'caseness'", changePath + ".caseness", CasenessKeys) is { } c)
+        {
+            caseness = new CasenessRule
+            {
+                Min = c.Number("min", changePath + ".caseness.min"),
+                Max = c.Number("max", changePath + ".caseness.max"),
+                Sources = ReadSources(c, changePath + ".caseness.sources"),
+            };
+        }
+
+        var rules = ReadList(map, "reliable_change", changePath + ".reliable_change", required: false,
+            (n, p) => ReadReliableChange(n, p, scoreId ?? string.Empty));
+        ClinicalSignificanceRule? clinical = null;
+        if (map.Get("clinical_significance") is { } clinicalNode)
+        {
+            clinical = ReadClinicalSignificance(clinicalNode, changePath + ".clinical_significance");
+        }
+
+        SuddenGainRule? sudden = null;
+        if (map.Get("sudden_gains") is { } suddenNode
+            && Map(suddenNode, "'sudden_gains'", changePath + ".sudden_gains", SuddenGainKeys) is { } g)
+        {
+            var p = changePath + ".sudden_gains";
+            sudden = new SuddenGainRule
+            {
+                Cutoff = g.Number("cutoff", p + ".cutoff"),
+                ReliableChange = g.OptionalString("reliable_change", p + ".reliable_change"),
+                Relative = g.Number("relative", p + ".relative") ?? 0.25,
+                Stability = g.Bool("stability", p + ".stability") ?? true,
+                Sources = ReadSources(g, p + ".sources"),
+            };
+        }
+
+        if (direction is null)
+        {
+            return null;
+        }
+
+        return new ChangeRules
+        {
+            Direction = direction.Value,
+            Caseness = caseness,
+            ReliableChange = rules,
+            ClinicalSignificance = clinical,
+            SuddenGains = sudden,
+        };
+    }
+
+    private ReliableChangeRule? ReadReliableChange(YamlNode node, string rulePath, string scoreId)
+    {
+        var map = Map(node, "a reliable-change rule", rulePath, ReliableChangeKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var id = map.RequiredString("id", rulePath + ".id");
+        var method = map.Enum("method", rulePath + ".method", ReliableChangeMethodNames, required: true);
+        var threshold = map.Number("threshold", rulePath + ".threshold");
+        var sd = map.Number("sd", rulePath + ".sd");
+        var reliability = map.Number("reliability", rulePath + ".reliability");
+        var critical = map.Number("critical", rulePath + ".critical");
+        if (id is null || method is null)
+        {
+            return null;
+        }
+
+        if (method == ReliableChangeMethod.Fixed && critical is not null && map.Get("critical") is { } criticalNode)
+        {
+            // The model cannot tell "critical: 1.96" from the default; the file can, and a fixed rule has no critical value.
+            Report(InstrumentDiagnostics.ParameterOfOtherMethod, Span(criticalNode), scoreId, id, "fixed", "critical", "jacobson-truax");
+        }
+
+        return new ReliableChangeRule
+        {
+            Id = id,
+            Method = method.Value,
+            Threshold = threshold,
+            Sd = sd,
+            Reliability = reliability,
+            Critical = critical ?? 1.96,
+            Sources = ReadSources(map, rulePath + ".sources"),
+        };
+    }
+
+    private ClinicalSignificanceRule? ReadClinicalSignificance(YamlNode node, string clinicalPath)
+    {
+        var map = Map(node, "'clinical_significance'", clinicalPath, ClinicalKeys);
+        if (map is null)
+        {
+            _incomplete = true;
+            return null;
+        }
+
+        (double? Mean, double? Sd) Norm(string key)
+        {
+            var normNode = map.Required(key, clinicalPath + "." + key);
+            if (normNode is null || Map(normNode, "'" + key + "'", clinicalPath + "." + key, NormKeys) is not { } n)
+            {
+                _incomplete = true;
+                return (null, null);
+            }
+
+            return (n.RequiredNumber("mean", clinicalPath + "." + key + ".mean"), n.RequiredNumber("sd", clinicalPath + "." + key + ".sd"));
+        }
+
+        var functional = Norm("functional");
+        var dysfunctional = Norm("dysfunctional");
+        var cutoff = map.Enum("cutoff", clinicalPath + ".cutoff", CutoffNames, contained: false);
+        var rule = map.RequiredString("reliable_change", clinicalPath + ".reliable_change");
+        if (functional.Mean is not { } m0 || functional.Sd is not { } s0 || dysfunctional.Mean is not { } m1
+            || dysfunctional.Sd is not { } s1 || rule is null || (cutoff is null && map.Has("cutoff")))
+        {
+            _incomplete = true;
+            return null;
+        }
+
+        return new ClinicalSignificanceRule
+        {
+            FunctionalMean = m0,
+            FunctionalSd = s0,
+            DysfunctionalMean = m1,
+            DysfunctionalSd = s1,
+            Cutoff = cutoff ?? ClinicalCutoff.C,
+            ReliableChange = rule,
+            Sources = ReadSources(map, clinicalPath + ".sources"),
         };
     }
 
@@ -683,6 +843,24 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         public double? RequiredNumber(string key, string valuePath)
         {
             var s = Scalar(key, valuePath, true, "a number");
+            if (s is null)
+            {
+                return null;
+            }
+
+            if (TryNumber(s.Value, out var v))
+            {
+                return v;
+            }
+
+            owner.WrongType(key, "a number", s);
+            return null;
+        }
+
+        /// <summary>An optional number; a value that is not a finite number is an error that stops binding.</summary>
+        public double? Number(string key, string valuePath)
+        {
+            var s = Scalar(key, valuePath, false, "a number");
             if (s is null)
             {
                 return null;

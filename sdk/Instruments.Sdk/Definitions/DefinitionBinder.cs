@@ -49,7 +49,7 @@ internal static partial class DefinitionBinder
     /// <summary>Like <see cref="FormatRange"/>, but a single value is written once ("3", not "3 to 3").</summary>
     internal static string FormatValues(double min, double max) => min == max ? FormatNumber(min) : FormatRange(min, max);
 
-    private sealed class Binder(InstrumentDefinition def, SourceLocator source, ScoringFunctions functions)
+    private sealed partial class Binder(InstrumentDefinition def, SourceLocator source, ScoringFunctions functions)
     {
         private readonly List<Diagnostic> _diagnostics = [];
 
@@ -77,6 +77,8 @@ internal static partial class DefinitionBinder
             {
                 ComputeRangesAndCheckBands(scores, expressions, items, order);
             }
+
+            CheckChangeRules(scores);
 
             var diagnostics = _diagnostics.ToImmutableArray();
             if (diagnostics.Any(d => d.IsError) || order is null)

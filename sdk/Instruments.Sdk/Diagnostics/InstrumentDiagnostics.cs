@@ -16,6 +16,7 @@ public static class InstrumentDiagnostics
     private const string Licensing = "Licensing";
     private const string Sources = "Sources";
     private const string Examples = "Examples";
+    private const string Change = "Change";
     private const string Response = "Response";
 
     // ---- INS10xx: the file and its YAML ----
@@ -181,7 +182,7 @@ public static class InstrumentDiagnostics
 
     // ---- INS107x: sources and worked examples ----
 
-    /// <summary>INS1070: bands, a flag or a missing-data rule without a source.</summary>
+    /// <summary>INS1070: bands, a flag, a missing-data rule or a change rule without a source.</summary>
     public static readonly DiagnosticDescriptor RuleWithoutSource = new("INS1070", "Rule without a source", "{0} without a source; add 'sources' citing where it comes from", Sources, DiagnosticSeverity.Warning);
 
     /// <summary>INS1071: a worked example answers an item the instrument does not have.</summary>
@@ -192,6 +193,50 @@ public static class InstrumentDiagnostics
 
     /// <summary>INS1073: two worked examples share a name.</summary>
     public static readonly DiagnosticDescriptor DuplicateExampleName = new("INS1073", "Duplicate example name", "Example name '{0}' is already used by example {1}", Examples, DiagnosticSeverity.Error);
+
+    // ---- INS108x-INS109x: change rules ----
+
+    /// <summary>INS1080: a caseness rule gives both or neither of <c>min</c> and <c>max</c>.</summary>
+    public static readonly DiagnosticDescriptor CasenessBoundaryUnclear = new("INS1080", "Caseness boundary unclear", "Score '{0}': caseness must give exactly one of 'min' (a score of min or more is a case) and 'max' (a score of max or less is a case); it gives {1}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1081: a caseness cut-off that makes every value, or no value, of the score's range a case.</summary>
+    public static readonly DiagnosticDescriptor CasenessOutsideRange = new("INS1081", "Caseness cut-off outside the score's range", "Score '{0}': with caseness '{1}: {2}', {3} value the score can take ({4}) would be a case", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1082: a caseness rule that makes the better scores the cases.</summary>
+    public static readonly DiagnosticDescriptor CasenessAgainstDirection = new("INS1082", "Caseness on the better side", "Score '{0}' is {1}, yet caseness '{2}: {3}' makes the {4} scores the cases; a case is normally on the worse side ('{5}'): check the caseness and the direction", Change, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1083: two reliable-change rules of one score share an id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateReliableChangeId = new("INS1083", "Duplicate reliable-change rule id", "Score '{0}': reliable-change rule id '{1}' is already used by rule {2}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1084: a fixed reliable-change rule without a positive finite threshold.</summary>
+    public static readonly DiagnosticDescriptor InvalidFixedThreshold = new("INS1084", "Invalid fixed reliable-change threshold", "Score '{0}': fixed reliable-change rule '{1}' needs a 'threshold' that is a positive number of points; {2}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1085: a Jacobson-Truax rule with a missing or impossible sd, reliability or critical value.</summary>
+    public static readonly DiagnosticDescriptor InvalidJacobsonTruaxParameter = new("INS1085", "Invalid Jacobson-Truax parameter", "Score '{0}': Jacobson-Truax rule '{1}': {2}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1086: a reliable-change rule carries a parameter of the other method.</summary>
+    public static readonly DiagnosticDescriptor ParameterOfOtherMethod = new("INS1086", "Parameter of another reliable-change method", "Score '{0}': reliable-change rule '{1}' uses method '{2}', which does not take '{3}'; remove '{3}' or use method '{4}'", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1087: a computed threshold or cut-off is not a finite number.</summary>
+    public static readonly DiagnosticDescriptor ChangeValueNotFinite = new("INS1087", "Change threshold is not a finite number", "Score '{0}': {1} works out to {2}, which is not a finite number; check {3}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1088: clinical significance with a missing, non-positive or non-finite norm.</summary>
+    public static readonly DiagnosticDescriptor InvalidClinicalNorm = new("INS1088", "Invalid clinical-significance norm", "Score '{0}': clinical significance: '{1}' is {2}; it must be {3}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1089: clinical significance or sudden gains name a reliable-change rule the score does not declare.</summary>
+    public static readonly DiagnosticDescriptor UnknownReliableChangeRule = new("INS1089", "Unknown reliable-change rule", "Score '{0}': {1} names reliable-change rule '{2}', which the score does not declare{3}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1090: a sudden-gain rule gives both or neither of <c>cutoff</c> and <c>reliable_change</c>.</summary>
+    public static readonly DiagnosticDescriptor SuddenGainCutoffUnclear = new("INS1090", "Sudden-gain cut-off unclear", "Score '{0}': sudden gains must give exactly one of 'cutoff' (points) and 'reliable_change' (the id of a rule whose point threshold is the cut-off); it gives {1}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1091: a sudden-gain cut-off or relative criterion out of its range.</summary>
+    public static readonly DiagnosticDescriptor InvalidSuddenGainParameter = new("INS1091", "Invalid sudden-gain parameter", "Score '{0}': sudden gains: '{1}' is {2}; it must be {3}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1092: a clinical-significance cut-off that makes every value, or no value, functional.</summary>
+    public static readonly DiagnosticDescriptor ClinicalCutoffOutsideRange = new("INS1092", "Clinical cut-off outside the score's range", "Score '{0}': clinical-significance cut-off {1} = {2} lies outside the values the score can take ({3}), so {4} value would be functional", Change, DiagnosticSeverity.Warning);
+
+    /// <summary>INS1093: functional and dysfunctional means in the wrong order for the direction.</summary>
+    public static readonly DiagnosticDescriptor NormsAgainstDirection = new("INS1093", "Norms against the direction", "Score '{0}' is {1}, but the functional mean {2} is not {3} than the dysfunctional mean {4}; the cut-offs would be meaningless: check the norms and the direction", Change, DiagnosticSeverity.Error);
 
     // ---- RSP2xxx: responses ----
 

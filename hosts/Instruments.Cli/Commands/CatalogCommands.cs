@@ -213,6 +213,11 @@ internal static class CatalogCommands
             {
                 sb.AppendLine("    missing-data rule sources: " + string.Join("; ", s.Missing.Sources));
             }
+
+            if (s.Change is { } change)
+            {
+                ChangeText(sb, change);
+            }
         }
 
         if (!def.Flags.IsDefaultOrEmpty)
@@ -264,6 +269,64 @@ internal static class CatalogCommands
 
         return sb.ToString();
     }
+
+    /// <summary>A score's change rules: each rule as declared, the thresholds and cut-offs that follow, and its sources.</summary>
+    private static void ChangeText(StringBuilder sb, ChangeRules change)
+    {
+        var lower = change.Direction == ChangeDirection.LowerIsBetter;
+        sb.AppendLine($"    change ({DefinitionJsonWriter.DirectionName(change.Direction)}):");
+        if (change.Caseness is { } caseness)
+        {
+            sb.AppendLine(caseness.Min is { } min ? $"      caseness: a score of {Num(min)} or more is a case"
+                : caseness.Max is { } max ? $"      caseness: a score of {Num(max)} or less is a case" : "      caseness: (no boundary)");
+            Sources(caseness.Sources);
+        }
+
+        foreach (var rule in change.ReliableChange)
+        {
+            if (rule.Method == ReliableChangeMethod.Fixed)
+            {
+                sb.AppendLine($"      reliable change '{rule.Id}' (fixed): a change of at least {Num(rule.Threshold ?? double.NaN)} points, either way");
+            }
+            else
+            {
+                sb.AppendLine($"      reliable change '{rule.Id}' (Jacobson-Truax): sd {Num(rule.Sd ?? double.NaN)}, reliability "
+                    + $"{Num(rule.Reliability ?? double.NaN)}, critical {Num(rule.Critical)}: S_diff {Fixed(rule.StandardErrorOfDifference)}; "
+                    + $"a change of more than {Fixed(rule.PointThreshold)} points, either way");
+            }
+
+            Sources(rule.Sources);
+        }
+
+        if (change.ClinicalSignificance is { } cs)
+        {
+            var cut = cs.CutoffValue(change.Direction);
+            sb.AppendLine($"      clinical significance: functional mean {Num(cs.FunctionalMean)} (sd {Num(cs.FunctionalSd)}), dysfunctional mean "
+                + $"{Num(cs.DysfunctionalMean)} (sd {Num(cs.DysfunctionalSd)})");
+            sb.AppendLine($"        cut-off a = {Fixed(cs.CutoffA(change.Direction))}, c = {Fixed(cs.CutoffC)}; uses "
+                + $"{DefinitionJsonWriter.CutoffName(cs.Cutoff)}: functional = {(lower ? "below" : "above")} {Fixed(cut)}; categories use rule '{cs.ReliableChange}'");
+            Sources(cs.Sources);
+        }
+
+        if (change.SuddenGains is { } sg)
+        {
+            var points = sg.Cutoff ?? (sg.ReliableChange is { } id ? change.FindReliableChange(id)?.PointThreshold : null) ?? double.NaN;
+            var from = sg.ReliableChange is { } rid ? $" (the threshold of rule '{rid}')" : string.Empty;
+            sb.AppendLine($"      sudden gains: a gain of at least {Fixed(points)} points{from} and at least {Num(sg.Relative * 100)}% of the pregain score"
+                + (sg.Stability ? ", with the stability criterion (scores n-2..n against n+1..n+3)" : string.Empty));
+            Sources(sg.Sources);
+        }
+
+        void Sources(System.Collections.Immutable.ImmutableArray<string> sources)
+        {
+            if (!sources.IsDefaultOrEmpty)
+            {
+                sb.AppendLine("        sources: " + string.Join("; ", sources));
+            }
+        }
+    }
+
+    private static string Fixed(double v) => double.IsFinite(v) ? v.ToString("0.##", CultureInfo.InvariantCulture) : "-";
 
     private static string ItemTag(ItemDefinition item) =>
         "[" + item.Scale + (item.Reverse ? ", reverse" : string.Empty) + (item.Optional ? ", optional" : string.Empty) + "]";

@@ -17,29 +17,11 @@ internal static partial class DefinitionBinder
     /// <summary>True when <paramref name="id"/> is a valid reliable-change rule id (such as <c>jt</c> or <c>nhs-talking-therapies</c>).</summary>
     internal static bool IsValidRuleId(string? id) => id is not null && RuleIdPattern().IsMatch(id);
 
-    /// <summary>The direction as written in YAML and JSON: <c>lower-is-better</c> or <c>higher-is-better</c>.</summary>
-    internal static string DirectionName(ChangeDirection direction) => direction switch
-    {
-        ChangeDirection.LowerIsBetter => "lower-is-better",
-        ChangeDirection.HigherIsBetter => "higher-is-better",
-        _ => ((int)direction).ToString(CultureInfo.InvariantCulture),
-    };
+    internal static string DirectionName(ChangeDirection direction) => DefinitionJsonWriter.DirectionName(direction);
 
-    /// <summary>The method as written in YAML and JSON: <c>fixed</c> or <c>jacobson-truax</c>.</summary>
-    internal static string ReliableChangeMethodName(ReliableChangeMethod method) => method switch
-    {
-        ReliableChangeMethod.Fixed => "fixed",
-        ReliableChangeMethod.JacobsonTruax => "jacobson-truax",
-        _ => ((int)method).ToString(CultureInfo.InvariantCulture),
-    };
+    internal static string ReliableChangeMethodName(ReliableChangeMethod method) => DefinitionJsonWriter.MethodName(method);
 
-    /// <summary>The cut-off as written in YAML and JSON: <c>a</c> or <c>c</c>.</summary>
-    internal static string CutoffName(ClinicalCutoff cutoff) => cutoff switch
-    {
-        ClinicalCutoff.A => "a",
-        ClinicalCutoff.C => "c",
-        _ => ((int)cutoff).ToString(CultureInfo.InvariantCulture),
-    };
+    internal static string CutoffName(ClinicalCutoff cutoff) => DefinitionJsonWriter.CutoffName(cutoff);
 
     private sealed partial class Binder
     {

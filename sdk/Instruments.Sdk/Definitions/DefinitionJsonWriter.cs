@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text.Json;
 using Instruments.Diagnostics;
 
@@ -7,7 +8,7 @@ namespace Instruments.Definitions;
 /// <summary>
 /// Writes an <see cref="InstrumentDefinition"/> as JSON, the shape <c>instruments describe --format json</c> prints:
 /// id, version, title, respondent, language, instructions, missing codes, response scales, items, scores (with their
-/// items, missing-data rule, bands and sources), flags, citation, licence and notes. Snake-case keys; absent optional
+/// items, missing-data rule, bands, sources and change rules), flags, citation, licence and notes. Snake-case keys; absent optional
 /// values are written as null (a band's <c>description</c> and the licence's <c>texts_source</c> are left out).
 /// </summary>
 public static class DefinitionJsonWriter
@@ -122,6 +123,7 @@ public static class DefinitionJsonWriter
 
             w.WriteEndArray();
             WriteStrings(w, "sources", s.Sources);
+            WriteChange(w, s.Change);
             w.WriteEndObject();
         }
 
@@ -157,6 +159,135 @@ public static class DefinitionJsonWriter
 
     /// <summary>The respondent as written in JSON and text output: <c>client</c>, <c>clinician</c> ... (null when not given).</summary>
     public static string? RespondentName(Respondent? respondent) => respondent?.ToString().ToLowerInvariant();
+
+    /// <summary>The direction as written in YAML and JSON: <c>lower-is-better</c> or <c>higher-is-better</c>.</summary>
+    public static string DirectionName(ChangeDirection direction) => direction switch
+    {
+        ChangeDirection.LowerIsBetter => "lower-is-better",
+        ChangeDirection.HigherIsBetter => "higher-is-better",
+        _ => ((int)direction).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A reliable-change method as written in YAML and JSON: <c>fixed</c> or <c>jacobson-truax</c>.</summary>
+    public static string MethodName(ReliableChangeMethod method) => method switch
+    {
+        ReliableChangeMethod.Fixed => "fixed",
+        ReliableChangeMethod.JacobsonTruax => "jacobson-truax",
+        _ => ((int)method).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>A clinical-significance cut-off as written in YAML and JSON: <c>a</c> or <c>c</c>.</summary>
+    public static string CutoffName(ClinicalCutoff cutoff) => cutoff switch
+    {
+        ClinicalCutoff.A => "a",
+        ClinicalCutoff.C => "c",
+        _ => ((int)cutoff).ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// A score's change rules as the <c>change</c> object (null when the score has none): the rules as declared, and
+    /// what follows from them: each rule's <c>point_threshold</c> (and a Jacobson-Truax rule's
+    /// <c>standard_error_of_difference</c>), the clinical-significance cut-offs <c>cutoff_a</c>, <c>cutoff_c</c> and the
+    /// one used, <c>cutoff_value</c>, and the sudden-gain cut-off in points.
+    /// </summary>
+    private static void WriteChange(Utf8JsonWriter w, ChangeRules? change)
+    {
+        if (change is null)
+        {
+            w.WriteNull("change");
+            return;
+        }
+
+        w.WriteStartObject("change");
+        w.WriteString("direction", DirectionName(change.Direction));
+        if (change.Caseness is { } caseness)
+        {
+            w.WriteStartObject("caseness");
+            Number(w, "min", caseness.Min);
+            Number(w, "max", caseness.Max);
+            WriteStrings(w, "sources", caseness.Sources);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("caseness");
+        }
+
+        w.WriteStartArray("reliable_change");
+        foreach (var rule in change.ReliableChange.IsDefault ? [] : change.ReliableChange)
+        {
+            var jt = rule.Method == ReliableChangeMethod.JacobsonTruax;
+            w.WriteStartObject();
+            w.WriteString("id", rule.Id);
+            w.WriteString("method", MethodName(rule.Method));
+            Number(w, "threshold", rule.Threshold);
+            Number(w, "sd", rule.Sd);
+            Number(w, "reliability", rule.Reliability);
+            Number(w, "critical", jt ? rule.Critical : null);
+            Number(w, "standard_error_of_difference", jt ? rule.StandardErrorOfDifference : null);
+            Number(w, "point_threshold", rule.PointThreshold);
+            // Fixed: a change of at least point_threshold is reliable; Jacobson-Truax: a change of more than it (strict).
+            w.WriteBoolean("threshold_inclusive", !jt);
+            WriteStrings(w, "sources", rule.Sources);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        if (change.ClinicalSignificance is { } cs)
+        {
+            w.WriteStartObject("clinical_significance");
+            w.WriteStartObject("functional");
+            Number(w, "mean", cs.FunctionalMean);
+            Number(w, "sd", cs.FunctionalSd);
+            w.WriteEndObject();
+            w.WriteStartObject("dysfunctional");
+            Number(w, "mean", cs.DysfunctionalMean);
+            Number(w, "sd", cs.DysfunctionalSd);
+            w.WriteEndObject();
+            w.WriteString("cutoff", CutoffName(cs.Cutoff));
+            Number(w, "cutoff_a", cs.CutoffA(change.Direction));
+            Number(w, "cutoff_c", cs.CutoffC);
+            Number(w, "cutoff_value", cs.CutoffValue(change.Direction));
+            w.WriteString("reliable_change", cs.ReliableChange);
+            WriteStrings(w, "sources", cs.Sources);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("clinical_significance");
+        }
+
+        if (change.SuddenGains is { } sg)
+        {
+            w.WriteStartObject("sudden_gains");
+            Number(w, "cutoff", sg.Cutoff);
+            w.WriteString("reliable_change", sg.ReliableChange);
+            Number(w, "cutoff_points", sg.Cutoff ?? (sg.ReliableChange is { } id ? change.FindReliableChange(id)?.PointThreshold : null));
+            Number(w, "relative", sg.Relative);
+            w.WriteBoolean("stability", sg.Stability);
+            WriteStrings(w, "sources", sg.Sources);
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("sudden_gains");
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>A number, or null when it is absent or not finite (JSON has no NaN or infinity).</summary>
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is { } v && double.IsFinite(v))
+        {
+            w.WriteNumber(name, v);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
 
     private static void WriteStrings(Utf8JsonWriter w, string name, ImmutableArray<string> values)
     {

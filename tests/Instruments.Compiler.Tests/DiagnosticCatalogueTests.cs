@@ -137,6 +137,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS105" => ["Bands"],
             "INS106" => ["Licensing"],
             "INS107" => ["Sources", "Examples"],
+            "INS108" or "INS109" => ["Change"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };
@@ -166,8 +167,8 @@ public sealed partial class DiagnosticCatalogueTests
     public void EveryInsDescriptor_IsCoveredByACompilerDiagnosticTest()
     {
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
-        // FileSafetyTests: INS1000, INS1009, INS1065).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests) }
+        // FileSafetyTests: INS1000, INS1009, INS1065; ChangeRuleDiagnosticTests: INS108x-INS109x).
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(ChangeRuleDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

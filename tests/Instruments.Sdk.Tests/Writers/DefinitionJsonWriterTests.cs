@@ -55,4 +55,56 @@ public sealed class DefinitionJsonWriterTests
         Assert.False(without.RootElement.GetProperty("items")[0].TryGetProperty("text_note", out _));
         Assert.Equal("texts are licensed separately", with.RootElement.GetProperty("items")[0].GetProperty("text_note").GetString());
     }
+
+    [Fact]
+    public void ToJson_WritesChangeRules_WithComputedThresholdsAndCutoffs()
+    {
+        var compilation = InstrumentCompiler.Compile(Yaml.Replace(
+            "{ min: 2, max: 2, label: high, description: \"High.\" } ] }",
+            """
+            { min: 2, max: 2, label: high, description: "High." } ],
+                  change: { direction: lower-is-better, caseness: { min: 1, sources: [c] },
+                    reliable_change: [ { id: fixed, method: fixed, threshold: 1, sources: [f] }, { id: jt, method: jacobson-truax, sd: 2, reliability: .5, sources: [j] } ],
+                    clinical_significance: { functional: { mean: 0.5, sd: 0.5 }, dysfunctional: { mean: 1.5, sd: 1 }, reliable_change: jt, sources: [n] },
+                    sudden_gains: { reliable_change: jt, sources: [g] } } }
+            """, StringComparison.Ordinal), "mood.yaml");
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        using var doc = JsonDocument.Parse(DefinitionJsonWriter.ToJson(compilation.Definitions[0]));
+        var change = doc.RootElement.GetProperty("scores")[0].GetProperty("change");
+
+        Assert.Equal("lower-is-better", change.GetProperty("direction").GetString());
+        Assert.Equal(1, change.GetProperty("caseness").GetProperty("min").GetDouble());
+        Assert.Equal(JsonValueKind.Null, change.GetProperty("caseness").GetProperty("max").ValueKind);
+        var rules = change.GetProperty("reliable_change");
+        Assert.Equal(("fixed", 1.0, true), (rules[0].GetProperty("method").GetString(), rules[0].GetProperty("point_threshold").GetDouble(),
+            rules[0].GetProperty("threshold_inclusive").GetBoolean()));
+        Assert.Equal(JsonValueKind.Null, rules[0].GetProperty("critical").ValueKind);
+
+        // Worked out by hand: S_diff = 2 x sqrt(2) x sqrt(0.5) = 2; threshold = 1.96 x 2 = 3.92 (strict).
+        Assert.Equal("jacobson-truax", rules[1].GetProperty("method").GetString());
+        Assert.Equal(2, rules[1].GetProperty("standard_error_of_difference").GetDouble(), 1e-12);
+        Assert.Equal(3.92, rules[1].GetProperty("point_threshold").GetDouble(), 1e-12);
+        Assert.False(rules[1].GetProperty("threshold_inclusive").GetBoolean());
+        Assert.Equal("j", rules[1].GetProperty("sources")[0].GetString());
+
+        // a = M1 - 2 s1 = -0.5; c = (0.5 x 1.5 + 1 x 0.5) / 1.5 = 0.8333...
+        var cs = change.GetProperty("clinical_significance");
+        Assert.Equal("c", cs.GetProperty("cutoff").GetString());
+        Assert.Equal(-0.5, cs.GetProperty("cutoff_a").GetDouble(), 1e-12);
+        Assert.Equal(1.25 / 1.5, cs.GetProperty("cutoff_c").GetDouble(), 1e-12);
+        Assert.Equal(1.25 / 1.5, cs.GetProperty("cutoff_value").GetDouble(), 1e-12);
+        Assert.Equal("jt", cs.GetProperty("reliable_change").GetString());
+
+        var sg = change.GetProperty("sudden_gains");
+        Assert.Equal(JsonValueKind.Null, sg.GetProperty("cutoff").ValueKind);
+        Assert.Equal(3.92, sg.GetProperty("cutoff_points").GetDouble(), 1e-12);
+        Assert.Equal((0.25, true), (sg.GetProperty("relative").GetDouble(), sg.GetProperty("stability").GetBoolean()));
+    }
+
+    [Fact]
+    public void ToJson_ScoreWithoutChangeRules_WritesNull()
+    {
+        using var doc = JsonDocument.Parse(DefinitionJsonWriter.ToJson(Mood()));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("scores")[0].GetProperty("change").ValueKind);
+    }
 }

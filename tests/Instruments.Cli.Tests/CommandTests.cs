@@ -195,6 +195,35 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Describe_text_shows_change_rules_with_thresholds_cutoffs_and_sources()
+    {
+        var r = await InProcess.RunAsync("describe", "core-10");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("    change (lower-is-better):", r.StdoutLines);
+        Assert.Contains("      caseness: a score of 11 or more is a case", r.StdoutLines);
+        // 1.96 x 7.7 x sqrt(2) x sqrt(1 - .90) = 6.749...; c = (4.8 x 19.7 + 7.7 x 4.7) / 12.5 = 10.46; a = 19.7 - 2 x 7.7 = 4.3.
+        Assert.Contains(r.StdoutLines, l => l.StartsWith("      reliable change 'jt' (Jacobson-Truax): sd 7.7, reliability 0.9, critical 1.96: S_diff 3.44; a change of more than 6.75 points", StringComparison.Ordinal));
+        Assert.Contains(r.StdoutLines, l => l.StartsWith("        cut-off a = 4.3, c = 10.46; uses c: functional = below 10.46; categories use rule 'jt'", StringComparison.Ordinal));
+        Assert.Contains(r.StdoutLines, l => l.StartsWith("        sources: https://valanthelp", StringComparison.Ordinal));
+
+        var phq = await InProcess.RunAsync("describe", "phq-9");
+        Assert.Contains("      reliable change 'nhs-talking-therapies' (fixed): a change of at least 6 points, either way", phq.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Describe_json_has_change_rules_with_point_thresholds()
+    {
+        var r = await InProcess.RunAsync("describe", "gad-7", "--format", "json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        using var doc = JsonDocument.Parse(r.Stdout);
+        var change = doc.RootElement.GetProperty("scores")[0].GetProperty("change");
+        Assert.Equal(8, change.GetProperty("caseness").GetProperty("min").GetDouble());
+        var rules = change.GetProperty("reliable_change");
+        Assert.Equal(4, rules[0].GetProperty("point_threshold").GetDouble());
+        Assert.Equal(3.22, Math.Round(rules[1].GetProperty("point_threshold").GetDouble(), 2));
+    }
+
+    [Fact]
     public async Task Describe_restricted_texts_says_so()
     {
         using var dir = new TempDir();

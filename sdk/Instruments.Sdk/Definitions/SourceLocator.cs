@@ -11,6 +11,10 @@ namespace Instruments.Definitions;
 /// <c>response_scales.ID</c>, <c>response_scales.ID.options[i].value</c>, <c>items[i]</c>,
 /// <c>items[i].id|scale|text|reverse</c>, <c>scores[i]</c>, <c>scores[i].id|items|expression|method</c>,
 /// <c>scores[i].items[j]</c>, <c>scores[i].missing.max|prorate</c>, <c>scores[i].bands[j]</c>,
+/// <c>scores[i].change</c>, <c>scores[i].change.direction</c>, <c>scores[i].change.caseness.min|max</c>,
+/// <c>scores[i].change.reliable_change[j].id|method|threshold|sd|reliability|critical</c>,
+/// <c>scores[i].change.clinical_significance.functional|dysfunctional.mean|sd</c> (and <c>.cutoff</c>, <c>.reliable_change</c>),
+/// <c>scores[i].change.sudden_gains.cutoff|reliable_change|relative</c>,
 /// <c>flags[i]</c>, <c>flags[i].id|when</c>, <c>examples[i].responses.ID</c> and
 /// <c>examples[i].expect.scores|bands.ID</c> (the key) with <c>.value</c> after it for the value. A locator that does not know a path tries its parent.
 /// </remarks>

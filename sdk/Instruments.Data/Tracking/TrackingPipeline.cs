@@ -157,7 +157,7 @@ public sealed class TrackingPipeline
     {
         public static bool IsGrouped(Stream input, DataFormat format, ScoringPlan plan, string clientColumn, CancellationToken cancel)
         {
-            // Fields only: a plan without items makes every column a pass-through field, so no answer is parsed.
+            // Fields only: with a plan none of whose items is a column, no answer is parsed.
             var fieldsOnly = FieldsOnly ?? plan;
             using var reader = ResponseReader.Open(new KeepOpen(input), format, fieldsOnly, warnings: null);
             var block = new RowBlock();
@@ -214,12 +214,15 @@ public sealed class TrackingPipeline
             }
         }
 
+        // A plan whose only item no input has (a plan needs one), so that every column is a pass-through field.
         private static readonly ScoringPlan? FieldsOnly = ScoringPlan.Create(new InstrumentDefinition
         {
-            Id = "fields",
+            Id = "fields-only",
             Version = "0.0.0",
             Title = "fields only",
             License = new LicenseInfo { Name = "none" },
+            ResponseScales = [new ResponseScale { Id = "none", Options = [new ResponseOption { Value = 0, Label = "0" }] }],
+            Items = [new ItemDefinition { Id = "instruments_prescan_no_such_column", Scale = "none" }],
         }).Plan;
 
         private static int Find(ResponseRow row, string name, ref int hint)

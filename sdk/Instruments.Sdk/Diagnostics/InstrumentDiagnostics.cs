@@ -282,6 +282,23 @@ public static class InstrumentDiagnostics
     /// <summary>RSP2014: an expression score whose result is infinite.</summary>
     public static readonly DiagnosticDescriptor ScoreNotFinite = new("RSP2014", "Score is not a finite number", "Score '{0}' not computed: its expression gave {1}, which is not a finite number; taken as missing", Response, DiagnosticSeverity.Error);
 
+    // ---- RSP203x: administrations over time (instruments track) ----
+
+    /// <summary>RSP2030: an administration that is invalid, or whose score is not computed (beyond its missing rule), is not used.</summary>
+    public static readonly DiagnosticDescriptor AdministrationNotUsed = new("RSP2030", "Administration not used", "Line {0}: administration not used for {1}: {2}", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2031: two or more administrations of one client at the same occasion (never merged).</summary>
+    public static readonly DiagnosticDescriptor DuplicateOccasion = new("RSP2031", "Two administrations at one occasion", "Client '{0}': lines {1} are all at occasion {2}; none of them is used (they are never merged)", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2032: a score with fewer than two usable administrations has no change.</summary>
+    public static readonly DiagnosticDescriptor NoChange = new("RSP2032", "Fewer than two usable administrations", "Client '{0}', score '{1}': {2}, so there is no change", Response, DiagnosticSeverity.Info);
+
+    /// <summary>RSP2033: an occasion that is not a number or an ISO date, or not of the file's kind.</summary>
+    public static readonly DiagnosticDescriptor OccasionNotUsable = new("RSP2033", "Occasion not usable", "Line {0}: occasion '{1}' {2}; the row is not used", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2034: a row whose client id is empty.</summary>
+    public static readonly DiagnosticDescriptor ClientIdEmpty = new("RSP2034", "Client id empty", "Line {0}: the client column '{1}' is empty or absent; the row is not used", Response, DiagnosticSeverity.Warning);
+
     /// <summary>Every descriptor in this catalogue, ordered by ID.</summary>
     // Built on first use, not with the class: reflecting over the fields costs milliseconds at start-up, and only
     // documentation tools and tests ask for the whole list.

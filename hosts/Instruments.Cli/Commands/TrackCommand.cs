@@ -1,0 +1,147 @@
+using System.CommandLine;
+using System.Globalization;
+using Instruments.Cli.Scoring;
+using Instruments.Data;
+
+namespace Instruments.Cli.Commands;
+
+/// <summary>
+/// <c>instruments track &lt;instrument&gt; --input FILE|-</c>: every client's course across administrations (first,
+/// last, change, caseness, reliable change, clinical significance, sudden gains), one row per client or, with
+/// <c>--occasions</c>, per administration. A shell over <see cref="TrackingPipeline"/>.
+/// </summary>
+internal static class TrackCommand
+{
+    private const string Details = """
+        <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file; its
+        scores' change rules (direction, caseness, reliable change, clinical significance, sudden gains) are applied.
+
+        Input: CSV, JSON or NDJSON as for 'score', one row per administration, in any order, clients interleaved.
+        Each row names its client (--client, default client_id) and its occasion (--occasion, default session): a
+        number or an ISO date yyyy-MM-dd, the same kind throughout the file. Each client's administrations are
+        ordered by occasion; invalid ones, scores beyond their missing rule, two rows at one occasion, bad occasions
+        and empty client ids are diagnostics naming the input line (RSP2030-RSP2034; see docs/change.md).
+
+        Output: one row per client (first, last, change, case_first, case_last, recovered, reliable_change,
+        category, sudden_gains, sudden_losses per score, and diagnostics), or with --occasions one row per
+        administration (value, change from the previous and from the first, events). Written atomically as for
+        'score'.
+
+        Memory: a file grouped by client is read twice (a cheap pre-scan, then one client at a time): memory grows
+        with the number of clients. Otherwise (interleaved, or standard input) every administration is held
+        compactly until the end (about 48 bytes + 8 per score each).
+
+        exit codes: 0 every administration used, 1 output written but some rows not used (diagnostics),
+                    2 nothing written (usage error, unknown instrument, definition errors, unreadable input,
+                    no client or occasion column), 128 + signal interrupted, no output file (130 Ctrl+C,
+                    143 SIGTERM, 129 SIGHUP), 141 standard output closed early
+        """;
+
+    public static HostCommand Create(CliContext context)
+    {
+        var command = new HostCommand("track", "Follow each client's scores across administrations: change, recovery, sudden gains.", "<instrument>", Details);
+        var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
+        var input = InputFiles.InputOption();
+        var client = CliOptions.Text("--client", null, "COL", "column (or JSON key) of the client id (default: client_id)");
+        var occasion = CliOptions.Text("--occasion", null, "COL", "column (or JSON key) of the occasion: a number or yyyy-MM-dd (default: session)");
+        var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
+        var occasions = CliOptions.Switch("--occasions", null, "one row per administration (value, changes, events) instead of per client");
+        var inputFormat = InputFiles.InputFormatOption();
+        var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
+        var plugins = CliOptions.Plugins();
+        command.Arguments.Add(instrument);
+        command.Options.Add(input);
+        command.Options.Add(client);
+        command.Options.Add(occasion);
+        command.Options.Add(output);
+        command.Options.Add(format);
+        command.Options.Add(occasions);
+        command.Options.Add(inputFormat);
+        command.Options.Add(quiet);
+        command.Options.Add(plugins);
+        command.RequireArguments(instrument, 1);
+        command.SetAction(r => Run(
+            new TrackSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(client) ?? "client_id", r.GetValue(occasion) ?? "session",
+                r.GetValue(output) ?? "-", r.GetValue(format), r.GetValue(occasions), r.GetValue(inputFormat), r.GetValue(quiet),
+                CliOptions.PluginFolders(r, plugins, context)),
+            context));
+        return command;
+    }
+
+    public static int Run(TrackSettings args, CliContext context)
+    {
+        var stderr = context.Error;
+        var input = args.Input ?? throw new CliException("'track' needs --input FILE (use '-' for standard input)", showUsage: true);
+        var output = args.Output;
+        if (args.Client.Length == 0 || args.Occasion.Length == 0)
+        {
+            throw new CliException("--client and --occasion need a column name", showUsage: true);
+        }
+
+        InputFiles.RefuseToOverwrite(input, output);
+        var inputFormat = InputFiles.Format(input, args.InputFormat);
+        var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
+        ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
+        var plan = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr).Plan;
+        var inputStream = InputFiles.Open(input, context);
+        OutputTarget? target = null;
+        try
+        {
+            target = OutputTarget.Open(output, context);
+            var pipeline = new TrackingPipeline(plan, inputStream, inputFormat, new TrackingOptions
+            {
+                ClientColumn = args.Client,
+                OccasionColumn = args.Occasion,
+                Occasions = args.Occasions,
+                Warnings = InputFiles.Warn(stderr),
+            });
+            TrackingCounts counts;
+            try
+            {
+                counts = pipeline.Run(outputFormat, target.Stream, context.Cancellation);
+            }
+            catch (ResponseFileException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            target.Commit();
+            if (!args.Quiet)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"instruments: tracked {counts.Clients:N0} clients from {counts.Rows:N0} rows ({counts.Administrations:N0} administrations; {counts.Problems:N0} not used in full)"));
+            }
+
+            return counts.Problems > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
+        }
+        catch (IOException) when (target is { OutputClosed: true })
+        {
+            return ExitCodes.OutputClosed;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine();
+            throw new CliException("interrupted; no output file was written", ExitCodes.Interrupted);
+        }
+        finally
+        {
+            target?.Dispose();
+            inputStream.Dispose();
+        }
+    }
+}
+
+/// <summary>The arguments of <c>instruments track</c>.</summary>
+/// <param name="Instrument">Instrument id or .yaml path.</param>
+/// <param name="Input">Input file or <c>-</c>; null when not given (a usage error).</param>
+/// <param name="Client">The client id column.</param>
+/// <param name="Occasion">The occasion column.</param>
+/// <param name="Output">Output file or <c>-</c>.</param>
+/// <param name="Format">Output format, or null for the output file's extension (else CSV).</param>
+/// <param name="Occasions">One row per administration.</param>
+/// <param name="InputFormat">Input format, or null for the input file's extension (standard input: CSV).</param>
+/// <param name="Quiet">No summary.</param>
+/// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
+internal sealed record TrackSettings(string Instrument, string? Input, string Client, string Occasion, string Output, DataFormat? Format,
+    bool Occasions, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins);

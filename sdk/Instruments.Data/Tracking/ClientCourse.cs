@@ -1,0 +1,248 @@
+using System.Globalization;
+using Instruments.Course;
+using Instruments.Diagnostics;
+using Instruments.Scoring;
+
+namespace Instruments.Data;
+
+/// <summary>One administration as the tracker keeps it: 48 bytes plus its score values in the store's value array.</summary>
+internal struct Administration
+{
+    public Occasion Occasion;
+    public int Line;
+    public int Client;          // index of the client (order of first appearance)
+    public int Values;          // index of the first score value in the store
+    public int TextStart;       // into the store's text arena (bad occasions, why an administration is invalid)
+    public int TextLength;
+    public ResponseStatus Status;
+    public TrackedKind Kind;
+}
+
+/// <summary>
+/// The analysis of one client, reused from client to client: the administrations in occasion order (one position per
+/// distinct occasion; rows whose occasion is not usable come last, at no position), each score's series and
+/// <see cref="ScoreCourse"/>, and the client's diagnostics. Filled by <see cref="Tracker"/>, read by the writers.
+/// </summary>
+internal sealed class ClientCourse
+{
+    private readonly Tracker _tracker;
+    private Administration[] _admins = new Administration[16];
+    private int[] _position = new int[16];       // per administration: its position, or -1
+    private int[] _positionStart = new int[16];  // per position: index of its first administration
+    private int[] _positionLength = new int[16];
+    private double[][] _series;
+
+    public ClientCourse(Tracker tracker)
+    {
+        _tracker = tracker;
+        var plan = tracker.Plan;
+        Analyzers = [.. plan.Definition.Scores.Select(CourseAnalyzer.Create)];
+        Courses = [.. Analyzers.Select(a => a.CreateResult())];
+        _series = [.. Analyzers.Select(_ => new double[16])];
+    }
+
+    public CourseAnalyzer[] Analyzers { get; }
+
+    public ScoreCourse[] Courses { get; }
+
+    public string Client { get; private set; } = string.Empty;
+
+    /// <summary>Rows of the client, including those whose occasion is not usable.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>Distinct usable occasions.</summary>
+    public int PositionCount { get; private set; }
+
+    /// <summary>Administrations with at least one usable score value.</summary>
+    public int Used { get; private set; }
+
+    public List<TrackDiagnostic> Diagnostics { get; } = [];
+
+    public ReadOnlySpan<Administration> Administrations => _admins.AsSpan(0, Count);
+
+    /// <summary>The position of administration <paramref name="i"/> (in <see cref="Administrations"/>), or -1.</summary>
+    public int PositionOf(int i) => _position[i];
+
+    public Occasion OccasionAt(int position) => _admins[_positionStart[position]].Occasion;
+
+    /// <summary>The line of the first administration at <paramref name="position"/>.</summary>
+    public int LineAt(int position) => _admins[_positionStart[position]].Line;
+
+    public ReadOnlySpan<double> Series(int score) => _series[score].AsSpan(0, PositionCount);
+
+    /// <summary>Score <paramref name="score"/> of administration <paramref name="i"/> as scored (NaN when not computed).</summary>
+    public double Value(int i, int score) => _tracker.Store.Value(_admins[i].Values, score);
+
+    public ReadOnlySpan<byte> Text(int i) => _tracker.Store.Text(_admins[i].TextStart, _admins[i].TextLength);
+
+    /// <summary>Analyses <paramref name="admins"/> (the rows of <paramref name="client"/>, in input order).</summary>
+    public void Analyze(string client, ReadOnlySpan<Administration> admins)
+    {
+        Client = client;
+        Count = admins.Length;
+        Diagnostics.Clear();
+        if (_admins.Length < admins.Length)
+        {
+            var size = Math.Max(admins.Length, _admins.Length * 2);
+            _admins = new Administration[size];
+            _position = new int[size];
+            _positionStart = new int[size];
+            _positionLength = new int[size];
+            for (var s = 0; s < _series.Length; s++)
+            {
+                _series[s] = new double[size];
+            }
+        }
+
+        // Usable occasions first, in occasion order (ties by line: the input order of duplicates); then the rest, in input order.
+        var usable = 0;
+        foreach (ref readonly var a in admins)
+        {
+            if (a.Kind == TrackedKind.Ok)
+            {
+                _admins[usable++] = a;
+            }
+        }
+
+        var rest = usable;
+        foreach (ref readonly var a in admins)
+        {
+            if (a.Kind != TrackedKind.Ok)
+            {
+                _admins[rest++] = a;
+            }
+        }
+
+        _admins.AsSpan(0, usable).Sort(static (x, y) => x.Occasion != y.Occasion ? x.Occasion.CompareTo(y.Occasion) : x.Line.CompareTo(y.Line));
+
+        var scores = Analyzers.Length;
+        var positions = 0;
+        Used = 0;
+        for (var i = 0; i < usable;)
+        {
+            var j = i + 1;
+            while (j < usable && _admins[j].Occasion == _admins[i].Occasion)
+            {
+                j++;
+            }
+
+            var p = positions++;
+            _positionStart[p] = i;
+            _positionLength[p] = j - i;
+            for (var k = i; k < j; k++)
+            {
+                _position[k] = p;
+            }
+
+            if (j - i > 1)
+            {
+                var lines = new int[j - i];
+                for (var k = i; k < j; k++)
+                {
+                    lines[k - i] = _admins[k].Line;
+                }
+
+                Add(InstrumentDiagnostics.DuplicateOccasion, lines[0], -1, [client, string.Join(", ", lines), _admins[i].Occasion.ToString()], lines);
+                for (var s = 0; s < scores; s++)
+                {
+                    _series[s][p] = double.NaN;
+                }
+            }
+            else
+            {
+                SinglePosition(i, p);
+            }
+
+            i = j;
+        }
+
+        PositionCount = positions;
+        for (var k = usable; k < Count; k++)
+        {
+            _position[k] = -1;
+            ref readonly var a = ref _admins[k];
+            var text = a.Kind == TrackedKind.WrongKind
+                ? string.Create(CultureInfo.InvariantCulture, $"is {Article(a.Occasion.Kind)}, but the file's first occasion (line {_tracker.FirstOccasionLine}) is {Article(_tracker.FileKind)}")
+                : "is not a number or an ISO date (yyyy-MM-dd)";
+            var given = a.Kind == TrackedKind.WrongKind ? a.Occasion.ToString() : System.Text.Encoding.UTF8.GetString(Text(k));
+            Add(InstrumentDiagnostics.OccasionNotUsable, a.Line, -1, [a.Line, given, text]);
+        }
+
+        for (var s = 0; s < scores; s++)
+        {
+            Analyzers[s].Analyze(Series(s), Courses[s]);
+            var course = Courses[s];
+            if (course.Used < 2)
+            {
+                var why = course.Used == 0
+                    ? "no usable administration"
+                    : string.Create(CultureInfo.InvariantCulture, $"only one usable administration (line {LineAt(course.FirstPosition)})");
+                Add(InstrumentDiagnostics.NoChange, course.Used == 1 ? LineAt(course.FirstPosition) : 0, s, [client, Analyzers[s].Score.Id, why]);
+            }
+        }
+
+        // Diagnostics in the order of the lines they name (those that name none last), then by ID.
+        Diagnostics.Sort(static (x, y) =>
+            (x.Line == 0) != (y.Line == 0) ? (x.Line == 0 ? 1 : -1)
+            : x.Line != y.Line ? x.Line.CompareTo(y.Line)
+            : string.CompareOrdinal(x.Descriptor.Id, y.Descriptor.Id) is var c and not 0 ? c
+            : x.Score.CompareTo(y.Score));
+    }
+
+    // One administration at its occasion: its values are the series' values where usable; RSP2030 where not.
+    private void SinglePosition(int i, int p)
+    {
+        ref readonly var a = ref _admins[i];
+        var scores = Analyzers.Length;
+        var any = false;
+        if (a.Status == ResponseStatus.Invalid)
+        {
+            for (var s = 0; s < scores; s++)
+            {
+                _series[s][p] = double.NaN;
+            }
+
+            var reason = a.TextLength > 0 ? " (" + System.Text.Encoding.UTF8.GetString(Text(i)) + ")" : string.Empty;
+            Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, -1, [a.Line, "any score", "it is invalid" + reason]);
+            return;
+        }
+
+        List<string>? missing = null;
+        for (var s = 0; s < scores; s++)
+        {
+            var v = Value(i, s);
+            _series[s][p] = v;
+            if (double.IsFinite(v))
+            {
+                any = true;
+            }
+            else
+            {
+                (missing ??= []).Add(Analyzers[s].Score.Id);
+            }
+        }
+
+        if (any)
+        {
+            Used++;
+        }
+
+        if (missing is not null)
+        {
+            Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, missing.Count == 1 ? _tracker.Plan.IndexOfScore(missing[0]) : -1,
+                [a.Line, string.Join(", ", missing), missing.Count == 1
+                    ? "the score is not computed (more items missing than its missing rule allows)"
+                    : "the scores are not computed (more items missing than their missing rules allow)"]);
+        }
+    }
+
+    private static string Article(OccasionKind kind) => kind == OccasionKind.Date ? "a date" : "a number";
+
+    private void Add(DiagnosticDescriptor descriptor, int line, int score, object?[] args, int[]? lines = null)
+    {
+        if (_tracker.Plan.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
+        {
+            Diagnostics.Add(new TrackDiagnostic(descriptor, severity, line, score, descriptor.FormatMessage(args), lines));
+        }
+    }
+}

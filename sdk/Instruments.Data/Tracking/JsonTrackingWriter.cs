@@ -1,0 +1,277 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Instruments.Course;
+using Instruments.Diagnostics;
+using Instruments.Scoring;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// JSON: <c>{"instrument", "version", "clients": [...], "diagnostics": [...]}</c> (indented; with
+/// <see cref="TrackingOptions.Occasions"/>, <c>"administrations"</c> instead of <c>"clients"</c>), the top-level
+/// diagnostics being the rows that belong to no client. NDJSON: one client (or administration) object per line, the
+/// same shape, without the rows that belong to no client. An absent value is <c>null</c>: every key of the shape is
+/// always written.
+/// </summary>
+internal sealed class JsonTrackingWriter : TrackingWriter
+{
+    private readonly bool _lines;
+    private readonly Utf8JsonWriter _json;
+    private readonly JsonEncodedText[] _scoreIds;
+
+    public JsonTrackingWriter(ScoringPlan plan, Stream output, bool occasions, bool lines)
+        : base(plan, output, occasions)
+    {
+        _lines = lines;
+        _json = new Utf8JsonWriter(Buffer, new JsonWriterOptions { Indented = !lines, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _scoreIds = [.. Scores.Select(s => JsonEncodedText.Encode(s.Id))];
+    }
+
+    public override void Start()
+    {
+        if (_lines)
+        {
+            return;
+        }
+
+        _json.WriteStartObject();
+        _json.WriteString("instrument", Plan.Definition.Id);
+        _json.WriteString("version", Plan.Definition.Version);
+        _json.WriteStartArray(Occasions ? "administrations" : "clients");
+    }
+
+    public override void Client(ClientCourse course)
+    {
+        if (Occasions)
+        {
+            for (var i = 0; i < course.Count; i++)
+            {
+                Begin();
+                WriteAdministration(course, i);
+                Finish();
+            }
+        }
+        else
+        {
+            Begin();
+            WriteClient(course);
+            Finish();
+        }
+
+        MaybeFlush();
+    }
+
+    public override void End(IReadOnlyList<TrackDiagnostic> unattributed)
+    {
+        if (!_lines)
+        {
+            _json.WriteEndArray();
+            WriteDiagnostics(unattributed);
+            _json.WriteEndObject();
+            _json.Flush();
+            Buffer.Write((byte)'\n');
+        }
+
+        FlushStream();
+    }
+
+    private void Begin()
+    {
+        if (_lines)
+        {
+            _json.Reset(Buffer);
+        }
+    }
+
+    private void Finish()
+    {
+        _json.Flush();
+        if (_lines)
+        {
+            Buffer.Write((byte)'\n');
+        }
+    }
+
+    private void WriteClient(ClientCourse c)
+    {
+        var w = _json;
+        Span<byte> scratch = stackalloc byte[32];
+        w.WriteStartObject();
+        w.WriteString("client", c.Client);
+        w.WriteNumber("administrations", c.Count);
+        w.WriteNumber("used", c.Used);
+        w.WriteStartObject("scores");
+        for (var s = 0; s < Scores.Length; s++)
+        {
+            var course = c.Courses[s];
+            var rules = Scores[s].Change;
+            w.WriteStartObject(_scoreIds[s]);
+            WriteEnd(w, "first", c, course.FirstPosition, course.First, scratch);
+            WriteEnd(w, "last", c, course.LastPosition, course.Last, scratch);
+            Number(w, "change", course.Change);
+            Bool(w, "case_first", course.CaseFirst);
+            Bool(w, "case_last", course.CaseLast);
+            Bool(w, "recovered", course.Recovered);
+            w.WriteStartObject("reliable_change");
+            for (var r = 0; r < course.RuleCount; r++)
+            {
+                w.WriteStartObject(rules!.ReliableChange[r].Id);
+                Number(w, "threshold", course.Threshold(r));
+                Number(w, "index", course.Index(r));
+                if (course.Outcome(r) is { } outcome)
+                {
+                    w.WriteString("outcome", OutcomeName(outcome));
+                }
+                else
+                {
+                    w.WriteNull("outcome");
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            if (course.Category is { } category)
+            {
+                w.WriteString("category", CategoryName(category));
+            }
+            else
+            {
+                w.WriteNull("category");
+            }
+
+            Shifts(w, "sudden_gains", rules?.SuddenGains is not null, course.SuddenGains, c, scratch);
+            Shifts(w, "sudden_losses", rules?.SuddenGains is not null, course.SuddenLosses, c, scratch);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        WriteDiagnostics(c.Diagnostics);
+        w.WriteEndObject();
+    }
+
+    private void WriteAdministration(ClientCourse c, int i)
+    {
+        var w = _json;
+        Span<byte> scratch = stackalloc byte[32];
+        var a = c.Administrations[i];
+        w.WriteStartObject();
+        w.WriteString("client", c.Client);
+        if (c.PositionOf(i) >= 0 || a.Kind == TrackedKind.WrongKind)
+        {
+            w.WriteString("occasion", Utf8(a.Occasion, scratch));
+        }
+        else
+        {
+            w.WriteString("occasion", c.Text(i));
+        }
+
+        w.WriteNumber("line", a.Line);
+        w.WriteString("status", StatusName(a.Status));
+        w.WriteStartObject("scores");
+        for (var s = 0; s < Scores.Length; s++)
+        {
+            var (value, previous, first, events) = AtOccasion(c, i, s);
+            w.WriteStartObject(_scoreIds[s]);
+            Number(w, "value", value);
+            Number(w, "change_previous", previous);
+            Number(w, "change_first", first);
+            w.WriteStartArray("events");
+            foreach (var e in events)
+            {
+                w.WriteStringValue(e);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+        WriteDiagnostics(DiagnosticsOf(c, i));
+        w.WriteEndObject();
+    }
+
+    private static void WriteEnd(Utf8JsonWriter w, string name, ClientCourse c, int position, double value, Span<byte> scratch)
+    {
+        if (position < 0)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartObject(name);
+        w.WriteString("occasion", Utf8(c.OccasionAt(position), scratch));
+        w.WriteNumber("value", value);
+        w.WriteEndObject();
+    }
+
+    private static void Shifts(Utf8JsonWriter w, string name, bool declared, IReadOnlyList<SuddenShift> shifts, ClientCourse c, Span<byte> scratch)
+    {
+        if (!declared)
+        {
+            w.WriteNull(name);
+            return;
+        }
+
+        w.WriteStartArray(name);
+        foreach (var g in shifts)
+        {
+            w.WriteStartObject();
+            w.WriteString("pregain", Utf8(c.OccasionAt(g.PregainPosition), scratch));
+            w.WriteNumber("magnitude", g.Magnitude);
+            w.WriteBoolean("reversal", g.Reversal);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private void WriteDiagnostics(IEnumerable<TrackDiagnostic> diagnostics)
+    {
+        var w = _json;
+        w.WriteStartArray("diagnostics");
+        foreach (var d in diagnostics)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", d.Descriptor.Id);
+            w.WriteString("severity", Diagnostic.SeverityName(d.Severity));
+            if (d.Line > 0)
+            {
+                w.WriteNumber("line", d.Line);
+            }
+            else
+            {
+                w.WriteNull("line");
+            }
+
+            w.WriteString("message", d.Message);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            w.WriteNumber(name, value);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+
+    private static void Bool(Utf8JsonWriter w, string name, bool? value)
+    {
+        if (value is { } b)
+        {
+            w.WriteBoolean(name, b);
+        }
+        else
+        {
+            w.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Globalization;
+using Instruments.Diagnostics;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// One tracking diagnostic (RSP2010, RSP2030-RSP2034) with its effective severity, the input line it names (0 when
+/// none), the score it concerns (-1 when none), every line it names (RSP2031 names several) and its message.
+/// </summary>
+internal readonly record struct TrackDiagnostic(DiagnosticDescriptor Descriptor, DiagnosticSeverity Severity, int Line, int Score, string Message, int[]? Lines = null)
+{
+    /// <summary>True when the diagnostic names <paramref name="line"/>.</summary>
+    public bool Names(int line) => Line == line || (Lines is { } lines && Array.IndexOf(lines, line) >= 0);
+
+    /// <summary>The diagnostic as one line of text: <c>RSP2030: warning: Line 4: ...</c>.</summary>
+    public override string ToString() =>
+        string.Create(CultureInfo.InvariantCulture, $"{Descriptor.Id}: {Diagnostic.SeverityName(Severity)}: {Message}");
+}

@@ -1,0 +1,282 @@
+using System.Text;
+using Instruments.Course;
+using Instruments.Data.IO;
+using Instruments.Diagnostics;
+using Instruments.Scoring;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// The administrations the tracker holds: compact structs, the score values in one array, and a byte arena for the
+/// few texts (bad occasions, why an administration is invalid). Nothing is allocated per administration; the arrays
+/// grow by doubling.
+/// </summary>
+internal sealed class AdministrationStore(int scores)
+{
+    private Administration[] _admins = new Administration[256];
+    private double[] _values = new double[256 * Math.Max(1, scores)];
+    private readonly ByteBuffer _text = new(256);
+
+    public int Count { get; private set; }
+
+    public Span<Administration> Administrations => _admins.AsSpan(0, Count);
+
+    public double Value(int values, int score) => _values[values + score];
+
+    public ReadOnlySpan<byte> Text(int start, int length) => _text.WrittenSpan.Slice(start, length);
+
+    public void Add(in TrackedRow row, int client, TrackedKind kind)
+    {
+        if (Count == _admins.Length)
+        {
+            Array.Resize(ref _admins, Count * 2);
+        }
+
+        var values = Count * scores;
+        if (values + scores > _values.Length)
+        {
+            Array.Resize(ref _values, Math.Max(_values.Length * 2, values + scores));
+        }
+
+        for (var s = 0; s < scores; s++)
+        {
+            _values[values + s] = row.Value(s);
+        }
+
+        var textStart = _text.Length;
+        _text.Write(row.Text);
+        _admins[Count++] = new Administration
+        {
+            Occasion = row.Occasion,
+            Line = row.Line,
+            Client = client,
+            Values = values,
+            TextStart = textStart,
+            TextLength = row.Text.Length,
+            Status = row.Status,
+            Kind = kind,
+        };
+    }
+
+    public void Clear()
+    {
+        Count = 0;
+        _text.Clear();
+    }
+}
+
+/// <summary>
+/// Collects the scored rows of one run, in input order, and writes each client's analysis. Streaming (the input is
+/// known to be grouped by client): a client is analysed and written as soon as its run of rows ends, and only its own
+/// administrations are held. Buffered: every administration is held until the end, then clients are written in the
+/// order of their first row.
+/// </summary>
+internal sealed class Tracker
+{
+    private readonly TrackingOptions _options;
+    private readonly TrackingWriter _writer;
+    private readonly bool _streaming;
+    private readonly ClientCourse _course;
+    private readonly char[] _chars = new char[256];
+
+    // Buffered: client ids by first appearance.
+    private readonly Dictionary<string, int> _clientIndex = new(StringComparer.Ordinal);
+    private readonly List<string> _clients = [];
+
+    // Streaming: the current client, and 64-bit hashes of those already written (a client seen again means the
+    // input changed between the pre-scan and this pass).
+    private byte[] _current = new byte[64];
+    private int _currentLength = -1;
+    private string _currentId = string.Empty;
+    private readonly HashSet<(int, int)> _written = [];
+
+    public Tracker(ScoringPlan plan, TrackingOptions options, TrackingWriter writer, bool streaming)
+    {
+        Plan = plan;
+        _options = options;
+        _writer = writer;
+        _streaming = streaming;
+        Store = new AdministrationStore(plan.ScoreCount);
+        _course = new ClientCourse(this);
+    }
+
+    public ScoringPlan Plan { get; }
+
+    public AdministrationStore Store { get; }
+
+    /// <summary>The kind of the file's first usable occasion; all others must be of this kind.</summary>
+    public OccasionKind FileKind { get; private set; }
+
+    public int FirstOccasionLine { get; private set; }
+
+    public List<TrackDiagnostic> Unattributed { get; } = [];
+
+    public long Rows { get; private set; }
+
+    public long Clients { get; private set; }
+
+    public long Administrations { get; private set; }
+
+    public long Problems { get; private set; }
+
+    public void Add(in TrackedRow row)
+    {
+        Rows++;
+        switch (row.Kind)
+        {
+            case TrackedKind.Malformed:
+                AddUnattributed(InstrumentDiagnostics.MalformedRow, row.Line, [row.Line, Encoding.UTF8.GetString(row.Text)]);
+                return;
+            case TrackedKind.NoClient:
+                AddUnattributed(InstrumentDiagnostics.ClientIdEmpty, row.Line, [row.Line, _options.ClientColumn]);
+                return;
+        }
+
+        var kind = row.Kind;
+        if (kind == TrackedKind.Ok)
+        {
+            if (FirstOccasionLine == 0)
+            {
+                FirstOccasionLine = row.Line;
+                FileKind = row.Occasion.Kind;
+            }
+            else if (row.Occasion.Kind != FileKind)
+            {
+                kind = TrackedKind.WrongKind;
+            }
+        }
+
+        Administrations++;
+        if (_streaming)
+        {
+            var client = row.Client;
+            if (_currentLength < 0 || !client.SequenceEqual(_current.AsSpan(0, _currentLength)))
+            {
+                FlushCurrent();
+                if (!_written.Add(TrackingPipeline.Hash(client)))
+                {
+                    throw new ResponseFileException($"client '{Encoding.UTF8.GetString(client)}' (line {row.Line}) appeared again after the rows of other clients, although the input was grouped by client when it was first read: the input changed while it was read");
+                }
+
+                if (_current.Length < client.Length)
+                {
+                    _current = new byte[client.Length * 2];
+                }
+
+                client.CopyTo(_current);
+                _currentLength = client.Length;
+                _currentId = Encoding.UTF8.GetString(client);
+            }
+
+            Store.Add(row, 0, kind);
+        }
+        else
+        {
+            Store.Add(row, ClientIndex(row.Client), kind);
+        }
+    }
+
+    private int ClientIndex(ReadOnlySpan<byte> utf8)
+    {
+        var chars = _chars.Length >= Encoding.UTF8.GetMaxCharCount(utf8.Length) ? _chars : new char[Encoding.UTF8.GetMaxCharCount(utf8.Length)];
+        var n = Encoding.UTF8.GetChars(utf8, chars);
+        var lookup = _clientIndex.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (lookup.TryGetValue(chars.AsSpan(0, n), out var index))
+        {
+            return index;
+        }
+
+        var id = new string(chars, 0, n);
+        index = _clients.Count;
+        _clients.Add(id);
+        _clientIndex.Add(id, index);
+        return index;
+    }
+
+    private void FlushCurrent()
+    {
+        if (_currentLength >= 0 && Store.Count > 0)
+        {
+            Write(_currentId, Store.Administrations);
+        }
+
+        Store.Clear();
+        _currentLength = -1;
+    }
+
+    /// <summary>Writes the clients not yet written and the end of the output.</summary>
+    public void Complete()
+    {
+        if (_streaming)
+        {
+            FlushCurrent();
+        }
+        else
+        {
+            WriteBuffered();
+        }
+
+        _writer.End(Unattributed);
+    }
+
+    // Every client's administrations, grouped by a counting sort on the client index (stable: input order within a client).
+    private void WriteBuffered()
+    {
+        var admins = Store.Administrations;
+        var clients = _clients.Count;
+        var start = new int[clients + 1];
+        foreach (ref readonly var a in admins)
+        {
+            start[a.Client + 1]++;
+        }
+
+        for (var c = 0; c < clients; c++)
+        {
+            start[c + 1] += start[c];
+        }
+
+        var next = (int[])start.Clone();
+        var grouped = new Administration[admins.Length];
+        foreach (ref readonly var a in admins)
+        {
+            grouped[next[a.Client]++] = a;
+        }
+
+        for (var c = 0; c < clients; c++)
+        {
+            Write(_clients[c], grouped.AsSpan(start[c], start[c + 1] - start[c]));
+        }
+    }
+
+    private void Write(string client, ReadOnlySpan<Administration> admins)
+    {
+        _course.Analyze(client, admins);
+        foreach (var d in _course.Diagnostics)
+        {
+            if (d.Severity >= DiagnosticSeverity.Warning)
+            {
+                Problems++;
+            }
+        }
+
+        Clients++;
+        _writer.Client(_course);
+    }
+
+    private void AddUnattributed(DiagnosticDescriptor descriptor, int line, object?[] args)
+    {
+        if (Plan.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is not { } severity)
+        {
+            return;
+        }
+
+        var d = new TrackDiagnostic(descriptor, severity, line, -1, descriptor.FormatMessage(args));
+        Unattributed.Add(d);
+        if (severity >= DiagnosticSeverity.Warning)
+        {
+            Problems++;
+        }
+
+        _options.Warnings?.Invoke(d.ToString());
+    }
+}

@@ -1,0 +1,16 @@
+namespace Instruments.Data;
+
+/// <summary>What a <see cref="TrackingPipeline"/> run read and wrote.</summary>
+/// <param name="Rows">Input rows read.</param>
+/// <param name="Clients">Clients written (one output row each, or their administrations with <see cref="TrackingOptions.Occasions"/>).</param>
+/// <param name="Administrations">Rows that belong to a client.</param>
+/// <param name="Problems">
+/// Warnings and errors: rows that belong to no client (RSP2010, RSP2034) and administrations that are not used in
+/// full (RSP2030, RSP2031, RSP2033). RSP2032 (a client with fewer than two usable administrations) is information
+/// and not counted.
+/// </param>
+/// <param name="Streamed">
+/// True when clients were analysed and written one at a time as they were read (the input was seekable and grouped
+/// by client); false when every administration was held until the end of the input.
+/// </param>
+public readonly record struct TrackingCounts(long Rows, long Clients, long Administrations, long Problems, bool Streamed);

@@ -1,0 +1,257 @@
+using Instruments.Definitions;
+using Instruments.Scoring;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// Tracks clients across administrations: reads every row of an input (CSV, JSON or NDJSON, through
+/// <see cref="ResponseReader"/>), takes the client id and the occasion (a number or an ISO date,
+/// <see cref="Instruments.Course.Occasion"/>) from each row's pass-through fields, scores the row on all cores (the
+/// parallel scoring of <see cref="ScoringPipeline"/>), orders each client's administrations by occasion, analyses
+/// each score's course with <see cref="Instruments.Course.CourseAnalyzer"/> (first, last, change, caseness,
+/// reliable change, clinical significance, sudden gains and losses, per the score's <see cref="ChangeRules"/>), and
+/// writes one row per client (or, with <see cref="TrackingOptions.Occasions"/>, one row per administration).
+/// </summary>
+/// <remarks>
+/// <para>Problems are diagnostics, never exceptions: an administration that is invalid or whose score is beyond its
+/// missing rule is not used for that score (RSP2030); two administrations of a client at one occasion are never merged
+/// and neither is used (RSP2031); a score with fewer than two usable administrations has no change (RSP2032); an
+/// occasion that is not a number or an ISO date, or not of the kind of the file's first occasion, leaves its row
+/// unused (RSP2033); a row without a client id is not used (RSP2034); a row that cannot be read names its line
+/// (RSP2010). Each names the input line.</para>
+/// <para>Memory. A seekable input (a file) is first pre-scanned: its rows are read (fields only, nothing scored) to
+/// learn whether every client's rows are one contiguous run. If so, the input is read again and each client is
+/// analysed and written as soon as its run ends: memory holds one client's administrations plus about 16 bytes per
+/// client seen (to detect an input that changed between the passes), so it grows with the number of clients, not
+/// administrations; the cost is reading the input twice (the pre-scan is cheaper than the scoring pass). Otherwise
+/// (clients interleaved, or an input that cannot seek, such as standard input) every administration is held until the
+/// end: about 48 bytes plus 8 per score per administration, plus each client id once, and clients are written in the
+/// order of their first row. Either way the output is the same.</para>
+/// </remarks>
+public sealed class TrackingPipeline
+{
+    private readonly ScoringPlan _plan;
+    private readonly Stream _input;
+    private readonly DataFormat _inputFormat;
+    private readonly TrackingOptions _options;
+
+    /// <summary>Creates a pipeline over <paramref name="input"/>.</summary>
+    /// <param name="plan">The instrument's plan; its scores' change rules are applied.</param>
+    /// <param name="input">The responses (UTF-8); read by <see cref="Run"/>, which disposes it.</param>
+    /// <param name="inputFormat">The input format.</param>
+    /// <param name="options">Columns, output shape, warnings, progress and threads; null for the defaults.</param>
+    public TrackingPipeline(ScoringPlan plan, Stream input, DataFormat inputFormat, TrackingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(input);
+        _plan = plan;
+        _input = input;
+        _inputFormat = inputFormat;
+        _options = options ?? new TrackingOptions();
+        ArgumentException.ThrowIfNullOrEmpty(_options.ClientColumn, nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(_options.OccasionColumn, nameof(options));
+    }
+
+    /// <summary>
+    /// Tracks every client of the input into <paramref name="output"/> in <paramref name="format"/>. Nothing is
+    /// written before the input's first rows are read.
+    /// </summary>
+    /// <param name="format">The output format (CSV, JSON or NDJSON).</param>
+    /// <param name="output">Where the bytes go; flushed at the end, not disposed.</param>
+    /// <param name="cancel">Stops the run (it then throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>What was read and written.</returns>
+    /// <exception cref="ResponseFileException">The input cannot be read at all, or lacks the client or occasion column (CSV).</exception>
+    public TrackingCounts Run(DataFormat format, Stream output, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        try
+        {
+            var streaming = false;
+            var start = 0L;
+            if (_input.CanSeek)
+            {
+                start = _input.Position;
+                streaming = GroupScan.IsGrouped(_input, _inputFormat, _plan, _options.ClientColumn, cancel);
+                _input.Position = start;
+            }
+
+            using var reader = ResponseReader.Open(new KeepOpen(_input), _inputFormat, _plan, _options.Warnings);
+            RequireColumns(reader);
+            var writer = TrackingWriter.Create(format, _plan, output, _options.Occasions);
+            var tracker = new Tracker(_plan, _options, writer, streaming);
+            var rowFormat = new TrackedRowFormat(_plan, _options.ClientColumn, _options.OccasionColumn);
+            var started = false;
+            var sink = new TrackedRowSink(_plan.ScoreCount, (in TrackedRow row) =>
+            {
+                if (!started)
+                {
+                    writer.Start();
+                    started = true;
+                }
+
+                tracker.Add(row);
+            });
+            var pipeline = new ScoringPipeline(_plan, reader);
+            pipeline.Run(rowFormat, sink, new ScoringPipelineOptions { Progress = _options.Progress, Workers = _options.Workers, Warnings = _options.Warnings }, cancel);
+            if (!started)
+            {
+                writer.Start();
+            }
+
+            tracker.Complete();
+            return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, streaming);
+        }
+        finally
+        {
+            _input.Dispose();
+        }
+    }
+
+    private void RequireColumns(ResponseReader reader)
+    {
+        if (reader.Columns is not { } columns)
+        {
+            return;
+        }
+
+        foreach (var (name, option) in new[] { (_options.ClientColumn, "client"), (_options.OccasionColumn, "occasion") })
+        {
+            if (!columns.Contains(name, StringComparer.Ordinal))
+            {
+                var hint = columns.Count > 0 ? " (its columns other than items: " + string.Join(", ", columns) + ")" : string.Empty;
+                throw new ResponseFileException($"the input has no {option} column '{name}'{hint}");
+            }
+        }
+    }
+
+    /// <summary>The input, kept open when a reader over it is disposed (the pipeline disposes it once, at the end).</summary>
+    private sealed class KeepOpen(Stream inner) : Stream
+    {
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+        public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>The pre-scan of a seekable input: is every client's run of rows contiguous?</summary>
+    private static class GroupScan
+    {
+        public static bool IsGrouped(Stream input, DataFormat format, ScoringPlan plan, string clientColumn, CancellationToken cancel)
+        {
+            // Fields only: with a plan none of whose items is a column, no answer is parsed.
+            var fieldsOnly = FieldsOnly ?? plan;
+            using var reader = ResponseReader.Open(new KeepOpen(input), format, fieldsOnly, warnings: null);
+            var block = new RowBlock();
+            var decoder = reader.CreateDecoder();
+            var row = new ResponseRow(fieldsOnly.ItemCount);
+            var finished = new HashSet<(int, int)>();
+            var current = (0, 0);
+            var hasCurrent = false;
+            var hint = 0;
+            var next = 0L;
+            while (true)
+            {
+                cancel.ThrowIfCancellationRequested();
+                block.Reset(next);
+                if (!reader.ReadBlock(block))
+                {
+                    return true;
+                }
+
+                next += block.Count;
+                for (var i = 0; i < block.Count; i++)
+                {
+                    if (block.Malformed(i) is not null)
+                    {
+                        continue;
+                    }
+
+                    decoder.Decode(block, i, row);
+                    var c = Find(row, clientColumn, ref hint);
+                    if (c < 0 || row.FieldValue(c).Trim(" \t"u8).IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    var key = Hash(row.FieldValue(c));
+                    if (hasCurrent && key == current)
+                    {
+                        continue;
+                    }
+
+                    if (hasCurrent)
+                    {
+                        finished.Add(current);
+                    }
+
+                    if (finished.Contains(key))
+                    {
+                        return false;
+                    }
+
+                    current = key;
+                    hasCurrent = true;
+                }
+            }
+        }
+
+        // A plan whose only item no input has (a plan needs one), so that every column is a pass-through field.
+        private static readonly ScoringPlan? FieldsOnly = ScoringPlan.Create(new InstrumentDefinition
+        {
+            Id = "fields-only",
+            Version = "0.0.0",
+            Title = "fields only",
+            License = new LicenseInfo { Name = "none" },
+            ResponseScales = [new ResponseScale { Id = "none", Options = [new ResponseOption { Value = 0, Label = "0" }] }],
+            Items = [new ItemDefinition { Id = "instruments_prescan_no_such_column", Scale = "none" }],
+        }).Plan;
+
+        private static int Find(ResponseRow row, string name, ref int hint)
+        {
+            if ((uint)hint < (uint)row.FieldCount && string.Equals(row.FieldName(hint), name, StringComparison.Ordinal))
+            {
+                return hint;
+            }
+
+            for (var i = 0; i < row.FieldCount; i++)
+            {
+                if (string.Equals(row.FieldName(i), name, StringComparison.Ordinal))
+                {
+                    hint = i;
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+
+    internal static (int, int) Hash(ReadOnlySpan<byte> bytes)
+    {
+        var a = default(HashCode);
+        a.AddBytes(bytes);
+        var b = default(HashCode);
+        b.Add(0x5bd1e995);
+        b.AddBytes(bytes);
+        return (a.ToHashCode(), b.ToHashCode());
+    }
+}

@@ -1,0 +1,172 @@
+using System.Text;
+using Instruments.Course;
+using Instruments.Data.IO;
+using Instruments.Definitions;
+using Instruments.Scoring;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// Writes the tracker's output: one row per client, or with <see cref="TrackingOptions.Occasions"/> one row per
+/// administration. Bytes collect in a buffer that goes to the stream every 64 KiB. Not thread-safe.
+/// </summary>
+internal abstract class TrackingWriter(ScoringPlan plan, Stream output, bool occasions)
+{
+    private const int FlushBytes = 64 * 1024;
+
+    private protected ScoringPlan Plan { get; } = plan;
+
+    private protected bool Occasions { get; } = occasions;
+
+    private protected ByteBuffer Buffer { get; } = new(FlushBytes * 2);
+
+    private protected ScoreDefinition[] Scores { get; } = [.. plan.Definition.Scores];
+
+    /// <summary>Per score: the events "reliable_improvement:&lt;rule&gt;" and "reliable_deterioration:&lt;rule&gt;", by rule.</summary>
+    private protected string[][] Improvements { get; } =
+        [.. plan.Definition.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_improvement:" + r.Id).ToArray())];
+
+    private protected string[][] Deteriorations { get; } =
+        [.. plan.Definition.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_deterioration:" + r.Id).ToArray())];
+
+    private readonly List<string> _events = [];
+
+    public static TrackingWriter Create(DataFormat format, ScoringPlan plan, Stream output, bool occasions) => format switch
+    {
+        DataFormat.Csv => new CsvTrackingWriter(plan, output, occasions),
+        DataFormat.Json => new JsonTrackingWriter(plan, output, occasions, lines: false),
+        DataFormat.Ndjson => new JsonTrackingWriter(plan, output, occasions, lines: true),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
+    };
+
+    /// <summary>Writes what comes before the first client.</summary>
+    public abstract void Start();
+
+    /// <summary>Writes one client (or its administrations).</summary>
+    public abstract void Client(ClientCourse course);
+
+    /// <summary>Writes what comes after the last client, with the rows that belong to no client, and flushes.</summary>
+    public abstract void End(IReadOnlyList<TrackDiagnostic> unattributed);
+
+    private protected void MaybeFlush()
+    {
+        if (Buffer.Length >= FlushBytes)
+        {
+            Flush();
+        }
+    }
+
+    private protected void Flush()
+    {
+        output.Write(Buffer.WrittenSpan);
+        Buffer.Clear();
+    }
+
+    private protected void FlushStream()
+    {
+        Flush();
+        output.Flush();
+    }
+
+    /// <summary>The canonical text of an occasion as UTF-8, in <paramref name="scratch"/>.</summary>
+    private protected static ReadOnlySpan<byte> Utf8(Occasion occasion, Span<byte> scratch) =>
+        occasion.TryFormat(scratch, out var n) ? scratch[..n] : [];
+
+    private protected static string OutcomeName(ChangeOutcome outcome) => outcome switch
+    {
+        ChangeOutcome.Improved => "improved",
+        ChangeOutcome.Deteriorated => "deteriorated",
+        _ => "unchanged",
+    };
+
+    private protected static string CategoryName(ClinicalCategory category) => category switch
+    {
+        ClinicalCategory.Recovered => "recovered",
+        ClinicalCategory.Improved => "improved",
+        ClinicalCategory.Deteriorated => "deteriorated",
+        _ => "unchanged",
+    };
+
+    /// <summary>
+    /// The per-administration values of administration <paramref name="i"/> for score <paramref name="s"/>: the value
+    /// used in the course (NaN when the administration is not used for the score), the change from the previous usable
+    /// value and from the first usable value (NaN at the first), and the events at that occasion.
+    /// </summary>
+    private protected (double Value, double ChangePrevious, double ChangeFirst, List<string> Events) AtOccasion(ClientCourse c, int i, int s)
+    {
+        _events.Clear();
+        var value = c.Value(i, s);
+        var p = c.PositionOf(i);
+        var series = c.Series(s);
+        if (p < 0 || !double.IsFinite(series[p]))
+        {
+            return (double.NaN, double.NaN, double.NaN, _events);
+        }
+
+        var previous = double.NaN;
+        for (var q = p - 1; q >= 0; q--)
+        {
+            if (double.IsFinite(series[q]))
+            {
+                previous = series[q];
+                break;
+            }
+        }
+
+        var course = c.Courses[s];
+        var analyzer = c.Analyzers[s];
+        foreach (var g in course.SuddenGains)
+        {
+            if (g.PregainPosition + 1 == p)
+            {
+                _events.Add("sudden_gain");
+            }
+        }
+
+        foreach (var g in course.SuddenLosses)
+        {
+            if (g.PregainPosition + 1 == p)
+            {
+                _events.Add("sudden_loss");
+            }
+        }
+
+        var changeFirst = double.NaN;
+        if (p > course.FirstPosition)
+        {
+            changeFirst = value - course.First;
+            for (var r = 0; r < course.RuleCount; r++)
+            {
+                switch (analyzer.Compare(course.First, value, r))
+                {
+                    case ChangeOutcome.Improved: _events.Add(Improvements[s][r]); break;
+                    case ChangeOutcome.Deteriorated: _events.Add(Deteriorations[s][r]); break;
+                }
+            }
+
+            if (course.CaseFirst == true && analyzer.IsCase(value) == false)
+            {
+                _events.Add("recovered");
+            }
+        }
+
+        return (value, value - previous, changeFirst, _events);
+    }
+
+    /// <summary>The diagnostics shown with administration <paramref name="i"/>: those naming its line; those naming no line go with the client's first row.</summary>
+    private protected static IEnumerable<TrackDiagnostic> DiagnosticsOf(ClientCourse c, int i)
+    {
+        var line = c.Administrations[i].Line;
+        foreach (var d in c.Diagnostics)
+        {
+            if (d.Names(line) || (d.Line == 0 && i == 0))
+            {
+                yield return d;
+            }
+        }
+    }
+
+    private protected static string StatusName(ResponseStatus status) => ResultFormat.StatusName(status);
+
+    private protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+}

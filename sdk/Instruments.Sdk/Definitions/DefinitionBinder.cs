@@ -49,7 +49,7 @@ internal static partial class DefinitionBinder
     /// <summary>Like <see cref="FormatRange"/>, but a single value is written once ("3", not "3 to 3").</summary>
     internal static string FormatValues(double min, double max) => min == max ? FormatNumber(min) : FormatRange(min, max);
 
-    private sealed class Binder(InstrumentDefinition def, SourceLocator source, ScoringFunctions functions)
+    private sealed partial class Binder(InstrumentDefinition def, SourceLocator source, ScoringFunctions functions)
     {
         private readonly List<Diagnostic> _diagnostics = [];
 
@@ -72,6 +72,7 @@ internal static partial class DefinitionBinder
             var flags = BindFlags(slotOf);
             CheckSources();
             CheckExamples();
+            CheckCourseExamples();
 
             if (order is not null)
             {

@@ -12,7 +12,10 @@ namespace Instruments.Definitions;
 /// <c>items[i].id|scale|text|reverse</c>, <c>scores[i]</c>, <c>scores[i].id|items|expression|method</c>,
 /// <c>scores[i].items[j]</c>, <c>scores[i].missing.max|prorate</c>, <c>scores[i].bands[j]</c>,
 /// <c>flags[i]</c>, <c>flags[i].id|when</c>, <c>examples[i].responses.ID</c> and
-/// <c>examples[i].expect.scores|bands.ID</c> (the key) with <c>.value</c> after it for the value. A locator that does not know a path tries its parent.
+/// <c>examples[i].expect.scores|bands.ID</c> (the key) with <c>.value</c> after it for the value; series examples are
+/// <c>course_examples[i]</c> with <c>.name</c>, <c>.series[j].occasion</c>, <c>.series[j].responses.ID</c>,
+/// <c>.expect.SCORE</c>, <c>.expect.SCORE.FIELD</c>, <c>.expect.SCORE.reliable_change.RULE</c> and
+/// <c>.expect.SCORE.sudden_gains[k]</c>. A locator that does not know a path tries its parent.
 /// </remarks>
 internal abstract class SourceLocator
 {

@@ -194,6 +194,7 @@ public static class InstrumentTexts
             Scores = definition.Scores,
             Flags = definition.Flags,
             Examples = definition.Examples,
+            CourseExamples = definition.CourseExamples,
         };
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Globalization;
+using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
@@ -34,7 +35,10 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] NormKeys = ["mean", "sd"];
     private static readonly string[] SuddenGainKeys = ["cutoff", "reliable_change", "relative", "stability", "sources"];
     private static readonly string[] FlagKeys = ["id", "when", "severity", "message", "sources"];
-    private static readonly string[] ExampleKeys = ["name", "source", "responses", "expect"];
+    private static readonly string[] ExampleKeys = ["name", "source", "responses", "series", "expect"];
+    private static readonly string[] AdministrationKeys = ["occasion", "responses"];
+    private static readonly string[] CourseExpectKeys =
+        ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses"];
     private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
@@ -67,7 +71,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var items = ReadList(top, "items", "items", required: true, ReadItem);
         var scores = ReadList(top, "scores", "scores", required: true, ReadScore);
         var flags = ReadList(top, "flags", "flags", required: false, ReadFlag);
-        var examples = ReadList(top, "examples", "examples", required: false, ReadExample);
+        var (examples, courseExamples) = ReadExamples(top);
         var missingCodes = ReadIntList(top, "missing_codes", "missing_codes");
         Respondent? respondent = top.Enum<Respondent>("respondent", "respondent", RespondentNames);
 
@@ -94,6 +98,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Scores = scores,
             Flags = flags,
             Examples = examples,
+            CourseExamples = courseExamples,
         };
     }
 
@@ -527,6 +532,249 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Prorated = Ids("prorated", "score id"),
             Diagnostics = Ids("diagnostics", "diagnostic ID") ?? [],
         };
+    }
+
+    /// <summary>
+    /// Reads the <c>examples</c> list: an entry with <c>series:</c> is a <see cref="CourseExample"/> (located under
+    /// <c>course_examples[j]</c>), any other an <see cref="InstrumentExample"/> (under <c>examples[k]</c>, k counting
+    /// those only, so that the binder's paths name the same entries).
+    /// </summary>
+    private (ImmutableArray<InstrumentExample> Examples, ImmutableArray<CourseExample> Courses) ReadExamples(MapReader top)
+    {
+        var node = top.Get("examples");
+        if (node is null)
+        {
+            return ([], []);
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            WrongType("examples", "a list", node);
+            return ([], []);
+        }
+
+        locator.Record("examples", Span(node));
+        var examples = ImmutableArray.CreateBuilder<InstrumentExample>();
+        var courses = ImmutableArray.CreateBuilder<CourseExample>();
+        foreach (var child in sequence.Children)
+        {
+            var isSeries = child is YamlMappingNode m && m.Children.Any(p => p.Key is YamlScalarNode { Value: "series" });
+            var childPath = isSeries ? $"course_examples[{courses.Count}]" : $"examples[{examples.Count}]";
+            locator.Record(childPath, Span(child));
+            object? read = isSeries ? ReadCourseExample(child, childPath) : ReadExample(child, childPath);
+            switch (read)
+            {
+                case InstrumentExample example:
+                    examples.Add(example);
+                    break;
+                case CourseExample course:
+                    courses.Add(course);
+                    break;
+                default:
+                    _failed = _incomplete = true;
+                    break;
+            }
+        }
+
+        return (examples.ToImmutable(), courses.ToImmutable());
+    }
+
+    private static readonly (string Name, ChangeOutcome Value)[] OutcomeNames =
+        [("improved", ChangeOutcome.Improved), ("unchanged", ChangeOutcome.Unchanged), ("deteriorated", ChangeOutcome.Deteriorated)];
+
+    private static readonly (string Name, ClinicalCategory Value)[] CategoryNames =
+        [("recovered", ClinicalCategory.Recovered), ("improved", ClinicalCategory.Improved), ("unchanged", ClinicalCategory.Unchanged),
+         ("deteriorated", ClinicalCategory.Deteriorated)];
+
+    private static readonly (string Name, bool Value)[] BoolNames = [("true", true), ("false", false)];
+
+    private CourseExample? ReadCourseExample(YamlNode node, string examplePath)
+    {
+        var map = Map(node, "an example", examplePath, ExampleKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = map.RequiredString("name", examplePath + ".name");
+        var source = map.RequiredString("source", examplePath + ".source");
+        if (map.Get("responses") is { } responsesNode)
+        {
+            // Contained: the responses are ignored, the series is read.
+            ReportContained(InstrumentDiagnostics.CourseExampleShapeConflict, Span(responsesNode), name ?? "?");
+        }
+
+        var seriesNode = map.Required("series", examplePath + ".series");
+        var series = ImmutableArray.CreateBuilder<CourseAdministration>();
+        if (seriesNode is YamlSequenceNode list)
+        {
+            for (var i = 0; i < list.Children.Count; i++)
+            {
+                var path = $"{examplePath}.series[{i}]";
+                locator.Record(path, Span(list.Children[i]));
+                if (ReadAdministration(list.Children[i], path) is { } administration)
+                {
+                    series.Add(administration);
+                }
+                else
+                {
+                    _incomplete = true;
+                }
+            }
+        }
+        else if (seriesNode is not null && !(seriesNode is YamlScalarNode s && IsNull(s)))
+        {
+            WrongType("series", "a list of { occasion, responses }", seriesNode);
+            return null;
+        }
+
+        var expectNode = map.Required("expect", examplePath + ".expect");
+        var expect = ImmutableDictionary.CreateBuilder<string, CourseExpectation>(StringComparer.Ordinal);
+        if (expectNode is YamlMappingNode scores)
+        {
+            foreach (var (keyNode, valueNode) in scores.Children)
+            {
+                if (keyNode is not YamlScalarNode { Value: { Length: > 0 } scoreId })
+                {
+                    WrongType("a key in 'expect'", "a score id", keyNode);
+                    continue;
+                }
+
+                var scorePath = examplePath + ".expect." + scoreId;
+                locator.Record(scorePath, Span(keyNode));
+                if (ReadCourseExpectation(valueNode, scoreId, scorePath) is { } expectation)
+                {
+                    expect[scoreId] = expectation;
+                }
+            }
+        }
+        else if (expectNode is not null)
+        {
+            WrongType("expect", "a mapping of score id to what its course must give", expectNode);
+            return null;
+        }
+
+        return name is null || source is null || expectNode is null ? null
+            : new CourseExample { Name = name, Source = source, Series = series.ToImmutable(), Expect = expect.ToImmutable() };
+    }
+
+    private CourseAdministration? ReadAdministration(YamlNode node, string path)
+    {
+        var map = Map(node, "an administration", path, AdministrationKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var occasion = map.RequiredString("occasion", path + ".occasion");
+        var responses = ImmutableDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
+        if (map.Get("responses") is { } responsesNode)
+        {
+            ReadScalarMap(responsesNode, "responses", path + ".responses", "a value (a number, a code, text or null)", (key, value) =>
+            {
+                responses[key] = IsNull(value) ? null : value.Value;
+                return true;
+            });
+        }
+
+        return occasion is null ? null : new CourseAdministration { Occasion = occasion, Responses = responses.ToImmutable() };
+    }
+
+    private CourseExpectation? ReadCourseExpectation(YamlNode node, string scoreId, string path)
+    {
+        var map = Map(node, "the expectation of score '" + scoreId + "'", path, CourseExpectKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        Expected<double> Number(string key) => Stated<double>(map, key, path, "a number or null", v => TryNumber(v, out var x) ? x : null);
+
+        Expected<T> Word<T>(string key, (string Name, T Value)[] names) where T : struct =>
+            Stated<T>(map, key, path, "one of: " + string.Join(", ", names.Select(n => n.Name)) + ", or null",
+                v => names.FirstOrDefault(n => n.Name == v) is { Name: not null } hit ? hit.Value : (T?)null);
+
+        var reliable = ImmutableDictionary.CreateBuilder<string, ChangeOutcome?>(StringComparer.Ordinal);
+        if (map.Get("reliable_change") is { } reliableNode)
+        {
+            var expected = "one of: improved, unchanged, deteriorated, or null";
+            ReadScalarMap(reliableNode, "reliable_change", path + ".reliable_change", expected, (rule, value) =>
+            {
+                if (IsNull(value))
+                {
+                    reliable[rule] = null;
+                    return true;
+                }
+
+                foreach (var (word, outcome) in OutcomeNames)
+                {
+                    if (word == value.Value)
+                    {
+                        reliable[rule] = outcome;
+                        return true;
+                    }
+                }
+
+                return false;
+            });
+        }
+
+        return new CourseExpectation
+        {
+            First = Number("first"),
+            Last = Number("last"),
+            Change = Number("change"),
+            CaseFirst = Word("case_first", BoolNames),
+            CaseLast = Word("case_last", BoolNames),
+            Recovered = Word("recovered", BoolNames),
+            ReliableChange = reliable.ToImmutable(),
+            Category = Word("category", CategoryNames),
+            SuddenGains = Occasions(map, "sudden_gains", path),
+            SuddenLosses = Occasions(map, "sudden_losses", path),
+        };
+    }
+
+    /// <summary>A stated field: absent key = not stated; null = stated as absent; a wrong value is reported and left unstated.</summary>
+    private Expected<T> Stated<T>(MapReader map, string key, string path, string expected, Func<string?, T?> parse) where T : struct
+    {
+        if (map.Get(key) is not { } node)
+        {
+            return default;
+        }
+
+        Record(path + "." + key, node);
+        if (node is YamlScalarNode scalar)
+        {
+            if (IsNull(scalar))
+            {
+                return new Expected<T>(null);
+            }
+
+            if (parse(scalar.Value) is { } value)
+            {
+                return value;
+            }
+        }
+
+        WrongType(key, expected, node);
+        return default;
+    }
+
+    /// <summary>A list of occasions (null: none); absent: not checked.</summary>
+    private ImmutableArray<string>? Occasions(MapReader map, string key, string path)
+    {
+        if (map.Get(key) is not { } node)
+        {
+            return null;
+        }
+
+        if (node is YamlScalarNode scalar && IsNull(scalar))
+        {
+            Record(path + "." + key, node);
+            return [];
+        }
+
+        return ReadStringList(map, key, path + "." + key, "an occasion", "a list of occasions");
     }
 
     /// <summary>

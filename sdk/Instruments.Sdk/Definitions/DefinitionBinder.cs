@@ -72,6 +72,7 @@ internal static partial class DefinitionBinder
             var flags = BindFlags(slotOf);
             CheckSources();
             CheckExamples();
+            CheckCourseExamples();
 
             if (order is not null)
             {

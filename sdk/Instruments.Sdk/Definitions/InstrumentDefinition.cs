@@ -59,6 +59,12 @@ public sealed class InstrumentDefinition
     /// </summary>
     public ImmutableArray<InstrumentExample> Examples { get; init; } = [];
 
+    /// <summary>
+    /// Worked examples of change across administrations (<c>examples:</c> entries with a <c>series:</c>): a series of
+    /// responses and what each score's course must give. Run them with <see cref="Testing.ExampleRunner"/>.
+    /// </summary>
+    public ImmutableArray<CourseExample> CourseExamples { get; init; } = [];
+
     /// <summary>Finds an item by id (ordinal comparison), or null.</summary>
     public ItemDefinition? FindItem(string id) => Find(Items, id, static i => i.Id);
 

@@ -16,7 +16,10 @@ namespace Instruments.Definitions;
 /// <c>scores[i].change.clinical_significance.functional|dysfunctional.mean|sd</c> (and <c>.cutoff</c>, <c>.reliable_change</c>),
 /// <c>scores[i].change.sudden_gains.cutoff|reliable_change|relative</c>,
 /// <c>flags[i]</c>, <c>flags[i].id|when</c>, <c>examples[i].responses.ID</c> and
-/// <c>examples[i].expect.scores|bands.ID</c> (the key) with <c>.value</c> after it for the value. A locator that does not know a path tries its parent.
+/// <c>examples[i].expect.scores|bands.ID</c> (the key) with <c>.value</c> after it for the value; series examples are
+/// <c>course_examples[i]</c> with <c>.name</c>, <c>.series[j].occasion</c>, <c>.series[j].responses.ID</c>,
+/// <c>.expect.SCORE</c>, <c>.expect.SCORE.FIELD</c>, <c>.expect.SCORE.reliable_change.RULE</c> and
+/// <c>.expect.SCORE.sudden_gains[k]</c>. A locator that does not know a path tries its parent.
 /// </remarks>
 internal abstract class SourceLocator
 {

@@ -194,6 +194,24 @@ public static class InstrumentDiagnostics
     /// <summary>INS1073: two worked examples share a name.</summary>
     public static readonly DiagnosticDescriptor DuplicateExampleName = new("INS1073", "Duplicate example name", "Example name '{0}' is already used by example {1}", Examples, DiagnosticSeverity.Error);
 
+    /// <summary>INS1074: a series example expects the course of a score the instrument does not have.</summary>
+    public static readonly DiagnosticDescriptor CourseExampleUnknownScore = new("INS1074", "Series example names an unknown score", "Example '{0}': '{1}' is not a score of this instrument{2}", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1075: a series example expects the outcome of a reliable-change rule the score does not have.</summary>
+    public static readonly DiagnosticDescriptor CourseExampleUnknownRule = new("INS1075", "Series example names an unknown reliable-change rule", "Example '{0}': '{1}' is not a reliable-change rule of score '{2}'{3}", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1076: a series example expects something the score's change rules cannot give.</summary>
+    public static readonly DiagnosticDescriptor CourseExampleCannotProduce = new("INS1076", "Series example expects what the score cannot give", "Example '{0}': score '{1}' cannot give {2}: {3}", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1077: a series example without administrations.</summary>
+    public static readonly DiagnosticDescriptor CourseExampleEmptySeries = new("INS1077", "Series example without administrations", "Example '{0}' has an empty series; list its administrations in occasion order", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1078: two administrations of a series example at the same occasion.</summary>
+    public static readonly DiagnosticDescriptor CourseExampleDuplicateOccasion = new("INS1078", "Duplicate occasion in a series example", "Example '{0}': occasion '{1}' is already used by administration {2}; each administration needs its own occasion", Examples, DiagnosticSeverity.Error);
+
+    /// <summary>INS1079: an example with both <c>responses</c> and <c>series</c>.</summary>
+    public static readonly DiagnosticDescriptor CourseExampleShapeConflict = new("INS1079", "Example has both responses and a series", "Example '{0}' has both 'responses' and 'series'; an example is one response or a series of them (the responses were ignored)", Examples, DiagnosticSeverity.Error);
+
     // ---- INS108x-INS109x: change rules ----
 
     /// <summary>INS1080: a caseness rule gives both or neither of <c>min</c> and <c>max</c>.</summary>

@@ -16,14 +16,16 @@ namespace Instruments.Testing;
 ///     Console.WriteLine((outcome.Passed ? "PASS " : "FAIL ") + outcome.Example.Name);
 /// </code>
 /// </example>
-public static class ExampleRunner
+public static partial class ExampleRunner
 {
     /// <summary>Largest difference between an expected and an actual score value that still counts as equal.</summary>
     public const double Tolerance = 1e-6;
 
     /// <summary>
-    /// Runs every example of <paramref name="definition"/>, in order. When the definition has errors no plan can be
-    /// built: every example then fails, with the errors as its failures (no exception).
+    /// Runs every example of <paramref name="definition"/>, in order: the single-response examples
+    /// (<see cref="InstrumentDefinition.Examples"/>), then the series examples (<see cref="InstrumentDefinition.CourseExamples"/>).
+    /// When the definition has errors no plan can be built: every example then fails, with the errors as its failures
+    /// (no exception).
     /// </summary>
     public static ImmutableArray<ExampleOutcome> Run(InstrumentDefinition definition)
     {
@@ -32,10 +34,26 @@ public static class ExampleRunner
         if (!result.Success)
         {
             ImmutableArray<string> errors = [.. result.Diagnostics.Where(d => d.IsError).Select(d => "definition: " + d.Id + " " + d.Message)];
-            return [.. definition.Examples.Select(e => new ExampleOutcome(definition.Id, e, errors, "not scored (the definition has errors)"))];
+            const string NotScored = "not scored (the definition has errors)";
+            return
+            [
+                .. definition.Examples.Select(e => new ExampleOutcome(definition.Id, e, errors, NotScored)),
+                .. CourseExamplesOf(definition).Select(e => new ExampleOutcome(definition.Id, e, errors, NotScored)),
+            ];
         }
 
-        return [.. definition.Examples.Select(e => Run(result.Plan, e))];
+        return Run(result.Plan);
+    }
+
+    /// <summary>
+    /// Runs every example of the plan's definition with <paramref name="plan"/> (its functions and response checks):
+    /// the single-response examples, then the series examples.
+    /// </summary>
+    public static ImmutableArray<ExampleOutcome> Run(ScoringPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var def = plan.Definition;
+        return [.. def.Examples.Select(e => Run(plan, e)), .. CourseExamplesOf(def).Select(e => Run(plan, e))];
     }
 
     /// <summary>Scores one example's response with <paramref name="plan"/> and compares the result with its expectation.</summary>
@@ -140,13 +158,26 @@ public static class ExampleRunner
     private static string Label(string? label) => label is null ? "no band" : "'" + label + "'";
 }
 
-/// <summary>The outcome of one worked example.</summary>
+/// <summary>The outcome of one worked example (a single response or a series).</summary>
 public sealed class ExampleOutcome
 {
     internal ExampleOutcome(string instrumentId, InstrumentExample example, ImmutableArray<string> failures, string actual)
+        : this(instrumentId, example.Name, example.Source, failures, actual)
+    {
+        Example = example;
+    }
+
+    internal ExampleOutcome(string instrumentId, CourseExample example, ImmutableArray<string> failures, string actual)
+        : this(instrumentId, example.Name, example.Source, failures, actual)
+    {
+        CourseExample = example;
+    }
+
+    private ExampleOutcome(string instrumentId, string name, string source, ImmutableArray<string> failures, string actual)
     {
         InstrumentId = instrumentId;
-        Example = example;
+        Name = name;
+        Source = source;
         Failures = failures;
         Actual = actual;
     }
@@ -154,8 +185,17 @@ public sealed class ExampleOutcome
     /// <summary>The instrument the example belongs to.</summary>
     public string InstrumentId { get; }
 
-    /// <summary>The example.</summary>
-    public InstrumentExample Example { get; }
+    /// <summary>The example's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Where the example's expectation comes from.</summary>
+    public string Source { get; }
+
+    /// <summary>The single-response example; null for a series example (<see cref="CourseExample"/>).</summary>
+    public InstrumentExample? Example { get; }
+
+    /// <summary>The series example; null for a single-response example (<see cref="Example"/>).</summary>
+    public CourseExample? CourseExample { get; }
 
     /// <summary>True when scoring gave everything the example expects.</summary>
     public bool Passed => Failures.IsEmpty;
@@ -163,11 +203,11 @@ public sealed class ExampleOutcome
     /// <summary>One line per mismatch (empty when the example passed).</summary>
     public ImmutableArray<string> Failures { get; }
 
-    /// <summary>A one-line summary of what scoring gave (status and scores), for failure reports.</summary>
+    /// <summary>A one-line summary of what scoring gave (status and scores, or each score's course), for failure reports.</summary>
     public string Actual { get; }
 
     /// <summary>
     /// <c>PASS id › name</c> or <c>FAIL id › name</c>.
     /// </summary>
-    public override string ToString() => (Passed ? "PASS " : "FAIL ") + InstrumentId + " \u203a " + Example.Name;
+    public override string ToString() => (Passed ? "PASS " : "FAIL ") + InstrumentId + " \u203a " + Name;
 }

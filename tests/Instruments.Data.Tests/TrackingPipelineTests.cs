@@ -27,7 +27,7 @@ public sealed class TrackingPipelineTests
             + "total.rc.fixed.threshold,total.rc.fixed.index,total.rc.fixed.outcome,total.rc.jt.threshold,total.rc.jt.index,total.rc.jt.outcome,total.category,"
             + "total.sudden_gains,total.sudden_losses,first.first_occasion,first.first,first.last_occasion,first.last,first.change,diagnostics\r\n"
             + "c1,5,5,1,17,5,4,-13,true,false,true,5,,improved,6.198064213930023,-4.110960958218893,improved,recovered,2:11,,1,6,5,1,-5,\r\n"
-            + "c2,1,1,1,12,1,12,,true,,,5,,,6.198064213930023,,,,,,1,4,1,4,,RSP2032:total;RSP2032:first\r\n",
+            + "c2,1,1,1,12,,,,true,,,5,,,6.198064213930023,,,,,,1,4,,,,RSP2032:total;RSP2032:first\r\n",
             output);
         Assert.Equal(new TrackingCounts(6, 2, 6, 0, Streamed: true), counts);
     }
@@ -51,10 +51,7 @@ public sealed class TrackingPipelineTests
                         "occasion": "1",
                         "value": 12
                       },
-                      "last": {
-                        "occasion": "1",
-                        "value": 12
-                      },
+                      "last": null,
                       "change": null,
                       "case_first": true,
                       "case_last": null,
@@ -80,10 +77,7 @@ public sealed class TrackingPipelineTests
                         "occasion": "1",
                         "value": 4
                       },
-                      "last": {
-                        "occasion": "1",
-                        "value": 4
-                      },
+                      "last": null,
                       "change": null,
                       "case_first": null,
                       "case_last": null,
@@ -269,7 +263,8 @@ public sealed class TrackingPipelineTests
         var client = doc.RootElement.GetProperty("clients")[0];
         var total = client.GetProperty("scores").GetProperty("total");
         Assert.Equal(JsonValueKind.Null, total.GetProperty("change").ValueKind);
-        Assert.Equal("1", total.GetProperty("last").GetProperty("occasion").GetString());
+        Assert.Equal("1", total.GetProperty("first").GetProperty("occasion").GetString());
+        Assert.Equal(JsonValueKind.Null, total.GetProperty("last").ValueKind);
         var d = Assert.Single(client.GetProperty("diagnostics").EnumerateArray(), x => x.GetProperty("id").GetString() == "RSP2031");
         Assert.Equal(3, d.GetProperty("line").GetInt32());
         Assert.Equal("Client 'd1': lines 3, 4 are all at occasion 2; none of them is used (they are never merged)", d.GetProperty("message").GetString());
@@ -388,6 +383,13 @@ public sealed class TrackingPipelineTests
 
                 Assert.Equal(e.First.Session.ToString(CultureInfo.InvariantCulture), cells[3]);
                 Assert.Equal(e.First.Total, double.Parse(cells[4], CultureInfo.InvariantCulture), 9);
+                if (e.Item4 == 1)
+                {
+                    // One usable administration: a first, no last (the engine's rule), no change.
+                    Assert.Equal(["", "", ""], cells[5..8]);
+                    continue;
+                }
+
                 Assert.Equal(e.Last.Session.ToString(CultureInfo.InvariantCulture), cells[5]);
                 Assert.Equal(e.Last.Total, double.Parse(cells[6], CultureInfo.InvariantCulture), 9);
                 if (e.Item4 >= 2)

@@ -137,6 +137,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS105" => ["Bands"],
             "INS106" => ["Licensing"],
             "INS107" => ["Sources", "Examples"],
+            "INS110" or "INS111" => ["Protocols"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };
@@ -167,7 +168,7 @@ public sealed partial class DiagnosticCatalogueTests
     {
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
         // FileSafetyTests: INS1000, INS1009, INS1065).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests) }
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(ProtocolDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

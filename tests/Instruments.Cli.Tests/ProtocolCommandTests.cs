@@ -87,6 +87,11 @@ public sealed class ProtocolCommandTests
             Assert.Equal(2, r.ExitCode);
             Assert.Contains("bad.yaml(5,26): error INS1100: Measure 'd': no instrument 'phq9' is loaded; did you mean 'phq-9'", r.Stderr, StringComparison.Ordinal);
             Assert.Empty(r.Stdout);
+
+            var validate = await InProcess.RunAsync("validate", file);
+            Assert.Equal(1, validate.ExitCode);
+            Assert.Contains("bad.yaml(5,26): error INS1100:", validate.Stdout, StringComparison.Ordinal);
+            Assert.DoesNotContain("INS1010", validate.Stdout, StringComparison.Ordinal); // checked as a protocol, not as an instrument
         }
         finally
         {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Hosting;
@@ -109,6 +110,49 @@ internal sealed class InstrumentCatalog
         }
 
         throw new CliException($"'{name}' has errors; nothing was scored");
+    }
+
+    /// <summary>
+    /// What <c>score</c> names: an instrument (as <see cref="Resolve"/>), or a protocol: the id of a loaded one, or the
+    /// path of a protocol file (compiled against the loaded instruments; its diagnostics go to <paramref name="stderr"/>
+    /// and errors stop the command with exit 2). Exactly one of the two is set.
+    /// </summary>
+    public static (ScoringPlan? Plan, ProtocolPlan? Protocol) ResolveForScoring(string name, IReadOnlyList<string> plugins, TextWriter stderr)
+    {
+        if (LooksLikePath(name) && InstrumentLibrary.IsProtocolFile(name))
+        {
+            var library = InstrumentLibrary.Load(Options(plugins));
+            ThrowOnSearchPathErrors(library.SearchPathDiagnostics);
+            var compilation = library.CompileProtocolFile(name);
+            foreach (var d in compilation.Diagnostics)
+            {
+                stderr.WriteLine(Commands.TerminalText.Escape(d.ToString()));
+            }
+
+            return compilation.Plan is { } compiled ? (null, compiled) : throw new CliException($"'{name}' has errors; nothing was scored");
+        }
+
+        if (!LooksLikePath(name))
+        {
+            var resolution = InstrumentLibrary.Resolve(name, Options(plugins));
+            ThrowOnSearchPathErrors(resolution.Diagnostics);
+            if (resolution.Instrument is { } found)
+            {
+                foreach (var d in resolution.Diagnostics)
+                {
+                    stderr.WriteLine(Commands.TerminalText.Escape(d.ToString()));
+                }
+
+                return (found.Plan, null);
+            }
+
+            if (resolution.Library?.FindProtocol(name) is { } protocol)
+            {
+                return (null, protocol.Plan);
+            }
+        }
+
+        return (Resolve(name, plugins, stderr).Plan, null);
     }
 
     /// <summary>True when a command's instrument argument names a YAML file rather than a loaded instrument's id.</summary>

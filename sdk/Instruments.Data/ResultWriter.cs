@@ -1,3 +1,4 @@
+using Instruments.Course;
 using Instruments.Scoring;
 
 namespace Instruments.Data;
@@ -46,6 +47,35 @@ public sealed class ResultWriter
     {
         ArgumentNullException.ThrowIfNull(row);
         ArgumentNullException.ThrowIfNull(result);
+        if (_format.Protocol is not null)
+        {
+            throw new ArgumentException("the writer's format is a protocol's; write protocol results", nameof(result));
+        }
+
+        Begin();
+        _formatter.WriteRow(_rows, row, result, _block);
+        End();
+    }
+
+    /// <summary>Writes a protocol's result of <paramref name="row"/> (the writer's format must be that protocol's).</summary>
+    /// <param name="row">The row as read (its pass-through fields and line are written with the result).</param>
+    /// <param name="result">The row's result for every instrument of the protocol.</param>
+    public void Write(ResponseRow row, ProtocolResult result)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        ArgumentNullException.ThrowIfNull(result);
+        if (!ReferenceEquals(_format.Protocol, result.Plan))
+        {
+            throw new ArgumentException("the writer's format is not this protocol's", nameof(result));
+        }
+
+        Begin();
+        _formatter.WriteRow(_rows, row, result, _block);
+        End();
+    }
+
+    private void Begin()
+    {
         if (_completed)
         {
             throw new InvalidOperationException("the writer is complete");
@@ -58,7 +88,10 @@ public sealed class ResultWriter
         }
 
         _rows++;
-        _formatter.WriteRow(_rows, row, result, _block);
+    }
+
+    private void End()
+    {
         if (_block.RowWarnings is { Count: > 0 } rowWarnings)
         {
             foreach (var (key, message) in rowWarnings)

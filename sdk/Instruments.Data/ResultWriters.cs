@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Instruments.Course;
 using Instruments.Data.IO;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
@@ -54,7 +55,7 @@ public abstract class ResultFormat
         return new JsonResultFormat(plan, ndjson: true);
     }
 
-    /// <summary>The format <paramref name="format"/> (see <see cref="CreateCsv"/>, <see cref="CreateJson"/>, <see cref="CreateNdjson"/>).</summary>
+    /// <summary>The format <paramref name="format"/> (see <see cref="CreateCsv(ScoringPlan, IReadOnlyList{string}, bool)"/>, <see cref="CreateJson"/>, <see cref="CreateNdjson"/>).</summary>
     /// <param name="format">The output format.</param>
     /// <param name="plan">The plan whose results are written.</param>
     /// <param name="passThroughColumns">For CSV: the pass-through columns.</param>
@@ -68,6 +69,47 @@ public abstract class ResultFormat
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
     };
 
+    /// <summary>
+    /// CSV of a protocol's results: the pass-through columns, <c>status</c> (the worst of the instruments'), then for
+    /// each instrument of <see cref="ProtocolPlan.Instruments"/> the columns of a single instrument's CSV prefixed by its
+    /// id: <c>phq-9.status</c>, <c>phq-9.total</c>, <c>phq-9.total_band</c>, <c>phq-9.flags</c>, <c>phq-9.diagnostics</c>.
+    /// </summary>
+    /// <param name="protocol">The protocol whose results are written.</param>
+    /// <param name="passThroughColumns">The pass-through columns (see <see cref="CreateCsv(ScoringPlan, IReadOnlyList{string}, bool)"/>).</param>
+    /// <param name="positional">True when every well-formed row carries exactly these columns, in order (CSV input).</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat CreateCsv(ProtocolPlan protocol, IReadOnlyList<string> passThroughColumns, bool positional = false)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        ArgumentNullException.ThrowIfNull(passThroughColumns);
+        return new CsvProtocolResultFormat(protocol, passThroughColumns, positional);
+    }
+
+    /// <summary>
+    /// The format <paramref name="format"/> of a protocol's results: CSV (see <see cref="CreateCsv(ProtocolPlan, IReadOnlyList{string}, bool)"/>),
+    /// JSON (<c>{"protocol", "version", "instruments", "results": [...]}</c>, each result nesting one object per
+    /// instrument id under <c>instruments</c>) or NDJSON (one such result per line).
+    /// </summary>
+    /// <param name="format">The output format.</param>
+    /// <param name="protocol">The protocol whose results are written.</param>
+    /// <param name="passThroughColumns">For CSV: the pass-through columns.</param>
+    /// <param name="positional">For CSV: true when every well-formed row carries exactly these columns, in order.</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat Create(DataFormat format, ProtocolPlan protocol, IReadOnlyList<string> passThroughColumns, bool positional = false)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        return format switch
+        {
+            DataFormat.Csv => CreateCsv(protocol, passThroughColumns, positional),
+            DataFormat.Json => new JsonProtocolResultFormat(protocol, ndjson: false),
+            DataFormat.Ndjson => new JsonProtocolResultFormat(protocol, ndjson: true),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
+        };
+    }
+
+    /// <summary>The protocol whose results this format writes; null for a single instrument's format.</summary>
+    internal ProtocolPlan? Protocol { get; private protected init; }
+
     /// <summary>Writes what comes before the first row.</summary>
     internal abstract void WriteHeader(ByteBuffer output);
 
@@ -76,6 +118,13 @@ public abstract class ResultFormat
 
     /// <summary>A formatter for one thread.</summary>
     internal abstract ResultFormatter CreateFormatter();
+
+    internal static ReadOnlySpan<byte> StatusBytes(ResponseStatus status) => status switch
+    {
+        ResponseStatus.Complete => "complete"u8,
+        ResponseStatus.Partial => "partial"u8,
+        _ => "invalid"u8,
+    };
 
     internal static string StatusName(ResponseStatus status) => status switch
     {
@@ -126,6 +175,10 @@ internal abstract class ResultFormatter
     /// warnings go to the block too.
     /// </summary>
     public abstract void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block);
+
+    /// <summary>Writes a protocol's result of input row <paramref name="rowNumber"/> (only the formats of a protocol do).</summary>
+    public virtual void WriteRow(long rowNumber, ResponseRow row, ProtocolResult result, RowBlock block) =>
+        throw new InvalidOperationException("this format writes a single instrument's results");
 }
 
 /// <summary>
@@ -191,15 +244,28 @@ internal sealed class CsvResultFormat : ResultFormat
 
     private sealed class Formatter(CsvResultFormat format) : ResultFormatter
     {
-        private readonly NumberFormatter _numbers = new();
-        private readonly ByteBuffer _diagnostics = new(256);
-        private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+        private readonly PassThroughWriter _pass = new(format._columns, format._positional);
+        private readonly CellWriter _cells = new(format);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block)
         {
             var o = block.Output;
-            var columns = format._columns;
+            _pass.Write(o, row, block);
+            o.Write(StatusBytes(result.Status));
+            _cells.WriteResult(o, result);
+            o.Write("\r\n"u8);
+        }
+    }
+
+    /// <summary>Writes the pass-through cells of a row, each followed by a comma (one per thread).</summary>
+    internal sealed class PassThroughWriter(string[] columns, bool positional)
+    {
+        private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void Write(ByteBuffer o, ResponseRow row, RowBlock block)
+        {
             if (row.Malformed is not null)
             {
                 for (var c = 0; c < columns.Length; c++)
@@ -207,7 +273,7 @@ internal sealed class CsvResultFormat : ResultFormat
                     o.Write((byte)',');
                 }
             }
-            else if (format._positional)
+            else if (positional)
             {
                 for (var c = 0; c < columns.Length; c++)
                 {
@@ -230,14 +296,45 @@ internal sealed class CsvResultFormat : ResultFormat
 
                 WarnExtraFields(row, block);
             }
+        }
 
-            o.Write(result.Status switch
+        private static int Find(ResponseRow row, string name)
+        {
+            for (var i = 0; i < row.FieldCount; i++)
             {
-                ResponseStatus.Complete => "complete"u8,
-                ResponseStatus.Partial => "partial"u8,
-                _ => "invalid"u8,
-            });
+                var f = row.FieldName(i);
+                if (ReferenceEquals(f, name) || string.Equals(f, name, StringComparison.Ordinal))
+                {
+                    return i;
+                }
+            }
 
+            return -1;
+        }
+
+        // A field that is not a column: warned once per name (the writer keeps the first in input order).
+        private void WarnExtraFields(ResponseRow row, RowBlock block)
+        {
+            for (var i = 0; i < row.FieldCount; i++)
+            {
+                var name = row.FieldName(i);
+                if (Array.IndexOf(columns, name) < 0 && _warned.Add(name))
+                {
+                    block.AddRowWarning(name, $"field '{name}' (line {row.Line}) is not in the first row, so the CSV output has no column for it; use --format json or ndjson to keep every field");
+                }
+            }
+        }
+    }
+
+    /// <summary>Writes what follows a result's status cell: each score (and band), the flags and the diagnostics (one per thread).</summary>
+    internal sealed class CellWriter(CsvResultFormat format)
+    {
+        private readonly NumberFormatter _numbers = new();
+        private readonly ByteBuffer _diagnostics = new(256);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public void WriteResult(ByteBuffer o, ScoreResult result)
+        {
             var bands = format._bands;
             for (var s = 0; s < bands.Length; s++)
             {
@@ -282,8 +379,6 @@ internal sealed class CsvResultFormat : ResultFormat
             {
                 WriteDiagnostics(o, diagnostics);
             }
-
-            o.Write("\r\n"u8);
         }
 
         private void WriteDiagnostics(ByteBuffer o, ReadOnlySpan<ResponseDiagnostic> diagnostics)
@@ -316,33 +411,6 @@ internal sealed class CsvResultFormat : ResultFormat
             }
 
             Csv.WriteCell(o, d.WrittenSpan);
-        }
-
-        private static int Find(ResponseRow row, string name)
-        {
-            for (var i = 0; i < row.FieldCount; i++)
-            {
-                var f = row.FieldName(i);
-                if (ReferenceEquals(f, name) || string.Equals(f, name, StringComparison.Ordinal))
-                {
-                    return i;
-                }
-            }
-
-            return -1;
-        }
-
-        // A field that is not a column: warned once per name (the writer keeps the first in input order).
-        private void WarnExtraFields(ResponseRow row, RowBlock block)
-        {
-            for (var i = 0; i < row.FieldCount; i++)
-            {
-                var name = row.FieldName(i);
-                if (Array.IndexOf(format._columns, name) < 0 && _warned.Add(name))
-                {
-                    block.AddRowWarning(name, $"field '{name}' (line {row.Line}) is not in the first row, so the CSV output has no column for it; use --format json or ndjson to keep every field");
-                }
-            }
         }
     }
 }
@@ -478,156 +546,168 @@ internal sealed class JsonResultFormat : ResultFormat
         {
             _scratch.Clear();
             _json.Reset(_scratch);
-            WriteObject(_json, rowNumber, row, result);
-            _json.Flush();
-            var o = block.Output;
-            if (_format._lines)
-            {
-                o.Write(_scratch.WrittenSpan);
-                o.Write((byte)'\n');
-                return;
-            }
+            var w = _json;
+            w.WriteStartObject();
+            WriteRowAndFields(w, rowNumber, row);
+            _format.WriteResult(w, result);
+            w.WriteEndObject();
+            w.Flush();
+            CopyRow(_format._lines, _scratch, block.Output, rowNumber);
+        }
+    }
 
-            // An element of the indented "results" array: a separator, then the object indented by two more levels.
-            if (rowNumber > 1)
-            {
-                o.Write((byte)',');
-            }
-
-            o.Write(NewLine);
-            o.Write("    "u8);
-            var text = _scratch.WrittenSpan;
-            var nl = text.IndexOf((byte)'\n');
-            while (nl >= 0)
-            {
-                o.Write(text[..(nl + 1)]);
-                o.Write("    "u8);
-                text = text[(nl + 1)..];
-                nl = text.IndexOf((byte)'\n');
-            }
-
-            o.Write(text);
+    /// <summary>Copies one formatted row into the output: a line (NDJSON), or an element of the indented "results" array.</summary>
+    internal static void CopyRow(bool lines, ByteBuffer scratch, ByteBuffer o, long rowNumber)
+    {
+        if (lines)
+        {
+            o.Write(scratch.WrittenSpan);
+            o.Write((byte)'\n');
+            return;
         }
 
-        private void WriteObject(Utf8JsonWriter w, long rowNumber, ResponseRow row, ScoreResult result)
+        // An element of the indented "results" array: a separator, then the object indented by two more levels.
+        if (rowNumber > 1)
         {
-            var format = _format;
-            var plan = format._plan;
-            w.WriteStartObject();
-            w.WriteNumber(Row, rowNumber);
-            w.WriteStartObject(Fields);
-            for (var i = 0; i < row.FieldCount; i++)
+            o.Write((byte)',');
+        }
+
+        o.Write(NewLine);
+        o.Write("    "u8);
+        var text = scratch.WrittenSpan;
+        var nl = text.IndexOf((byte)'\n');
+        while (nl >= 0)
+        {
+            o.Write(text[..(nl + 1)]);
+            o.Write("    "u8);
+            text = text[(nl + 1)..];
+            nl = text.IndexOf((byte)'\n');
+        }
+
+        o.Write(text);
+    }
+
+    /// <summary>Writes the <c>row</c> number and the <c>fields</c> object.</summary>
+    internal static void WriteRowAndFields(Utf8JsonWriter w, long rowNumber, ResponseRow row)
+    {
+        w.WriteNumber(Row, rowNumber);
+        w.WriteStartObject(Fields);
+        for (var i = 0; i < row.FieldCount; i++)
+        {
+            var name = row.FieldName(i);
+            switch (row.FieldKindOf(i))
             {
-                var name = row.FieldName(i);
-                switch (row.FieldKindOf(i))
-                {
-                    case FieldKind.Null:
-                        w.WriteNull(name);
-                        break;
-                    case FieldKind.Literal:
-                        w.WritePropertyName(name);
-                        w.WriteRawValue(row.FieldValue(i), skipInputValidation: true);
-                        break;
-                    default:
-                        w.WriteString(name, row.FieldValue(i));
-                        break;
-                }
+                case FieldKind.Null:
+                    w.WriteNull(name);
+                    break;
+                case FieldKind.Literal:
+                    w.WritePropertyName(name);
+                    w.WriteRawValue(row.FieldValue(i), skipInputValidation: true);
+                    break;
+                default:
+                    w.WriteString(name, row.FieldValue(i));
+                    break;
+            }
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>Writes one instrument's result as properties of the current object: status, scores, bands, prorated, flags, diagnostics.</summary>
+    internal void WriteResult(Utf8JsonWriter w, ScoreResult result)
+    {
+        var plan = _plan;
+        w.WriteString(Status, StatusName(result.Status));
+        w.WriteStartObject(Scores);
+        var anyProrated = false;
+        for (var s = 0; s < plan.ScoreCount; s++)
+        {
+            var v = result.GetScoreValue(s);
+            if (double.IsNaN(v))
+            {
+                w.WriteNull(_scoreIds[s]);
+            }
+            else
+            {
+                w.WriteNumber(_scoreIds[s], v);
             }
 
-            w.WriteEndObject();
-            w.WriteString(Status, StatusName(result.Status));
-            w.WriteStartObject(Scores);
-            var anyProrated = false;
-            for (var s = 0; s < plan.ScoreCount; s++)
+            anyProrated |= result.IsProrated(s);
+        }
+
+        w.WriteEndObject();
+        w.WriteStartObject(Bands);
+        var scores = plan.Definition.Scores;
+        for (var s = 0; s < plan.ScoreCount; s++)
+        {
+            if (scores[s].Bands.Length > 0)
             {
-                var v = result.GetScoreValue(s);
-                if (double.IsNaN(v))
+                if (result.GetBand(s) is { } band)
                 {
-                    w.WriteNull(format._scoreIds[s]);
+                    w.WriteString(_scoreIds[s], band);
                 }
                 else
                 {
-                    w.WriteNumber(format._scoreIds[s], v);
+                    w.WriteNull(_scoreIds[s]);
                 }
-
-                anyProrated |= result.IsProrated(s);
             }
+        }
 
-            w.WriteEndObject();
-            w.WriteStartObject(Bands);
-            var scores = plan.Definition.Scores;
+        w.WriteEndObject();
+        if (anyProrated)
+        {
+            w.WriteStartArray(Prorated);
             for (var s = 0; s < plan.ScoreCount; s++)
             {
-                if (scores[s].Bands.Length > 0)
+                if (result.IsProrated(s))
                 {
-                    if (result.GetBand(s) is { } band)
-                    {
-                        w.WriteString(format._scoreIds[s], band);
-                    }
-                    else
-                    {
-                        w.WriteNull(format._scoreIds[s]);
-                    }
-                }
-            }
-
-            w.WriteEndObject();
-            if (anyProrated)
-            {
-                w.WriteStartArray(Prorated);
-                for (var s = 0; s < plan.ScoreCount; s++)
-                {
-                    if (result.IsProrated(s))
-                    {
-                        w.WriteStringValue(format._scoreIds[s]);
-                    }
-                }
-
-                w.WriteEndArray();
-            }
-
-            w.WriteStartArray(Flags);
-            for (var f = 0; f < plan.FlagCount; f++)
-            {
-                if (result.GetFlag(f) == FlagState.Raised)
-                {
-                    w.WriteStringValue(format._flagIds[f]);
+                    w.WriteStringValue(_scoreIds[s]);
                 }
             }
 
             w.WriteEndArray();
-            w.WriteStartArray(Diagnostics);
-            foreach (ref readonly var d in result.Diagnostics)
+        }
+
+        w.WriteStartArray(Flags);
+        for (var f = 0; f < plan.FlagCount; f++)
+        {
+            if (result.GetFlag(f) == FlagState.Raised)
             {
-                w.WriteStartObject();
-                w.WriteString(Id, d.Id);
-                w.WriteString(Severity, Diagnostic.SeverityName(d.Severity));
-                if (d.Item >= 0)
-                {
-                    w.WriteString(Item, format._itemIds[d.Item]);
-                }
+                w.WriteStringValue(_flagIds[f]);
+            }
+        }
 
-                if (d.Score >= 0)
-                {
-                    w.WriteString(Score, format._scoreIds[d.Score]);
-                }
-
-                if (d.Flag >= 0)
-                {
-                    w.WriteString(Flag, format._flagIds[d.Flag]);
-                }
-
-                if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
-                {
-                    w.WriteNumber(Line, d.Count);
-                }
-
-                w.WriteString(Message, result.FormatMessage(d));
-                w.WriteEndObject();
+        w.WriteEndArray();
+        w.WriteStartArray(Diagnostics);
+        foreach (ref readonly var d in result.Diagnostics)
+        {
+            w.WriteStartObject();
+            w.WriteString(Id, d.Id);
+            w.WriteString(Severity, Diagnostic.SeverityName(d.Severity));
+            if (d.Item >= 0)
+            {
+                w.WriteString(Item, _itemIds[d.Item]);
             }
 
-            w.WriteEndArray();
+            if (d.Score >= 0)
+            {
+                w.WriteString(Score, _scoreIds[d.Score]);
+            }
+
+            if (d.Flag >= 0)
+            {
+                w.WriteString(Flag, _flagIds[d.Flag]);
+            }
+
+            if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
+            {
+                w.WriteNumber(Line, d.Count);
+            }
+
+            w.WriteString(Message, result.FormatMessage(d));
             w.WriteEndObject();
         }
+
+        w.WriteEndArray();
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
+using Instruments.Course;
 using Instruments.Data.IO;
 using Instruments.Scoring;
 
@@ -41,6 +42,18 @@ public sealed record ScoringPipelineOptions
 /// </summary>
 public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
 {
+    private readonly ProtocolPlan? _protocol;
+
+    /// <summary>
+    /// A pipeline that scores every row for every instrument of <paramref name="protocol"/>: open
+    /// <paramref name="reader"/> over <see cref="ProtocolPlan.ReaderPlan"/>, and run it with a format created for the
+    /// protocol (<see cref="ResultFormat.Create(DataFormat, ProtocolPlan, IReadOnlyList{string}, bool)"/>).
+    /// </summary>
+    /// <param name="protocol">The protocol.</param>
+    /// <param name="reader">A reader opened over the protocol's <see cref="ProtocolPlan.ReaderPlan"/>.</param>
+    public ScoringPipeline(ProtocolPlan protocol, ResponseReader reader)
+        : this((protocol ?? throw new ArgumentNullException(nameof(protocol))).ReaderPlan, reader) => _protocol = protocol;
+
     /// <summary>
     /// Optional: starts compiling, on a background thread, the hot loops of reading <paramref name="input"/> and
     /// writing <paramref name="output"/>, so that a short run does not wait for the JIT (call it before compiling the
@@ -120,6 +133,11 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
     {
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(output);
+        if (!ReferenceEquals(format.Protocol, _protocol))
+        {
+            throw new ArgumentException(_protocol is null ? "the format is a protocol's; this pipeline scores one instrument" : "the format is not this protocol's", nameof(format));
+        }
+
         var warnings = options?.Warnings;
         var progress = options?.Progress;
         var workers = options?.Workers is > 0 and var n ? n : Environment.ProcessorCount;
@@ -216,8 +234,20 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
         {
             var decoder = reader.CreateDecoder();
             var row = new ResponseRow(plan.ItemCount);
-            var result = plan.CreateResult();
             var formatter = format.CreateFormatter();
+            if (_protocol is { } protocol)
+            {
+                var results = protocol.CreateResult();
+                foreach (var block in work.GetConsumingEnumerable(token))
+                {
+                    ScoreProtocolBlock(protocol, block, decoder, row, results, formatter);
+                    block.Done.Set();
+                }
+
+                return;
+            }
+
+            var result = plan.CreateResult();
             foreach (var block in work.GetConsumingEnumerable(token))
             {
                 ScoreBlock(block, decoder, row, result, formatter);
@@ -248,6 +278,36 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
             else
             {
                 plan.Score(row.Values, row.Texts, result);
+            }
+
+            formatter.WriteRow(block.FirstRow + i + 1, row, result, block);
+            switch (result.Status)
+            {
+                case ResponseStatus.Complete: complete++; break;
+                case ResponseStatus.Partial: partial++; break;
+                default: invalid++; break;
+            }
+        }
+
+        block.Complete = complete;
+        block.Partial = partial;
+        block.Invalid = invalid;
+    }
+
+    /// <summary>Decodes, scores (for every instrument of the protocol) and formats every row of <paramref name="block"/>.</summary>
+    internal static void ScoreProtocolBlock(ProtocolPlan protocol, RowBlock block, RowDecoder decoder, ResponseRow row, ProtocolResult result, ResultFormatter formatter)
+    {
+        int complete = 0, partial = 0, invalid = 0;
+        for (var i = 0; i < block.Count; i++)
+        {
+            decoder.Decode(block, i, row);
+            if (row.Malformed is { } reason)
+            {
+                protocol.ScoreMalformed(result, row.Line, reason);
+            }
+            else
+            {
+                protocol.Score(row.Values, row.Texts, result);
             }
 
             formatter.WriteRow(block.FirstRow + i + 1, row, result, block);

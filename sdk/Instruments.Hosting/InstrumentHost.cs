@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Expressions;
@@ -58,6 +59,29 @@ public sealed class LoadedInstrument
     public ScoringPlan Plan { get; }
 }
 
+/// <summary>A loaded protocol (paired measures, a battery): its definition, where it came from, and its plan.</summary>
+public sealed class LoadedProtocol
+{
+    internal LoadedProtocol(ProtocolPlan plan, string? sourcePath, string pluginId)
+    {
+        Plan = plan;
+        SourcePath = sourcePath;
+        PluginId = pluginId;
+    }
+
+    /// <summary>The definition.</summary>
+    public ProtocolDefinition Definition => Plan.Definition;
+
+    /// <summary>The protocol file it was compiled from.</summary>
+    public string? SourcePath { get; }
+
+    /// <summary>The plugin whose folder holds it (empty for loose files).</summary>
+    public string PluginId { get; }
+
+    /// <summary>The plan, over the loaded instruments' plans; immutable and thread-safe.</summary>
+    public ProtocolPlan Plan { get; }
+}
+
 /// <summary>A report template registered by a plugin.</summary>
 /// <param name="PluginId">The plugin that registered it.</param>
 /// <param name="Name">Its name (by convention <c>&lt;instrument&gt;.md</c> or <c>&lt;instrument&gt;.html</c>).</param>
@@ -92,6 +116,12 @@ public sealed class InstrumentHost
     /// <summary>Instruments that loaded without errors, by id.</summary>
     public ImmutableArray<LoadedInstrument> Instruments { get; }
 
+    /// <summary>
+    /// Protocols that loaded without errors, by id: files with a top-level <c>protocol</c> key found where instrument
+    /// files are (a plugin's <c>instruments</c> patterns, a folder of loose files, or text added to the builder).
+    /// </summary>
+    public ImmutableArray<LoadedProtocol> Protocols { get; internal init; } = [];
+
     /// <summary>Functions registered by plugins.</summary>
     public ScoringFunctions Functions { get; }
 
@@ -103,6 +133,10 @@ public sealed class InstrumentHost
 
     /// <summary>True when any diagnostic is an error (something was not loaded).</summary>
     public bool HasErrors => Diagnostics.Any(d => d.IsError);
+
+    /// <summary>The protocol with this id, or null.</summary>
+    public LoadedProtocol? FindProtocol(string id) =>
+        Protocols.FirstOrDefault(p => string.Equals(p.Definition.Id, id, StringComparison.Ordinal));
 
     /// <summary>The instrument with this id, or null.</summary>
     public LoadedInstrument? Find(string id) =>

@@ -238,12 +238,18 @@ public sealed class InstrumentHostBuilder
         }
 
         var functions = BuildFunctions(registrations, diagnostics);
-        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics);
+        var protocolSources = new List<(InstrumentSource Source, Registration Owner)>();
+        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics, protocolSources);
         foreach (var file in checkOnly)
         {
             try
             {
-                diagnostics.AddRange(InstrumentCompiler.Compile([InstrumentSource.FromFile(file)], _options, functions).Diagnostics);
+                var source = InstrumentSource.FromFile(file);
+                if (!ProtocolCompiler.IsProtocol(source.Text))
+                {
+                    // A protocol is checked against loaded instruments, and this plugin's are not loaded: nothing to check it with.
+                    diagnostics.AddRange(InstrumentCompiler.Compile([source], _options, functions).Diagnostics);
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -263,8 +269,9 @@ public sealed class InstrumentHostBuilder
             instruments.Add(new LoadedInstrument(definition, sourcePath, owner.PluginId, ScoringPlan.FromBound(bound[definition], checks, _options)));
         }
 
+        var protocols = CompileProtocols(protocolSources, instruments, diagnostics);
         var templates = registrations.SelectMany(r => r.Templates).ToImmutableArray();
-        return new InstrumentHost([.. plugins], instruments.ToImmutable(), functions, templates, _options.Apply(diagnostics));
+        return new InstrumentHost([.. plugins], instruments.ToImmutable(), functions, templates, _options.Apply(diagnostics)) { Protocols = protocols };
     }
 
     private Registration? LoadPlugin(PluginManifest manifest, List<Diagnostic> diagnostics)
@@ -557,7 +564,8 @@ public sealed class InstrumentHostBuilder
     private (List<(InstrumentDefinition Definition, Registration Owner, string? SourcePath)> Definitions,
         Dictionary<InstrumentDefinition, InstrumentCompilation> Compilations,
         Dictionary<InstrumentDefinition, BoundInstrument> Bound) CompileInstruments(
-        List<Registration> registrations, ScoringFunctions functions, List<Diagnostic> diagnostics)
+        List<Registration> registrations, ScoringFunctions functions, List<Diagnostic> diagnostics,
+        List<(InstrumentSource Source, Registration Owner)> protocols)
     {
         var definitions = new List<(InstrumentDefinition, Registration, string?)>();
         var compilations = new Dictionary<InstrumentDefinition, InstrumentCompilation>(ReferenceEqualityComparer.Instance);
@@ -595,6 +603,13 @@ public sealed class InstrumentHostBuilder
                     continue;
                 }
 
+                if (ProtocolCompiler.IsProtocol(source.Text))
+                {
+                    // Protocol files sit beside instrument files; they are compiled once every instrument is loaded.
+                    protocols.Add((source, registration));
+                    continue;
+                }
+
                 var compilation = InstrumentCompiler.Compile([source], _options, functions);
                 diagnostics.AddRange(compilation.Diagnostics);
                 foreach (var definition in compilation.Definitions)
@@ -607,6 +622,12 @@ public sealed class InstrumentHostBuilder
 
             foreach (var text in registration.Texts)
             {
+                if (ProtocolCompiler.IsProtocol(text.Text))
+                {
+                    protocols.Add((text, registration));
+                    continue;
+                }
+
                 var compilation = InstrumentCompiler.Compile([text], _options, functions);
                 diagnostics.AddRange(compilation.Diagnostics);
                 foreach (var definition in compilation.Definitions)
@@ -632,6 +653,49 @@ public sealed class InstrumentHostBuilder
         }
 
         return (definitions, compilations, bound);
+    }
+
+    /// <summary>
+    /// Compiles the protocol files against every loaded instrument (a protocol may name instruments of any plugin). A
+    /// protocol id that an instrument or an earlier protocol already uses is INS1113; the first one wins.
+    /// </summary>
+    private ImmutableArray<LoadedProtocol> CompileProtocols(List<(InstrumentSource Source, Registration Owner)> sources,
+        ImmutableArray<LoadedInstrument>.Builder instruments, List<Diagnostic> diagnostics)
+    {
+        var result = ImmutableArray.CreateBuilder<LoadedProtocol>();
+        if (sources.Count == 0)
+        {
+            return result.ToImmutable();
+        }
+
+        var plans = instruments.Select(i => i.Plan).ToList();
+        var owners = instruments.ToDictionary(i => i.Definition.Id, i => $"instrument '{i.Definition.Id}'", StringComparer.Ordinal);
+        foreach (var (source, owner) in sources)
+        {
+            var compilation = ProtocolCompiler.Compile(source, plans, _options);
+            diagnostics.AddRange(compilation.Diagnostics);
+            if (compilation.Plan is not { } plan)
+            {
+                continue;
+            }
+
+            var id = plan.Definition.Id;
+            if (owners.TryGetValue(id, out var first))
+            {
+                if (_options.Apply(Diagnostic.Create(InstrumentDiagnostics.DuplicateProtocolId, compilation.GetLocation("protocol"), id, first)) is { } dup)
+                {
+                    diagnostics.Add(dup);
+                }
+
+                continue;
+            }
+
+            owners[id] = $"protocol '{id}' in {source.Path}";
+            result.Add(new LoadedProtocol(plan, source.Path, owner.PluginId));
+        }
+
+        result.Sort((a, b) => string.CompareOrdinal(a.Definition.Id, b.Definition.Id));
+        return result.ToImmutable();
     }
 
     private void RunAnalyzers(List<Registration> registrations,

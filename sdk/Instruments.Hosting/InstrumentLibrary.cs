@@ -266,6 +266,50 @@ public sealed class InstrumentLibrary
         return new InstrumentResolution(null, [Diagnostic.Create(PluginDiagnostics.UnknownInstrument, Location.None, id, hint, available)], this);
     }
 
+    /// <summary>The loaded protocol with this id (ordinal first, then ignoring case), or null.</summary>
+    public LoadedProtocol? FindProtocol(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return Host.FindProtocol(id) ?? Host.Protocols.FirstOrDefault(p => string.Equals(p.Definition.Id, id, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// True when <paramref name="path"/> is a protocol file (its top-level mapping has a <c>protocol</c> key, see
+    /// <see cref="ProtocolCompiler.IsProtocol"/>); false for anything else, including a file that cannot be read.
+    /// </summary>
+    public static bool IsProtocolFile(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        try
+        {
+            return File.Exists(path) && ProtocolCompiler.IsProtocol(InstrumentSource.FromFile(path).Text);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Compiles a protocol file against the loaded instruments (PLG3021 when the file does not exist).</summary>
+    public ProtocolCompilation CompileProtocolFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        InstrumentSource source;
+        try
+        {
+            source = InstrumentSource.FromFile(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            source = new InstrumentSource(path, string.Empty)
+            {
+                ReadDiagnostics = [Diagnostic.Create(PluginDiagnostics.PathNotFound, Location.None, "protocol file", path)],
+            };
+        }
+
+        return ProtocolCompiler.Compile(source, Host.Instruments.Select(i => i.Plan), Options);
+    }
+
     /// <summary>Compiles a YAML instrument file with the plugins' functions; its first definition, or the errors.</summary>
     public InstrumentResolution CompileFile(string path)
     {

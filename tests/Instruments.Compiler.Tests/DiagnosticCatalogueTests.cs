@@ -138,6 +138,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS106" => ["Licensing"],
             "INS107" => ["Sources", "Examples"],
             "INS108" or "INS109" => ["Change"],
+            "INS110" or "INS111" => ["Protocols"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };
@@ -167,8 +168,9 @@ public sealed partial class DiagnosticCatalogueTests
     public void EveryInsDescriptor_IsCoveredByACompilerDiagnosticTest()
     {
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
-        // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests) }
+        // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x;
+        // ProtocolDiagnosticTests: INS110x-INS111x).
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

@@ -118,12 +118,41 @@ internal static class CatalogCommands
             e.Definition.License.Name,
         }.Select(cell => TerminalText.Escape(cell)).ToArray()).ToList();
         WriteTable(stdout, ["ID", "VERSION", "TITLE", "ITEMS", "SCORES", "RESPONDENT", "TEXTS", "LICENSE"], rows);
+        if (!catalog.Host.Protocols.IsEmpty)
+        {
+            stdout.WriteLine();
+            var protocols = catalog.Host.Protocols.Select(p => new[]
+            {
+                p.Definition.Id,
+                p.Definition.Version,
+                p.Definition.Title,
+                string.Join(", ", p.Plan.Members.Select(m => $"{m.Id}={m.Plan.Definition.Id}.{m.Score.Id}")),
+                string.Join(", ", p.Plan.Outcomes.Select(o => o.Id)),
+            }.Select(cell => TerminalText.Escape(cell)).ToArray()).ToList();
+            WriteTable(stdout, ["PROTOCOL", "VERSION", "TITLE", "MEASURES", "OUTCOMES"], protocols);
+        }
+
         return ExitCodes.Success;
     }
 
     public static int Describe(CatalogSettings args, TextWriter stdout, TextWriter stderr)
     {
-        var def = TextsOption.Apply(InstrumentCatalog.Resolve(args.Instrument!, args.Plugins, stderr).Definition, args.Texts, stderr);
+        var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument!, args.Plugins, stderr);
+        if (protocol is not null)
+        {
+            if (args.Format == CatalogFormat.Json)
+            {
+                stdout.WriteLine(ProtocolDescription.Json(protocol));
+            }
+            else
+            {
+                stdout.Write(TerminalText.Escape(ProtocolDescription.Text(protocol), keepLayout: true));
+            }
+
+            return ExitCodes.Success;
+        }
+
+        var def = TextsOption.Apply(plan!.Definition, args.Texts, stderr);
         if (args.Format == CatalogFormat.Json)
         {
             stdout.WriteLine(DefinitionJsonWriter.ToJson(def, TextsOption.Placeholder));
@@ -138,6 +167,8 @@ internal static class CatalogCommands
     }
 
     internal static string? RespondentName(Respondent? r) => DefinitionJsonWriter.RespondentName(r);
+
+    internal static void WrapText(StringBuilder sb, string text, string indent) => Wrap(sb, text, indent);
 
     private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
 

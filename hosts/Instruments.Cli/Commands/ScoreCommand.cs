@@ -5,6 +5,7 @@ using System.Text;
 using Instruments.Cli.Scoring;
 using Instruments.Data;
 using Instruments.Compiler;
+using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Scoring;
 
@@ -14,7 +15,10 @@ namespace Instruments.Cli.Commands;
 internal static class ScoreCommand
 {
     private const string Details = """
-        <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file.
+        <instrument> is the id of a loaded instrument or protocol (see 'instruments list') or the path of a .yaml
+        file. A protocol scores every row with each of its instruments: CSV columns are prefixed by the instrument id
+        (phq-9.status, phq-9.total, ...) after an overall status (the worst of the instruments'); JSON and NDJSON nest
+        one object per instrument under "instruments".
 
         Inputs: CSV with a header row (columns named by item id; other columns are passed through), a JSON
         array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
@@ -32,7 +36,7 @@ internal static class ScoreCommand
 
     public static HostCommand Create(CliContext context)
     {
-        var command = new HostCommand("score", "Score every response (row) of an input file with one instrument.", "<instrument>", Details);
+        var command = new HostCommand("score", "Score every response (row) of an input file with one instrument or protocol.", "<instrument>", Details);
         var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
         var input = InputFiles.InputOption();
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
@@ -65,16 +69,16 @@ internal static class ScoreCommand
         var inputFormat = InputFiles.Format(input, args.InputFormat);
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
-        var plan = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr).Plan;
+        var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         var inputStream = InputFiles.Open(input, context);
         OutputTarget? target = null;
         try
         {
             target = OutputTarget.Open(output, context);
             ScoreCounts summary;
-            using (var reader = InputFiles.OpenReader(inputFormat, inputStream, plan, stderr))
+            using (var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr))
             {
-                summary = ScoreAll(plan, reader, target.Stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
+                summary = ScoreAll(plan, protocol, reader, target.Stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
             }
 
             target.Commit();
@@ -103,18 +107,19 @@ internal static class ScoreCommand
         }
     }
 
-    private static ScoreCounts ScoreAll(ScoringPlan plan, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool showProgress, CancellationToken cancel)
+    private static ScoreCounts ScoreAll(ScoringPlan? plan, ProtocolPlan? protocol, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool showProgress, CancellationToken cancel)
     {
-        var pipeline = new ScoringPipeline(plan, reader);
+        var pipeline = protocol is null ? new ScoringPipeline(plan!, reader) : new ScoringPipeline(protocol, reader);
         var progress = showProgress ? new Progress(stderr) : null;
         var options = new ScoringPipelineOptions { Warnings = InputFiles.Warn(stderr), Progress = progress is null ? null : progress.Report };
         ScoreCounts counts;
         try
         {
             // Finding the CSV columns of a JSON input reads its first rows, so an input that is not JSON at all fails here.
-            var resultFormat = format == DataFormat.Csv
-                ? ResultFormat.CreateCsv(plan, pipeline.DiscoverColumns(), positional: reader.Columns is not null)
-                : ResultFormat.Create(format, plan, []);
+            var columns = format == DataFormat.Csv ? pipeline.DiscoverColumns() : [];
+            var resultFormat = protocol is not null ? ResultFormat.Create(format, protocol, columns, positional: reader.Columns is not null)
+                : format == DataFormat.Csv ? ResultFormat.CreateCsv(plan!, columns, positional: reader.Columns is not null)
+                : ResultFormat.Create(format, plan!, []);
             counts = pipeline.Run(resultFormat, output, options, cancel);
         }
         catch (ResponseFileException e)

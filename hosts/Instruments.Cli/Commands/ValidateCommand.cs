@@ -120,9 +120,18 @@ internal static class ValidateCommand
         var pluginInstruments = host.Instruments.Count(i => i.SourcePath is not null
             && roots.Any(r => Path.GetFullPath(i.SourcePath).StartsWith(r, StringComparison.Ordinal)));
 
-        var compilation = InstrumentCompiler.Compile(files.Select(InstrumentSource.FromFile).ToList(), options, host.Functions);
+        pluginInstruments += host.Protocols.Count(p => p.SourcePath is not null
+            && roots.Any(r => Path.GetFullPath(p.SourcePath).StartsWith(r, StringComparison.Ordinal)));
+
+        // Protocol files (top-level 'protocol') are checked against the loaded instruments and the instrument files given.
+        var sources = files.Select(InstrumentSource.FromFile).ToList();
+        var protocolSources = sources.Where(f => ProtocolCompiler.IsProtocol(f.Text)).ToList();
+        var compilation = InstrumentCompiler.Compile(sources.Except(protocolSources).ToList(), options, host.Functions);
+        var available = compilation.Definitions.Select(compilation.CreatePlan).Concat(host.Instruments.Select(i => i.Plan)).ToList();
+        var protocols = protocolSources.Select(f => ProtocolCompiler.Compile(f, available, options)).ToList();
         var templateDiagnostics = TemplateDiagnostics(templates, options, out var validTemplates);
-        var diagnostics = pluginDiagnostics.Concat(compilation.Diagnostics).Concat(templateDiagnostics).ToList();
+        var diagnostics = pluginDiagnostics.Concat(compilation.Diagnostics).Concat(protocols.SelectMany(p => p.Diagnostics)).Concat(templateDiagnostics).ToList();
+        var validProtocols = protocols.Count(p => p.Plan is not null);
         switch (args.Format)
         {
             case ValidateFormat.Json:
@@ -144,7 +153,7 @@ internal static class ValidateCommand
         var errors = diagnostics.Count(d => d.IsError);
         var warnings = diagnostics.Count(d => d.Severity == DiagnosticSeverity.Warning);
         var what = Plural(files.Count + templates.Count, "file") + (pluginFolders.Count > 0 ? " and " + Plural(pluginFolders.Count, "plugin folder") : string.Empty);
-        stderr.WriteLine($"instruments: {what} checked, {compilation.Definitions.Length + pluginInstruments + validTemplates} valid: {Plural(errors, "error")}, {Plural(warnings, "warning")}");
+        stderr.WriteLine($"instruments: {what} checked, {compilation.Definitions.Length + validProtocols + pluginInstruments + validTemplates} valid: {Plural(errors, "error")}, {Plural(warnings, "warning")}");
         return errors > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
     }
 

@@ -6,7 +6,7 @@ namespace Instruments.Diagnostics;
 /// The catalogue of every diagnostic the SDK reports: <c>INS1xxx</c> for instrument definitions and
 /// <c>RSP2xxx</c> for responses. IDs are stable; each is documented in <c>docs/diagnostics.md</c>.
 /// </summary>
-public static class InstrumentDiagnostics
+public static partial class InstrumentDiagnostics
 {
     private const string Syntax = "Syntax";
     private const string Structure = "Structure";

@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Instruments.Course;
+using Instruments.Definitions;
+
+namespace Instruments.Cli.Commands;
+
+/// <summary><c>instruments describe &lt;protocol&gt;</c>: the measures with the rules they use, the outcomes, and every source.</summary>
+internal static class ProtocolDescription
+{
+    private static string Num(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Caseness(CasenessRule c) => c.Min is { } min ? $"{Num(min)} or more is a case" : $"{Num(c.Max!.Value)} or less is a case";
+
+    private static string Rule(ReliableChangeRule r) => r.Method == ReliableChangeMethod.Fixed
+        ? $"'{r.Id}': a change of {Num(r.PointThreshold)} points or more"
+        : $"'{r.Id}': Jacobson-Truax, |change| / {Num(r.StandardErrorOfDifference)} > {Num(r.Critical)} (about {Num(Math.Round(r.PointThreshold, 2))} points)";
+
+    public static string Text(ProtocolPlan plan)
+    {
+        var def = plan.Definition;
+        var sb = new StringBuilder();
+        sb.AppendLine($"{def.Id} {def.Version}: {def.Title}");
+        sb.AppendLine("Protocol: its instruments are scored from the same rows; its outcomes combine their change across a course.");
+        if (def.Citation is { } citation)
+        {
+            sb.AppendLine("Citation:");
+            CatalogCommands.WrapText(sb, citation, "  ");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine("Measures:");
+        foreach (var m in plan.Members)
+        {
+            var instrument = m.Plan.Definition;
+            sb.AppendLine($"  {m.Id}: {instrument.Id} {instrument.Version}, score '{m.Score.Id}'");
+            var change = m.Score.Change;
+            sb.AppendLine("    caseness: " + (change?.Caseness is { } c ? Caseness(c) : "none declared (case facts unknown)"));
+            foreach (var source in change?.Caseness?.Sources ?? [])
+            {
+                CatalogCommands.WrapText(sb, "source: " + source, "      ");
+            }
+
+            sb.AppendLine("    reliable change: " + (m.ReliableChange is { } r ? Rule(r) : m.Measure.ReliableChange is { } id ? $"'{id}' (not declared by the score)" : "none named"));
+            foreach (var source in m.ReliableChange?.Sources ?? [])
+            {
+                CatalogCommands.WrapText(sb, "source: " + source, "      ");
+            }
+
+            sb.AppendLine($"    facts: {m.Id}_case_first, {m.Id}_case_last, {m.Id}_improved, {m.Id}_unchanged, {m.Id}_deteriorated");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(plan.Outcomes.IsEmpty ? "Outcomes: none" : "Outcomes (in order; unknown facts keep an outcome unknown unless the rest decides it):");
+        foreach (var o in plan.Outcomes)
+        {
+            sb.AppendLine($"  {o.Id}" + (o.Title is { } title ? ": " + title : string.Empty));
+            sb.AppendLine("    when: " + o.When);
+            foreach (var source in o.Sources)
+            {
+                CatalogCommands.WrapText(sb, "source: " + source, "      ");
+            }
+        }
+
+        if (def.Notes is { } notes)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Notes:");
+            CatalogCommands.WrapText(sb, notes, "  ");
+        }
+
+        return sb.ToString();
+    }
+
+    public static string Json(ProtocolPlan plan)
+    {
+        var def = plan.Definition;
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer, CatalogCommands.JsonOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("protocol", def.Id);
+            w.WriteString("version", def.Version);
+            w.WriteString("title", def.Title);
+            w.WriteString("citation", def.Citation);
+            w.WriteString("notes", def.Notes);
+            w.WriteStartArray("measures");
+            foreach (var m in plan.Members)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", m.Id);
+                w.WriteString("instrument", m.Plan.Definition.Id);
+                w.WriteString("instrument_version", m.Plan.Definition.Version);
+                w.WriteString("score", m.Score.Id);
+                if (m.Score.Change?.Caseness is { } c)
+                {
+                    w.WriteStartObject("caseness");
+                    if (c.Min is { } min)
+                    {
+                        w.WriteNumber("min", min);
+                    }
+
+                    if (c.Max is { } max)
+                    {
+                        w.WriteNumber("max", max);
+                    }
+
+                    Strings(w, "sources", c.Sources);
+                    w.WriteEndObject();
+                }
+                else
+                {
+                    w.WriteNull("caseness");
+                }
+
+                w.WriteString("reliable_change", m.Measure.ReliableChange);
+                if (m.ReliableChange is { } r)
+                {
+                    w.WriteStartObject("reliable_change_rule");
+                    w.WriteString("method", r.Method == ReliableChangeMethod.Fixed ? "fixed" : "jacobson-truax");
+                    w.WriteNumber("threshold", r.PointThreshold);
+                    Strings(w, "sources", r.Sources);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("outcomes");
+            foreach (var o in plan.Outcomes)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", o.Id);
+                w.WriteString("title", o.Title);
+                w.WriteString("when", o.When);
+                Strings(w, "sources", o.Sources);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Strings(Utf8JsonWriter w, string name, IEnumerable<string> values)
+    {
+        w.WriteStartArray(name);
+        foreach (var v in values)
+        {
+            w.WriteStringValue(v);
+        }
+
+        w.WriteEndArray();
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Immutable;
+using Instruments.Definitions;
+using Instruments.Diagnostics;
+using Instruments.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Instruments.Compiler;
+
+/// <summary>
+/// Binds a protocol file's node tree to a <see cref="ProtocolDefinition"/> by hand, as <see cref="YamlDefinitionReader"/>
+/// does for instruments: unknown keys (INS1010, with did-you-mean), missing keys (INS1011) and wrong value types
+/// (INS1012), recording every node's location for the binder's diagnostics.
+/// </summary>
+internal sealed class YamlProtocolReader(string path, YamlSourceLocator locator, List<Diagnostic> diagnostics)
+{
+    internal static readonly string[] TopKeys = ["protocol", "version", "title", "citation", "notes", "measures", "outcomes"];
+    internal static readonly string[] MeasureKeys = ["id", "instrument", "score", "reliable_change"];
+    internal static readonly string[] OutcomeKeys = ["id", "title", "when", "sources"];
+
+    /// <summary>True when something required was missing or had the wrong type (the definition is then not bound).</summary>
+    public bool Failed { get; private set; }
+
+    public ProtocolDefinition? Read(YamlNode root)
+    {
+        if (Map(root, "the protocol file", string.Empty, TopKeys) is not { } top)
+        {
+            return null;
+        }
+
+        var id = RequiredString(top, "protocol", "protocol", "the protocol file");
+        var version = RequiredString(top, "version", "version", "the protocol file");
+        var title = RequiredString(top, "title", "title", "the protocol file");
+        var measures = ReadList(top, "measures", required: true, (node, p) =>
+        {
+            if (Map(node, "a measure", p, MeasureKeys) is not { } m)
+            {
+                return null;
+            }
+
+            var mid = RequiredString(m, "id", p + ".id", "a measure");
+            var instrument = RequiredString(m, "instrument", p + ".instrument", "a measure");
+            var score = RequiredString(m, "score", p + ".score", "a measure");
+            var rule = OptionalString(m, "reliable_change", p + ".reliable_change");
+            return mid is null || instrument is null || score is null ? null
+                : new ProtocolMeasure { Id = mid, Instrument = instrument, Score = score, ReliableChange = rule };
+        });
+        var outcomes = ReadList(top, "outcomes", required: false, (node, p) =>
+        {
+            if (Map(node, "an outcome", p, OutcomeKeys) is not { } o)
+            {
+                return null;
+            }
+
+            var oid = RequiredString(o, "id", p + ".id", "an outcome");
+            var when = RequiredString(o, "when", p + ".when", "an outcome");
+            var sources = ImmutableArray<string>.Empty;
+            if (Get(o, "sources") is { } sourcesNode)
+            {
+                sources = ReadStrings(sourcesNode, "sources", p + ".sources");
+            }
+
+            return oid is null || when is null ? null
+                : new ProtocolOutcome { Id = oid, Title = OptionalString(o, "title", p + ".title"), When = when, Sources = sources };
+        });
+
+        return id is null || version is null || title is null ? null : new ProtocolDefinition
+        {
+            Id = id,
+            Version = version,
+            Title = title,
+            Citation = OptionalString(top, "citation", "citation"),
+            Notes = OptionalString(top, "notes", "notes"),
+            Measures = measures,
+            Outcomes = outcomes,
+        };
+    }
+
+    private ImmutableArray<T> ReadList<T>(YamlMappingNode map, string key, bool required, Func<YamlNode, string, T?> read)
+        where T : class
+    {
+        var node = Get(map, key);
+        if (node is null)
+        {
+            if (required)
+            {
+                Report(InstrumentDiagnostics.MissingRequiredKey, YamlDocumentReader.At(path, map.Start), key, "the protocol file");
+            }
+
+            return [];
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            WrongType(key, "a list", node);
+            return [];
+        }
+
+        locator.Record(key, Span(node));
+        var result = ImmutableArray.CreateBuilder<T>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var childPath = $"{key}[{i}]";
+            locator.Record(childPath, Span(sequence.Children[i]));
+            if (read(sequence.Children[i], childPath) is { } value)
+            {
+                result.Add(value);
+            }
+            else
+            {
+                Failed = true;
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private ImmutableArray<string> ReadStrings(YamlNode node, string key, string listPath)
+    {
+        if (node is not YamlSequenceNode sequence)
+        {
+            WrongType(key, "a list of citations or URLs", node);
+            return [];
+        }
+
+        locator.Record(listPath, Span(node));
+        var result = ImmutableArray.CreateBuilder<string>();
+        for (var i = 0; i < sequence.Children.Count; i++)
+        {
+            var child = sequence.Children[i];
+            locator.Record($"{listPath}[{i}]", Span(child));
+            if (child is YamlScalarNode { Value: { Length: > 0 } v })
+            {
+                result.Add(v);
+            }
+            else
+            {
+                WrongType($"{key}[{i}]", "a citation or URL", child);
+            }
+        }
+
+        return result.ToImmutable();
+    }
+
+    private YamlMappingNode? Map(YamlNode node, string what, string mapPath, string[] allowed)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            WrongType(what, "a mapping (key: value pairs)", node);
+            return null;
+        }
+
+        if (mapPath.Length > 0)
+        {
+            locator.Record(mapPath, Span(node));
+        }
+
+        foreach (var (keyNode, _) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } key })
+            {
+                WrongType("a key in " + what, "text", keyNode);
+            }
+            else if (Array.IndexOf(allowed, key) < 0)
+            {
+                Report(InstrumentDiagnostics.UnknownKey, Span(keyNode), key, what,
+                    NameSuggester.DidYouMean(key, allowed) is { Length: > 0 } hint ? hint : "; allowed keys: " + string.Join(", ", allowed));
+            }
+        }
+
+        return mapping;
+    }
+
+    private static YamlNode? Get(YamlMappingNode map, string key)
+    {
+        foreach (var (k, v) in map.Children)
+        {
+            if (k is YamlScalarNode { Value: { } name } && name == key)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    private string? RequiredString(YamlMappingNode map, string key, string valuePath, string what)
+    {
+        if (Get(map, key) is not { } node)
+        {
+            Report(InstrumentDiagnostics.MissingRequiredKey, YamlDocumentReader.At(path, map.Start), key, what);
+            return null;
+        }
+
+        return Scalar(node, key, valuePath);
+    }
+
+    private string? OptionalString(YamlMappingNode map, string key, string valuePath) =>
+        Get(map, key) is { } node ? Scalar(node, key, valuePath) : null;
+
+    private string? Scalar(YamlNode node, string key, string valuePath)
+    {
+        locator.Record(valuePath, Span(node), VerbatimStyle(node));
+        if (node is YamlScalarNode scalar && (scalar.Value is { Length: > 0 } || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted))
+        {
+            return scalar.Value;
+        }
+
+        WrongType(key, "text", node);
+        return null;
+    }
+
+    private void WrongType(string what, string expected, YamlNode found) =>
+        Report(InstrumentDiagnostics.WrongValueType, Span(found), what, expected, YamlDefinitionReader.Describe(found));
+
+    private void Report(DiagnosticDescriptor descriptor, Location location, params object?[] args)
+    {
+        if (descriptor.DefaultSeverity == DiagnosticSeverity.Error)
+        {
+            Failed = true;
+        }
+
+        diagnostics.Add(Diagnostic.Create(descriptor, location, args));
+    }
+
+    /// <summary>The scalar's style when each character of its value is one source column (see <see cref="YamlDefinitionReader"/>).</summary>
+    private static ScalarStyle VerbatimStyle(YamlNode node)
+    {
+        if (node is not YamlScalarNode { Value: { } value } scalar || node.Start.Line != node.End.Line)
+        {
+            return ScalarStyle.Any;
+        }
+
+        var quotes = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 2 : 0;
+        return scalar.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+               && node.End.Index - node.Start.Index == value.Length + quotes
+            ? scalar.Style
+            : ScalarStyle.Any;
+    }
+
+    private Location Span(YamlNode node) => YamlDocumentReader.Span(path, node.Start, node.End);
+}

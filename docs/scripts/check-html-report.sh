@@ -7,6 +7,8 @@
 # usage: docs/scripts/check-html-report.sh [--html FILE] [--screenshot PNG]
 #   --html FILE       check this report instead of rendering the sample (the xunit test passes its own)
 #   --screenshot PNG  where the screenshot goes (default: docs/images/report-phq9.png)
+#   --expect TEXT     text the rendered page must contain (repeatable); replaces the default parts of a response
+#                     report (a course-of-care report passes its own)
 # environment: CHROMIUM (default /usr/bin/chromium; Debian: apt-get install -y chromium)
 # exit codes: 0 ok, 1 the check failed, 3 Chromium is not installed
 set -euo pipefail
@@ -14,10 +16,12 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 chromium=${CHROMIUM:-/usr/bin/chromium}
 html=""
 shot="$root/docs/images/report-phq9.png"
+parts=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --html) html=$2; shift 2 ;;
     --screenshot) shot=$2; shift 2 ;;
+    --expect) parts+=("$2"); shift 2 ;;
     *) echo "check-html-report: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
@@ -64,7 +68,10 @@ if grep -E ':CONSOLE|Uncaught' "$work/chromium.log" >&2; then
   echo "check-html-report: FAILED: the page logged to the console (above)" >&2
   exit 1
 fi
-for part in '<h1>' 'class="score"' '<svg class="bar"' 'About the instrument'; do
+if [ ${#parts[@]} -eq 0 ]; then
+  parts=('<h1>' 'class="score"' '<svg class="bar"' 'About the instrument')
+fi
+for part in "${parts[@]}"; do
   if ! grep -qF "$part" "$work/dom.html"; then
     echo "check-html-report: FAILED: the rendered page has no $part" >&2
     exit 1

@@ -26,6 +26,8 @@ public sealed class ReportRenderer
     private readonly ConcurrentDictionary<string, (DateTime Stamp, long Length, Template Template)> _includes = new(StringComparer.Ordinal);
     private readonly Lazy<ReportTemplate> _builtInMarkdown;
     private readonly Lazy<ReportTemplate> _builtInHtml;
+    private readonly Lazy<ReportTemplate> _courseMarkdown;
+    private readonly Lazy<ReportTemplate> _courseHtml;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a renderer.</summary>
@@ -36,8 +38,10 @@ public sealed class ReportRenderer
         Limits = limits ?? ReportLimits.Default;
         Limits.Validate();
         _time = timeProvider ?? TimeProvider.System;
-        _builtInMarkdown = new(() => ParseBuiltIn(ReportFormat.Markdown));
-        _builtInHtml = new(() => ParseBuiltIn(ReportFormat.Html));
+        _builtInMarkdown = new(() => ParseBuiltIn("default", ReportFormat.Markdown));
+        _builtInHtml = new(() => ParseBuiltIn("default", ReportFormat.Html));
+        _courseMarkdown = new(() => ParseBuiltIn("course", ReportFormat.Markdown));
+        _courseHtml = new(() => ParseBuiltIn("course", ReportFormat.Html));
     }
 
     /// <summary>The limits applied to every render.</summary>
@@ -46,10 +50,21 @@ public sealed class ReportRenderer
     /// <summary>The built-in default template of a format; it works for any instrument.</summary>
     public ReportTemplate GetBuiltIn(ReportFormat format) => format == ReportFormat.Html ? _builtInHtml.Value : _builtInMarkdown.Value;
 
+    /// <summary>
+    /// The built-in course-of-care template of a format (<c>course.md.scriban</c>, <c>course.html.scriban</c>), rendered
+    /// over a <see cref="CourseReportModel"/>; it works for any instrument.
+    /// </summary>
+    public ReportTemplate GetBuiltInCourse(ReportFormat format) => format == ReportFormat.Html ? _courseHtml.Value : _courseMarkdown.Value;
+
     /// <summary>The text of a built-in template (for authors who want to start from it).</summary>
-    public static string GetBuiltInText(ReportFormat format)
+    public static string GetBuiltInText(ReportFormat format) => BuiltInText("default", format);
+
+    /// <summary>The text of a built-in course-of-care template (for authors who want to start from it).</summary>
+    public static string GetBuiltInCourseText(ReportFormat format) => BuiltInText("course", format);
+
+    private static string BuiltInText(string kind, ReportFormat format)
     {
-        var name = "Instruments.Reports.Templates.default." + format.Extension() + ".scriban";
+        var name = "Instruments.Reports.Templates." + kind + "." + format.Extension() + ".scriban";
         using var stream = typeof(ReportRenderer).Assembly.GetManifestResourceStream(name)
                            ?? throw new InvalidOperationException("Missing embedded template " + name);
         using var reader = new StreamReader(stream);
@@ -133,9 +148,9 @@ public sealed class ReportRenderer
     private ReportTemplate TooLarge(string path, ReportFormat format, long size) =>
         new(path, format, null, null, [Diagnostic.Create(ReportDiagnostics.TemplateTooLarge, Location.InFile(path), size, Limits.TemplateSizeLimit)]);
 
-    private ReportTemplate ParseBuiltIn(ReportFormat format)
+    private ReportTemplate ParseBuiltIn(string kind, ReportFormat format)
     {
-        var template = Parse(GetBuiltInText(format), BuiltInPrefix + "default." + format.Extension() + ".scriban", format, null, null);
+        var template = Parse(BuiltInText(kind, format), BuiltInPrefix + kind + "." + format.Extension() + ".scriban", format, null, null);
         return template.HasErrors
             ? throw new InvalidOperationException("Built-in template does not parse: " + string.Join("; ", template.Diagnostics))
             : template;
@@ -150,6 +165,24 @@ public sealed class ReportRenderer
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(model);
+        return Render(template, model.Data, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders a course-of-care template (<see cref="GetBuiltInCourse(ReportFormat)"/>, or a file written for
+    /// <see cref="CourseReportModel"/>) over one client's course, adding <c>format</c> and <c>generated_at</c>, with
+    /// the same escaping and limits as every report. Template mistakes and exceeded limits are returned as TPL4xxx
+    /// diagnostics, never thrown. Cancelling <paramref name="cancellationToken"/> throws <see cref="OperationCanceledException"/>.
+    /// </summary>
+    public ReportRendering Render(ReportTemplate template, CourseReportModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(model);
+        return Render(template, model.Data, cancellationToken);
+    }
+
+    private ReportRendering Render(ReportTemplate template, IReadOnlyDictionary<string, object?> data, CancellationToken cancellationToken)
+    {
         if (template.HasErrors || template.Parsed is null)
         {
             return new ReportRendering(null, template.Diagnostics);
@@ -184,7 +217,7 @@ public sealed class ReportRenderer
             TemplateLoader = new FolderTemplateLoader(template.IncludeFolder, template.ShownIncludeFolder ?? "."),
         };
 
-        var globals = (ScriptObject)ToScript(model.Data)!;
+        var globals = (ScriptObject)ToScript(data)!;
         globals.SetValue("format", template.Format.Extension(), true);
         globals.SetValue("generated_at", _time.GetUtcNow().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture), true);
         context.PushGlobal(globals);

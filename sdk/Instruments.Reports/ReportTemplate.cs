@@ -20,7 +20,7 @@ public sealed class ReportTemplate
         Diagnostics = diagnostics;
     }
 
-    /// <summary>The template's path as given (used in diagnostics), or <c>builtin:default.md.scriban</c> for a built-in one.</summary>
+    /// <summary>The template's path as given (used in diagnostics), or <c>builtin:default.md.scriban</c>, <c>builtin:course.html.scriban</c> ... for a built-in one.</summary>
     public string Path { get; }
 
     /// <summary>The format the template produces, which decides how values are escaped.</summary>

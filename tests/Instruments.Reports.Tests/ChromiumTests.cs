@@ -23,12 +23,33 @@ public sealed class ChromiumTests(ITestOutputHelper output)
         var rendering = renderer.Render(renderer.GetBuiltIn(ReportFormat.Html), model);
         Assert.True(rendering.Succeeded, string.Join("\n", rendering.Diagnostics));
 
+        Check(rendering.Text!);
+    }
+
+    [SkippableFact]
+    public void CourseReport_RendersInChromium_WithTheChart_WithoutConsoleErrors()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (Debian: apt-get install -y chromium); the headless-browser check did not run");
+
+        var renderer = new ReportRenderer(null, TestData.Clock);
+        var rendering = renderer.Render(renderer.GetBuiltInCourse(ReportFormat.Html), CourseData.RealisticClient("<script>alert(1)</script>"));
+        Assert.True(rendering.Succeeded, string.Join("\n", rendering.Diagnostics));
+
+        // In the DOM as Chromium built it: the chart (an inline SVG with its title, the line, the caseness line, the
+        // reliable-change bands, the sudden gain, the gap), the table, and the hostile client id as text.
+        Check(rendering.Text!, "<svg class=\"course-chart\"", "<title id=\"chart-0-title\">", "<polyline class=\"series\"",
+            "class=\"caseness\"", "class=\"rc rc-0\"", "class=\"gain\"", "class=\"gap\"", "class=\"recovery\"", "<h3>Administrations</h3>",
+            "&lt;script&gt;alert(1)&lt;/script&gt;", "About the instrument");
+    }
+
+    private void Check(string text, params string[] expect)
+    {
         var dir = Path.Combine(Path.GetTempPath(), "instruments-chromium-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         try
         {
             var html = Path.Combine(dir, "report.html");
-            File.WriteAllText(html, rendering.Text);
+            File.WriteAllText(html, text);
             var psi = new ProcessStartInfo("bash")
             {
                 RedirectStandardOutput = true,
@@ -40,6 +61,12 @@ public sealed class ChromiumTests(ITestOutputHelper output)
             psi.ArgumentList.Add(html);
             psi.ArgumentList.Add("--screenshot");
             psi.ArgumentList.Add(Path.Combine(dir, "report.png"));
+            foreach (var part in expect)
+            {
+                psi.ArgumentList.Add("--expect");
+                psi.ArgumentList.Add(part);
+            }
+
             using var process = Process.Start(psi)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();

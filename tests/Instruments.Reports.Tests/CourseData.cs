@@ -82,12 +82,15 @@ internal static class CourseData
         Phq9(Phq9WithRules, "2024-05-17", 0, 7, items: "1,1,1,x,1,1,1,1,0,0"),
     ]);
 
-    /// <summary>The shipped PHQ-9 (no change rules on this branch): first, last and change only.</summary>
-    public static CourseReportModel NoRules() => CourseReportModel.Create(TestData.Plan(TestData.Phq9), "c003",
+    /// <summary>The shipped PHQ-9 with its change rules taken away.</summary>
+    public static InstrumentDefinition Phq9WithoutRules { get; } = WithChange(TestData.Phq9, "total", null);
+
+    /// <summary>A score without change rules: first, last and change only.</summary>
+    public static CourseReportModel NoRules() => CourseReportModel.Create(TestData.Plan(Phq9WithoutRules), "c003",
     [
-        Phq9(TestData.Phq9, "1", 12, 2),
-        Phq9(TestData.Phq9, "2", 9, 3),
-        Phq9(TestData.Phq9, "3", 5, 4),
+        Phq9(Phq9WithoutRules, "1", 12, 2),
+        Phq9(Phq9WithoutRules, "2", 9, 3),
+        Phq9(Phq9WithoutRules, "3", 5, 4),
     ]);
 
     /// <summary>
@@ -124,7 +127,7 @@ internal static class CourseData
     }
 
     /// <summary>A copy of <paramref name="def"/> whose score <paramref name="scoreId"/> has <paramref name="rules"/>.</summary>
-    public static InstrumentDefinition WithChange(InstrumentDefinition def, string scoreId, ChangeRules rules)
+    public static InstrumentDefinition WithChange(InstrumentDefinition def, string scoreId, ChangeRules? rules)
     {
         var scores = def.Scores.Select(s => s.Id != scoreId ? s : new ScoreDefinition
         {

@@ -77,7 +77,7 @@ LAST_WITH_ONE_USABLE = False
 THRESHOLD_WITHOUT_CHANGE = False
 
 MISSING_CODES = (-99,)
-OPTIONS = (0, 1, 2, 3)
+OPTIONS = (0, 1, 2, 3)  # consecutive integers: score() checks min <= x <= max and x whole
 T_CRIT = {(3, 3): 2.776, (2, 3): 3.182, (3, 2): 3.182, (2, 2): 4.303}
 RELATIVE = 0.25
 
@@ -131,16 +131,18 @@ def read(path, client_col, occasion_col, measures):
 def score(d, m):
     """One measure's score per row, NaN where not usable."""
     spec = MEASURES[m]
-    x = d[spec["items"]].apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
-    raw_missing = d[spec["items"]].isna().to_numpy()
     present = [c for c in spec["items"] + spec["optional"] if c in d.columns]
-    allv = d[present].apply(pd.to_numeric, errors="coerce")
-    text = d[present]
-    is_code = allv.isin(MISSING_CODES).to_numpy()
-    is_option = allv.isin(OPTIONS).to_numpy()
-    invalid = (~(text.isna().to_numpy() | is_code | is_option)).any(axis=1)
+    cells = d[present]
+    values = cells.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")  # text that is no number: NaN
+    empty = cells.isna().to_numpy()
+    code = np.zeros(values.shape, dtype=bool)
+    for c in MISSING_CODES:
+        code |= values == c
+    option = (values >= min(OPTIONS)) & (values <= max(OPTIONS)) & (values == np.floor(values))
+    invalid = (~(empty | code | option)).any(axis=1)
     k = len(spec["items"])
-    ok = ~(raw_missing | np.isin(x, MISSING_CODES) | ~np.isin(x, OPTIONS))
+    x = values[:, :k]  # the scored items come first in `present`
+    ok = option[:, :k]
     answered = ok.sum(axis=1)
     total = np.where(ok, x, 0.0).sum(axis=1)
     missing = k - answered
@@ -194,10 +196,6 @@ def fmt_num(v):
     if not math.isfinite(v):
         return ""
     return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(float(v))
-
-
-def fmt_bool(s):
-    return s.map({True: "true", False: "false"}).fillna("").astype(str)
 
 
 def track(path, target, client_col="client_id", occasion_col="session"):
@@ -254,9 +252,11 @@ def track(path, target, client_col="client_id", occasion_col="session"):
             rows = np.flatnonzero(hit)
             text = pd.Series(occ[rows]).astype(str) + SHIFT_FIELDS + pd.Series(step[rows]).map(fmt_num) + SHIFT_FIELDS \
                 + pd.Series(np.where(rev[rows], "true", "false"))
-            joined = text.groupby(g[rows]).agg(SHIFT_JOIN.join)
             cell = np.full(len(clients), "", dtype=object)
-            cell[joined.index.to_numpy()] = joined.to_numpy()
+            keys, text = g[rows], text.to_numpy()
+            bounds = np.r_[0, np.flatnonzero(np.diff(keys)) + 1, len(keys)] if len(keys) else np.zeros(1, int)
+            for i, j in zip(bounds[:-1], bounds[1:]):
+                cell[keys[i]] = SHIFT_JOIN.join(text[i:j])
             lists[kind] = cell
         p["sudden_gains"], p["sudden_losses"] = lists["gains"], lists["losses"]
         cols[m] = (p, rc)
@@ -283,11 +283,7 @@ def frame(cols, target, canonical):
         if template is None:
             return
         name = template.format(**{"m": "", "s": "", "rule": "", "outcome": "", **names})
-        if isinstance(value, pd.arrays.BooleanArray):
-            value = fmt_bool(pd.Series(value))
-        elif isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            value = pd.Series(value).map(fmt_num)
-        out[name] = np.asarray(value, dtype=object)
+        out[name] = value
 
     put("client", cols["client"])
     put("administrations", cols["administrations"])
@@ -320,8 +316,7 @@ def main():
     a = ap.parse_args()
     cols = track(a.input, a.target, a.client, a.occasion)
     df = frame(cols, a.target, a.canonical)
-    df = df.fillna("")
-    df.to_csv(a.output, index=False)
+    df.to_csv(a.output, index=False, na_rep="")
 
 
 if __name__ == "__main__":

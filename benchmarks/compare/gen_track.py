@@ -6,7 +6,7 @@ usage: gen_track.py [--clients N] [--sessions K] [--order grouped|session|shuffl
 Columns: client_id, session, phq9_1..phq9_10, gad7_1..gad7_7 (the ids of plugins/symptoms/instruments/phq-9.yaml and
 gad-7.yaml; options 0-3; -99 is both files' missing code). N x K rows (default 100,000 x 10 = 1,000,000).
 
-Each client has a course: a baseline severity (about 70% at PHQ-9 caseness), a trajectory (most improve, some stay
+Each client has a course: a baseline severity (about 80% at PHQ-9 caseness), a trajectory (most improve, some stay
 flat, some get worse, a few drop out after the first session and leave every later form empty), session-to-session
 noise, and for about a quarter a sudden drop of 5-10 PHQ-9 points (a third of them partly reversed later). Item values
 come from the course by stochastic rounding around a per-client item profile. Per administration: about 4.5% of PHQ-9

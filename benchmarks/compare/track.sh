@@ -134,10 +134,10 @@ for order in $orders; do
     for tool in $tools; do
       out="$work/track-out-$tool-$s-$order.csv"
       rm -f "$out"
-      walls=(); rsss=()
+      walls=(); rsss=(); cpus=()
       for ((i = 1; i <= n; i++)); do
         # shellcheck disable=SC2046
-        read -r wall rss code < <("$python" "$here/measure.py" "$work/track-stdout.txt" $(command_of "$tool" "$target" "$data" "$out") \
+        read -r wall rss code cpu < <("$python" "$here/measure.py" --cpu "$work/track-stdout.txt" $(command_of "$tool" "$target" "$data" "$out") \
           2>"$work/track-stderr-$tool.txt")
         if ! ok_exit "$tool" "$code" || [ ! -s "$out" ]; then
           echo "track.sh: $tool $target failed on $order input (exit $code):" >&2
@@ -145,13 +145,14 @@ for order in $orders; do
           status=1
           continue
         fi
-        walls+=("$wall"); rsss+=("$rss")
-        echo "track.sh: $tool $target $order run $i: ${wall} s, $((rss / 1024)) MiB" >&2
+        walls+=("$wall"); rsss+=("$rss"); cpus+=("$cpu")
+        echo "track.sh: $tool $target $order run $i: ${wall} s, CPU ${cpu} s, $((rss / 1024)) MiB" >&2
       done
       [ "${#walls[@]}" -gt 0 ] || continue
       wall=$(printf '%s\n' "${walls[@]}" | median)
       rss=$(printf '%s\n' "${rsss[@]}" | median)
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$s" "$tool" "${#walls[@]}" "$wall" "$rss" >>"$results"
+      cpu=$(printf '%s\n' "${cpus[@]}" | median)
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$order" "$s" "$tool" "${#walls[@]}" "$wall" "$rss" "$cpu" >>"$results"
     done
     # The differential test: every value of the reference must be in ours, the same.
     if [ "$reference_only" -eq 0 ] && [ -s "$work/track-out-ours-$s-$order.csv" ] && [ -s "$work/track-out-pandas-$s-$order.csv" ]; then
@@ -162,18 +163,18 @@ done
 
 # ---- the table ----
 echo
-printf '| administrations | order | target | tool | runs | median wall | administrations/s | peak RSS | pandas vs ours |\n'
-printf '| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n'
-while IFS=$'\t' read -r order s tool n wall rss; do
+printf '| administrations | order | target | tool | runs | median wall | administrations/s | CPU (user+sys) | peak RSS | pandas vs ours |\n'
+printf '| ---: | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+while IFS=$'\t' read -r order s tool n wall rss cpu; do
   ours=$(awk -F'\t' -v o="$order" -v t="$s" '$1 == o && $2 == t && $3 == "ours" {print $5}' "$results")
   pandas=$(awk -F'\t' -v o="$order" -v t="$s" '$1 == o && $2 == t && $3 == "pandas" {print $5}' "$results")
-  awk -v rows="$rows" -v order="$order" -v target="$s" -v tool="$tool" -v n="$n" -v wall="$wall" -v rss="$rss" \
+  awk -v rows="$rows" -v order="$order" -v target="$s" -v tool="$tool" -v n="$n" -v wall="$wall" -v rss="$rss" -v cpu="$cpu" \
       -v ours="${ours:-0}" -v pandas="${pandas:-0}" -v ourlabel="$host_label" '
   function group(x,   s) { s = sprintf("%d", x); while (s ~ /[0-9][0-9][0-9][0-9]/) sub(/[0-9][0-9][0-9]($|,)/, ",&", s); return s }
   BEGIN {
     label = (tool == "ours") ? ourlabel : "pandas (groupby)";
     ratio = (tool == "ours" && ours > 0 && pandas > 0) ? sprintf("%.1fx", pandas / ours) : "";
-    printf "| %s | %s | %s | %s | %d | %.2f s | %s | %.0f MiB | %s |\n", group(rows), order, target, label, n, wall, group(int(rows / wall)), rss / 1024, ratio
+    printf "| %s | %s | %s | %s | %d | %.2f s | %s | %.2f s | %.0f MiB | %s |\n", group(rows), order, target, label, n, wall, group(int(rows / wall)), cpu, rss / 1024, ratio
   }'
 done <"$results"
 echo

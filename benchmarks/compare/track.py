@@ -115,8 +115,9 @@ def read(path, client_col, occasion_col, measures):
     d = d[d[client_col].str.len() > 0]  # an empty client id: the row is not used
     occ = d[occasion_col]
     num = pd.to_numeric(occ, errors="coerce")
-    if num.notna().iloc[:1].all() if len(d) else True:
-        key = num  # numbers: a row whose occasion is not a number is not used
+    numbers = len(d) == 0 or bool(num.notna().iloc[0])  # the file's first occasion sets the kind
+    if numbers:
+        key = num  # a row whose occasion is not a number is not used
     else:
         key = pd.to_datetime(occ, format="%Y-%m-%d", errors="coerce").astype("int64").astype("float64")
         key[key < -9e18] = np.nan  # NaT
@@ -131,7 +132,10 @@ def read(path, client_col, occasion_col, measures):
 def score(d, m):
     """One measure's score per row, NaN where not usable."""
     spec = MEASURES[m]
-    present = [c for c in spec["items"] + spec["optional"] if c in d.columns]
+    absent = [c for c in spec["items"] if c not in d.columns]
+    if absent:
+        raise SystemExit(f"track.py: the input has no column {', '.join(absent)}")
+    present = spec["items"] + [c for c in spec["optional"] if c in d.columns]
     cells = d[present]
     values = cells.apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")  # text that is no number: NaN
     empty = cells.isna().to_numpy()

@@ -23,6 +23,27 @@ public sealed class LibraryCommandTests
     }
 
     [Fact]
+    public async Task Test_runs_the_series_examples_of_the_shipped_change_rules()
+    {
+        var r = await InProcess.RunAsync("test", "phq-9", "gad-7", "core-10");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        foreach (var line in new[]
+                 {
+                     "PASS phq-9 \u203a course: a drop of exactly 6 is reliable under nhs-talking-therapies (inclusive) but not under jt (6.60)",
+                     "PASS phq-9 \u203a course: an invalid first and a not-computed last administration are skipped",
+                     "PASS phq-9 \u203a course: one usable administration gives no change",
+                     "PASS gad-7 \u203a course: a drop of exactly 4 is reliable (inclusive); 8 is still a case",
+                     "PASS core-10 \u203a course: 20 to 10 is clinically significant recovery",
+                     "PASS core-10 \u203a course: 14 to 8 crosses the cut-off without reliable change",
+                 })
+        {
+            Assert.Contains(line, r.StdoutLines);
+        }
+
+        Assert.True(r.StdoutLines.Count(l => l.Contains(" \u203a course: ", StringComparison.Ordinal)) >= 21, r.Stdout);
+    }
+
+    [Fact]
     public async Task Test_json_names_each_example()
     {
         var r = await Host.RunAsync("test", "swls", "plugins/alliance/instruments/wai-sr.yaml", "--format", "json");

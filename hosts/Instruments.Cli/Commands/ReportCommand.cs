@@ -188,7 +188,7 @@ internal static class ReportCommand
     }
 
     /// <summary>The per-row output folder: created when missing (its parent must exist); an existing file is an error.</summary>
-    private static string PrepareFolder(string output)
+    internal static string PrepareFolder(string output)
     {
         if (File.Exists(output))
         {

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Instruments.Cli.Scoring;
 using Instruments.Data;
+using Instruments.Reports;
 
 namespace Instruments.Cli.Commands;
 
@@ -27,13 +28,20 @@ internal static class TrackCommand
         administration (value, change from the previous and from the first, events). Written atomically as for
         'score'.
 
+        Reports: --report md|html --output DIR writes one course-of-care report per client into DIR (created when
+        missing) instead of the table: a chart per score (HTML), the table of administrations and every rule used
+        with its sources. Files are named <client>.<md|html> (only letters, digits, '.', '-' and '_' of the id;
+        a clash gets -2, -3, ...), each written atomically. --template is a .scriban file, 'default' (the
+        built-in course template) or a template of the instrument's plugin; template errors are TPL diagnostics
+        (see docs/templates.md, docs/change.md).
+
         Memory: a file grouped by client is read twice (a cheap pre-scan, then one client at a time): memory grows
         with the number of clients. Otherwise (interleaved, or standard input) every administration is held
         compactly until the end (about 48 bytes + 8 per score each).
 
         exit codes: 0 every administration used, 1 output written but some rows not used (diagnostics),
                     2 nothing written (usage error, unknown instrument, definition errors, unreadable input,
-                    no client or occasion column), 128 + signal interrupted, no output file (130 Ctrl+C,
+                    no client or occasion column, template errors), 128 + signal interrupted, no output file (130 Ctrl+C,
                     143 SIGTERM, 129 SIGHUP), 141 standard output closed early
         """;
 
@@ -47,6 +55,9 @@ internal static class TrackCommand
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
         var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
         var occasions = CliOptions.Switch("--occasions", null, "one row per administration (value, changes, events) instead of per client");
+        var report = CliOptions.Choice("--report", null, "FORMAT", "one course-of-care report per client into the --output folder: md (markdown) or html",
+            [("md", ReportFormat.Markdown), ("markdown", ReportFormat.Markdown), ("html", ReportFormat.Html)]);
+        var template = CliOptions.Text("--template", "-t", "NAME|PATH", "with --report: a .scriban file, 'default', or a template of the instrument's plugin");
         var inputFormat = InputFiles.InputFormatOption();
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
         var plugins = CliOptions.Plugins();
@@ -57,6 +68,8 @@ internal static class TrackCommand
         command.Options.Add(output);
         command.Options.Add(format);
         command.Options.Add(occasions);
+        command.Options.Add(report);
+        command.Options.Add(template);
         command.Options.Add(inputFormat);
         command.Options.Add(quiet);
         command.Options.Add(plugins);
@@ -64,7 +77,11 @@ internal static class TrackCommand
         command.SetAction(r => Run(
             new TrackSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(client) ?? "client_id", r.GetValue(occasion) ?? "session",
                 r.GetValue(output) ?? "-", r.GetValue(format), r.GetValue(occasions), r.GetValue(inputFormat), r.GetValue(quiet),
-                CliOptions.PluginFolders(r, plugins, context)),
+                CliOptions.PluginFolders(r, plugins, context))
+            {
+                Report = r.GetValue(report),
+                Template = r.GetValue(template),
+            },
             context));
         return command;
     }
@@ -77,6 +94,16 @@ internal static class TrackCommand
         if (args.Client.Length == 0 || args.Occasion.Length == 0)
         {
             throw new CliException("--client and --occasion need a column name", showUsage: true);
+        }
+
+        if (args.Report is { } reportFormat)
+        {
+            return RunReports(args, reportFormat, context);
+        }
+
+        if (args.Template is not null)
+        {
+            throw new CliException("--template needs --report md|html", showUsage: true);
         }
 
         InputFiles.RefuseToOverwrite(input, output);
@@ -130,6 +157,62 @@ internal static class TrackCommand
             inputStream.Dispose();
         }
     }
+
+    /// <summary><c>--report</c>: the tracking pipeline hands each client to <see cref="CourseReports"/>; no table is written.</summary>
+    private static int RunReports(TrackSettings args, ReportFormat format, CliContext context)
+    {
+        var stderr = context.Error;
+        var input = args.Input!;
+        if (args.Output is "-" or "")
+        {
+            throw new CliException("--report needs --output DIR: the folder for one report per client", showUsage: true);
+        }
+
+        if (args.Occasions || args.Format is not null)
+        {
+            throw new CliException("--report writes reports, not the table: leave out --occasions and --format", showUsage: true);
+        }
+
+        var inputFormat = InputFiles.Format(input, args.InputFormat);
+        var entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
+        var renderer = new ReportRenderer(null, context.Time);
+        var template = CourseReports.ResolveTemplate(renderer, entry, args.Template, format, stderr);
+        var folder = ReportCommand.PrepareFolder(args.Output);
+        var reports = new CourseReports(entry.Plan, renderer, template, format, folder, input, context);
+        using var inputStream = InputFiles.Open(input, context);
+        try
+        {
+            var pipeline = new TrackingPipeline(entry.Plan, inputStream, inputFormat, new TrackingOptions
+            {
+                ClientColumn = args.Client,
+                OccasionColumn = args.Occasion,
+                Warnings = InputFiles.Warn(stderr),
+                OnClient = reports.Write,
+            });
+            TrackingCounts counts;
+            try
+            {
+                counts = pipeline.Run(DataFormat.Csv, Stream.Null, context.Cancellation);
+            }
+            catch (ResponseFileException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            if (!args.Quiet)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"instruments: {reports.Written:N0} {(reports.Written == 1 ? "report" : "reports")} ({template.Path}) to {folder}: tracked {counts.Clients:N0} clients from {counts.Rows:N0} rows ({counts.Administrations:N0} administrations; {counts.Problems:N0} not used in full)"));
+            }
+
+            return counts.Problems > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine();
+            throw new CliException("interrupted; the report being written was not kept", ExitCodes.Interrupted);
+        }
+    }
 }
 
 /// <summary>The arguments of <c>instruments track</c>.</summary>
@@ -144,4 +227,11 @@ internal static class TrackCommand
 /// <param name="Quiet">No summary.</param>
 /// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
 internal sealed record TrackSettings(string Instrument, string? Input, string Client, string Occasion, string Output, DataFormat? Format,
-    bool Occasions, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins);
+    bool Occasions, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins)
+{
+    /// <summary>With a format: one course-of-care report per client into the <see cref="Output"/> folder, instead of the table.</summary>
+    public ReportFormat? Report { get; init; }
+
+    /// <summary>The course template (<c>--template</c>): a file, <c>default</c>, or a template of the plugin; null for the built-in one.</summary>
+    public string? Template { get; init; }
+}

@@ -242,7 +242,7 @@ internal sealed class ClientCourse
     {
         if (_tracker.Plan.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
         {
-            Diagnostics.Add(new TrackDiagnostic(descriptor, severity, line, score, descriptor.FormatMessage(args), lines));
+            Diagnostics.Add(new TrackDiagnostic(descriptor, severity, line, score, descriptor.FormatMessage(args), lines, args));
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Instruments.Data;
 /// One tracking diagnostic (RSP2010, RSP2030-RSP2034) with its effective severity, the input line it names (0 when
 /// none), the score it concerns (-1 when none), every line it names (RSP2031 names several) and its message.
 /// </summary>
-internal readonly record struct TrackDiagnostic(DiagnosticDescriptor Descriptor, DiagnosticSeverity Severity, int Line, int Score, string Message, int[]? Lines = null)
+internal readonly record struct TrackDiagnostic(DiagnosticDescriptor Descriptor, DiagnosticSeverity Severity, int Line, int Score, string Message, int[]? Lines = null, object?[]? Arguments = null)
 {
     /// <summary>True when the diagnostic names <paramref name="line"/>.</summary>
     public bool Names(int line) => Line == line || (Lines is { } lines && Array.IndexOf(lines, line) >= 0);

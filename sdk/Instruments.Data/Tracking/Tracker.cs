@@ -261,6 +261,7 @@ internal sealed class Tracker
 
         Clients++;
         _writer.Client(_course);
+        _options.OnClient?.Invoke(TrackedClient.From(_course, Plan));
     }
 
     private void AddUnattributed(DiagnosticDescriptor descriptor, int line, object?[] args)

@@ -29,6 +29,14 @@ public sealed record TrackingOptions
     /// <value>Null: no progress.</value>
     public Action<long>? Progress { get; init; }
 
+    /// <summary>
+    /// Receives each client after its course is analysed and its output written (on the thread that consumes the
+    /// scored rows, in output order): the client's administrations in occasion order with their score values, and its
+    /// diagnostics; for example to write a course-of-care report per client. An exception it throws stops the run.
+    /// </summary>
+    /// <value>Null (the default): no <see cref="TrackedClient"/> is built, so nothing is allocated per administration for it.</value>
+    public Action<TrackedClient>? OnClient { get; init; }
+
     /// <summary>The number of scoring threads.</summary>
     /// <value>0 (the default): one per processor.</value>
     public int Workers { get; init; }

@@ -54,6 +54,52 @@ public sealed class CourseAdministration
     /// <param name="score">The score's index in the definition.</param>
     public bool IsUsable(int score) => Status != ResponseStatus.Invalid && NotUsed is null && double.IsFinite(Scores[score]);
 
+    /// <summary>
+    /// One administration from values scored elsewhere (for example by the tracking pipeline, which keeps each
+    /// score's value and the status rather than the <see cref="ScoreResult"/>): each score's band is the score's band
+    /// whose inclusive range holds the value, as scoring finds it.
+    /// </summary>
+    /// <param name="plan">The plan that scored the administration.</param>
+    /// <param name="occasion">The occasion as given (a number or an ISO date); untrusted text.</param>
+    /// <param name="status">The scoring status.</param>
+    /// <param name="scores">Every score of <paramref name="plan"/>, in definition order; NaN when not computed.</param>
+    /// <param name="line">The input line the administration started on, or 0 when unknown.</param>
+    /// <param name="problem">Why the administration is invalid (its first error), or null.</param>
+    /// <param name="notUsed">Why the administration is set aside although scored (a duplicate occasion), or null.</param>
+    public static CourseAdministration FromValues(ScoringPlan plan, string occasion, ResponseStatus status, IReadOnlyList<double> scores,
+        int line = 0, string? problem = null, string? notUsed = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(occasion);
+        ArgumentNullException.ThrowIfNull(scores);
+        if (scores.Count != plan.ScoreCount)
+        {
+            throw new ArgumentException($"Expected {plan.ScoreCount} score values, got {scores.Count}.", nameof(scores));
+        }
+
+        var values = ImmutableArray.CreateBuilder<double>(scores.Count);
+        var bands = ImmutableArray.CreateBuilder<int>(scores.Count);
+        for (var s = 0; s < scores.Count; s++)
+        {
+            var v = scores[s];
+            values.Add(v);
+            var band = -1;
+            var defined = plan.Definition.Scores[s].Bands;
+            for (var b = 0; b < defined.Length && double.IsFinite(v); b++)
+            {
+                if (v >= defined[b].Min && v <= defined[b].Max)
+                {
+                    band = b;
+                    break;
+                }
+            }
+
+            bands.Add(band);
+        }
+
+        return new CourseAdministration(occasion, line, status, values.MoveToImmutable(), bands.MoveToImmutable(), problem, notUsed);
+    }
+
     /// <summary>Copies one scored administration.</summary>
     /// <param name="occasion">The occasion as given (a number or an ISO date); untrusted text.</param>
     /// <param name="result">The result, just scored (it may be reused afterwards).</param>

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text;
 using Instruments.Cli;
-using Microsoft.Win32.SafeHandles;
 
 // The real console: the only place that touches Console statics. Commands get all of it through a CliContext.
 try
@@ -57,7 +56,9 @@ void Stop(PosixSignalContext signal)
 }
 
 // On Unix the console stream drops writes to a closed pipe silently, so 'score ... | head -1' would score the whole
-// input; a FileStream over file descriptor 1 reports the broken pipe as an IOException, and the command stops.
+// input; write(2) on file descriptor 1 reports the broken pipe as an IOException, and the command stops. (A FileStream
+// over descriptor 1 would too, but for a regular file it writes at its own position with pwrite and leaves the shell's
+// offset behind: '(echo a; instruments score ...; echo b) > out' lost the start of the results.)
 static Stream OpenStandardOutput()
 {
     if (OperatingSystem.IsWindows())
@@ -66,5 +67,5 @@ static Stream OpenStandardOutput()
     }
 
     Console.Out.Flush();
-    return new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+    return new Instruments.Cli.IO.StandardOutputStream();
 }

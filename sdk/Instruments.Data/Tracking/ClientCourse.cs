@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using Instruments.Course;
 using Instruments.Diagnostics;
@@ -93,6 +94,7 @@ internal sealed class ClientCourse
     public InstrumentPart Part(int i, int instrument) => _tracker.Store.Part(_admins[i].Values, instrument);
 
     /// <summary>Analyses <paramref name="admins"/> (the rows of <paramref name="client"/>, in input order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Analyze(string client, ReadOnlySpan<Administration> admins)
     {
         Client = client;
@@ -220,6 +222,7 @@ internal sealed class ClientCourse
     }
 
     // One administration at its occasion: per instrument, its values are the series' values where usable; RSP2030 where not.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SinglePosition(int i, int p)
     {
         ref readonly var a = ref _admins[i];
@@ -229,7 +232,6 @@ internal sealed class ClientCourse
             var from = _set.ScoreStart[k];
             var to = _set.ScoreStart[k + 1];
             var part = Part(i, k);
-            var of = _set.Protocol is null ? string.Empty : " of " + _set.Instruments[k].Definition.Id;
             if (part.Status == ResponseStatus.Invalid)
             {
                 for (var s = from; s < to; s++)
@@ -240,6 +242,7 @@ internal sealed class ClientCourse
                 var reason = part.ReasonLength > 0
                     ? " (" + System.Text.Encoding.UTF8.GetString(_tracker.Store.Text(part.ReasonStart, part.ReasonLength)) + ")"
                     : string.Empty;
+                var of = _set.Protocol is null ? string.Empty : " of " + _set.Instruments[k].Definition.Id;
                 Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, -1, [a.Line, "any score" + of, "it is invalid" + reason]);
                 continue;
             }

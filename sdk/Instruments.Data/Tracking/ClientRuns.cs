@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Instruments.Data;
@@ -54,6 +55,7 @@ internal sealed class ClientRuns
     public HashSet<long> Collisions { get; } = [];
 
     /// <summary>Takes the next row's client id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Step Next(ReadOnlySpan<byte> id)
     {
         if (_currentLength >= 0 && id.SequenceEqual(_current.AsSpan(0, _currentLength)))

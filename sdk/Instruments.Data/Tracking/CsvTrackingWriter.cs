@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text;
 using Instruments.Course;
@@ -117,6 +118,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
 
     public override void End(IReadOnlyList<TrackDiagnostic> unattributed) => FlushStream();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteClient(ClientCourse c)
     {
         var o = Buffer;
@@ -145,6 +147,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         o.Write("\r\n"u8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteCourse(ClientCourse c, int s, Span<byte> scratch)
     {
         var o = Buffer;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Text;
 using Instruments.Course;
@@ -72,6 +73,7 @@ internal sealed class TrackedRowFormat : ResultFormat
     internal override ResultFormatter CreateFormatter() => new Formatter(this);
 
     /// <summary>Writes the record of one row; <paramref name="results"/> holds one result per instrument.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Write(ByteBuffer o, ResponseRow row, ReadOnlySpan<ScoreResult> results, ResponseStatus status, ref int clientHint, ref int occasionHint)
     {
         var kind = TrackedKind.Ok;
@@ -265,6 +267,7 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
     public double Value(int score) => BinaryPrimitives.ReadDoubleLittleEndian(Values[(8 * score)..]);
 
     /// <summary>Reads the record at the start of <paramref name="data"/>; its length in bytes, or 0 when the record is not complete.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int TryRead(ReadOnlySpan<byte> data, int instruments, int scores, out TrackedRow row)
     {
         row = default;
@@ -353,6 +356,7 @@ internal sealed class TrackedRowSink(int instruments, int scores, TrackedRowSink
     /// <summary>True when every byte written formed whole records.</summary>
     public bool IsComplete => _carry.Length == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Consume(ReadOnlySpan<byte> data)
     {
         var at = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Binary;
 using System.Text;
 using Instruments.Course;
@@ -30,6 +31,7 @@ internal sealed class AdministrationStore(int instruments, int scores)
 
     public ReadOnlySpan<byte> Text(int start, int length) => _text.WrittenSpan.Slice(start, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TrackedRow row, int client, TrackedKind kind)
     {
         if (Count == _admins.Length)
@@ -143,6 +145,7 @@ internal sealed class Tracker
 
     public long Problems { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TrackedRow row)
     {
         Rows++;

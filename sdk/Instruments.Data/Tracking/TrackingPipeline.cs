@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Scoring;
@@ -86,6 +87,7 @@ public sealed class TrackingPipeline
         ArgumentNullException.ThrowIfNull(output);
         try
         {
+            HotPaths.PrepareTrackingInBackground(format);
             ClientRuns? runs = null;
             if (_input.CanSeek)
             {
@@ -206,6 +208,7 @@ public sealed class TrackingPipeline
         }
 
         // False as soon as a client is seen again (exactly, in a second pass).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool Scan(Stream input, DataFormat format, string clientColumn, ClientRuns runs, CancellationToken cancel)
         {
             // Fields only: with a plan none of whose items is a column, no answer is parsed.
@@ -233,14 +236,19 @@ public sealed class TrackingPipeline
                         continue;
                     }
 
-                    decoder.Decode(block, i, row);
-                    var c = Find(row, clientColumn, ref hint);
-                    if (c < 0 || row.FieldValue(c).Trim(" \t"u8).IsEmpty)
+                    if (!decoder.TryField(block, i, clientColumn, out var client))
+                    {
+                        decoder.Decode(block, i, row);
+                        var c = Find(row, clientColumn, ref hint);
+                        client = c >= 0 ? row.FieldValue(c) : default;
+                    }
+
+                    if (client.Trim(" \t"u8).IsEmpty)
                     {
                         continue;
                     }
 
-                    if (runs.Next(row.FieldValue(c)) == ClientRuns.Step.Repeat)
+                    if (runs.Next(client) == ClientRuns.Step.Repeat)
                     {
                         return false;
                     }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 
 namespace Instruments.Course;
@@ -53,6 +54,7 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
     /// <param name="utf8">The text.</param>
     /// <param name="occasion">The occasion, when the text is one.</param>
     /// <returns>True when the text is an occasion.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> utf8, out Occasion occasion)
     {
         utf8 = utf8.Trim(" \t"u8);

@@ -43,6 +43,7 @@ internal static class HotPaths
         {
             typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
             typeof(AdministrationStore), typeof(ClientRuns), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
+            typeof(Course.ProtocolPlan),
         };
         if (outputFormat == DataFormat.Csv)
         {

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Instruments.Course;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
@@ -132,7 +132,7 @@ internal sealed class ClientCourse
             }
         }
 
-        _admins.AsSpan(0, usable).Sort(static (x, y) => x.Occasion != y.Occasion ? x.Occasion.CompareTo(y.Occasion) : x.Line.CompareTo(y.Line));
+        SortByOccasion(_admins.AsSpan(0, usable));
 
         var scores = Analyzers.Length;
         var positions = 0;
@@ -214,6 +214,11 @@ internal sealed class ClientCourse
         }
 
         // Diagnostics in the order of the lines they name (those that name none last), then by ID.
+        if (Diagnostics.Count < 2)
+        {
+            return;
+        }
+
         Diagnostics.Sort(static (x, y) =>
             (x.Line == 0) != (y.Line == 0) ? (x.Line == 0 ? 1 : -1)
             : x.Line != y.Line ? x.Line.CompareTo(y.Line)
@@ -278,6 +283,34 @@ internal sealed class ClientCourse
                         : "the scores are not computed (more items missing than their missing rules allow)"]);
             }
         }
+    }
+
+    // By occasion, then line (a total order). A client's few administrations: insertion sort, fully optimised from the
+    // first client on (a generic sort would run unoptimised code until the runtime recompiles it).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SortByOccasion(Span<Administration> admins)
+    {
+        if (admins.Length > 32)
+        {
+            admins.Sort(static (x, y) => Before(x, y) ? -1 : Before(y, x) ? 1 : 0);
+            return;
+        }
+
+        for (var i = 1; i < admins.Length; i++)
+        {
+            var a = admins[i];
+            var j = i - 1;
+            while (j >= 0 && Before(a, admins[j]))
+            {
+                admins[j + 1] = admins[j];
+                j--;
+            }
+
+            admins[j + 1] = a;
+        }
+
+        static bool Before(in Administration x, in Administration y) =>
+            x.Occasion != y.Occasion ? x.Occasion.CompareTo(y.Occasion) < 0 : x.Line < y.Line;
     }
 
     private static string Article(OccasionKind kind) => kind == OccasionKind.Date ? "a date" : "a number";

@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Instruments.Course;
 using Instruments.Data.IO;
@@ -190,7 +190,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
             o.Write((byte)',');
             if (course.Outcome(r) is { } outcome)
             {
-                o.Write(Encoding.UTF8.GetBytes(OutcomeName(outcome)));
+                o.Write(outcome switch { ChangeOutcome.Improved => "improved"u8, ChangeOutcome.Deteriorated => "deteriorated"u8, _ => "unchanged"u8 });
             }
         }
 
@@ -231,7 +231,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         o.Write((byte)',');
         Integer(a.Line);
         o.Write((byte)',');
-        o.Write(Encoding.UTF8.GetBytes(StatusName(a.Status)));
+        o.Write(ResultFormat.StatusBytes(a.Status));
         for (var s = 0; s < Scores.Length; s++)
         {
             if (Set.Protocol is not null && s == Set.ScoreStart[Set.InstrumentOf(s)])

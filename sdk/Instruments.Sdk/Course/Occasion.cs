@@ -1,5 +1,5 @@
-using System.Runtime.CompilerServices;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Instruments.Course;
 
@@ -84,6 +84,7 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
     }
 
     // The common forms without the general parsers: up to nine digits, or yyyy-MM-dd (the same values they give).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryParseSimple(ReadOnlySpan<byte> utf8, out Occasion occasion)
     {
         occasion = default;

@@ -36,6 +36,24 @@ internal static class HotPaths
         thread.Start();
     }
 
+    /// <summary>Starts jitting, in the background, the tracker's hot loops (while the input is pre-scanned).</summary>
+    public static void PrepareTrackingInBackground(DataFormat outputFormat)
+    {
+        var types = new List<Type>
+        {
+            typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
+            typeof(AdministrationStore), typeof(ClientRuns), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
+            typeof(Course.ProtocolPlan),
+        };
+        if (outputFormat == DataFormat.Csv)
+        {
+            types.Add(typeof(CsvTrackingWriter));
+        }
+
+        var thread = new Thread(() => Prepare(types)) { IsBackground = true, Name = "instruments: prepare tracking" };
+        thread.Start();
+    }
+
     private static void Prepare(List<Type> types)
     {
         const BindingFlags all = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;

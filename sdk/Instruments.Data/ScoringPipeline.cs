@@ -295,6 +295,7 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
     }
 
     /// <summary>Decodes, scores (for every instrument of the protocol) and formats every row of <paramref name="block"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void ScoreProtocolBlock(ProtocolPlan protocol, RowBlock block, RowDecoder decoder, ResponseRow row, ProtocolResult result, ResultFormatter formatter)
     {
         int complete = 0, partial = 0, invalid = 0;

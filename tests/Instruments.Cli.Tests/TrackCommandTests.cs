@@ -96,6 +96,49 @@ public sealed class TrackCommandTests
         Assert.Contains("'track' needs --input FILE", r.Stderr, StringComparison.Ordinal);
     }
 
+    // NHS Talking Therapies over the shipped PHQ-9 and GAD-7: p1 is a case on both at first and on neither at last;
+    // p2's second PHQ-9 part is invalid (4 is not an option), so its depression course has one usable administration.
+    private const string ProtocolHeader = "client_id,session,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n";
+
+    private const string ProtocolInput = ProtocolHeader
+        + "p1,1,2,2,2,2,2,2,2,2,0,2,2,2,2,1,1,1\n"
+        + "p2,1,2,2,2,2,2,2,2,2,0,2,2,2,2,1,1,1\n"
+        + "p1,2,0,0,1,0,0,1,0,0,0,0,1,0,0,0,1,0\n"
+        + "p2,2,4,0,1,0,0,1,0,0,0,0,1,0,0,0,1,0\n";
+
+    [Fact]
+    public async Task Protocol_Csv_PrefixesEachInstrument_AndEndsWithTheOutcomes()
+    {
+        var r = await InProcess.RunAsync(["track", "nhs-talking-therapies", "--input", "-", "--quiet"], ProtocolInput);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        var lines = r.Stdout.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        Assert.Equal(["client", "administrations", "phq-9.used"], header[..3]);
+        Assert.Contains("gad-7.total.rc.nhs-talking-therapies.outcome", header);
+        Assert.Equal(["protocol.caseness", "protocol.recovered", "diagnostics"], header[^3..]);
+        var p1 = lines[1].Split(',');
+        Assert.Equal(["p1", "2", "2"], p1[..3]);
+        Assert.Equal(["true", "true", ""], p1[^3..]);
+        var p2 = lines[2].Split(',');
+        Assert.Equal(["p2", "2", "1"], p2[..3]);
+        Assert.Equal("true", p2[^3]);
+        Assert.Equal("", p2[^2]);   // recovery unknown: the PHQ-9 has no last usable administration
+        Assert.StartsWith("RSP2032:phq-9.total;RSP2030:line 5", p2[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Protocol_Json_HasTheProtocolShape()
+    {
+        var r = await InProcess.RunAsync(["track", "nhs-talking-therapies", "--input", "-", "--format", "json", "--quiet"], ProtocolInput);
+        using var doc = JsonDocument.Parse(r.Stdout);
+        Assert.Equal("nhs-talking-therapies", doc.RootElement.GetProperty("protocol").GetString());
+        Assert.Equal(["phq-9", "gad-7"], doc.RootElement.GetProperty("instruments").EnumerateArray().Select(i => i.GetProperty("instrument").GetString()));
+        var p1 = doc.RootElement.GetProperty("clients")[0];
+        Assert.Equal(16, p1.GetProperty("instruments").GetProperty("phq-9").GetProperty("scores").GetProperty("total").GetProperty("first").GetProperty("value").GetDouble());
+        Assert.True(p1.GetProperty("protocol").GetProperty("recovered").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("clients")[1].GetProperty("protocol").GetProperty("recovered").ValueKind);
+    }
+
     [Fact]
     public async Task Help_ListsTheOptions()
     {

@@ -45,6 +45,16 @@ public sealed class TrackReportTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task Protocol_WithReport_IsAUsageError_NamingItsInstruments_AndWritesNothing()
+    {
+        var r = await InProcess.RunAsync("track", "nhs-talking-therapies", "--input", Sample, "--report", "html", "--output", Folder);
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains("is a protocol: run 'track <instrument> --report' for each of its instruments (phq-9, gad-7)", r.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Folder) && Directory.EnumerateFileSystemEntries(Folder).Any());
+    }
+
+    [Fact]
     public async Task Markdown_TellsTheCourse_DuplicatesAndOneAdministration()
     {
         var r = await InProcess.RunAsync("track", "phq-9", "--input", Sample, "--report", "markdown", "--output", Folder, "--quiet");

@@ -216,6 +216,18 @@ public sealed class TrackingPipelineTests
     }
 
     [Fact]
+    public void PreScan_ReadsClientIdsAsTheReaderDoes_QuotedOrNot()
+    {
+        // "c1" and c1 are one client: grouped (streamed) when its rows are together, buffered when another comes between.
+        var together = TrackingTestPlans.Track(Header + "c1,1,6,6,6\r\n\"c1\",2,1,1,1\r\nc2,1,1,1,1\r\n", DataFormat.Csv);
+        Assert.True(together.Counts.Streamed);
+        Assert.StartsWith("c1,2,2,", together.Output.Split("\r\n")[1], StringComparison.Ordinal);
+        var apart = TrackingTestPlans.Track(Header + "\"c1\",1,6,6,6\r\nc2,1,1,1,1\r\nc1,2,1,1,1\r\n", DataFormat.Csv);
+        Assert.False(apart.Counts.Streamed);
+        Assert.Equal(together.Output, apart.Output);
+    }
+
+    [Fact]
     public void Dates_AreOrderedAsDates()
     {
         var input = Header + "d1,2026-03-01,1,1,1\r\nd1,2025-12-31,6,6,6\r\nd1,2026-01-15,5,5,5\r\n";

@@ -16,6 +16,7 @@ internal static class TrackCommand
     private const string Details = """
         <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file; its
         scores' change rules (direction, caseness, reliable change, clinical significance, sudden gains) are applied.
+        A protocol (id or file) tracks each of its instruments from the same rows and adds its outcomes per client.
 
         Input: CSV, JSON or NDJSON as for 'score', one row per administration, in any order, clients interleaved.
         Each row names its client (--client, default client_id) and its occasion (--occasion, default session): a
@@ -110,19 +111,22 @@ internal static class TrackCommand
         var inputFormat = InputFiles.Format(input, args.InputFormat);
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
-        var plan = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr).Plan;
+        var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         var inputStream = InputFiles.Open(input, context);
         OutputTarget? target = null;
         try
         {
             target = OutputTarget.Open(output, context);
-            var pipeline = new TrackingPipeline(plan, inputStream, inputFormat, new TrackingOptions
+            var options = new TrackingOptions
             {
                 ClientColumn = args.Client,
                 OccasionColumn = args.Occasion,
                 Occasions = args.Occasions,
                 Warnings = InputFiles.Warn(stderr),
-            });
+            };
+            var pipeline = protocol is not null
+                ? new TrackingPipeline(protocol, inputStream, inputFormat, options)
+                : new TrackingPipeline(plan!, inputStream, inputFormat, options);
             TrackingCounts counts;
             try
             {
@@ -174,6 +178,13 @@ internal static class TrackCommand
         }
 
         var inputFormat = InputFiles.Format(input, args.InputFormat);
+        if (InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, TextWriter.Null).Protocol is { } protocol)
+        {
+            throw new CliException(
+                $"--report follows one instrument's course, and '{args.Instrument}' is a protocol: run 'track <instrument> --report' for each of its instruments ("
+                + string.Join(", ", protocol.Instruments.Select(i => i.Definition.Id)) + ")", showUsage: true);
+        }
+
         var entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
         var renderer = new ReportRenderer(null, context.Time);
         var template = CourseReports.ResolveTemplate(renderer, entry, args.Template, format, stderr);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Instruments.Course;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
@@ -21,7 +22,8 @@ internal struct Administration
 /// <summary>
 /// The analysis of one client, reused from client to client: the administrations in occasion order (one position per
 /// distinct occasion; rows whose occasion is not usable come last, at no position), each score's series and
-/// <see cref="ScoreCourse"/>, and the client's diagnostics. Filled by <see cref="Tracker"/>, read by the writers.
+/// <see cref="ScoreCourse"/> (scores numbered across the instruments of a protocol), the protocol's outcomes, and the
+/// client's diagnostics. Filled by <see cref="Tracker"/>, read by the writers.
 /// </summary>
 internal sealed class ClientCourse
 {
@@ -30,15 +32,22 @@ internal sealed class ClientCourse
     private int[] _position = new int[16];       // per administration: its position, or -1
     private int[] _positionStart = new int[16];  // per position: index of its first administration
     private int[] _positionLength = new int[16];
-    private double[][] _series;
+    private readonly double[][] _series;
+    private readonly TrackedSet _set;
+    private readonly int[] _used;
+    private readonly MeasureFacts[] _facts;
+    private readonly List<string> _missing = [];
 
     public ClientCourse(Tracker tracker)
     {
         _tracker = tracker;
-        var plan = tracker.Plan;
-        Analyzers = [.. plan.Definition.Scores.Select(CourseAnalyzer.Create)];
+        _set = tracker.Set;
+        Analyzers = [.. _set.Scores.Select(CourseAnalyzer.Create)];
         Courses = [.. Analyzers.Select(a => a.CreateResult())];
         _series = [.. Analyzers.Select(_ => new double[16])];
+        _used = new int[_set.Instruments.Length];
+        _facts = new MeasureFacts[_set.MemberScores.Length];
+        Outcomes = new bool?[_set.Protocol?.Outcomes.Length ?? 0];
     }
 
     public CourseAnalyzer[] Analyzers { get; }
@@ -53,8 +62,14 @@ internal sealed class ClientCourse
     /// <summary>Distinct usable occasions.</summary>
     public int PositionCount { get; private set; }
 
-    /// <summary>Administrations with at least one usable score value.</summary>
-    public int Used { get; private set; }
+    /// <summary>Administrations with at least one usable score value (of the first instrument).</summary>
+    public int Used => _used[0];
+
+    /// <summary>Administrations with at least one usable score value of instrument <paramref name="instrument"/>.</summary>
+    public int UsedBy(int instrument) => _used[instrument];
+
+    /// <summary>The protocol's outcomes (true, false or null for unknown), in its order; empty without a protocol.</summary>
+    public bool?[] Outcomes { get; }
 
     public List<TrackDiagnostic> Diagnostics { get; } = [];
 
@@ -75,7 +90,18 @@ internal sealed class ClientCourse
 
     public ReadOnlySpan<byte> Text(int i) => _tracker.Store.Text(_admins[i].TextStart, _admins[i].TextLength);
 
+    /// <summary>Instrument <paramref name="instrument"/>'s part of administration <paramref name="i"/>.</summary>
+    public InstrumentPart Part(int i, int instrument) => _tracker.Store.Part(_admins[i].Values, instrument);
+
+    /// <summary>Why instrument <paramref name="instrument"/>'s part of administration <paramref name="i"/> is invalid (UTF-8); empty when it is not.</summary>
+    public ReadOnlySpan<byte> Reason(int i, int instrument)
+    {
+        var part = Part(i, instrument);
+        return part.ReasonLength > 0 ? _tracker.Store.Text(part.ReasonStart, part.ReasonLength) : [];
+    }
+
     /// <summary>Analyses <paramref name="admins"/> (the rows of <paramref name="client"/>, in input order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Analyze(string client, ReadOnlySpan<Administration> admins)
     {
         Client = client;
@@ -113,11 +139,11 @@ internal sealed class ClientCourse
             }
         }
 
-        _admins.AsSpan(0, usable).Sort(static (x, y) => x.Occasion != y.Occasion ? x.Occasion.CompareTo(y.Occasion) : x.Line.CompareTo(y.Line));
+        SortByOccasion(_admins.AsSpan(0, usable));
 
         var scores = Analyzers.Length;
         var positions = 0;
-        Used = 0;
+        Array.Clear(_used);
         for (var i = 0; i < usable;)
         {
             var j = i + 1;
@@ -177,11 +203,29 @@ internal sealed class ClientCourse
                 var why = course.Used == 0
                     ? "no usable administration"
                     : string.Create(CultureInfo.InvariantCulture, $"only one usable administration (line {LineAt(course.FirstPosition)})");
-                Add(InstrumentDiagnostics.NoChange, course.Used == 1 ? LineAt(course.FirstPosition) : 0, s, [client, Analyzers[s].Score.Id, why]);
+                Add(InstrumentDiagnostics.NoChange, course.Used == 1 ? LineAt(course.FirstPosition) : 0, s, [client, _set.ScoreName(s), why]);
             }
         }
 
+        if (_set.Protocol is { } protocol)
+        {
+            var members = protocol.Members;
+            for (var m = 0; m < _facts.Length; m++)
+            {
+                var course = Courses[_set.MemberScores[m]];
+                var rule = members[m].ReliableChangeIndex;
+                _facts[m] = new MeasureFacts(course.CaseFirst, course.CaseLast, rule >= 0 ? course.Outcome(rule) : null);
+            }
+
+            protocol.Evaluate(_facts, Outcomes);
+        }
+
         // Diagnostics in the order of the lines they name (those that name none last), then by ID.
+        if (Diagnostics.Count < 2)
+        {
+            return;
+        }
+
         Diagnostics.Sort(static (x, y) =>
             (x.Line == 0) != (y.Line == 0) ? (x.Line == 0 ? 1 : -1)
             : x.Line != y.Line ? x.Line.CompareTo(y.Line)
@@ -189,58 +233,98 @@ internal sealed class ClientCourse
             : x.Score.CompareTo(y.Score));
     }
 
-    // One administration at its occasion: its values are the series' values where usable; RSP2030 where not.
+    // One administration at its occasion: per instrument, its values are the series' values where usable; RSP2030 where not.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SinglePosition(int i, int p)
     {
         ref readonly var a = ref _admins[i];
-        var scores = Analyzers.Length;
-        var any = false;
-        if (a.Status == ResponseStatus.Invalid)
+        var instruments = _set.Instruments.Length;
+        for (var k = 0; k < instruments; k++)
         {
-            for (var s = 0; s < scores; s++)
+            var from = _set.ScoreStart[k];
+            var to = _set.ScoreStart[k + 1];
+            var part = Part(i, k);
+            if (part.Status == ResponseStatus.Invalid)
             {
-                _series[s][p] = double.NaN;
+                for (var s = from; s < to; s++)
+                {
+                    _series[s][p] = double.NaN;
+                }
+
+                var reason = part.ReasonLength > 0
+                    ? " (" + System.Text.Encoding.UTF8.GetString(_tracker.Store.Text(part.ReasonStart, part.ReasonLength)) + ")"
+                    : string.Empty;
+                var of = _set.Protocol is null ? string.Empty : " of " + _set.Instruments[k].Definition.Id;
+                Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, -1, [a.Line, "any score" + of, "it is invalid" + reason]);
+                continue;
             }
 
-            var reason = a.TextLength > 0 ? " (" + System.Text.Encoding.UTF8.GetString(Text(i)) + ")" : string.Empty;
-            Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, -1, [a.Line, "any score", "it is invalid" + reason]);
+            var any = false;
+            _missing.Clear();
+            var missingScore = -1;
+            for (var s = from; s < to; s++)
+            {
+                var v = Value(i, s);
+                _series[s][p] = v;
+                if (double.IsFinite(v))
+                {
+                    any = true;
+                }
+                else
+                {
+                    _missing.Add(_set.ScoreName(s));
+                    missingScore = s;
+                }
+            }
+
+            if (any)
+            {
+                _used[k]++;
+            }
+
+            if (_missing.Count > 0)
+            {
+                Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, _missing.Count == 1 ? missingScore : -1,
+                    [a.Line, string.Join(", ", _missing), _missing.Count == 1
+                        ? "the score is not computed (more items missing than its missing rule allows)"
+                        : "the scores are not computed (more items missing than their missing rules allow)"]);
+            }
+        }
+    }
+
+    // By occasion, then line (a total order). A client's few administrations: insertion sort, fully optimised from the
+    // first client on (a generic sort would run unoptimised code until the runtime recompiles it).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SortByOccasion(Span<Administration> admins)
+    {
+        if (admins.Length > 32)
+        {
+            admins.Sort(static (x, y) => Before(x, y) ? -1 : Before(y, x) ? 1 : 0);
             return;
         }
 
-        List<string>? missing = null;
-        for (var s = 0; s < scores; s++)
+        for (var i = 1; i < admins.Length; i++)
         {
-            var v = Value(i, s);
-            _series[s][p] = v;
-            if (double.IsFinite(v))
+            var a = admins[i];
+            var j = i - 1;
+            while (j >= 0 && Before(a, admins[j]))
             {
-                any = true;
+                admins[j + 1] = admins[j];
+                j--;
             }
-            else
-            {
-                (missing ??= []).Add(Analyzers[s].Score.Id);
-            }
+
+            admins[j + 1] = a;
         }
 
-        if (any)
-        {
-            Used++;
-        }
-
-        if (missing is not null)
-        {
-            Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, missing.Count == 1 ? _tracker.Plan.IndexOfScore(missing[0]) : -1,
-                [a.Line, string.Join(", ", missing), missing.Count == 1
-                    ? "the score is not computed (more items missing than its missing rule allows)"
-                    : "the scores are not computed (more items missing than their missing rules allow)"]);
-        }
+        static bool Before(in Administration x, in Administration y) =>
+            x.Occasion != y.Occasion ? x.Occasion.CompareTo(y.Occasion) < 0 : x.Line < y.Line;
     }
 
     private static string Article(OccasionKind kind) => kind == OccasionKind.Date ? "a date" : "a number";
 
     private void Add(DiagnosticDescriptor descriptor, int line, int score, object?[] args, int[]? lines = null)
     {
-        if (_tracker.Plan.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
+        if (_set.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
         {
             Diagnostics.Add(new TrackDiagnostic(descriptor, severity, line, score, descriptor.FormatMessage(args), lines, args));
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Instruments.Course;
 using Instruments.Data.IO;
@@ -13,50 +14,74 @@ namespace Instruments.Data;
 /// per reliable-change rule; <c>s.category</c> with clinical significance; <c>s.sudden_gains,s.sudden_losses</c> with
 /// a sudden-gain rule; and <c>diagnostics</c>. Per administration (<see cref="TrackingOptions.Occasions"/>):
 /// <c>client,occasion,line,status</c>, then per score <c>s,s.change_previous,s.change_first,s.events</c>, and
-/// <c>diagnostics</c>. An absent value is an empty cell; text cells a spreadsheet would run as a formula get a
-/// leading <c>'</c>.
+/// <c>diagnostics</c>. A protocol's columns are the same per instrument, prefixed with the instrument id
+/// (<c>phq-9.used</c>, <c>phq-9.total.first</c>, ...; per administration <c>phq-9.status</c>, <c>phq-9.total</c>, ...),
+/// followed per client by <c>protocol.&lt;outcome&gt;</c>. An absent value is an empty cell; text cells a spreadsheet
+/// would run as a formula get a leading <c>'</c>.
 /// </summary>
-internal sealed class CsvTrackingWriter(ScoringPlan plan, Stream output, bool occasions) : TrackingWriter(plan, output, occasions)
+internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occasions) : TrackingWriter(set, output, occasions)
 {
     private readonly NumberFormatter _numbers = new();
     private readonly ByteBuffer _cell = new(256);
+    private readonly byte[][] _scoreNames = [.. Enumerable.Range(0, set.ScoreCount).Select(s => Encoding.UTF8.GetBytes(set.ScoreName(s)))];
 
     public override void Start()
     {
         var columns = new List<string>();
+        var protocol = Set.Protocol;
         if (Occasions)
         {
             columns.AddRange(["client", "occasion", "line", "status"]);
-            foreach (var s in Scores)
+            for (var k = 0; k < Set.Instruments.Length; k++)
             {
-                columns.AddRange([s.Id, s.Id + ".change_previous", s.Id + ".change_first", s.Id + ".events"]);
+                if (protocol is not null)
+                {
+                    columns.Add(Set.Instruments[k].Definition.Id + ".status");
+                }
+
+                for (var s = Set.ScoreStart[k]; s < Set.ScoreStart[k + 1]; s++)
+                {
+                    var id = Set.ScoreName(s);
+                    columns.AddRange([id, id + ".change_previous", id + ".change_first", id + ".events"]);
+                }
             }
         }
         else
         {
-            columns.AddRange(["client", "administrations", "used"]);
-            foreach (var s in Scores)
+            columns.AddRange(["client", "administrations"]);
+            for (var k = 0; k < Set.Instruments.Length; k++)
             {
-                columns.AddRange([s.Id + ".first_occasion", s.Id + ".first", s.Id + ".last_occasion", s.Id + ".last", s.Id + ".change"]);
-                if (s.Change?.Caseness is not null)
+                columns.Add(protocol is null ? "used" : Set.Instruments[k].Definition.Id + ".used");
+                for (var i = Set.ScoreStart[k]; i < Set.ScoreStart[k + 1]; i++)
                 {
-                    columns.AddRange([s.Id + ".case_first", s.Id + ".case_last", s.Id + ".recovered"]);
-                }
+                    var s = Scores[i];
+                    var id = Set.ScoreName(i);
+                    columns.AddRange([id + ".first_occasion", id + ".first", id + ".last_occasion", id + ".last", id + ".change"]);
+                    if (s.Change?.Caseness is not null)
+                    {
+                        columns.AddRange([id + ".case_first", id + ".case_last", id + ".recovered"]);
+                    }
 
-                foreach (var r in s.Change?.ReliableChange ?? [])
-                {
-                    columns.AddRange([$"{s.Id}.rc.{r.Id}.threshold", $"{s.Id}.rc.{r.Id}.index", $"{s.Id}.rc.{r.Id}.outcome"]);
-                }
+                    foreach (var r in s.Change?.ReliableChange ?? [])
+                    {
+                        columns.AddRange([$"{id}.rc.{r.Id}.threshold", $"{id}.rc.{r.Id}.index", $"{id}.rc.{r.Id}.outcome"]);
+                    }
 
-                if (s.Change?.ClinicalSignificance is not null)
-                {
-                    columns.Add(s.Id + ".category");
-                }
+                    if (s.Change?.ClinicalSignificance is not null)
+                    {
+                        columns.Add(id + ".category");
+                    }
 
-                if (s.Change?.SuddenGains is not null)
-                {
-                    columns.AddRange([s.Id + ".sudden_gains", s.Id + ".sudden_losses"]);
+                    if (s.Change?.SuddenGains is not null)
+                    {
+                        columns.AddRange([id + ".sudden_gains", id + ".sudden_losses"]);
+                    }
                 }
+            }
+
+            foreach (var o in protocol?.Outcomes ?? [])
+            {
+                columns.Add("protocol." + o.Id);
             }
         }
 
@@ -93,6 +118,7 @@ internal sealed class CsvTrackingWriter(ScoringPlan plan, Stream output, bool oc
 
     public override void End(IReadOnlyList<TrackDiagnostic> unattributed) => FlushStream();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteClient(ClientCourse c)
     {
         var o = Buffer;
@@ -100,74 +126,90 @@ internal sealed class CsvTrackingWriter(ScoringPlan plan, Stream output, bool oc
         Text(c.Client);
         o.Write((byte)',');
         Integer(c.Count);
-        o.Write((byte)',');
-        Integer(c.Used);
-        for (var s = 0; s < Scores.Length; s++)
+        for (var k = 0; k < Set.Instruments.Length; k++)
         {
-            var course = c.Courses[s];
-            var rules = Scores[s].Change;
             o.Write((byte)',');
-            if (course.FirstPosition >= 0)
+            Integer(c.UsedBy(k));
+            for (var s = Set.ScoreStart[k]; s < Set.ScoreStart[k + 1]; s++)
             {
-                o.Write(Utf8(c.OccasionAt(course.FirstPosition), scratch));
+                WriteCourse(c, s, scratch);
             }
+        }
 
+        foreach (var outcome in c.Outcomes)
+        {
             o.Write((byte)',');
-            Number(course.First);
-            o.Write((byte)',');
-            if (course.LastPosition >= 0)
-            {
-                o.Write(Utf8(c.OccasionAt(course.LastPosition), scratch));
-            }
-
-            o.Write((byte)',');
-            Number(course.Last);
-            o.Write((byte)',');
-            Number(course.Change);
-            if (rules?.Caseness is not null)
-            {
-                o.Write((byte)',');
-                Bool(course.CaseFirst);
-                o.Write((byte)',');
-                Bool(course.CaseLast);
-                o.Write((byte)',');
-                Bool(course.Recovered);
-            }
-
-            for (var r = 0; r < course.RuleCount; r++)
-            {
-                o.Write((byte)',');
-                Number(course.Threshold(r));
-                o.Write((byte)',');
-                Number(course.Index(r));
-                o.Write((byte)',');
-                if (course.Outcome(r) is { } outcome)
-                {
-                    o.Write(Encoding.UTF8.GetBytes(OutcomeName(outcome)));
-                }
-            }
-
-            if (rules?.ClinicalSignificance is not null)
-            {
-                o.Write((byte)',');
-                if (course.Category is { } category)
-                {
-                    o.Write(Encoding.UTF8.GetBytes(CategoryName(category)));
-                }
-            }
-
-            if (rules?.SuddenGains is not null)
-            {
-                o.Write((byte)',');
-                Shifts(course.SuddenGains, c, scratch);
-                o.Write((byte)',');
-                Shifts(course.SuddenLosses, c, scratch);
-            }
+            Bool(outcome);
         }
 
         o.Write((byte)',');
         Diagnostics(c.Diagnostics);
         o.Write("\r\n"u8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void WriteCourse(ClientCourse c, int s, Span<byte> scratch)
+    {
+        var o = Buffer;
+        var course = c.Courses[s];
+        var rules = Scores[s].Change;
+        o.Write((byte)',');
+        if (course.FirstPosition >= 0)
+        {
+            o.Write(Utf8(c.OccasionAt(course.FirstPosition), scratch));
+        }
+
+        o.Write((byte)',');
+        Number(course.First);
+        o.Write((byte)',');
+        if (course.LastPosition >= 0)
+        {
+            o.Write(Utf8(c.OccasionAt(course.LastPosition), scratch));
+        }
+
+        o.Write((byte)',');
+        Number(course.Last);
+        o.Write((byte)',');
+        Number(course.Change);
+        if (rules?.Caseness is not null)
+        {
+            o.Write((byte)',');
+            Bool(course.CaseFirst);
+            o.Write((byte)',');
+            Bool(course.CaseLast);
+            o.Write((byte)',');
+            Bool(course.Recovered);
+        }
+
+        for (var r = 0; r < course.RuleCount; r++)
+        {
+            o.Write((byte)',');
+            Number(course.Threshold(r));
+            o.Write((byte)',');
+            Number(course.Index(r));
+            o.Write((byte)',');
+            if (course.Outcome(r) is { } outcome)
+            {
+                o.Write(outcome switch { ChangeOutcome.Improved => "improved"u8, ChangeOutcome.Deteriorated => "deteriorated"u8, _ => "unchanged"u8 });
+            }
+        }
+
+        if (rules?.ClinicalSignificance is not null)
+        {
+            o.Write((byte)',');
+            if (course.Category is { } category)
+            {
+                o.Write(Encoding.UTF8.GetBytes(CategoryName(category)));
+            }
+        }
+
+        if (rules?.SuddenGains is not null)
+        {
+            o.Write((byte)',');
+            Shifts(course.SuddenGains, c, scratch);
+            o.Write((byte)',');
+            Shifts(course.SuddenLosses, c, scratch);
+        }
     }
 
     private void WriteAdministration(ClientCourse c, int i)
@@ -189,9 +231,15 @@ internal sealed class CsvTrackingWriter(ScoringPlan plan, Stream output, bool oc
         o.Write((byte)',');
         Integer(a.Line);
         o.Write((byte)',');
-        o.Write(Encoding.UTF8.GetBytes(StatusName(a.Status)));
+        o.Write(ResultFormat.StatusBytes(a.Status));
         for (var s = 0; s < Scores.Length; s++)
         {
+            if (Set.Protocol is not null && s == Set.ScoreStart[Set.InstrumentOf(s)])
+            {
+                o.Write((byte)',');
+                o.Write(ResultFormat.StatusBytes(c.Part(i, Set.InstrumentOf(s)).Status));
+            }
+
             var (value, previous, first, events) = AtOccasion(c, i, s);
             o.Write((byte)',');
             Number(value);
@@ -246,7 +294,7 @@ internal sealed class CsvTrackingWriter(ScoringPlan plan, Stream output, bool oc
             if (d.Descriptor == Instruments.Diagnostics.InstrumentDiagnostics.NoChange && d.Score >= 0)
             {
                 _cell.Write((byte)':');
-                _cell.Write(Encoding.UTF8.GetBytes(Scores[d.Score].Id));
+                _cell.Write(_scoreNames[d.Score]);
             }
             else if (d.Line > 0)
             {

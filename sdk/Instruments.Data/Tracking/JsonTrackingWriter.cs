@@ -7,7 +7,10 @@ using Instruments.Scoring;
 namespace Instruments.Data;
 
 /// <summary>
-/// JSON: <c>{"instrument", "version", "clients": [...], "diagnostics": [...]}</c> (indented; with
+/// JSON: <c>{"instrument", "version", "clients": [...], "diagnostics": [...]}</c>, or for a protocol
+/// <c>{"protocol", "version", "instruments": [{"instrument", "version"}...], "clients": [...], "diagnostics": [...]}</c>
+/// whose clients hold <c>"instruments": {"&lt;id&gt;": {"used", "scores"}}</c> and <c>"protocol": {"&lt;outcome&gt;": true|false|null}</c>
+/// (indented; with
 /// <see cref="TrackingOptions.Occasions"/>, <c>"administrations"</c> instead of <c>"clients"</c>), the top-level
 /// diagnostics being the rows that belong to no client. NDJSON: one client (or administration) object per line, the
 /// same shape, without the rows that belong to no client. An absent value is <c>null</c>: every key of the shape is
@@ -18,13 +21,15 @@ internal sealed class JsonTrackingWriter : TrackingWriter
     private readonly bool _lines;
     private readonly Utf8JsonWriter _json;
     private readonly JsonEncodedText[] _scoreIds;
+    private readonly JsonEncodedText[] _instrumentIds;
 
-    public JsonTrackingWriter(ScoringPlan plan, Stream output, bool occasions, bool lines)
-        : base(plan, output, occasions)
+    public JsonTrackingWriter(TrackedSet set, Stream output, bool occasions, bool lines)
+        : base(set, output, occasions)
     {
         _lines = lines;
         _json = new Utf8JsonWriter(Buffer, new JsonWriterOptions { Indented = !lines, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _scoreIds = [.. Scores.Select(s => JsonEncodedText.Encode(s.Id))];
+        _instrumentIds = [.. set.Instruments.Select(p => JsonEncodedText.Encode(p.Definition.Id))];
     }
 
     public override void Start()
@@ -35,8 +40,27 @@ internal sealed class JsonTrackingWriter : TrackingWriter
         }
 
         _json.WriteStartObject();
-        _json.WriteString("instrument", Plan.Definition.Id);
-        _json.WriteString("version", Plan.Definition.Version);
+        if (Set.Protocol is { } protocol)
+        {
+            _json.WriteString("protocol", protocol.Definition.Id);
+            _json.WriteString("version", protocol.Definition.Version);
+            _json.WriteStartArray("instruments");
+            foreach (var plan in Set.Instruments)
+            {
+                _json.WriteStartObject();
+                _json.WriteString("instrument", plan.Definition.Id);
+                _json.WriteString("version", plan.Definition.Version);
+                _json.WriteEndObject();
+            }
+
+            _json.WriteEndArray();
+        }
+        else
+        {
+            _json.WriteString("instrument", Set.Instruments[0].Definition.Id);
+            _json.WriteString("version", Set.Instruments[0].Definition.Version);
+        }
+
         _json.WriteStartArray(Occasions ? "administrations" : "clients");
     }
 
@@ -99,9 +123,41 @@ internal sealed class JsonTrackingWriter : TrackingWriter
         w.WriteStartObject();
         w.WriteString("client", c.Client);
         w.WriteNumber("administrations", c.Count);
-        w.WriteNumber("used", c.Used);
+        if (Set.Protocol is not { } protocol)
+        {
+            w.WriteNumber("used", c.Used);
+            WriteScores(c, 0, scratch);
+        }
+        else
+        {
+            w.WriteStartObject("instruments");
+            for (var k = 0; k < _instrumentIds.Length; k++)
+            {
+                w.WriteStartObject(_instrumentIds[k]);
+                w.WriteNumber("used", c.UsedBy(k));
+                WriteScores(c, k, scratch);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+            w.WriteStartObject("protocol");
+            for (var o = 0; o < c.Outcomes.Length; o++)
+            {
+                Bool(w, protocol.Outcomes[o].Id, c.Outcomes[o]);
+            }
+
+            w.WriteEndObject();
+        }
+
+        WriteDiagnostics(c.Diagnostics);
+        w.WriteEndObject();
+    }
+
+    private void WriteScores(ClientCourse c, int instrument, Span<byte> scratch)
+    {
+        var w = _json;
         w.WriteStartObject("scores");
-        for (var s = 0; s < Scores.Length; s++)
+        for (var s = Set.ScoreStart[instrument]; s < Set.ScoreStart[instrument + 1]; s++)
         {
             var course = c.Courses[s];
             var rules = Scores[s].Change;
@@ -146,8 +202,6 @@ internal sealed class JsonTrackingWriter : TrackingWriter
         }
 
         w.WriteEndObject();
-        WriteDiagnostics(c.Diagnostics);
-        w.WriteEndObject();
     }
 
     private void WriteAdministration(ClientCourse c, int i)
@@ -168,8 +222,33 @@ internal sealed class JsonTrackingWriter : TrackingWriter
 
         w.WriteNumber("line", a.Line);
         w.WriteString("status", StatusName(a.Status));
+        if (Set.Protocol is null)
+        {
+            WriteOccasionScores(c, i, 0);
+        }
+        else
+        {
+            w.WriteStartObject("instruments");
+            for (var k = 0; k < _instrumentIds.Length; k++)
+            {
+                w.WriteStartObject(_instrumentIds[k]);
+                w.WriteString("status", StatusName(c.Part(i, k).Status));
+                WriteOccasionScores(c, i, k);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndObject();
+        }
+
+        WriteDiagnostics(DiagnosticsOf(c, i));
+        w.WriteEndObject();
+    }
+
+    private void WriteOccasionScores(ClientCourse c, int i, int instrument)
+    {
+        var w = _json;
         w.WriteStartObject("scores");
-        for (var s = 0; s < Scores.Length; s++)
+        for (var s = Set.ScoreStart[instrument]; s < Set.ScoreStart[instrument + 1]; s++)
         {
             var (value, previous, first, events) = AtOccasion(c, i, s);
             w.WriteStartObject(_scoreIds[s]);
@@ -186,8 +265,6 @@ internal sealed class JsonTrackingWriter : TrackingWriter
             w.WriteEndObject();
         }
 
-        w.WriteEndObject();
-        WriteDiagnostics(DiagnosticsOf(c, i));
         w.WriteEndObject();
     }
 

@@ -61,7 +61,10 @@ public sealed class TrackedClient
                 values.Add(course.Value(i, s));
             }
 
-            string? problem = a.Status == ResponseStatus.Invalid && a.TextLength > 0 ? Encoding.UTF8.GetString(course.Text(i)) : null;
+            var reason = course.Reason(i, 0);
+            string? problem = a.Status != ResponseStatus.Invalid ? null
+                : reason.Length > 0 ? Encoding.UTF8.GetString(reason)
+                : a.TextLength > 0 ? Encoding.UTF8.GetString(course.Text(i)) : null;
             var lines = ImmutableArray.CreateBuilder<int>(j - i);
             for (var k = i; k < j; k++)
             {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Instruments.Course;
 using Instruments.Data.IO;
@@ -29,20 +30,37 @@ internal enum TrackedKind : byte
 /// <summary>
 /// The tracker's hook into <see cref="ScoringPipeline"/>: an output "format" whose formatter, on the pipeline's
 /// worker threads, turns each scored row into a compact binary record (line, kind, status, occasion, client id bytes,
-/// a short text, the score values) instead of text. The pipeline hands the records of each block, in input order, to
-/// the output stream, which is a <see cref="TrackedRowSink"/>. Layout, little-endian:
-/// <c>int line, byte kind, byte status, byte occasion kind, double occasion value, int client length, int text length,
-/// client bytes, text bytes, double[ScoreCount]</c>.
+/// a short text, each instrument's status and why it is invalid, the score values) instead of text. The pipeline hands
+/// the records of each block, in input order, to the output stream, which is a <see cref="TrackedRowSink"/>. Layout,
+/// little-endian: <c>int line, byte kind, byte status, byte occasion kind, double occasion value, int client length,
+/// int text length, client bytes, text bytes, per instrument (byte status, byte reason length), the reasons' bytes,
+/// double[ScoreCount]</c>.
 /// </summary>
-internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, string occasionColumn) : ResultFormat
+internal sealed class TrackedRowFormat : ResultFormat
 {
     internal const int HeaderSize = 4 + 1 + 1 + 1 + 8 + 4 + 4;
 
     /// <summary>At most this many bytes of a bad occasion are kept for its message.</summary>
     private const int MaxTextBytes = 200;
 
-    private readonly byte[][] _itemIds = [.. plan.Definition.Items.Select(i => Encoding.UTF8.GetBytes(i.Id))];
-    private readonly byte[][] _scoreIds = [.. plan.Definition.Scores.Select(s => Encoding.UTF8.GetBytes(s.Id))];
+    /// <summary>At most this many bytes say why an instrument's part of a row is invalid.</summary>
+    private const int MaxReasonBytes = 120;
+
+    private readonly TrackedSet _set;
+    private readonly string _clientColumn;
+    private readonly string _occasionColumn;
+    private readonly byte[][][] _itemIds;
+    private readonly byte[][][] _scoreIds;
+
+    public TrackedRowFormat(TrackedSet set, string clientColumn, string occasionColumn)
+    {
+        _set = set;
+        _clientColumn = clientColumn;
+        _occasionColumn = occasionColumn;
+        Protocol = set.Protocol;
+        _itemIds = [.. set.Instruments.Select(p => p.Definition.Items.Select(i => Encoding.UTF8.GetBytes(i.Id)).ToArray())];
+        _scoreIds = [.. set.Instruments.Select(p => p.Definition.Scores.Select(s => Encoding.UTF8.GetBytes(s.Id)).ToArray())];
+    }
 
     internal override void WriteHeader(ByteBuffer output)
     {
@@ -54,8 +72,9 @@ internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, st
 
     internal override ResultFormatter CreateFormatter() => new Formatter(this);
 
-    /// <summary>Writes the record of one row (also used by the sequential path).</summary>
-    internal void Write(ByteBuffer o, ResponseRow row, ScoreResult result, ref int clientHint, ref int occasionHint)
+    /// <summary>Writes the record of one row; <paramref name="results"/> holds one result per instrument.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void Write(ByteBuffer o, ResponseRow row, ReadOnlySpan<ScoreResult> results, ResponseStatus status, ref int clientHint, ref int occasionHint)
     {
         var kind = TrackedKind.Ok;
         var occasion = default(Occasion);
@@ -70,7 +89,7 @@ internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, st
         }
         else
         {
-            var c = Find(row, clientColumn, ref clientHint);
+            var c = Find(row, _clientColumn, ref clientHint);
             client = c >= 0 ? row.FieldValue(c) : default;
             if (client.Trim(" \t"u8).IsEmpty)
             {
@@ -79,7 +98,7 @@ internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, st
             }
             else
             {
-                var s = Find(row, occasionColumn, ref occasionHint);
+                var s = Find(row, _occasionColumn, ref occasionHint);
                 var raw = s >= 0 ? row.FieldValue(s) : default;
                 if (!Occasion.TryParse(raw, out occasion))
                 {
@@ -89,41 +108,48 @@ internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, st
             }
         }
 
-        var scores = plan.ScoreCount;
-        var size = HeaderSize + client.Length + text.Length + (8 * scores) + 80;
+        var instruments = results.Length;
+        var scores = _set.ScoreCount;
+        var size = HeaderSize + client.Length + text.Length + (instruments * (2 + MaxReasonBytes)) + (8 * scores);
         var span = o.GetSpan(size);
         BinaryPrimitives.WriteInt32LittleEndian(span, row.Line);
         span[4] = (byte)kind;
-        span[5] = (byte)result.Status;
+        span[5] = (byte)status;
         span[6] = (byte)occasion.Kind;
         BinaryPrimitives.WriteDoubleLittleEndian(span[7..], occasion.Value);
         BinaryPrimitives.WriteInt32LittleEndian(span[15..], client.Length);
-        var textLength = text.Length;
+        BinaryPrimitives.WriteInt32LittleEndian(span[19..], text.Length);
         var at = HeaderSize;
         client.CopyTo(span[at..]);
         at += client.Length;
-        if (kind == TrackedKind.Ok && result.Status == ResponseStatus.Invalid)
+        text.CopyTo(span[at..]);
+        at += text.Length;
+        var parts = at;
+        at += 2 * instruments;
+        for (var k = 0; k < instruments; k++)
         {
-            textLength = WriteInvalidReason(span[at..], result);
-        }
-        else
-        {
-            text.CopyTo(span[at..]);
+            var r = results[k];
+            span[parts + (2 * k)] = (byte)r.Status;
+            var n = kind == TrackedKind.Ok && r.Status == ResponseStatus.Invalid ? WriteInvalidReason(span[at..], k, r) : 0;
+            span[parts + (2 * k) + 1] = (byte)n;
+            at += n;
         }
 
-        BinaryPrimitives.WriteInt32LittleEndian(span[19..], textLength);
-        at += textLength;
-        for (var s = 0; s < scores; s++)
+        for (var k = 0; k < instruments; k++)
         {
-            BinaryPrimitives.WriteDoubleLittleEndian(span[at..], result.GetScoreValue(s));
-            at += 8;
+            var r = results[k];
+            for (var s = 0; s < r.Plan.ScoreCount; s++)
+            {
+                BinaryPrimitives.WriteDoubleLittleEndian(span[at..], r.GetScoreValue(s));
+                at += 8;
+            }
         }
 
         o.Advance(at);
     }
 
     // "RSP2001 on item 'a'": the first error of an invalid row (at most 60 bytes; ids longer than that are cut).
-    private int WriteInvalidReason(Span<byte> into, ScoreResult result)
+    private int WriteInvalidReason(Span<byte> into, int instrument, ScoreResult result)
     {
         foreach (ref readonly var d in result.Diagnostics)
         {
@@ -133,7 +159,7 @@ internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, st
             }
 
             var n = Encoding.ASCII.GetBytes(d.Id.Length > 16 ? d.Id[..16] : d.Id, into);
-            var id = d.Item >= 0 ? _itemIds[d.Item] : d.Score >= 0 ? _scoreIds[d.Score] : null;
+            var id = d.Item >= 0 ? _itemIds[instrument][d.Item] : d.Score >= 0 ? _scoreIds[instrument][d.Score] : null;
             if (id is not null)
             {
                 var label = d.Item >= 0 ? " on item '"u8 : " on score '"u8;
@@ -189,29 +215,51 @@ internal sealed class TrackedRowFormat(ScoringPlan plan, string clientColumn, st
 
     private sealed class Formatter(TrackedRowFormat format) : ResultFormatter
     {
+        private readonly ScoreResult[] _results = new ScoreResult[format._set.Instruments.Length];
         private int _clientHint;
         private int _occasionHint;
 
-        public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block) =>
-            format.Write(block.Output, row, result, ref _clientHint, ref _occasionHint);
+        public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block)
+        {
+            _results[0] = result;
+            format.Write(block.Output, row, _results, result.Status, ref _clientHint, ref _occasionHint);
+        }
+
+        public override void WriteRow(long rowNumber, ResponseRow row, ProtocolResult result, RowBlock block)
+        {
+            for (var k = 0; k < _results.Length; k++)
+            {
+                _results[k] = result.GetResult(k);
+            }
+
+            format.Write(block.Output, row, _results, result.Status, ref _clientHint, ref _occasionHint);
+        }
     }
 }
 
 /// <summary>One decoded record of a <see cref="TrackedRowFormat"/>; its spans point into the buffer it was read from.</summary>
 internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStatus status, Occasion occasion,
-    ReadOnlySpan<byte> client, ReadOnlySpan<byte> text, ReadOnlySpan<byte> values)
+    ReadOnlySpan<byte> client, ReadOnlySpan<byte> text, ReadOnlySpan<byte> parts, ReadOnlySpan<byte> reasons, ReadOnlySpan<byte> values)
 {
     public int Line { get; } = line;
 
     public TrackedKind Kind { get; } = kind;
 
+    /// <summary>The worst of the instruments' statuses.</summary>
     public ResponseStatus Status { get; } = status;
 
     public Occasion Occasion { get; } = occasion;
 
     public ReadOnlySpan<byte> Client { get; } = client;
 
+    /// <summary>Why the row could not be read, or its occasion as given when that is not usable.</summary>
     public ReadOnlySpan<byte> Text { get; } = text;
+
+    /// <summary>Per instrument: its status and the length of its reason in <see cref="Reasons"/>.</summary>
+    public ReadOnlySpan<byte> Parts { get; } = parts;
+
+    /// <summary>Why each invalid instrument part is invalid, one after the other.</summary>
+    public ReadOnlySpan<byte> Reasons { get; } = reasons;
 
     /// <summary>The score values, 8 bytes each, little-endian.</summary>
     public ReadOnlySpan<byte> Values { get; } = values;
@@ -219,7 +267,8 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
     public double Value(int score) => BinaryPrimitives.ReadDoubleLittleEndian(Values[(8 * score)..]);
 
     /// <summary>Reads the record at the start of <paramref name="data"/>; its length in bytes, or 0 when the record is not complete.</summary>
-    public static int TryRead(ReadOnlySpan<byte> data, int scores, out TrackedRow row)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int TryRead(ReadOnlySpan<byte> data, int instruments, int scores, out TrackedRow row)
     {
         row = default;
         if (data.Length < TrackedRowFormat.HeaderSize)
@@ -229,7 +278,21 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
 
         var clientLength = BinaryPrimitives.ReadInt32LittleEndian(data[15..]);
         var textLength = BinaryPrimitives.ReadInt32LittleEndian(data[19..]);
-        var size = TrackedRowFormat.HeaderSize + clientLength + textLength + (8 * scores);
+        var parts = TrackedRowFormat.HeaderSize + clientLength + textLength;
+        if (data.Length < parts + (2 * instruments))
+        {
+            return 0;
+        }
+
+        var reasonsLength = 0;
+        for (var k = 0; k < instruments; k++)
+        {
+            reasonsLength += data[parts + (2 * k) + 1];
+        }
+
+        var reasons = parts + (2 * instruments);
+        var values = reasons + reasonsLength;
+        var size = values + (8 * scores);
         if (data.Length < size)
         {
             return 0;
@@ -245,7 +308,8 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
 
         var at = TrackedRowFormat.HeaderSize;
         row = new TrackedRow(BinaryPrimitives.ReadInt32LittleEndian(data), kind, (ResponseStatus)data[5], occasion,
-            data.Slice(at, clientLength), data.Slice(at + clientLength, textLength), data.Slice(at + clientLength + textLength, 8 * scores));
+            data.Slice(at, clientLength), data.Slice(at + clientLength, textLength), data.Slice(parts, 2 * instruments),
+            data.Slice(reasons, reasonsLength), data.Slice(values, 8 * scores));
         return size;
     }
 }
@@ -255,7 +319,7 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
 /// <see cref="TrackedRowFormat"/>, in input order, and hands each row to a callback (on the calling thread of
 /// <see cref="ScoringPipeline.Run"/>). A record split across writes is kept until its end arrives.
 /// </summary>
-internal sealed class TrackedRowSink(int scores, TrackedRowSink.Consumer consume) : Stream
+internal sealed class TrackedRowSink(int instruments, int scores, TrackedRowSink.Consumer consume) : Stream
 {
     public delegate void Consumer(in TrackedRow row);
 
@@ -292,12 +356,13 @@ internal sealed class TrackedRowSink(int scores, TrackedRowSink.Consumer consume
     /// <summary>True when every byte written formed whole records.</summary>
     public bool IsComplete => _carry.Length == 0;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Consume(ReadOnlySpan<byte> data)
     {
         var at = 0;
         while (true)
         {
-            var size = TrackedRow.TryRead(data[at..], scores, out var row);
+            var size = TrackedRow.TryRead(data[at..], instruments, scores, out var row);
             if (size == 0)
             {
                 return at;

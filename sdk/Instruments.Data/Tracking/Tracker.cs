@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Instruments.Course;
 using Instruments.Data.IO;
@@ -7,14 +9,15 @@ using Instruments.Scoring;
 namespace Instruments.Data;
 
 /// <summary>
-/// The administrations the tracker holds: compact structs, the score values in one array, and a byte arena for the
-/// few texts (bad occasions, why an administration is invalid). Nothing is allocated per administration; the arrays
-/// grow by doubling.
+/// The administrations the tracker holds: compact structs, the score values in one array, each instrument's part
+/// (status, why invalid) in another, and a byte arena for the few texts (bad occasions, why a part is invalid).
+/// Nothing is allocated per administration; the arrays grow by doubling.
 /// </summary>
-internal sealed class AdministrationStore(int scores)
+internal sealed class AdministrationStore(int instruments, int scores)
 {
     private Administration[] _admins = new Administration[256];
     private double[] _values = new double[256 * Math.Max(1, scores)];
+    private InstrumentPart[] _parts = new InstrumentPart[256 * instruments];
     private readonly ByteBuffer _text = new(256);
 
     public int Count { get; private set; }
@@ -23,28 +26,49 @@ internal sealed class AdministrationStore(int scores)
 
     public double Value(int values, int score) => _values[values + score];
 
+    /// <summary>Instrument <paramref name="instrument"/>'s part of the administration whose values start at <paramref name="values"/>.</summary>
+    public ref readonly InstrumentPart Part(int values, int instrument) => ref _parts[(values / Math.Max(1, scores) * instruments) + instrument];
+
     public ReadOnlySpan<byte> Text(int start, int length) => _text.WrittenSpan.Slice(start, length);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TrackedRow row, int client, TrackedKind kind)
     {
         if (Count == _admins.Length)
         {
             Array.Resize(ref _admins, Count * 2);
+            Array.Resize(ref _parts, Count * 2 * instruments);
         }
 
-        var values = Count * scores;
+        var values = Count * Math.Max(1, scores);
         if (values + scores > _values.Length)
         {
             Array.Resize(ref _values, Math.Max(_values.Length * 2, values + scores));
         }
 
+        var from = row.Values;
         for (var s = 0; s < scores; s++)
         {
-            _values[values + s] = row.Value(s);
+            _values[values + s] = BinaryPrimitives.ReadDoubleLittleEndian(from[(8 * s)..]);
         }
 
         var textStart = _text.Length;
         _text.Write(row.Text);
+        var reasons = row.Reasons;
+        var parts = row.Parts;
+        for (var k = 0; k < instruments; k++)
+        {
+            var length = parts[(2 * k) + 1];
+            var start = _text.Length;
+            if (length > 0)
+            {
+                _text.Write(reasons[..length]);
+                reasons = reasons[length..];
+            }
+
+            _parts[(Count * instruments) + k] = new InstrumentPart((ResponseStatus)parts[2 * k], start, length);
+        }
+
         _admins[Count++] = new Administration
         {
             Occasion = row.Occasion,
@@ -65,6 +89,9 @@ internal sealed class AdministrationStore(int scores)
     }
 }
 
+/// <summary>One instrument's part of an administration: its status and, when invalid, why (in the store's text arena).</summary>
+internal readonly record struct InstrumentPart(ResponseStatus Status, int ReasonStart, int ReasonLength);
+
 /// <summary>
 /// Collects the scored rows of one run, in input order, and writes each client's analysis. Streaming (the input is
 /// known to be grouped by client): a client is analysed and written as soon as its run of rows ends, and only its own
@@ -83,24 +110,23 @@ internal sealed class Tracker
     private readonly Dictionary<string, int> _clientIndex = new(StringComparer.Ordinal);
     private readonly List<string> _clients = [];
 
-    // Streaming: the current client, and 64-bit hashes of those already written (a client seen again means the
-    // input changed between the pre-scan and this pass).
-    private byte[] _current = new byte[64];
-    private int _currentLength = -1;
+    // Streaming: the current client, and those already written (a client seen again means the input changed
+    // between the pre-scan and this pass).
+    private readonly ClientRuns? _runs;
     private string _currentId = string.Empty;
-    private readonly HashSet<(int, int)> _written = [];
 
-    public Tracker(ScoringPlan plan, TrackingOptions options, TrackingWriter writer, bool streaming)
+    public Tracker(TrackedSet set, TrackingOptions options, TrackingWriter writer, ClientRuns? runs)
     {
-        Plan = plan;
+        Set = set;
         _options = options;
         _writer = writer;
-        _streaming = streaming;
-        Store = new AdministrationStore(plan.ScoreCount);
+        _streaming = runs is not null;
+        _runs = runs;
+        Store = new AdministrationStore(set.Instruments.Length, set.ScoreCount);
         _course = new ClientCourse(this);
     }
 
-    public ScoringPlan Plan { get; }
+    public TrackedSet Set { get; }
 
     public AdministrationStore Store { get; }
 
@@ -119,6 +145,7 @@ internal sealed class Tracker
 
     public long Problems { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TrackedRow row)
     {
         Rows++;
@@ -150,21 +177,15 @@ internal sealed class Tracker
         if (_streaming)
         {
             var client = row.Client;
-            if (_currentLength < 0 || !client.SequenceEqual(_current.AsSpan(0, _currentLength)))
+            var step = _runs!.Next(client);
+            if (step != ClientRuns.Step.Same)
             {
                 FlushCurrent();
-                if (!_written.Add(TrackingPipeline.Hash(client)))
+                if (step != ClientRuns.Step.New)
                 {
                     throw new ResponseFileException($"client '{Encoding.UTF8.GetString(client)}' (line {row.Line}) appeared again after the rows of other clients, although the input was grouped by client when it was first read: the input changed while it was read");
                 }
 
-                if (_current.Length < client.Length)
-                {
-                    _current = new byte[client.Length * 2];
-                }
-
-                client.CopyTo(_current);
-                _currentLength = client.Length;
                 _currentId = Encoding.UTF8.GetString(client);
             }
 
@@ -195,13 +216,12 @@ internal sealed class Tracker
 
     private void FlushCurrent()
     {
-        if (_currentLength >= 0 && Store.Count > 0)
+        if (Store.Count > 0)
         {
             Write(_currentId, Store.Administrations);
         }
 
         Store.Clear();
-        _currentLength = -1;
     }
 
     /// <summary>Writes the clients not yet written and the end of the output.</summary>
@@ -261,12 +281,12 @@ internal sealed class Tracker
 
         Clients++;
         _writer.Client(_course);
-        _options.OnClient?.Invoke(TrackedClient.From(_course, Plan));
+        _options.OnClient?.Invoke(TrackedClient.From(_course, Set.Instruments[0]));
     }
 
     private void AddUnattributed(DiagnosticDescriptor descriptor, int line, object?[] args)
     {
-        if (Plan.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is not { } severity)
+        if (Set.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is not { } severity)
         {
             return;
         }

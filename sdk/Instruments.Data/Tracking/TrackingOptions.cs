@@ -33,6 +33,7 @@ public sealed record TrackingOptions
     /// Receives each client after its course is analysed and its output written (on the thread that consumes the
     /// scored rows, in output order): the client's administrations in occasion order with their score values, and its
     /// diagnostics; for example to write a course-of-care report per client. An exception it throws stops the run.
+    /// For one instrument only: a pipeline over a protocol refuses it (<see cref="ArgumentException"/>).
     /// </summary>
     /// <value>Null (the default): no <see cref="TrackedClient"/> is built, so nothing is allocated per administration for it.</value>
     public Action<TrackedClient>? OnClient { get; init; }

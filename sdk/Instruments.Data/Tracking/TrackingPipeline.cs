@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Scoring;
 
@@ -30,7 +32,7 @@ namespace Instruments.Data;
 /// </remarks>
 public sealed class TrackingPipeline
 {
-    private readonly ScoringPlan _plan;
+    private readonly TrackedSet _set;
     private readonly Stream _input;
     private readonly DataFormat _inputFormat;
     private readonly TrackingOptions _options;
@@ -41,14 +43,38 @@ public sealed class TrackingPipeline
     /// <param name="inputFormat">The input format.</param>
     /// <param name="options">Columns, output shape, warnings, progress and threads; null for the defaults.</param>
     public TrackingPipeline(ScoringPlan plan, Stream input, DataFormat inputFormat, TrackingOptions? options = null)
+        : this(new TrackedSet(plan ?? throw new ArgumentNullException(nameof(plan))), input, inputFormat, options)
     {
-        ArgumentNullException.ThrowIfNull(plan);
+    }
+
+    /// <summary>
+    /// Creates a pipeline that tracks every instrument of <paramref name="protocol"/> from the same rows and, per
+    /// client, the protocol's outcomes (<see cref="ProtocolPlan.Evaluate"/> over each measure's first and last
+    /// caseness and reliable change). Each instrument's part of a row is used or not on its own: an invalid PHQ-9 part
+    /// leaves the GAD-7 part of the same row usable.
+    /// </summary>
+    /// <param name="protocol">The protocol; its instruments' change rules are applied.</param>
+    /// <param name="input">The responses (UTF-8), with the items of every instrument; read by <see cref="Run"/>, which disposes it.</param>
+    /// <param name="inputFormat">The input format.</param>
+    /// <param name="options">Columns, output shape, warnings, progress and threads; null for the defaults.</param>
+    public TrackingPipeline(ProtocolPlan protocol, Stream input, DataFormat inputFormat, TrackingOptions? options = null)
+        : this(new TrackedSet(protocol ?? throw new ArgumentNullException(nameof(protocol))), input, inputFormat, options)
+    {
+    }
+
+    private TrackingPipeline(TrackedSet set, Stream input, DataFormat inputFormat, TrackingOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(input);
-        _plan = plan;
+        _set = set;
         _input = input;
         _inputFormat = inputFormat;
         _options = options ?? new TrackingOptions();
         ArgumentException.ThrowIfNullOrEmpty(_options.ClientColumn, nameof(options));
+        if (set.Protocol is not null && _options.OnClient is not null)
+        {
+            throw new ArgumentException("TrackingOptions.OnClient hands over one instrument's course; it is not available when tracking a protocol.", nameof(options));
+        }
+
         ArgumentException.ThrowIfNullOrEmpty(_options.OccasionColumn, nameof(options));
     }
 
@@ -66,22 +92,27 @@ public sealed class TrackingPipeline
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            var streaming = false;
-            var start = 0L;
+            HotPaths.PrepareTrackingInBackground(format);
+            ClientRuns? runs = null;
             if (_input.CanSeek)
             {
-                start = _input.Position;
-                streaming = GroupScan.IsGrouped(_input, _inputFormat, _plan, _options.ClientColumn, cancel);
+                var start = _input.Position;
+                if (GroupScan.IsGrouped(_input, _inputFormat, _options.ClientColumn, ClientHash, cancel) is { } suspects)
+                {
+                    runs = new ClientRuns(ClientHash, suspects);
+                }
+
                 _input.Position = start;
             }
 
-            using var reader = ResponseReader.Open(new KeepOpen(_input), _inputFormat, _plan, _options.Warnings);
+            var plan = _set.ReaderPlan;
+            using var reader = ResponseReader.Open(new KeepOpen(_input), _inputFormat, plan, _options.Warnings);
             RequireColumns(reader);
-            var writer = TrackingWriter.Create(format, _plan, output, _options.Occasions);
-            var tracker = new Tracker(_plan, _options, writer, streaming);
-            var rowFormat = new TrackedRowFormat(_plan, _options.ClientColumn, _options.OccasionColumn);
+            var writer = TrackingWriter.Create(format, _set, output, _options.Occasions);
+            var tracker = new Tracker(_set, _options, writer, runs);
+            var rowFormat = new TrackedRowFormat(_set, _options.ClientColumn, _options.OccasionColumn);
             var started = false;
-            var sink = new TrackedRowSink(_plan.ScoreCount, (in TrackedRow row) =>
+            var sink = new TrackedRowSink(_set.Instruments.Length, _set.ScoreCount, (in TrackedRow row) =>
             {
                 if (!started)
                 {
@@ -91,7 +122,7 @@ public sealed class TrackingPipeline
 
                 tracker.Add(row);
             });
-            var pipeline = new ScoringPipeline(_plan, reader);
+            var pipeline = _set.Protocol is { } protocol ? new ScoringPipeline(protocol, reader) : new ScoringPipeline(plan, reader);
             pipeline.Run(rowFormat, sink, new ScoringPipelineOptions { Progress = _options.Progress, Workers = _options.Workers, Warnings = _options.Warnings }, cancel);
             if (!started)
             {
@@ -99,7 +130,7 @@ public sealed class TrackingPipeline
             }
 
             tracker.Complete();
-            return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, streaming);
+            return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, runs is not null);
         }
         finally
         {
@@ -152,20 +183,45 @@ public sealed class TrackingPipeline
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
+    /// <summary>The hash of client ids for the grouping check (tests replace it to force collisions).</summary>
+    internal ClientRuns.Hasher? ClientHash { get; init; }
+
     /// <summary>The pre-scan of a seekable input: is every client's run of rows contiguous?</summary>
     private static class GroupScan
     {
-        public static bool IsGrouped(Stream input, DataFormat format, ScoringPlan plan, string clientColumn, CancellationToken cancel)
+        /// <summary>
+        /// Null when a client comes back after another's rows; otherwise the hashes of ids that collided (usually
+        /// none), for the tracker's own exact check. On a collision the input is read once more, keeping the colliding
+        /// ids as text, to decide exactly.
+        /// </summary>
+        public static HashSet<long>? IsGrouped(Stream input, DataFormat format, string clientColumn, ClientRuns.Hasher? hash, CancellationToken cancel)
+        {
+            var start = input.Position;
+            var first = new ClientRuns(hash, suspects: null);
+            if (!Scan(input, format, clientColumn, first, cancel))
+            {
+                return null;
+            }
+
+            if (first.Collisions.Count == 0)
+            {
+                return first.Collisions;
+            }
+
+            input.Position = start;
+            return Scan(input, format, clientColumn, new ClientRuns(hash, first.Collisions), cancel) ? first.Collisions : null;
+        }
+
+        // False as soon as a client is seen again (exactly, in a second pass).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static bool Scan(Stream input, DataFormat format, string clientColumn, ClientRuns runs, CancellationToken cancel)
         {
             // Fields only: with a plan none of whose items is a column, no answer is parsed.
-            var fieldsOnly = FieldsOnly ?? plan;
+            var fieldsOnly = FieldsOnly ?? throw new InvalidOperationException("the fields-only plan did not build");
             using var reader = ResponseReader.Open(new KeepOpen(input), format, fieldsOnly, warnings: null);
             var block = new RowBlock();
             var decoder = reader.CreateDecoder();
             var row = new ResponseRow(fieldsOnly.ItemCount);
-            var finished = new HashSet<(int, int)>();
-            var current = (0, 0);
-            var hasCurrent = false;
             var hint = 0;
             var next = 0L;
             while (true)
@@ -185,31 +241,22 @@ public sealed class TrackingPipeline
                         continue;
                     }
 
-                    decoder.Decode(block, i, row);
-                    var c = Find(row, clientColumn, ref hint);
-                    if (c < 0 || row.FieldValue(c).Trim(" \t"u8).IsEmpty)
+                    if (!decoder.TryField(block, i, clientColumn, out var client))
+                    {
+                        decoder.Decode(block, i, row);
+                        var c = Find(row, clientColumn, ref hint);
+                        client = c >= 0 ? row.FieldValue(c) : default;
+                    }
+
+                    if (client.Trim(" \t"u8).IsEmpty)
                     {
                         continue;
                     }
 
-                    var key = Hash(row.FieldValue(c));
-                    if (hasCurrent && key == current)
-                    {
-                        continue;
-                    }
-
-                    if (hasCurrent)
-                    {
-                        finished.Add(current);
-                    }
-
-                    if (finished.Contains(key))
+                    if (runs.Next(client) == ClientRuns.Step.Repeat)
                     {
                         return false;
                     }
-
-                    current = key;
-                    hasCurrent = true;
                 }
             }
         }
@@ -243,15 +290,5 @@ public sealed class TrackingPipeline
 
             return -1;
         }
-    }
-
-    internal static (int, int) Hash(ReadOnlySpan<byte> bytes)
-    {
-        var a = default(HashCode);
-        a.AddBytes(bytes);
-        var b = default(HashCode);
-        b.Add(0x5bd1e995);
-        b.AddBytes(bytes);
-        return (a.ToHashCode(), b.ToHashCode());
     }
 }

@@ -10,32 +10,33 @@ namespace Instruments.Data;
 /// Writes the tracker's output: one row per client, or with <see cref="TrackingOptions.Occasions"/> one row per
 /// administration. Bytes collect in a buffer that goes to the stream every 64 KiB. Not thread-safe.
 /// </summary>
-internal abstract class TrackingWriter(ScoringPlan plan, Stream output, bool occasions)
+internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occasions)
 {
     private const int FlushBytes = 64 * 1024;
 
-    private protected ScoringPlan Plan { get; } = plan;
+    private protected TrackedSet Set { get; } = set;
 
     private protected bool Occasions { get; } = occasions;
 
     private protected ByteBuffer Buffer { get; } = new(FlushBytes * 2);
 
-    private protected ScoreDefinition[] Scores { get; } = [.. plan.Definition.Scores];
+    /// <summary>The scores, numbered across the instruments (<see cref="TrackedSet.Scores"/>).</summary>
+    private protected ScoreDefinition[] Scores { get; } = set.Scores;
 
     /// <summary>Per score: the events "reliable_improvement:&lt;rule&gt;" and "reliable_deterioration:&lt;rule&gt;", by rule.</summary>
     private protected string[][] Improvements { get; } =
-        [.. plan.Definition.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_improvement:" + r.Id).ToArray())];
+        [.. set.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_improvement:" + r.Id).ToArray())];
 
     private protected string[][] Deteriorations { get; } =
-        [.. plan.Definition.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_deterioration:" + r.Id).ToArray())];
+        [.. set.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_deterioration:" + r.Id).ToArray())];
 
     private readonly List<string> _events = [];
 
-    public static TrackingWriter Create(DataFormat format, ScoringPlan plan, Stream output, bool occasions) => format switch
+    public static TrackingWriter Create(DataFormat format, TrackedSet set, Stream output, bool occasions) => format switch
     {
-        DataFormat.Csv => new CsvTrackingWriter(plan, output, occasions),
-        DataFormat.Json => new JsonTrackingWriter(plan, output, occasions, lines: false),
-        DataFormat.Ndjson => new JsonTrackingWriter(plan, output, occasions, lines: true),
+        DataFormat.Csv => new CsvTrackingWriter(set, output, occasions),
+        DataFormat.Json => new JsonTrackingWriter(set, output, occasions, lines: false),
+        DataFormat.Ndjson => new JsonTrackingWriter(set, output, occasions, lines: true),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
     };
 

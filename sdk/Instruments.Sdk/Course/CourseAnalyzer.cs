@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Instruments.Definitions;
 
 namespace Instruments.Course;
@@ -143,6 +144,7 @@ public sealed class CourseAnalyzer
     /// sqrt(((n_pre - 1) s_pre^2 + (n_post - 1) s_post^2) / (n_pre + n_post - 2)) with sample SDs, and t = 2.776, 3.182
     /// or 4.303 for 3 + 3, 3 + 2 (or 2 + 3) and 2 + 2 values (Tang &amp; DeRubeis 1999; Lutz et al. 2013 via suddengains).
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Analyze(ReadOnlySpan<double> series, ScoreCourse result)
     {
         ArgumentNullException.ThrowIfNull(result);

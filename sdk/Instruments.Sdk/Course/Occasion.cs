@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Instruments.Course;
 
@@ -53,6 +54,7 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
     /// <param name="utf8">The text.</param>
     /// <param name="occasion">The occasion, when the text is one.</param>
     /// <returns>True when the text is an occasion.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> utf8, out Occasion occasion)
     {
         utf8 = utf8.Trim(" \t"u8);
@@ -60,6 +62,11 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
         if (utf8.IsEmpty || utf8.Length > 64)
         {
             return false;
+        }
+
+        if (TryParseSimple(utf8, out occasion))
+        {
+            return true;
         }
 
         Span<char> chars = stackalloc char[64];
@@ -74,6 +81,57 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
         }
 
         return TryParse(chars[..utf8.Length], out occasion);
+    }
+
+    // The common forms without the general parsers: up to nine digits, or yyyy-MM-dd (the same values they give).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryParseSimple(ReadOnlySpan<byte> utf8, out Occasion occasion)
+    {
+        occasion = default;
+        if (utf8.Length <= 9)
+        {
+            var n = 0;
+            foreach (var b in utf8)
+            {
+                var d = unchecked((uint)(b - '0'));
+                if (d > 9)
+                {
+                    return false;
+                }
+
+                n = (n * 10) + (int)d;
+            }
+
+            occasion = FromNumber(n);
+            return true;
+        }
+
+        if (utf8.Length == 10 && utf8[4] == '-' && utf8[7] == '-'
+            && Digits(utf8[..4], out var year) && Digits(utf8.Slice(5, 2), out var month) && Digits(utf8.Slice(8, 2), out var day)
+            && year >= 1 && month is >= 1 and <= 12 && day >= 1 && day <= DateTime.DaysInMonth(year, month))
+        {
+            occasion = FromDate(new DateOnly(year, month, day));
+            return true;
+        }
+
+        return false;
+
+        static bool Digits(ReadOnlySpan<byte> text, out int value)
+        {
+            value = 0;
+            foreach (var b in text)
+            {
+                var d = unchecked((uint)(b - '0'));
+                if (d > 9)
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (int)d;
+            }
+
+            return true;
+        }
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Expressions;
@@ -133,6 +134,7 @@ public sealed class ProtocolPlan
     /// <param name="values">One value per item of <see cref="ReaderPlan"/>.</param>
     /// <param name="texts">The texts beside <paramref name="values"/> (see <see cref="ScoringPlan.Score(ReadOnlySpan{ResponseValue}, ReadOnlySpan{string}, ScoreResult)"/>), or empty.</param>
     /// <param name="result">A result created by this plan's <see cref="CreateResult"/>; overwritten.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Score(ReadOnlySpan<ResponseValue> values, ReadOnlySpan<string?> texts, ProtocolResult result)
     {
         if (result is null || !ReferenceEquals(result.Plan, this) || values.Length != ReaderPlan.ItemCount || (texts.Length != 0 && texts.Length != values.Length))
@@ -182,6 +184,7 @@ public sealed class ProtocolPlan
     /// </summary>
     /// <param name="facts">One entry per member, in <see cref="Members"/> order.</param>
     /// <param name="outcomes">Receives one value per outcome, in <see cref="Outcomes"/> order: true, false or null (unknown).</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Evaluate(ReadOnlySpan<MeasureFacts> facts, Span<bool?> outcomes)
     {
         if (facts.Length != Members.Length || outcomes.Length < _outcomes.Length)

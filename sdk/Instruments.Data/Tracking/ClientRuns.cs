@@ -1,0 +1,108 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// Follows the runs of client ids in input order and says, exactly, whether a client comes back after the rows of
+/// another. The current run is compared by its bytes; a finished client is kept as a 64-bit hash only (memory grows
+/// with the number of clients, not of rows). A hash seen again is either the client again or a collision of two ids:
+/// in a first pass (<see cref="Collisions"/> collects such hashes) that is not decided; a second pass given those
+/// hashes as <c>suspects</c> keeps the ids of the clients whose hash is suspect, as text, and decides exactly. Not
+/// thread-safe.
+/// </summary>
+internal sealed class ClientRuns
+{
+    /// <summary>A 64-bit hash of a client id's bytes.</summary>
+    public delegate long Hasher(ReadOnlySpan<byte> id);
+
+    private readonly Hasher _hash;
+    private readonly HashSet<long> _finished = [];
+    private readonly HashSet<long>? _suspects;
+    private readonly HashSet<string> _finishedSuspects = new(StringComparer.Ordinal);
+    private byte[] _current = new byte[64];
+    private int _currentLength = -1;
+    private long _currentHash;
+
+    /// <param name="hash">The hash of ids; null for <see cref="DefaultHash"/>.</param>
+    /// <param name="suspects">
+    /// The hashes a first pass over the same input found twice (<see cref="Collisions"/>): their ids are compared
+    /// exactly. Null in a first pass: a hash seen again is then <see cref="Step.Collision"/>.
+    /// </param>
+    public ClientRuns(Hasher? hash, HashSet<long>? suspects)
+    {
+        _hash = hash ?? DefaultHash;
+        _suspects = suspects;
+    }
+
+    /// <summary>What a row's client id is to the runs before it.</summary>
+    public enum Step
+    {
+        /// <summary>The client of the previous row.</summary>
+        Same,
+
+        /// <summary>A client not seen before: a new run.</summary>
+        New,
+
+        /// <summary>A client that had a run before, after another client's rows.</summary>
+        Repeat,
+
+        /// <summary>A first pass only: the id's hash is that of a finished client (the same client, or a collision).</summary>
+        Collision,
+    }
+
+    /// <summary>The hashes seen again in a first pass (repeats and collisions alike).</summary>
+    public HashSet<long> Collisions { get; } = [];
+
+    /// <summary>Takes the next row's client id.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Step Next(ReadOnlySpan<byte> id)
+    {
+        if (_currentLength >= 0 && id.SequenceEqual(_current.AsSpan(0, _currentLength)))
+        {
+            return Step.Same;
+        }
+
+        if (_currentLength >= 0)
+        {
+            _finished.Add(_currentHash);
+            if (_suspects is not null && _suspects.Contains(_currentHash))
+            {
+                _finishedSuspects.Add(Encoding.UTF8.GetString(_current, 0, _currentLength));
+            }
+        }
+
+        if (_current.Length < id.Length)
+        {
+            _current = new byte[id.Length * 2];
+        }
+
+        id.CopyTo(_current);
+        _currentLength = id.Length;
+        _currentHash = _hash(id);
+        if (!_finished.Contains(_currentHash))
+        {
+            return Step.New;
+        }
+
+        if (_suspects is null)
+        {
+            Collisions.Add(_currentHash);
+            return Step.Collision;
+        }
+
+        // A second pass: a hash the first pass did not see twice, seen twice now, means the input changed.
+        return _suspects.Contains(_currentHash) && !_finishedSuspects.Contains(Encoding.UTF8.GetString(id)) ? Step.New : Step.Repeat;
+    }
+
+    /// <summary>Two independent 32-bit hashes of the bytes (seeded per process), as one 64-bit value.</summary>
+    public static long DefaultHash(ReadOnlySpan<byte> id)
+    {
+        var a = default(HashCode);
+        a.AddBytes(id);
+        var b = default(HashCode);
+        b.Add(0x5bd1e995);
+        b.AddBytes(id);
+        return unchecked(((long)a.ToHashCode() << 32) | (uint)b.ToHashCode());
+    }
+}

@@ -150,4 +150,51 @@ public sealed class TrackCommandTests
             Assert.Contains(option, r.Stdout, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task SuddenGains_RuleStatedOnTheCommandLine_FindsTheGain_AndJsonNamesTheRulesSource()
+    {
+        // PHQ-9 totals 18, 18, 16, 8, 8, 7: from 16 to 8 is a gain of 8 >= 6 (the NHS rule's threshold), >= 25% of 16,
+        // and mean(18, 18, 16) - mean(8, 8, 7) = 9.67 > 2.776 * pooled SD (sqrt((2*1.333 + 2*0.333)/4) = 0.913).
+        var rows = new[] { (1, "2,2,2,2,2,2,2,2,2"), (2, "2,2,2,2,2,2,2,2,2"), (3, "2,2,2,2,2,2,2,1,1"), (4, "1,1,1,1,1,1,1,1,0"), (5, "1,1,1,1,1,1,1,1,0"), (6, "1,1,1,1,1,1,1,0,0") };
+        var input = "client_id,session,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9\n"
+            + string.Concat(rows.Select(r => $"c1,{r.Item1},{r.Item2}\n"));
+
+        var without = await InProcess.RunAsync(["track", "phq-9", "--input", "-", "--format", "json", "--quiet"], input);
+        var with = await InProcess.RunAsync(["track", "phq-9", "--input", "-", "--format", "json", "--quiet", "--sudden-gains", "nhs-talking-therapies"], input);
+        var points = await InProcess.RunAsync(["track", "phq-9", "--input", "-", "--quiet", "--sudden-gains", "9"], input);
+
+        Assert.True(with.ExitCode == 0, with.ToString());
+        var total = JsonDocument.Parse(without.Stdout).RootElement.GetProperty("clients")[0].GetProperty("scores").GetProperty("total");
+        Assert.Equal(JsonValueKind.Null, total.GetProperty("sudden_gains").ValueKind); // the PHQ-9 declares no sudden-gain rule
+        total = JsonDocument.Parse(with.Stdout).RootElement.GetProperty("clients")[0].GetProperty("scores").GetProperty("total");
+        var gain = Assert.Single(total.GetProperty("sudden_gains").EnumerateArray());
+        Assert.Equal("3", gain.GetProperty("pregain").GetString());
+        Assert.Equal(8, gain.GetProperty("magnitude").GetDouble());
+        Assert.False(gain.GetProperty("reversal").GetBoolean());
+        Assert.True(points.ExitCode == 0, points.ToString());
+        Assert.EndsWith(",,,", points.Stdout.Split('\n')[1].TrimEnd('\r'), StringComparison.Ordinal); // 8 < 9: no gain
+    }
+
+    [Theory]
+    [InlineData("jt2", "No score of 'phq-9' has change rules with a reliable-change rule 'jt2'")]
+    [InlineData("-3", "INS1091")]
+    public async Task SuddenGains_UnusableCutoff_IsExit2_WithTheReason(string option, string expected)
+    {
+        var r = await InProcess.RunAsync(["track", "phq-9", "--input", "-", "--sudden-gains", option], "client_id,session\n");
+
+        Assert.True(r.ExitCode == 2, r.ToString());
+        Assert.Contains(expected, r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task SuddenGains_WithAProtocol_AppliesToEveryInstrumentWithTheRule()
+    {
+        var r = await InProcess.RunAsync(["track", "nhs-talking-therapies", "--input", "-", "--quiet", "--sudden-gains", "nhs-talking-therapies"], ProtocolInput);
+
+        Assert.True(r.ExitCode is 0 or 1, r.ToString());
+        var header = r.Stdout.Split('\n')[0];
+        Assert.Contains("phq-9.total.sudden_gains", header, StringComparison.Ordinal);
+        Assert.Contains("gad-7.total.sudden_gains", header, StringComparison.Ordinal);
+    }
 }

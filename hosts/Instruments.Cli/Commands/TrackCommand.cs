@@ -59,6 +59,8 @@ internal static class TrackCommand
         var report = CliOptions.Choice("--report", null, "FORMAT", "one course-of-care report per client into the --output folder: md (markdown) or html",
             [("md", ReportFormat.Markdown), ("markdown", ReportFormat.Markdown), ("html", ReportFormat.Html)]);
         var template = CliOptions.Text("--template", "-t", "NAME|PATH", "with --report: a .scriban file, 'default', or a template of the instrument's plugin");
+        var suddenGains = CliOptions.Text("--sudden-gains", null, "RULE|POINTS",
+            "find sudden gains and losses (Tang & DeRubeis 1999) with this cut-off: a reliable-change rule's threshold, or a number of points");
         var inputFormat = InputFiles.InputFormatOption();
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
         var plugins = CliOptions.Plugins();
@@ -71,6 +73,7 @@ internal static class TrackCommand
         command.Options.Add(occasions);
         command.Options.Add(report);
         command.Options.Add(template);
+        command.Options.Add(suddenGains);
         command.Options.Add(inputFormat);
         command.Options.Add(quiet);
         command.Options.Add(plugins);
@@ -82,6 +85,7 @@ internal static class TrackCommand
             {
                 Report = r.GetValue(report),
                 Template = r.GetValue(template),
+                SuddenGains = r.GetValue(suddenGains),
             },
             context));
         return command;
@@ -112,6 +116,7 @@ internal static class TrackCommand
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
+        (plan, protocol) = SuddenGainOption.Apply(args.SuddenGains, plan, protocol, stderr);
         var inputStream = InputFiles.Open(input, context);
         OutputTarget? target = null;
         try
@@ -186,14 +191,15 @@ internal static class TrackCommand
         }
 
         var entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
+        var plan = SuddenGainOption.Apply(args.SuddenGains, entry.Plan, null, stderr).Plan!;
         var renderer = new ReportRenderer(null, context.Time);
         var template = CourseReports.ResolveTemplate(renderer, entry, args.Template, format, stderr);
         var folder = ReportCommand.PrepareFolder(args.Output);
-        var reports = new CourseReports(entry.Plan, renderer, template, format, folder, input, context);
+        var reports = new CourseReports(plan, renderer, template, format, folder, input, context);
         using var inputStream = InputFiles.Open(input, context);
         try
         {
-            var pipeline = new TrackingPipeline(entry.Plan, inputStream, inputFormat, new TrackingOptions
+            var pipeline = new TrackingPipeline(plan, inputStream, inputFormat, new TrackingOptions
             {
                 ClientColumn = args.Client,
                 OccasionColumn = args.Occasion,
@@ -245,4 +251,7 @@ internal sealed record TrackSettings(string Instrument, string? Input, string Cl
 
     /// <summary>The course template (<c>--template</c>): a file, <c>default</c>, or a template of the plugin; null for the built-in one.</summary>
     public string? Template { get; init; }
+
+    /// <summary><c>--sudden-gains</c>: a reliable-change rule id or a number of points, the sudden-gain cut-off the user states.</summary>
+    public string? SuddenGains { get; init; }
 }

@@ -88,7 +88,7 @@ internal static partial class DefinitionBinder
             }
 
             var bound = new BoundInstrument(def, items, itemIndex, [.. def.MissingCodes.Distinct().Order()],
-                BuildScores(scores, expressions), order, flags!);
+                BuildScores(scores, expressions), order, flags!) { Functions = functions };
             return new BindResult(bound, diagnostics);
         }
 
@@ -814,4 +814,7 @@ internal sealed class BoundInstrument(InstrumentDefinition definition, BoundItem
     public int[] ScoreOrder { get; } = scoreOrder;
 
     public BoundFlag[] Flags { get; } = flags;
+
+    /// <summary>The plugin functions the definition was bound with (for binding a variant of it, such as <see cref="Scoring.ScoringPlan.WithSuddenGains"/>).</summary>
+    public ScoringFunctions Functions { get; init; } = ScoringFunctions.Empty;
 }

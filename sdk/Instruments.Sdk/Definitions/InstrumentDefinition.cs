@@ -65,6 +65,53 @@ public sealed class InstrumentDefinition
     /// </summary>
     public ImmutableArray<CourseExample> CourseExamples { get; init; } = [];
 
+    /// <summary>
+    /// A copy of this definition in which every score that has change rules, and (when <paramref name="rule"/> takes its
+    /// cut-off from a reliable-change rule) has that rule, uses <paramref name="rule"/> for sudden gains and losses, in
+    /// place of its own. For analyses whose sudden-gain cut-off the user states (as Tang &amp; DeRubeis 1999 and the R
+    /// package <c>suddengains</c> leave it to the analyst) on an instrument that declares none. Create a plan from the
+    /// copy (<see cref="Scoring.ScoringPlan.WithSuddenGains"/> does both), which checks the rule like any other.
+    /// </summary>
+    /// <exception cref="ArgumentException">No score has change rules (and the named reliable-change rule).</exception>
+    public InstrumentDefinition WithSuddenGains(SuddenGainRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var taken = 0;
+        var scores = Scores.Select(s =>
+        {
+            if (s.Change is not { } change || (rule.ReliableChange is { } id && change.FindReliableChange(id) is null))
+            {
+                return s;
+            }
+
+            taken++;
+            return new ScoreDefinition
+            {
+                Id = s.Id, Title = s.Title, Method = s.Method, Items = s.Items, Expression = s.Expression, Missing = s.Missing,
+                Bands = s.Bands, Sources = s.Sources,
+                Change = new ChangeRules
+                {
+                    Direction = change.Direction, Caseness = change.Caseness, ReliableChange = change.ReliableChange,
+                    ClinicalSignificance = change.ClinicalSignificance, SuddenGains = rule,
+                },
+            };
+        }).ToImmutableArray();
+        if (taken == 0)
+        {
+            throw new ArgumentException(rule.ReliableChange is { } name
+                ? $"No score of '{Id}' has change rules with a reliable-change rule '{name}'."
+                : $"No score of '{Id}' has change rules (a direction), which sudden gains need.", nameof(rule));
+        }
+
+        return new InstrumentDefinition
+        {
+            Id = Id, Version = Version, Title = Title, Citation = Citation, License = License, Respondent = Respondent,
+            Language = Language, Instructions = Instructions, Notes = Notes, MissingCodes = MissingCodes,
+            ResponseScales = ResponseScales, Items = Items, Scores = scores, Flags = Flags, Examples = Examples,
+            CourseExamples = CourseExamples,
+        };
+    }
+
     /// <summary>Finds an item by id (ordinal comparison), or null.</summary>
     public ItemDefinition? FindItem(string id) => Find(Items, id, static i => i.Id);
 

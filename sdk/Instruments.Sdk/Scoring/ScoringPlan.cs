@@ -189,6 +189,21 @@ public sealed class ScoringPlan
         new(bound, options ?? DiagnosticOptions.Default) { _checks = checks.IsDefault ? [] : checks };
 
     /// <summary>
+    /// This plan with <paramref name="rule"/> as the sudden-gain rule of every score that has change rules (and, when the
+    /// rule takes its cut-off from a reliable-change rule, has that rule): see
+    /// <see cref="InstrumentDefinition.WithSuddenGains"/>. The variant is checked like any definition (INS1070, INS1089-INS1091)
+    /// and keeps this plan's plugin functions, response checks and diagnostic options.
+    /// </summary>
+    /// <returns>The new plan, or the rule's errors (then <see cref="PlanResult.Plan"/> is null).</returns>
+    /// <exception cref="ArgumentException">No score can take the rule (none has change rules, or the named reliable-change rule).</exception>
+    public PlanResult WithSuddenGains(SuddenGainRule rule)
+    {
+        var definition = Definition.WithSuddenGains(rule);
+        var result = DefinitionBinder.Bind(definition, SourceLocator.None, _bound.Functions);
+        return new PlanResult(result.Bound is null ? null : FromBound(result.Bound, _checks, Options), result.Diagnostics);
+    }
+
+    /// <summary>
     /// The range each score can take (by score index), from the same analysis the compiler checks bands with.
     /// Unknown (NaN bounds) only when an expression calls a function whose result has no bounds.
     /// </summary>

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Instruments.Course;
+using Instruments.Definitions;
+using Instruments.Scoring;
+
+namespace Instruments.Cli.Commands;
+
+/// <summary>
+/// <c>track --sudden-gains RULE|POINTS</c>: the sudden-gain cut-off the user states, for instruments that declare no
+/// sudden-gain rule (no published cut-off exists for the shipped ones). Applied through the SDK
+/// (<see cref="ScoringPlan.WithSuddenGains"/>), so the rule is checked like any definition's and every output and
+/// report names it with its source.
+/// </summary>
+internal static class SuddenGainOption
+{
+    private const string Criteria =
+        "Tang, T. Z., & DeRubeis, R. J. (1999). Sudden gains and critical sessions in cognitive-behavioral therapy for depression. "
+        + "Journal of Consulting and Clinical Psychology, 67(6), 894-904 (the three criteria); missing-data critical values after "
+        + "Lutz et al. (2013) as in the R package suddengains (Wiedemann et al. 2020)";
+
+    public static (ScoringPlan? Plan, ProtocolPlan? Protocol) Apply(string? option, ScoringPlan? plan, ProtocolPlan? protocol, TextWriter stderr)
+    {
+        if (option is null)
+        {
+            return (plan, protocol);
+        }
+
+        var rule = Parse(option);
+        if (protocol is null)
+        {
+            return (Variant(plan!, rule, option, stderr, required: true), null);
+        }
+
+        var plans = protocol.Instruments.Select(p => Variant(p, rule, option, stderr, required: false)).ToList();
+        if (plans.SequenceEqual(protocol.Instruments))
+        {
+            throw new CliException($"--sudden-gains {option}: no instrument of '{protocol.Definition.Id}' has a score it applies to "
+                + (rule.ReliableChange is { } id ? $"(a reliable-change rule '{id}')" : "(change rules with a direction)"), showUsage: true);
+        }
+
+        var result = ProtocolPlan.Create(protocol.Definition, plans, plans[0].Options);
+        if (!result.Success)
+        {
+            foreach (var d in result.Diagnostics)
+            {
+                stderr.WriteLine(TerminalText.Escape(d.ToString()));
+            }
+
+            throw new CliException($"--sudden-gains {option}: the protocol does not build with it");
+        }
+
+        return (null, result.Plan);
+    }
+
+    private static SuddenGainRule Parse(string option)
+    {
+        var source = $"cut-off stated by the user: --sudden-gains {option}";
+        if (double.TryParse(option, NumberStyles.Float, CultureInfo.InvariantCulture, out var points))
+        {
+            return new SuddenGainRule { Cutoff = points, Sources = [Criteria, source] };
+        }
+
+        return new SuddenGainRule { ReliableChange = option, Sources = [Criteria, source] };
+    }
+
+    private static ScoringPlan Variant(ScoringPlan plan, SuddenGainRule rule, string option, TextWriter stderr, bool required)
+    {
+        PlanResult result;
+        try
+        {
+            result = plan.WithSuddenGains(rule);
+        }
+        catch (ArgumentException e) when (!required)
+        {
+            _ = e;
+            return plan;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--sudden-gains {option}: {e.Message.Split(" (Parameter", 2)[0]}", showUsage: true);
+        }
+
+        if (!result.Success)
+        {
+            foreach (var d in result.Diagnostics.Where(d => d.IsError))
+            {
+                stderr.WriteLine(TerminalText.Escape(d.ToString()));
+            }
+
+            throw new CliException($"--sudden-gains {option}: not a usable sudden-gain cut-off for '{plan.Definition.Id}'", showUsage: true);
+        }
+
+        return result.Plan;
+    }
+}

@@ -25,7 +25,8 @@ Rules (PHQ-9 and GAD-7 as in plugins/symptoms; the numbers are those of issue 14
   the score is missing. A value that is not an option (in any of the instrument's items present in the file,
   the optional ones too) makes that instrument's administration invalid.
 - usable: a score that is a number, in an administration that is not invalid.
-- first/last usable in occasion order (numbers or ISO dates), change = last - first with at least 2 usable.
+- first/last usable in occasion order (numbers or ISO dates; numbers written back in canonical form, 01 -> 1, as the
+  engine does), change = last - first with at least 2 usable.
 - caseness: PHQ-9 >= 10, GAD-7 >= 8; recovered = case at first and not case at last.
 - reliable change, lower is better: fixed (PHQ-9 6, GAD-7 4 points, |change| >= threshold); Jacobson-Truax (PHQ-9 SD
   6.17, r .851; GAD-7 SD 3.5, r .89): index = change / (sd * sqrt(2) * sqrt(1 - r)), |index| > 1.96 strict, the
@@ -38,7 +39,8 @@ Rules (PHQ-9 and GAD-7 as in plugins/symptoms; the numbers are those of issue 14
   Sudden losses mirrored (a worsening, magnitude >= 25% of x(n), reversal below x(n+1) - loss/2).
 - protocol (Kleene logic, unknown stays unknown): caseness = case at first on PHQ-9 or GAD-7; recovered = caseness
   and case at last on neither.
-- two administrations of one client at the same occasion: neither is used (both rows are dropped).
+- two administrations of one client at the same occasion: neither is used (both rows are dropped); they, and rows
+  whose occasion is not a number or date, still count in `administrations` (as in the engine).
 """
 import argparse
 import csv
@@ -133,6 +135,7 @@ def read(path, client_col, occasion_col, measures):
     d = pd.read_csv(path, usecols=usecols, dtype={client_col: str, occasion_col: str}, keep_default_na=False,
                     na_values={c: [""] for c in usecols[2:]})
     d = d[d[client_col].str.len() > 0]  # an empty client id: the row is not used
+    per_client = d[client_col].value_counts(sort=False)  # administrations: every row of the client, used or not
     occ = d[occasion_col]
     num = pd.to_numeric(occ, errors="coerce")
     numbers = len(d) == 0 or bool(num.notna().iloc[0])  # the file's first occasion sets the kind
@@ -146,7 +149,7 @@ def read(path, client_col, occasion_col, measures):
     dup = d.duplicated([client_col, "_key"], keep=False)
     if dup.any():
         d = d[~dup]
-    return d.sort_values([client_col, "_key"], kind="stable").reset_index(drop=True)
+    return d.sort_values([client_col, "_key"], kind="stable").reset_index(drop=True), numbers, per_client
 
 
 def score(d, m):
@@ -238,12 +241,15 @@ def cutoff_of(spec, sudden_gains):
 
 def track(path, target, client_col="client_id", occasion_col="session", sudden_gains=None):
     measures = TARGETS[target]
-    d = read(path, client_col, occasion_col, measures)
+    d, numbers, per_client = read(path, client_col, occasion_col, measures)
     g = pd.factorize(d[client_col], sort=False)[0]  # sorted by client: codes in order
     clients = d[client_col].to_numpy()[np.r_[0, np.flatnonzero(np.diff(g)) + 1]] if len(d) else np.array([], dtype=object)
-    occ = d[occasion_col].to_numpy()
+    # Occasions are written in canonical form as the engine does (01 -> 1, 1e0 -> 1); dates are already canonical.
+    occ = (d["_key"] if numbers else d[occasion_col]).to_numpy()
+    canonical_occasion = (lambda a: pd.Series(a, dtype="float64").map(fmt_num).to_numpy()) if numbers \
+        else (lambda a: a)
     gs = pd.Series(g)
-    n_adm = gs.groupby(g).size().to_numpy()
+    n_adm = per_client.reindex(clients).to_numpy()  # counting the rows dropped above (duplicates, bad occasions)
     cols = {"client": clients, "administrations": n_adm}
     facts = {}
     for m in measures:
@@ -254,9 +260,9 @@ def track(path, target, client_col="client_id", occasion_col="session", sudden_g
         used = pd.Series(usable).groupby(g).sum().to_numpy()
         first = xs.groupby(g).first().to_numpy()  # first non-missing
         last = xs.groupby(g).last().to_numpy()
-        uo = pd.Series(np.where(usable, occ, None))
-        first_occ = uo.groupby(g).first().to_numpy()
-        last_occ = uo.groupby(g).last().to_numpy()
+        uo = pd.Series(np.where(usable, occ, np.nan if numbers else None))
+        first_occ = canonical_occasion(uo.groupby(g).first().to_numpy())
+        last_occ = canonical_occasion(uo.groupby(g).last().to_numpy())
         two = used >= 2
         one = used >= 1
         change = np.where(two, last - first, np.nan)
@@ -292,7 +298,7 @@ def track(path, target, client_col="client_id", occasion_col="session", sudden_g
         lists = {}
         for kind, (hit, step, rev) in sg.items():
             rows = np.flatnonzero(hit)
-            text = pd.Series(occ[rows]).astype(str) + SHIFT_FIELDS + pd.Series(step[rows]).map(fmt_num) \
+            text = pd.Series(canonical_occasion(occ[rows])).astype(str) + SHIFT_FIELDS + pd.Series(step[rows]).map(fmt_num) \
                 + pd.Series(np.where(rev[rows], SHIFT_FIELDS + SHIFT_REVERSAL, ""))
             cell = np.full(len(clients), "", dtype=object)
             keys, text = g[rows], text.to_numpy()

@@ -2,19 +2,26 @@
 # `instruments track` against pandas (track.py, groupby) on the same deterministic course files (gen_track.py):
 # N clients x K sessions of PHQ-9 + GAD-7, CSV to CSV, whole process, in grouped and shuffled row order; then a
 # value-by-value comparison of the two outputs (check_track.py), which fails the script on any difference.
-# Prints one table: median wall time, administrations/s, peak RSS and pandas' time relative to ours.
+# Before that, the hand-computed fixture (track-fixture/): the reference against it, and the engine against it and
+# against the reference. Prints one table: median wall time, administrations/s, CPU, peak RSS and pandas' time
+# relative to ours.
 #
 # usage: benchmarks/compare/track.sh [--smoke] [--runs N] [--clients N] [--sessions K] [--orders "grouped shuffled"]
-#                                    [--reference-only]
+#                                    [--reference-only] [--require-reference]
 #   --smoke           1,000 clients x 10 sessions, one run, never installs anything; timings are printed but never
-#                     judged (for CI)
+#                     judged (for CI). Without pandas it checks the engine against the fixture only and says so
+#   --require-reference  fail (exit 1) instead of skipping the comparison with pandas when pandas is missing (CI)
 #   --runs N          runs per tool, order and target (default 3)
 #   --clients N       clients (default 100000); --sessions K administrations per client (default 10)
 #   --orders "A B"    row orders of gen_track.py: grouped, session, shuffled (default "grouped shuffled")
 #   --reference-only  no host: check track.py against the hand-computed fixture and time pandas alone
 # Targets: the protocol `nhs-talking-therapies` (timed, --runs runs) and the single instrument `phq-9` (one run each,
 # for the differential test). The host is called as
-#   instruments track TARGET --input FILE --format csv --output OUT
+#   instruments track TARGET --input FILE --format csv --output OUT [--sudden-gains nhs-talking-therapies]
+# Sudden gains: the shipped PHQ-9 and GAD-7 declare no sudden-gain rule, so the engine writes no sudden-gain columns.
+# When the host's `track --help` offers --sudden-gains, both tools are run with `--sudden-gains nhs-talking-therapies`
+# (the cut-off = each instrument's fixed NHS threshold) and the gains are compared too; otherwise they are not
+# computed by either and the script says so.
 # and may exit 0 (no invalid administration) or 1 (some administrations invalid: the generated files have some);
 # any other exit code, or a missing output, is a failure.
 # Environment: COMPARE_WORK (default /tmp/instruments-compare) holds the data, builds and outputs; INSTRUMENTS_HOST, when
@@ -30,6 +37,7 @@ clients=100000
 sessions=10
 orders="grouped shuffled"
 reference_only=0
+require_reference=0
 protocol=nhs-talking-therapies
 instrument=phq-9
 while [ $# -gt 0 ]; do
@@ -40,6 +48,7 @@ while [ $# -gt 0 ]; do
     --sessions) sessions="$2"; shift 2 ;;
     --orders) orders="$2"; shift 2 ;;
     --reference-only) reference_only=1; shift ;;
+    --require-reference) require_reference=1; shift ;;
     *) echo "track.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -48,19 +57,36 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # ---- pandas (installed from Debian's package when missing; never in smoke mode) ----
 have_pandas() { "$python" -c 'import pandas' >/dev/null 2>&1; }
+pandas=1
 if ! have_pandas; then
-  if [ "$smoke" -eq 1 ]; then
-    echo "track.sh: pandas is not installed (python3-pandas): no reference, nothing to compare; skipped" >&2
+  if [ "$require_reference" -eq 1 ]; then
+    echo "track.sh: pandas is not installed (python3-pandas) and --require-reference was given" >&2
+    exit 1
+  elif [ "$smoke" -eq 1 ] && [ "$reference_only" -eq 0 ]; then
+    echo "track.sh: WARNING: pandas is not installed (python3-pandas): the engine is checked against the hand-computed" \
+      "fixture only; the comparison with pandas is SKIPPED" >&2
+    pandas=0
+  elif [ "$smoke" -eq 1 ]; then
+    echo "track.sh: pandas is not installed (python3-pandas): no reference; skipped" >&2
     exit 0
+  else
+    echo "track.sh: installing pandas from Debian packages" >&2
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pandas
   fi
-  echo "track.sh: installing pandas from Debian packages" >&2
-  apt-get update
-  DEBIAN_FRONTEND=noninteractive apt-get install -y python3-pandas
 fi
 
 # ---- the reference against the hand-computed fixture (track-fixture/expected.csv: 10 clients, every boundary) ----
-"$python" "$here/track.py" "$here/track-fixture/input.csv" "$work/track-fixture-pandas.csv" --canonical
-"$python" "$here/check_track.py" "$work/track-fixture-pandas.csv" "$here/track-fixture/expected.csv"
+# Without sudden gains (as the shipped instruments are tracked), then with the fixed NHS thresholds as the cut-off: the
+# fixture's hand-computed gains and losses check the reference's sudden-gain code even while the engine has none.
+fixture="$here/track-fixture/input.csv"
+expected="$here/track-fixture/expected.csv"
+if [ "$pandas" -eq 1 ]; then
+  "$python" "$here/track.py" "$fixture" "$work/track-fixture-pandas.csv" --canonical
+  "$python" "$here/check_track.py" --skip sudden "$work/track-fixture-pandas.csv" "$expected"
+  "$python" "$here/track.py" "$fixture" "$work/track-fixture-pandas-sg.csv" --canonical --sudden-gains nhs-talking-therapies
+  "$python" "$here/check_track.py" "$work/track-fixture-pandas-sg.csv" "$expected"
+fi
 
 # ---- our host: published as run.sh does (self-contained, composite ReadyToRun, TieredPGO off) ----
 host_label="instruments track (.NET, composite R2R)"
@@ -76,10 +102,18 @@ elif [ "$reference_only" -eq 0 ]; then
     || { cat "$work/publish.log" >&2; exit 1; }
   host="$work/host/instruments"
 fi
+sudden=()
 if [ "$reference_only" -eq 0 ]; then
-  if ! "$host" track --help >/dev/null 2>&1; then
+  if ! "$host" track --help >"$work/track-help.txt" 2>&1; then
     echo "track.sh: this build of instruments has no 'track' command ($host track --help failed)" >&2
     exit 1
+  fi
+  if grep -q -- '--sudden-gains' "$work/track-help.txt"; then
+    sudden=(--sudden-gains nhs-talking-therapies)
+    echo "track.sh: the host offers --sudden-gains: both tools run with ${sudden[*]}; sudden gains are compared" >&2
+  else
+    echo "track.sh: the host has no --sudden-gains option and the shipped PHQ-9/GAD-7 declare no sudden-gain rule:" \
+      "sudden gains are computed by neither tool and NOT compared" >&2
   fi
 fi
 
@@ -89,31 +123,44 @@ short_of() { case "$1" in "$protocol") echo protocol ;; *) echo "$1" ;; esac; }
 pandas_target() { case "$1" in "$protocol") echo nhs-talking-therapies ;; *) echo "$1" ;; esac; }
 command_of() { # tool target input output
   case "$1" in
-    ours) echo "$host" track "$2" --input "$3" --format csv --output "$4" ;;
-    pandas) echo "$python" "$here/track.py" "$3" "$4" --target "$(pandas_target "$2")" ;;
+    ours) echo "$host" track "$2" --input "$3" --format csv --output "$4" "${sudden[@]}" ;;
+    pandas) echo "$python" "$here/track.py" "$3" "$4" --target "$(pandas_target "$2")" "${sudden[@]}" ;;
   esac
 }
 ok_exit() { [ "$2" -eq 0 ] || { [ "$1" = ours ] && [ "$2" -eq 1 ]; }; }
 median() { sort -n | awk '{a[NR]=$1} END {if (NR == 0) print "nan"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 status=0
-# The engine on the fixture, against the reference on the same file (the reference itself was checked above).
+# The engine on the fixture: against the hand-computed values (expected.csv with the engine's column names for that
+# target; its sudden-gain columns only when both run with --sudden-gains), then against the reference on the same file.
 if [ "$reference_only" -eq 0 ]; then
-  for target in "$protocol" "$instrument"; do
+  skip=(--skip sudden)
+  [ "${#sudden[@]}" -eq 0 ] || skip=()
+  for target in "$protocol" "$instrument" gad-7; do
     s=$(short_of "$target")
     code=0
     # shellcheck disable=SC2046
-    $(command_of ours "$target" "$here/track-fixture/input.csv" "$work/track-fixture-ours-$s.csv") \
+    $(command_of ours "$target" "$fixture" "$work/track-fixture-ours-$s.csv") \
       2>"$work/track-fixture-ours-$s.stderr" || code=$?
-    "$python" "$here/track.py" "$here/track-fixture/input.csv" "$work/track-fixture-pandas-$s.csv" --target "$(pandas_target "$target")"
     if ! ok_exit ours "$code" || [ ! -s "$work/track-fixture-ours-$s.csv" ]; then
       echo "track.sh: instruments track $target failed on the fixture (exit $code):" >&2
       cat "$work/track-fixture-ours-$s.stderr" >&2
       status=1
-    else
+      continue
+    fi
+    "$python" "$here/track.py" --translate "$expected" "$work/track-fixture-expected-$s.csv" --target "$(pandas_target "$target")"
+    "$python" "$here/check_track.py" "${skip[@]}" "$work/track-fixture-ours-$s.csv" "$work/track-fixture-expected-$s.csv" \
+      || status=1
+    if [ "$pandas" -eq 1 ]; then
+      # shellcheck disable=SC2046
+      $(command_of pandas "$target" "$fixture" "$work/track-fixture-pandas-$s.csv")
       "$python" "$here/check_track.py" "$work/track-fixture-ours-$s.csv" "$work/track-fixture-pandas-$s.csv" || status=1
     fi
   done
+  if [ "$pandas" -eq 0 ]; then
+    [ "$status" -eq 0 ] && echo "track.sh: the engine agrees with the hand-computed fixture; no pandas, no timings" >&2
+    exit "$status"
+  fi
 fi
 
 rows=$((clients * sessions))

@@ -155,15 +155,7 @@ internal sealed class JsonProtocolResultFormat : ResultFormat
             return;
         }
 
-        if (rows > 0)
-        {
-            output.Write(NewLine);
-            output.Write("  "u8);
-        }
-
-        output.Write((byte)']');
-        output.Write(NewLine);
-        output.Write("}\n"u8);
+        JsonResultFormat.CloseResults(output, rows);
     }
 
     internal override ResultFormatter CreateFormatter() => new Formatter(this);

@@ -516,7 +516,12 @@ internal sealed class JsonResultFormat : ResultFormat
             return;
         }
 
-        // The rows were written at depth 2 of { "results": [ ... ] }.
+        CloseResults(output, rows);
+    }
+
+    /// <summary>Closes <c>{ ..., "results": [ rows ] }</c>; the rows were written at depth 2 (shared with the protocol's JSON).</summary>
+    internal static void CloseResults(ByteBuffer output, long rows)
+    {
         if (rows > 0)
         {
             output.Write(NewLine);

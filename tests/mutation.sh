@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Mutation testing (Stryker.NET 5.1.0: dotnet tool install -g dotnet-stryker --version 5.1.0).
-# Usage: tests/mutation.sh [scoring|compiler|binder|all] [concurrency]
+# Usage: tests/mutation.sh [scoring|compiler|binder|course|all] [concurrency]
 # Each run is scoped to the files it names, so it finishes in minutes on a small machine.
 # Reports (html, json, cleartext) go to StrykerOutput/<run>/ at the repository root (git-ignored).
 set -euo pipefail
@@ -26,6 +26,8 @@ case "$run" in
   compiler) mutate compiler sdk/Instruments.Compiler Instruments.Compiler.csproj tests/Instruments.Compiler.Tests/Instruments.Compiler.Tests.csproj \
     "**/YamlDefinitionReader.cs" "**/InstrumentCompiler.cs" ;;
   binder) mutate binder sdk/Instruments.Sdk Instruments.Sdk.csproj tests/Instruments.Compiler.Tests/Instruments.Compiler.Tests.csproj "**/Definitions/DefinitionBinder.cs" ;;
-  all) "$0" scoring "$concurrency"; "$0" compiler "$concurrency"; "$0" binder "$concurrency" ;;
-  *) echo "usage: $0 [scoring|compiler|binder|all] [concurrency]" >&2; exit 2 ;;
+  course) mutate course sdk/Instruments.Sdk Instruments.Sdk.csproj tests/Instruments.Sdk.Tests/Instruments.Sdk.Tests.csproj \
+    "**/Course/CourseAnalyzer.cs" "**/Course/ScoreCourse.cs" "**/Definitions/ChangeRules.cs" ;;
+  all) "$0" scoring "$concurrency"; "$0" compiler "$concurrency"; "$0" binder "$concurrency"; "$0" course "$concurrency" ;;
+  *) echo "usage: $0 [scoring|compiler|binder|course|all] [concurrency]" >&2; exit 2 ;;
 esac

@@ -146,7 +146,7 @@ public sealed class ProtocolTrackingTests
             + "anx.used,anx.sum.first_occasion,anx.sum.first,anx.sum.last_occasion,anx.sum.last,anx.sum.change,anx.sum.case_first,anx.sum.case_last,anx.sum.recovered,"
             + "anx.sum.rc.four.threshold,anx.sum.rc.four.index,anx.sum.rc.four.outcome,protocol.caseness,protocol.recovered,protocol.improved,diagnostics\r\n"
             + "t3,2,1,1,18,,,,true,,,5,,,6.198064213930023,,,,,,1,6,,,,2,1,12,2,2,-10,true,false,true,4,,improved,true,,,"
-            + "RSP2032:course.total;RSP2032:course.first;RSP2030:line 3\r\n",
+            + "RSP2032:course.total;RSP2032:course.first;RSP2030:line 3:course\r\n",
             output);
     }
 
@@ -179,7 +179,7 @@ public sealed class ProtocolTrackingTests
         Assert.Equal("client,occasion,line,status,course.status,course.total,course.total.change_previous,course.total.change_first,course.total.events,"
             + "course.first,course.first.change_previous,course.first.change_first,course.first.events,"
             + "anx.status,anx.sum,anx.sum.change_previous,anx.sum.change_first,anx.sum.events,diagnostics", lines[0]);
-        Assert.Equal("u1,2,3,invalid,invalid,,,,,,,,,complete,2,-10,-10,reliable_improvement:four;recovered,RSP2030:line 3", lines[2]);
+        Assert.Equal("u1,2,3,invalid,invalid,,,,,,,,,complete,2,-10,-10,reliable_improvement:four;recovered,RSP2030:line 3:course", lines[2]);
     }
 
     [Fact]

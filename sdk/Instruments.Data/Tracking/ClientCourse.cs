@@ -255,7 +255,8 @@ internal sealed class ClientCourse
                     ? " (" + System.Text.Encoding.UTF8.GetString(_tracker.Store.Text(part.ReasonStart, part.ReasonLength)) + ")"
                     : string.Empty;
                 var of = _set.Protocol is null ? string.Empty : " of " + _set.Instruments[k].Definition.Id;
-                Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, -1, [a.Line, "any score" + of, "it is invalid" + reason]);
+                // In a protocol the diagnostic carries the instrument's first score, so that outputs can say which instrument.
+                Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, _set.Protocol is null ? -1 : from, [a.Line, "any score" + of, "it is invalid" + reason]);
                 continue;
             }
 
@@ -284,7 +285,7 @@ internal sealed class ClientCourse
 
             if (_missing.Count > 0)
             {
-                Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, _missing.Count == 1 ? missingScore : -1,
+                Add(InstrumentDiagnostics.AdministrationNotUsed, a.Line, _missing.Count == 1 ? missingScore : _set.Protocol is null ? -1 : from,
                     [a.Line, string.Join(", ", _missing), _missing.Count == 1
                         ? "the score is not computed (more items missing than its missing rule allows)"
                         : "the scores are not computed (more items missing than their missing rules allow)"]);

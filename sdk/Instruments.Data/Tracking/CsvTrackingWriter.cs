@@ -299,6 +299,12 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
             else if (d.Line > 0)
             {
                 _cell.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $":line {d.Line}")));
+                if (Set.Protocol is not null && d.Descriptor == Instruments.Diagnostics.InstrumentDiagnostics.AdministrationNotUsed && d.Score >= 0)
+                {
+                    // "RSP2030:line 13:phq-9": which instrument's part of the row was not used.
+                    _cell.Write((byte)':');
+                    _cell.Write(Encoding.UTF8.GetBytes(Set.Instruments[Set.InstrumentOf(d.Score)].Definition.Id));
+                }
             }
         }
 

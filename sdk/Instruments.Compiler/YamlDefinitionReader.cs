@@ -987,25 +987,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     }
 
     private void Record(string definitionPath, YamlNode node) =>
-        locator.Record(definitionPath, Span(node), VerbatimStyle(node));
-
-    /// <summary>
-    /// The scalar's style when each character of its value is one source column (one line, no escapes, no folding),
-    /// so that offsets inside the value (expression errors) can be turned into columns; otherwise Any.
-    /// </summary>
-    private static ScalarStyle VerbatimStyle(YamlNode node)
-    {
-        if (node is not YamlScalarNode { Value: { } value } scalar || node.Start.Line != node.End.Line)
-        {
-            return ScalarStyle.Any;
-        }
-
-        var quotes = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 2 : 0;
-        return scalar.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
-               && node.End.Index - node.Start.Index == value.Length + quotes
-            ? scalar.Style
-            : ScalarStyle.Any;
-    }
+        locator.Record(definitionPath, Span(node), YamlDocumentReader.VerbatimStyle(node));
 
     private Location Span(YamlNode node) => YamlDocumentReader.Span(path, node.Start, node.End);
 
@@ -1088,27 +1070,13 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
         public int? Int(string key, string valuePath) => ToInt(Scalar(key, valuePath, false, "an integer"), key);
 
-        public double? RequiredNumber(string key, string valuePath)
-        {
-            var s = Scalar(key, valuePath, true, "a number");
-            if (s is null)
-            {
-                return null;
-            }
-
-            if (TryNumber(s.Value, out var v))
-            {
-                return v;
-            }
-
-            owner.WrongType(key, "a number", s);
-            return null;
-        }
+        public double? RequiredNumber(string key, string valuePath) => ToNumber(Scalar(key, valuePath, true, "a number"), key);
 
         /// <summary>An optional number; a value that is not a finite number is an error that stops binding.</summary>
-        public double? Number(string key, string valuePath)
+        public double? Number(string key, string valuePath) => ToNumber(Scalar(key, valuePath, false, "a number"), key);
+
+        private double? ToNumber(YamlScalarNode? s, string key)
         {
-            var s = Scalar(key, valuePath, false, "a number");
             if (s is null)
             {
                 return null;

@@ -218,6 +218,24 @@ internal static partial class YamlDocumentReader
     internal static Location At(string path, Mark mark) =>
         mark.Line > 0 ? Location.At(path, (int)mark.Line, (int)mark.Column) : Location.InFile(path);
 
+    /// <summary>
+    /// The scalar's style when each character of its value is one source column (one line, no escapes, no folding),
+    /// so that offsets inside the value (expression errors) can be turned into columns; otherwise Any.
+    /// </summary>
+    internal static ScalarStyle VerbatimStyle(YamlNode node)
+    {
+        if (node is not YamlScalarNode { Value: { } value } scalar || node.Start.Line != node.End.Line)
+        {
+            return ScalarStyle.Any;
+        }
+
+        var quotes = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 2 : 0;
+        return scalar.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
+               && node.End.Index - node.Start.Index == value.Length + quotes
+            ? scalar.Style
+            : ScalarStyle.Any;
+    }
+
     internal static Location Span(string path, Mark start, Mark end) =>
         start.Line > 0 ? new Location(path, (int)start.Line, (int)start.Column, (int)end.Line, (int)end.Column) : Location.InFile(path);
 }

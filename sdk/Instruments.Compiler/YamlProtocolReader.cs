@@ -200,7 +200,7 @@ internal sealed class YamlProtocolReader(string path, YamlSourceLocator locator,
 
     private string? Scalar(YamlNode node, string key, string valuePath)
     {
-        locator.Record(valuePath, Span(node), VerbatimStyle(node));
+        locator.Record(valuePath, Span(node), YamlDocumentReader.VerbatimStyle(node));
         if (node is YamlScalarNode scalar && (scalar.Value is { Length: > 0 } || scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted))
         {
             return scalar.Value;
@@ -221,21 +221,6 @@ internal sealed class YamlProtocolReader(string path, YamlSourceLocator locator,
         }
 
         diagnostics.Add(Diagnostic.Create(descriptor, location, args));
-    }
-
-    /// <summary>The scalar's style when each character of its value is one source column (see <see cref="YamlDefinitionReader"/>).</summary>
-    private static ScalarStyle VerbatimStyle(YamlNode node)
-    {
-        if (node is not YamlScalarNode { Value: { } value } scalar || node.Start.Line != node.End.Line)
-        {
-            return ScalarStyle.Any;
-        }
-
-        var quotes = scalar.Style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted ? 2 : 0;
-        return scalar.Style is ScalarStyle.Plain or ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted
-               && node.End.Index - node.Start.Index == value.Length + quotes
-            ? scalar.Style
-            : ScalarStyle.Any;
     }
 
     private Location Span(YamlNode node) => YamlDocumentReader.Span(path, node.Start, node.End);

@@ -89,6 +89,29 @@ public sealed class ResponseRow(int itemCount)
         }
     }
 
+    /// <summary>
+    /// The index of the pass-through field <paramref name="name"/> (ordinal), or -1; <paramref name="hint"/> is where it was
+    /// last found, tried first (fields keep their places from row to row in CSV) and updated.
+    /// </summary>
+    internal int FindField(string name, ref int hint)
+    {
+        if ((uint)hint < (uint)FieldCount && string.Equals(FieldName(hint), name, StringComparison.Ordinal))
+        {
+            return hint;
+        }
+
+        for (var i = 0; i < FieldCount; i++)
+        {
+            if (string.Equals(FieldName(i), name, StringComparison.Ordinal))
+            {
+                hint = i;
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
     /// <summary>The name of pass-through field <paramref name="i"/>.</summary>
     /// <param name="i">0-based, less than <see cref="FieldCount"/>.</param>
     /// <returns>The column or key name.</returns>

@@ -177,7 +177,7 @@ public sealed class TrackCommandTests
     }
 
     [Theory]
-    [InlineData("jt2", "No score of 'phq-9' has change rules with a reliable-change rule 'jt2'")]
+    [InlineData("jt2", "--sudden-gains jt2: no score of 'phq-9' has a reliable-change rule 'jt2'")]
     [InlineData("-3", "INS1091")]
     public async Task SuddenGains_UnusableCutoff_IsExit2_WithTheReason(string option, string expected)
     {

@@ -65,21 +65,17 @@ internal static class SuddenGainOption
 
     private static ScoringPlan Variant(ScoringPlan plan, SuddenGainRule rule, string option, TextWriter stderr, bool required)
     {
-        PlanResult result;
-        try
+        // Which scores can take the rule is decided here, so that WithSuddenGains is only asked what it can do.
+        var applies = plan.Definition.Scores.Any(s => s.Change is { } c && (rule.ReliableChange is not { } id || c.FindReliableChange(id) is not null));
+        if (!applies)
         {
-            result = plan.WithSuddenGains(rule);
-        }
-        catch (ArgumentException e) when (!required)
-        {
-            _ = e;
-            return plan;
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException($"--sudden-gains {option}: {e.Message.Split(" (Parameter", 2)[0]}", showUsage: true);
+            return required
+                ? throw new CliException($"--sudden-gains {option}: no score of '{plan.Definition.Id}' has "
+                    + (rule.ReliableChange is { } name ? $"a reliable-change rule '{name}'" : "change rules (a direction), which sudden gains need"), showUsage: true)
+                : plan;
         }
 
+        var result = plan.WithSuddenGains(rule);
         if (!result.Success)
         {
             foreach (var d in result.Diagnostics.Where(d => d.IsError))

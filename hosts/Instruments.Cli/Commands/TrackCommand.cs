@@ -183,14 +183,19 @@ internal static class TrackCommand
         }
 
         var inputFormat = InputFiles.Format(input, args.InputFormat);
-        if (InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, TextWriter.Null).Protocol is { } protocol)
+        CatalogEntry entry;
+        try
         {
+            entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
+        }
+        catch (CliException) when (InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, TextWriter.Null).Protocol is { } protocol)
+        {
+            // Only when the name is not an instrument is the library asked again, for a clearer message than "unknown instrument".
             throw new CliException(
                 $"--report follows one instrument's course, and '{args.Instrument}' is a protocol: run 'track <instrument> --report' for each of its instruments ("
                 + string.Join(", ", protocol.Instruments.Select(i => i.Definition.Id)) + ")", showUsage: true);
         }
 
-        var entry = InstrumentCatalog.Resolve(args.Instrument, args.Plugins, stderr);
         var plan = SuddenGainOption.Apply(args.SuddenGains, entry.Plan, null, stderr).Plan!;
         var renderer = new ReportRenderer(null, context.Time);
         var template = CourseReports.ResolveTemplate(renderer, entry, args.Template, format, stderr);

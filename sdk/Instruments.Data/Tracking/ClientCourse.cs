@@ -31,7 +31,6 @@ internal sealed class ClientCourse
     private Administration[] _admins = new Administration[16];
     private int[] _position = new int[16];       // per administration: its position, or -1
     private int[] _positionStart = new int[16];  // per position: index of its first administration
-    private int[] _positionLength = new int[16];
     private readonly double[][] _series;
     private readonly TrackedSet _set;
     private readonly int[] _used;
@@ -113,7 +112,6 @@ internal sealed class ClientCourse
             _admins = new Administration[size];
             _position = new int[size];
             _positionStart = new int[size];
-            _positionLength = new int[size];
             for (var s = 0; s < _series.Length; s++)
             {
                 _series[s] = new double[size];
@@ -154,7 +152,6 @@ internal sealed class ClientCourse
 
             var p = positions++;
             _positionStart[p] = i;
-            _positionLength[p] = j - i;
             for (var k = i; k < j; k++)
             {
                 _position[k] = p;

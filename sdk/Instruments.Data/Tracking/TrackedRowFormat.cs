@@ -89,7 +89,7 @@ internal sealed class TrackedRowFormat : ResultFormat
         }
         else
         {
-            var c = Find(row, _clientColumn, ref clientHint);
+            var c = row.FindField(_clientColumn, ref clientHint);
             client = c >= 0 ? row.FieldValue(c) : default;
             if (client.Trim(" \t"u8).IsEmpty)
             {
@@ -98,7 +98,7 @@ internal sealed class TrackedRowFormat : ResultFormat
             }
             else
             {
-                var s = Find(row, _occasionColumn, ref occasionHint);
+                var s = row.FindField(_occasionColumn, ref occasionHint);
                 var raw = s >= 0 ? row.FieldValue(s) : default;
                 if (!Occasion.TryParse(raw, out occasion))
                 {
@@ -194,25 +194,6 @@ internal sealed class TrackedRowFormat : ResultFormat
         return text[..cut];
     }
 
-    private static int Find(ResponseRow row, string name, ref int hint)
-    {
-        if ((uint)hint < (uint)row.FieldCount && string.Equals(row.FieldName(hint), name, StringComparison.Ordinal))
-        {
-            return hint;
-        }
-
-        for (var i = 0; i < row.FieldCount; i++)
-        {
-            if (string.Equals(row.FieldName(i), name, StringComparison.Ordinal))
-            {
-                hint = i;
-                return i;
-            }
-        }
-
-        return -1;
-    }
-
     private sealed class Formatter(TrackedRowFormat format) : ResultFormatter
     {
         private readonly ScoreResult[] _results = new ScoreResult[format._set.Instruments.Length];
@@ -263,8 +244,6 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
 
     /// <summary>The score values, 8 bytes each, little-endian.</summary>
     public ReadOnlySpan<byte> Values { get; } = values;
-
-    public double Value(int score) => BinaryPrimitives.ReadDoubleLittleEndian(Values[(8 * score)..]);
 
     /// <summary>Reads the record at the start of <paramref name="data"/>; its length in bytes, or 0 when the record is not complete.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -352,9 +331,6 @@ internal sealed class TrackedRowSink(int instruments, int scores, TrackedRowSink
         var n = Consume(buffer);
         _carry.Write(buffer[n..]);
     }
-
-    /// <summary>True when every byte written formed whole records.</summary>
-    public bool IsComplete => _carry.Length == 0;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Consume(ReadOnlySpan<byte> data)

@@ -244,7 +244,7 @@ public sealed class TrackingPipeline
                     if (!decoder.TryField(block, i, clientColumn, out var client))
                     {
                         decoder.Decode(block, i, row);
-                        var c = Find(row, clientColumn, ref hint);
+                        var c = row.FindField(clientColumn, ref hint);
                         client = c >= 0 ? row.FieldValue(c) : default;
                     }
 
@@ -271,24 +271,5 @@ public sealed class TrackingPipeline
             ResponseScales = [new ResponseScale { Id = "none", Options = [new ResponseOption { Value = 0, Label = "0" }] }],
             Items = [new ItemDefinition { Id = "instruments_prescan_no_such_column", Scale = "none" }],
         }).Plan;
-
-        private static int Find(ResponseRow row, string name, ref int hint)
-        {
-            if ((uint)hint < (uint)row.FieldCount && string.Equals(row.FieldName(hint), name, StringComparison.Ordinal))
-            {
-                return hint;
-            }
-
-            for (var i = 0; i < row.FieldCount; i++)
-            {
-                if (string.Equals(row.FieldName(i), name, StringComparison.Ordinal))
-                {
-                    hint = i;
-                    return i;
-                }
-            }
-
-            return -1;
-        }
     }
 }

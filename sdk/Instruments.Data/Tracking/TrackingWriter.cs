@@ -168,6 +168,4 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
     }
 
     private protected static string StatusName(ResponseStatus status) => ResultFormat.StatusName(status);
-
-    private protected static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
 }

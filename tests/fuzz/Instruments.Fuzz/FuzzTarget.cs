@@ -24,6 +24,7 @@ internal abstract class FuzzTarget
         new ReaderTarget(Data.DataFormat.Json),
         new ReaderTarget(Data.DataFormat.Ndjson),
         new TemplateTarget(),
+        new TrackTarget(),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-targets=(compiler csv json ndjson template track)
+targets=(compiler csv json ndjson template track protocol)
 project=tests/fuzz/Instruments.Fuzz/Instruments.Fuzz.csproj
 
 usage() {
@@ -77,6 +77,7 @@ afl() {
   local out=artifacts/fuzz/$target dict=tests/fuzz/dictionaries/$target.dict
   [ "$target" = ndjson ] && dict=tests/fuzz/dictionaries/json.dict
   [ "$target" = track ] && dict=tests/fuzz/dictionaries/csv.dict
+  [ "$target" = protocol ] && dict=tests/fuzz/dictionaries/compiler.dict
   mkdir -p "$out"
   echo "afl-fuzz: $target for $seconds s (output in $out)"
   # dotnet is not instrumented itself (SharpFuzz instruments the assemblies it loads), so skip afl's binary check;

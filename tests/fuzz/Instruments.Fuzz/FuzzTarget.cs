@@ -25,6 +25,7 @@ internal abstract class FuzzTarget
         new ReaderTarget(Data.DataFormat.Ndjson),
         new TemplateTarget(),
         new TrackTarget(),
+        new ProtocolTarget(),
     ];
 
     public static FuzzTarget? Find(string name) => All.FirstOrDefault(t => string.Equals(t.Name, name, StringComparison.OrdinalIgnoreCase));

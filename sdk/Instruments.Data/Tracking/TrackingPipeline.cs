@@ -83,7 +83,10 @@ public sealed class TrackingPipeline
     /// written before the input's first rows are read.
     /// </summary>
     /// <param name="format">The output format (CSV, JSON or NDJSON).</param>
-    /// <param name="output">Where the bytes go; flushed at the end, not disposed.</param>
+    /// <param name="output">
+    /// Where the bytes go; flushed at the end, not disposed. <see cref="Stream.Null"/> formats nothing: use it when
+    /// <see cref="TrackingOptions.OnClient"/> is the only consumer.
+    /// </param>
     /// <param name="cancel">Stops the run (it then throws <see cref="OperationCanceledException"/>).</param>
     /// <returns>What was read and written.</returns>
     /// <exception cref="ResponseFileException">The input cannot be read at all, or lacks the client or occasion column (CSV).</exception>

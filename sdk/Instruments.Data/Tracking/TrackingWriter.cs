@@ -32,7 +32,10 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
 
     private readonly List<string> _events = [];
 
-    public static TrackingWriter Create(DataFormat format, TrackedSet set, Stream output, bool occasions) => format switch
+    /// <summary>The writer for <paramref name="format"/>; none at all for <see cref="Stream.Null"/> (nothing is formatted to be thrown away).</summary>
+    public static TrackingWriter Create(DataFormat format, TrackedSet set, Stream output, bool occasions) => ReferenceEquals(output, Stream.Null)
+        ? new NullTrackingWriter(set)
+        : format switch
     {
         DataFormat.Csv => new CsvTrackingWriter(set, output, occasions),
         DataFormat.Json => new JsonTrackingWriter(set, output, occasions, lines: false),
@@ -168,4 +171,23 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
     }
 
     private protected static string StatusName(ResponseStatus status) => ResultFormat.StatusName(status);
+}
+
+/// <summary>
+/// The writer for <see cref="Stream.Null"/>: a run whose only consumer is <see cref="TrackingOptions.OnClient"/> (the host's
+/// course-of-care reports) formats no table.
+/// </summary>
+internal sealed class NullTrackingWriter(TrackedSet set) : TrackingWriter(set, Stream.Null, occasions: false)
+{
+    public override void Start()
+    {
+    }
+
+    public override void Client(ClientCourse course)
+    {
+    }
+
+    public override void End(IReadOnlyList<TrackDiagnostic> unattributed)
+    {
+    }
 }

@@ -101,6 +101,17 @@ LAST_WITH_ONE_USABLE = False
 THRESHOLD_WITHOUT_CHANGE = True
 
 MISSING_CODES = (-99,)
+
+
+# A boundary met exactly in exact arithmetic counts as met although doubles round (a prorated score is a fraction such as
+# 108/7, and 108/7 - 81/7 falls one rounding step short of 0.25 * 108/7): the spec's inclusive criteria allow 1e-9
+# relative, its strict ones demand more than that.
+def slack(bound):
+    return 1e-9 * np.maximum(1.0, np.abs(bound))
+
+
+def at_least(value, bound):
+    return value >= bound - slack(bound)
 OPTIONS = (0, 1, 2, 3)  # consecutive integers: score() checks min <= x <= max and x whole
 T_CRIT = {(3, 3): 2.776, (2, 3): 3.182, (3, 2): 3.182, (2, 2): 4.303}
 RELATIVE = 0.25
@@ -191,8 +202,8 @@ def shifts(x, g, lower_is_better, cutoff, occ):
     for kind, sgn in (("gains", sign), ("losses", -sign)):
         step = sgn * (a - b)
         with np.errstate(invalid="ignore"):
-            c1 = step >= cutoff
-            c2 = step >= RELATIVE * a
+            c1 = at_least(step, cutoff)
+            c2 = at_least(step, RELATIVE * a)
             pre = np.vstack([sh[2], sh[1], a])
             post = np.vstack([b, sh[-2], sh[-3]])
             npre = np.isfinite(pre).sum(axis=0)
@@ -211,10 +222,10 @@ def shifts(x, g, lower_is_better, cutoff, occ):
             later = pd.Series(sh[-2])
             if sgn > 0 and lower_is_better or sgn < 0 and not lower_is_better:  # a drop: look for a later high
                 ext = later.fillna(-np.inf)[::-1].groupby(g[::-1]).cummax()[::-1].to_numpy()
-                rev = ext > b + step / 2
+                rev = ext > b + step / 2 + slack(b + step / 2)
             else:  # a rise: look for a later low
                 ext = later.fillna(np.inf)[::-1].groupby(g[::-1]).cummin()[::-1].to_numpy()
-                rev = ext < b - step / 2
+                rev = ext < b - step / 2 - slack(b - step / 2)
         out[kind] = (hit, step, rev)
     return out
 
@@ -280,7 +291,7 @@ def track(path, target, client_col="client_id", occasion_col="session", sudden_g
         for rid, rule in spec["rules"].items():
             if rule["method"] == "fixed":
                 threshold = float(rule["threshold"])
-                reliable = np.abs(change) >= threshold
+                reliable = at_least(np.abs(change), threshold)
                 index = np.full(len(change), np.nan)
             else:
                 sdiff = rule["sd"] * math.sqrt(2) * math.sqrt(1 - rule["reliability"])

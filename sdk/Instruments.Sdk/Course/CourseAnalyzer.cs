@@ -255,8 +255,21 @@ public sealed class CourseAnalyzer
         }
 
         // Inclusive: a change of at least the threshold.
-        return Math.Abs(change) >= threshold && change != 0 ? Direction(better) : ChangeOutcome.Unchanged;
+        return AtLeast(Math.Abs(change), threshold) && change != 0 ? Direction(better) : ChangeOutcome.Unchanged;
     }
+
+    /// <summary>
+    /// How far two doubles may differ and still be the same boundary value: a prorated score is a fraction (108/7), and
+    /// the difference or quarter of such values can land one rounding step on the wrong side of a boundary it meets
+    /// exactly (27/7 against a quarter of 108/7). 1e-9 relative is far below any difference between scores.
+    /// </summary>
+    private static double Slack(double bound) => 1e-9 * Math.Max(1, Math.Abs(bound));
+
+    /// <summary>value &gt;= bound, counting a value within rounding of the bound as at it (inclusive criteria).</summary>
+    private static bool AtLeast(double value, double bound) => value >= bound - Slack(bound);
+
+    /// <summary>value &gt; bound, counting a value within rounding of the bound as at it (strict criteria).</summary>
+    private static bool Above(double value, double bound) => value > bound + Slack(bound);
 
     private static ChangeOutcome Direction(double better) => better > 0 ? ChangeOutcome.Improved : ChangeOutcome.Deteriorated;
 
@@ -276,7 +289,7 @@ public sealed class CourseAnalyzer
             // A downward shift is a gain when lower is better, a loss otherwise.
             var down = b < a;
             var magnitude = down ? a - b : b - a;
-            if (magnitude < _gainCutoff || magnitude < _relative * a)
+            if (!AtLeast(magnitude, _gainCutoff) || !AtLeast(magnitude, _relative * a))
             {
                 continue;
             }
@@ -292,7 +305,7 @@ public sealed class CourseAnalyzer
             {
                 if (double.IsFinite(x[k]))
                 {
-                    reversal = down ? x[k] > b + half : x[k] < b - half;
+                    reversal = down ? Above(x[k], b + half) : Above(b - half, x[k]);
                 }
             }
 

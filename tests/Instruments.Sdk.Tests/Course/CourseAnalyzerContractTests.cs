@@ -55,4 +55,31 @@ public sealed class CourseAnalyzerContractTests
         Assert.Throws<ArgumentOutOfRangeException>(() => one.Compare(1, 2, -1));
         Assert.Equal(ChangeOutcome.Improved, one.Compare(10, 5, 0));
     }
+
+    [Fact]
+    public void BoundaryMetExactlyByProratedFractions_CountsAsMet_DespiteRounding()
+    {
+        // Prorated PHQ-9 totals as scoring computes them (mean of 7 answered items x 9): 108/7 and 81/7. The gain is
+        // exactly 27/7, a quarter of 108/7, so the inclusive 25% criterion holds; in doubles 108/7 - 81/7 lands one
+        // rounding step below 0.25 * 108/7.
+        double a = 12.0 / 7 * 9, b = 9.0 / 7 * 9;
+        Assert.True(a - b < 0.25 * a); // the rounding this test is about
+
+        var course = Analyzer(Rules(gains: Gains(1, stability: false))).Analyze(a, b);
+
+        Assert.Equal(a - b, Assert.Single(course.SuddenGains).Magnitude);
+    }
+
+    [Fact]
+    public void ReversalIsStrict_AtExactlyHalfTheGainBack_EvenWithFractions()
+    {
+        // 16 -> 8 (gain 8), then 12 = 8 + 8/2: exactly half undone is not a reversal; 12.5 is.
+        var rules = Rules(gains: Gains(1, stability: false));
+        Assert.False(Analyzer(rules).Analyze(16, 8, 8, 12).SuddenGains[0].Reversal);
+        Assert.True(Analyzer(rules).Analyze(16, 8, 8, 12.5).SuddenGains[0].Reversal);
+
+        // The same with prorated fractions: 144/7 -> 72/7 (gain 72/7), back to 72/7 + 36/7 = 108/7 exactly.
+        double a = 16.0 / 7 * 9, b = 8.0 / 7 * 9, back = 12.0 / 7 * 9;
+        Assert.False(Analyzer(rules).Analyze(a, b, b, back).SuddenGains[0].Reversal);
+    }
 }

@@ -265,7 +265,8 @@ public sealed class CourseAnalyzerTests
         var gains = new SuddenGainRule { ReliableChange = "jt", Stability = false };
         var analyzer = Analyzer(Rules(reliable: [rule], gains: gains));
         Assert.Single(analyzer.Analyze(20, 20 - rule.PointThreshold).SuddenGains);
-        Assert.Empty(analyzer.Analyze(20, 20 - Math.BitDecrement(rule.PointThreshold)).SuddenGains);
+        Assert.Single(analyzer.Analyze(20, 20 - Math.BitDecrement(rule.PointThreshold)).SuddenGains); // within rounding: at the cut-off
+        Assert.Empty(analyzer.Analyze(20, 20 - (rule.PointThreshold - 1e-6)).SuddenGains);
     }
 
     [Fact]

@@ -28,27 +28,17 @@ internal static class SuddenGainOption
         var rule = Parse(option);
         if (protocol is null)
         {
-            return (Variant(plan!, rule, option, stderr, required: true), null);
+            return (Variant(plan!, rule, option, stderr), null);
         }
 
-        var plans = protocol.Instruments.Select(p => Variant(p, rule, option, stderr, required: false)).ToList();
-        if (plans.SequenceEqual(protocol.Instruments))
+        if (!protocol.Instruments.Any(p => p.Definition.CanTakeSuddenGains(rule)))
         {
             throw new CliException($"--sudden-gains {option}: no instrument of '{protocol.Definition.Id}' has a score it applies to "
                 + (rule.ReliableChange is { } id ? $"(a reliable-change rule '{id}')" : "(change rules with a direction)"), showUsage: true);
         }
 
-        var result = ProtocolPlan.Create(protocol.Definition, plans, plans[0].Options);
-        if (!result.Success)
-        {
-            foreach (var d in result.Diagnostics)
-            {
-                stderr.WriteLine(TerminalText.Escape(d.ToString()));
-            }
-
-            throw new CliException($"--sudden-gains {option}: the protocol does not build with it");
-        }
-
+        var result = protocol.WithSuddenGains(rule);
+        Refuse(result.Success, result.Diagnostics, option, protocol.Definition.Id, stderr);
         return (null, result.Plan);
     }
 
@@ -63,29 +53,31 @@ internal static class SuddenGainOption
         return new SuddenGainRule { ReliableChange = option, Sources = [Criteria, source] };
     }
 
-    private static ScoringPlan Variant(ScoringPlan plan, SuddenGainRule rule, string option, TextWriter stderr, bool required)
+    private static ScoringPlan Variant(ScoringPlan plan, SuddenGainRule rule, string option, TextWriter stderr)
     {
-        // Which scores can take the rule is decided here, so that WithSuddenGains is only asked what it can do.
-        var applies = plan.Definition.Scores.Any(s => s.Change is { } c && (rule.ReliableChange is not { } id || c.FindReliableChange(id) is not null));
-        if (!applies)
+        if (!plan.Definition.CanTakeSuddenGains(rule))
         {
-            return required
-                ? throw new CliException($"--sudden-gains {option}: no score of '{plan.Definition.Id}' has "
-                    + (rule.ReliableChange is { } name ? $"a reliable-change rule '{name}'" : "change rules (a direction), which sudden gains need"), showUsage: true)
-                : plan;
+            throw new CliException($"--sudden-gains {option}: no score of '{plan.Definition.Id}' has "
+                + (rule.ReliableChange is { } name ? $"a reliable-change rule '{name}'" : "change rules (a direction), which sudden gains need"), showUsage: true);
         }
 
         var result = plan.WithSuddenGains(rule);
-        if (!result.Success)
-        {
-            foreach (var d in result.Diagnostics.Where(d => d.IsError))
-            {
-                stderr.WriteLine(TerminalText.Escape(d.ToString()));
-            }
+        Refuse(result.Success, result.Diagnostics, option, plan.Definition.Id, stderr);
+        return result.Plan!;
+    }
 
-            throw new CliException($"--sudden-gains {option}: not a usable sudden-gain cut-off for '{plan.Definition.Id}'", showUsage: true);
+    private static void Refuse(bool success, IEnumerable<Diagnostics.Diagnostic> diagnostics, string option, string id, TextWriter stderr)
+    {
+        if (success)
+        {
+            return;
         }
 
-        return result.Plan;
+        foreach (var d in diagnostics.Where(d => d.IsError))
+        {
+            stderr.WriteLine(TerminalText.Escape(d.ToString()));
+        }
+
+        throw new CliException($"--sudden-gains {option}: not a usable sudden-gain cut-off for '{id}'", showUsage: true);
     }
 }

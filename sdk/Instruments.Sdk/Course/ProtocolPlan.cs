@@ -72,6 +72,46 @@ public sealed class ProtocolPlan
         return new ProtocolPlanResult(bound.Bound is { } b && !diagnostics.Any(d => d.IsError) ? new ProtocolPlan(b) : null, diagnostics);
     }
 
+    /// <summary>
+    /// This protocol with <paramref name="rule"/> as the sudden-gain rule of every instrument score it applies to
+    /// (<see cref="ScoringPlan.WithSuddenGains"/>): each instrument with such a score is replaced by its variant, the
+    /// others are kept, and the protocol is checked again over them with the first instrument's diagnostic options.
+    /// </summary>
+    /// <returns>The new plan, or the rule's or protocol's errors (then <see cref="ProtocolPlanResult.Plan"/> is null).</returns>
+    /// <exception cref="ArgumentException">No instrument of the protocol has a score the rule applies to.</exception>
+    public ProtocolPlanResult WithSuddenGains(SuddenGainRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        var plans = new List<ScoringPlan>(Instruments.Length);
+        var changed = false;
+        foreach (var plan in Instruments)
+        {
+            if (!plan.Definition.CanTakeSuddenGains(rule))
+            {
+                plans.Add(plan);
+                continue;
+            }
+
+            var variant = plan.WithSuddenGains(rule);
+            if (!variant.Success)
+            {
+                return new ProtocolPlanResult(null, variant.Diagnostics);
+            }
+
+            plans.Add(variant.Plan);
+            changed = true;
+        }
+
+        if (!changed)
+        {
+            throw new ArgumentException(rule.ReliableChange is { } id
+                ? $"No instrument of '{Definition.Id}' has a score with change rules and a reliable-change rule '{id}'."
+                : $"No instrument of '{Definition.Id}' has a score with change rules (a direction), which sudden gains need.", nameof(rule));
+        }
+
+        return Create(Definition, plans, Instruments[0].Options);
+    }
+
     /// <summary>The plan of a protocol the compiler or host already bound (no second check).</summary>
     internal static ProtocolPlan FromBound(BoundProtocol bound) => new(bound);
 

@@ -79,12 +79,13 @@ public sealed class InstrumentDefinition
         var taken = 0;
         var scores = Scores.Select(s =>
         {
-            if (s.Change is not { } change || (rule.ReliableChange is { } id && change.FindReliableChange(id) is null))
+            if (!Takes(s, rule))
             {
                 return s;
             }
 
             taken++;
+            var change = s.Change!;
             return new ScoreDefinition
             {
                 Id = s.Id, Title = s.Title, Method = s.Method, Items = s.Items, Expression = s.Expression, Missing = s.Missing,
@@ -111,6 +112,19 @@ public sealed class InstrumentDefinition
             CourseExamples = CourseExamples,
         };
     }
+
+    /// <summary>
+    /// True when some score would take <paramref name="rule"/> in <see cref="WithSuddenGains"/>: it has change rules
+    /// and, when the rule names a reliable-change rule, that rule.
+    /// </summary>
+    public bool CanTakeSuddenGains(SuddenGainRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        return Scores.Any(s => Takes(s, rule));
+    }
+
+    private static bool Takes(ScoreDefinition score, SuddenGainRule rule) =>
+        score.Change is { } change && (rule.ReliableChange is not { } id || change.FindReliableChange(id) is not null);
 
     /// <summary>Finds an item by id (ordinal comparison), or null.</summary>
     public ItemDefinition? FindItem(string id) => Find(Items, id, static i => i.Id);

@@ -251,4 +251,31 @@ public sealed class ProtocolPlanTests
         Assert.Equal(expected.GetScoreValue(0), actual.GetScoreValue(0));
         Assert.Equal(expected.Diagnostics.ToArray().Select(d => (d.Id, d.Item)), actual.Diagnostics.ToArray().Select(d => (d.Id, d.Item)));
     }
+
+    [Fact]
+    public void WithSuddenGains_ReplacesEveryInstrumentWithTheRule_AndKeepsTheProtocol()
+    {
+        var protocol = Protocol(Outcome("caseness", "a_case_first or b_case_first"));
+        var rule = new SuddenGainRule { ReliableChange = "rc", Sources = ["stated"] };
+
+        var result = protocol.WithSuddenGains(rule);
+
+        Assert.True(result.Success, string.Join("\n", result.Diagnostics));
+        Assert.All(result.Plan.Instruments, p => Assert.Same(rule, p.Definition.Scores[0].Change!.SuddenGains));
+        Assert.All(protocol.Instruments, p => Assert.Null(p.Definition.Scores[0].Change!.SuddenGains)); // the original is unchanged
+        Assert.Equal(protocol.Members.Select(m => m.Id), result.Plan.Members.Select(m => m.Id));
+        Assert.Equal(["caseness"], result.Plan.Outcomes.Select(o => o.Id));
+    }
+
+    [Fact]
+    public void WithSuddenGains_NoInstrumentTakesIt_IsAnArgumentException_ABadNumberIsItsDiagnostic()
+    {
+        var protocol = Protocol();
+
+        Assert.False(protocol.Instruments[0].Definition.CanTakeSuddenGains(new SuddenGainRule { ReliableChange = "jt", Sources = ["s"] }));
+        Assert.Throws<ArgumentException>(() => protocol.WithSuddenGains(new SuddenGainRule { ReliableChange = "jt", Sources = ["s"] }));
+        var bad = protocol.WithSuddenGains(new SuddenGainRule { Cutoff = -1, Sources = ["s"] });
+        Assert.False(bad.Success);
+        Assert.Contains(bad.Diagnostics, d => d.Id == "INS1091");
+    }
 }

@@ -30,6 +30,7 @@ public sealed class InstrumentHostBuilder
     // the same instrument id, the first added wins (PLG3013), whatever kind each is.
     private readonly List<Source> _sources = [];
     private DiagnosticOptions _options = DiagnosticOptions.Default;
+    private string? _selection;
     private IPluginAssemblyLoader _loader = new IsolatedPluginAssemblyLoader();
     private TimeSpan _initializeTimeout = TimeoutFromEnvironment(Environment.GetEnvironmentVariable(PluginInitializeTimeoutVariable));
 
@@ -137,6 +138,20 @@ public sealed class InstrumentHostBuilder
         return this;
     }
 
+    /// <summary>
+    /// Compiles only the definition files that <paramref name="name"/> may need: an instrument file whose id is the
+    /// name (ignoring case), a protocol file whose id is the name together with the instruments it names, and every
+    /// file whose id cannot be read without compiling it. Plugins, their functions, checks, analyzers, templates and
+    /// C# definitions load as always. What is found is what a full build finds; a name that is not found needs a full
+    /// build to list what there is (<see cref="InstrumentLibrary.Resolve"/> does that). Compiling every built-in
+    /// file costs more start-up than scoring 100,000 rows.
+    /// </summary>
+    internal InstrumentHostBuilder SelectFor(string name)
+    {
+        _selection = name;
+        return this;
+    }
+
     /// <summary>Replaces the assembly loader (the default isolates each plugin in its own load context).</summary>
     public InstrumentHostBuilder WithAssemblyLoader(IPluginAssemblyLoader loader)
     {
@@ -240,7 +255,7 @@ public sealed class InstrumentHostBuilder
         var functions = BuildFunctions(registrations, diagnostics);
         var protocolSources = new List<(InstrumentSource Source, Registration Owner)>();
         var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics, protocolSources);
-        foreach (var file in checkOnly)
+        foreach (var file in _selection is null ? checkOnly : [])
         {
             try
             {
@@ -572,6 +587,7 @@ public sealed class InstrumentHostBuilder
         // Each definition is bound once (by the compiler, or here for C# ones) and its plan built from that binding.
         var bound = new Dictionary<InstrumentDefinition, BoundInstrument>(ReferenceEqualityComparer.Instance);
         var owners = new Dictionary<string, string>(StringComparer.Ordinal);
+        var selection = _selection is null ? null : new Selection(_selection);
 
         void Add(InstrumentDefinition definition, Registration owner, string? sourcePath, Location idLocation)
         {
@@ -587,19 +603,32 @@ public sealed class InstrumentHostBuilder
             definitions.Add((definition, owner, sourcePath));
         }
 
+        var sources = new List<(InstrumentSource Source, Registration Owner, string? File)>();
         foreach (var registration in registrations)
         {
             foreach (var file in registration.Files)
             {
-                InstrumentSource source;
                 try
                 {
-                    source = InstrumentSource.FromFile(file);
+                    sources.Add((InstrumentSource.FromFile(file), registration, file));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestFileMissing, Location.InFile(file),
                         registration.PluginId, "instrument file", file + " (" + ex.Message + ")"));
+                }
+            }
+        }
+
+        selection?.Widen(sources.Select(s => s.Source).Concat(registrations.SelectMany(r => r.Texts)));
+        var next = 0;
+        foreach (var registration in registrations)
+        {
+            for (; next < sources.Count && ReferenceEquals(sources[next].Owner, registration); next++)
+            {
+                var (source, _, file) = sources[next];
+                if (selection is not null && !selection.Wants(source))
+                {
                     continue;
                 }
 
@@ -622,6 +651,11 @@ public sealed class InstrumentHostBuilder
 
             foreach (var text in registration.Texts)
             {
+                if (selection is not null && !selection.Wants(text))
+                {
+                    continue;
+                }
+
                 if (ProtocolCompiler.IsProtocol(text.Text))
                 {
                     protocols.Add((text, registration));
@@ -741,6 +775,28 @@ public sealed class InstrumentHostBuilder
     }
 
     /// <summary>What one plugin registered.</summary>
+    /// <summary>Which definition files a selective build compiles (see <see cref="SelectFor"/>).</summary>
+    private sealed class Selection(string name)
+    {
+        private readonly HashSet<string> _ids = new(StringComparer.OrdinalIgnoreCase) { name };
+
+        /// <summary>Adds the instruments named by every protocol the selection wants (before any file is compiled).</summary>
+        public void Widen(IEnumerable<InstrumentSource> sources)
+        {
+            foreach (var source in sources)
+            {
+                var header = SourceHeader.Read(source.Text);
+                if (header.Kind != SourceHeaderKind.Instrument && (header.Id is null || _ids.Contains(header.Id)))
+                {
+                    _ids.UnionWith(SourceHeader.ReferencedInstruments(source.Text));
+                }
+            }
+        }
+
+        /// <summary>False only for a file whose id is known and not wanted.</summary>
+        public bool Wants(InstrumentSource source) => SourceHeader.Read(source.Text).Id is not { } id || _ids.Contains(id);
+    }
+
     private sealed record Registration(string PluginId, string Directory, List<Diagnostic> Problems, Func<DiagnosticDescriptor, bool> IsDeclared)
     {
         /// <summary>Where diagnostics about the plugin itself point: its folder, or nowhere for a plugin object.</summary>

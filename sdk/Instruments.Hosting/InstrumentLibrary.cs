@@ -95,7 +95,11 @@ public sealed class InstrumentResolution
     /// </summary>
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 
-    /// <summary>The library that was loaded for the lookup; null when a YAML file compiled on its own without it.</summary>
+    /// <summary>
+    /// The library that was loaded for the lookup; null when a YAML file compiled on its own without it. When an id was
+    /// found, it holds every plugin (functions, templates) but only the definitions that id needs (the instrument, or
+    /// a protocol and its instruments): use <see cref="InstrumentLibrary.Load(InstrumentLibraryOptions)"/> for the whole library.
+    /// </summary>
     public InstrumentLibrary? Library { get; }
 
     /// <summary>True when <see cref="Instrument"/> is set.</summary>
@@ -145,10 +149,18 @@ public sealed class InstrumentLibrary
     private DiagnosticOptions Options { get; }
 
     /// <summary>Loads the built-in folder, then <see cref="InstrumentLibraryOptions.SearchFolders"/>.</summary>
-    public static InstrumentLibrary Load(InstrumentLibraryOptions options)
+    public static InstrumentLibrary Load(InstrumentLibraryOptions options) => Load(options, selectFor: null);
+
+    // With selectFor, only the definition files that name may need are compiled (InstrumentHostBuilder.SelectFor).
+    private static InstrumentLibrary Load(InstrumentLibraryOptions options, string? selectFor)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = new InstrumentHostBuilder().WithDiagnosticOptions(options.DiagnosticOptions);
+        if (selectFor is not null)
+        {
+            builder.SelectFor(selectFor);
+        }
+
         var problems = ImmutableArray.CreateBuilder<Diagnostic>();
         void AddAll(IEnumerable<string> folders)
         {
@@ -203,7 +215,10 @@ public sealed class InstrumentLibrary
     /// The instrument a user names: the id of a loaded instrument, or the path of a YAML file (see
     /// <see cref="LooksLikePath"/>). A file given without <see cref="InstrumentLibraryOptions.PluginFolders"/> that
     /// compiles cleanly on its own is used without loading any plugin (loading every plugin costs more start-up than
-    /// scoring 100,000 rows); otherwise it is compiled with the plugins' functions.
+    /// scoring 100,000 rows); otherwise it is compiled with the plugins' functions. An id compiles only the files it
+    /// may need (every plugin still loads), for the same reason; an id found nowhere loads the whole library, so that
+    /// its PLG3022 lists every instrument there is. A protocol id is not an instrument (PLG3022), but the
+    /// resolution's library holds it (<see cref="InstrumentLibrary.FindProtocol"/>).
     /// </summary>
     public static InstrumentResolution Resolve(string nameOrPath, InstrumentLibraryOptions options)
     {
@@ -230,6 +245,20 @@ public sealed class InstrumentLibrary
             return library.SearchPathDiagnostics.Any(d => d.IsError)
                 ? new InstrumentResolution(null, library.SearchPathDiagnostics, library)
                 : library.CompileFile(nameOrPath);
+        }
+
+        // Only the files this name may need are compiled; a name found nowhere is looked up again in the whole library,
+        // so that the answer lists every instrument there is.
+        var selected = Load(options, nameOrPath);
+        if (selected.SearchPathDiagnostics.Any(d => d.IsError))
+        {
+            return new InstrumentResolution(null, selected.SearchPathDiagnostics, selected);
+        }
+
+        var resolution = selected.Find(nameOrPath);
+        if (resolution.Succeeded || selected.FindProtocol(nameOrPath) is not null)
+        {
+            return resolution;
         }
 
         var loaded = Load(options);

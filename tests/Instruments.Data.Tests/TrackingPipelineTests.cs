@@ -205,6 +205,56 @@ public sealed class TrackingPipelineTests
         }
     }
 
+    [Theory]
+    [InlineData(DataFormat.Csv)]
+    [InlineData(DataFormat.Json)]
+    public void GroupedInput_IsStreamedInOnePass_WhenTheOutputCanSeek_AsWithThePreScan(DataFormat format)
+    {
+        // A seekable output: one optimistic pass; a forward-only output: the pre-scan, then a second pass. Same bytes.
+        var onePass = TrackingTestPlans.Track(Grouped, format);
+        var preScanned = TrackingTestPlans.Track(Grouped, format, seekableOutput: false);
+        Assert.True(onePass.Counts.Streamed);
+        Assert.True(preScanned.Counts.Streamed);
+        Assert.Equal(preScanned.Output, onePass.Output);
+    }
+
+    [Theory]
+    [InlineData(DataFormat.Csv)]
+    [InlineData(DataFormat.Json)]
+    [InlineData(DataFormat.Ndjson)]
+    public void ClientComingBack_EndsTheOnePassGuess_OutputStartsAgain_WarningsAndProgressAreNotRepeated(DataFormat format)
+    {
+        // c1 and c2 are written by the optimistic pass before c1 comes back on the last line; the run then starts again
+        // buffered. The row without a client (RSP2034) was warned about in the first pass: not again.
+        var input = Header + ",1,1,1,1\r\n"
+            + string.Concat(Enumerable.Range(1, 3000).Select(s => $"c1,{s},1,1,1\r\n"))
+            + string.Concat(Enumerable.Range(1, 3000).Select(s => $"c2,{s},2,2,2\r\n"))
+            + "c1,3001,0,0,0\r\n";
+        var progress = new List<long>();
+        var restarted = TrackingTestPlans.Track(input, format, progress: progress);
+        var buffered = TrackingTestPlans.Track(input, format, seekableOutput: false);
+        Assert.False(restarted.Counts.Streamed);
+        Assert.Equal(buffered.Output, restarted.Output);
+        Assert.Equal(buffered.Counts, restarted.Counts);
+        Assert.Equal(buffered.Warnings, restarted.Warnings);
+        Assert.Single(restarted.Warnings, w => w.Contains("RSP2034", StringComparison.Ordinal));
+        Assert.Equal(progress.Order(), progress);
+        Assert.Equal(progress.Distinct(), progress);
+        Assert.Equal(6002, progress[^1]);
+    }
+
+    [Fact]
+    public void ClientComingBack_CutsOnlyWhatTheRunWrote_NotWhatTheOutputHeldBefore()
+    {
+        var input = Header + "c1,1,6,6,6\r\nc2,1,1,1,1\r\nc1,2,1,1,1\r\n";
+        var expected = TrackingTestPlans.Track(input, DataFormat.Csv, seekableOutput: false).Output;
+        var pipeline = new TrackingPipeline(TrackingTestPlans.Course, new MemoryStream(Encoding.UTF8.GetBytes(input)), DataFormat.Csv);
+        var output = new MemoryStream();
+        output.Write("kept\n"u8);
+        pipeline.Run(DataFormat.Csv, output);
+        Assert.Equal("kept\n" + expected, Encoding.UTF8.GetString(output.ToArray()));
+    }
+
     [Fact]
     public void GroupedInput_ThatCannotSeek_IsBufferedWithTheSameOutput()
     {

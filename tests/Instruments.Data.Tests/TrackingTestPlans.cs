@@ -76,7 +76,8 @@ internal static class TrackingTestPlans
 
     /// <summary>Tracks <paramref name="input"/> and returns the output text and the counts.</summary>
     public static (string Output, TrackingCounts Counts, List<string> Warnings) Track(string input, DataFormat output = DataFormat.Json,
-        DataFormat inputFormat = DataFormat.Csv, bool seekable = true, bool occasions = false, int workers = 0, string client = "client_id", string occasion = "session")
+        DataFormat inputFormat = DataFormat.Csv, bool seekable = true, bool occasions = false, int workers = 0, string client = "client_id", string occasion = "session",
+        bool seekableOutput = true, List<long>? progress = null)
     {
         var warnings = new List<string>();
         Stream stream = new MemoryStream(Encoding.UTF8.GetBytes(input));
@@ -92,9 +93,10 @@ internal static class TrackingTestPlans
             Workers = workers,
             ClientColumn = client,
             OccasionColumn = occasion,
+            Progress = progress is null ? null : progress.Add,
         });
         var bytes = new MemoryStream();
-        var counts = pipeline.Run(output, bytes);
+        var counts = pipeline.Run(output, seekableOutput ? bytes : new WriteOnly(bytes));
         return (Encoding.UTF8.GetString(bytes.ToArray()), counts, warnings);
     }
 
@@ -122,5 +124,29 @@ internal static class TrackingTestPlans
         public override void SetLength(long value) => throw new NotSupportedException();
 
         public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    /// <summary>An output that cannot seek, like standard output or a pipe.</summary>
+    public sealed class WriteOnly(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
     }
 }

@@ -124,6 +124,52 @@ public sealed class InstrumentLibraryTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_ById_CompilesOnlyWhatTheIdNeeds_AndFindsWhatAFullLoadFinds()
+    {
+        // A folder after the built-in one: an instrument with the wanted id (the built-in one wins, as
+        // in a full load: PLG3013), an unrelated broken file (not compiled, so not reported), a file broken before its
+        // id (compiled, and reported: its id cannot be read without the compiler) and a protocol naming two instruments.
+        var folder = _folders.Files("mixed",
+            ("again.yaml", Yaml("phq-9")),
+            ("other.yaml", Yaml("other")),
+            ("broken.yaml", "instrument: broken\nversion: [oops\n"),
+            ("unreadable-head.yaml", "version: [oops\ninstrument: unreadable\n"),
+            ("pair.yaml", """
+                protocol: pair
+                version: 1.0.0
+                title: Pair
+                measures:
+                  - { id: one, instrument: phq-9, score: total }
+                  - { id: two, instrument: other, score: total }
+                outcomes: []
+                """));
+        var options = new InstrumentLibraryOptions { BuiltInFolder = PluginFolders.BuiltInPlugins, PluginFolders = [folder] };
+        var full = InstrumentLibrary.Load(options);
+
+        var phq9 = InstrumentLibrary.Resolve("phq-9", options);
+        Assert.Equal(full.Find("phq-9").Instrument!.SourcePath, phq9.Instrument!.SourcePath);
+        var compiled = phq9.Library!.Host.Instruments.Select(i => i.Definition.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["phq-9"], compiled);
+        Assert.Contains(phq9.Library.Diagnostics, d => d.Location.Path?.EndsWith("unreadable-head.yaml", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(phq9.Library.Diagnostics, d => d.Location.Path?.EndsWith("broken.yaml", StringComparison.Ordinal) == true);
+        Assert.Contains(full.Diagnostics, d => d.Location.Path?.EndsWith("broken.yaml", StringComparison.Ordinal) == true);
+        Assert.Contains(phq9.Library.Diagnostics, d => d.Id == "PLG3013"); // the second PHQ-9, as in the full load
+        Assert.Contains(full.Diagnostics, d => d.Id == "PLG3013");
+        Assert.Empty(phq9.Library.Host.Protocols);
+
+        var pair = InstrumentLibrary.Resolve("pair", options);
+        Assert.False(pair.Succeeded); // a protocol is not an instrument ...
+        var protocol = pair.Library!.FindProtocol("pair"); // ... but its library holds it, with its instruments
+        Assert.NotNull(protocol);
+        Assert.Equal(full.FindProtocol("pair")!.Definition.Measures.Length, protocol.Definition.Measures.Length);
+        Assert.Equal(["other", "phq-9"], pair.Library.Host.Instruments.Select(i => i.Definition.Id).Order(StringComparer.Ordinal));
+
+        var unknown = InstrumentLibrary.Resolve("nothing-like-it", options); // found nowhere: the whole library answers
+        Assert.Equal(full.Host.Instruments.Length, unknown.Library!.Host.Instruments.Length);
+        Assert.Contains("available: core-10, ", Assert.Single(unknown.Diagnostics).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Resolve_FileCallingAPluginFunction_IsCompiledWithThePlugins()
     {
         var file = _folders.Files("loose", ("t.yaml", Yaml("t").Replace("method: sum }", "method: sum }\n  - { id: tw, expression: \"phq9_t_women(total)\" }", StringComparison.Ordinal)));

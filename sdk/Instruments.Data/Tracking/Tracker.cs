@@ -113,10 +113,21 @@ internal sealed class Tracker
     // Streaming: the current client, and those already written (a client seen again means the input changed
     // between the pre-scan and this pass).
     private readonly ClientRuns? _runs;
+    private readonly bool _optimistic;
     private string _currentId = string.Empty;
 
-    public Tracker(TrackedSet set, TrackingOptions options, TrackingWriter writer, ClientRuns? runs)
+    /// <param name="set">The instruments tracked.</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="writer">Where clients go.</param>
+    /// <param name="runs">Streaming: the runs of client ids; null: buffered.</param>
+    /// <param name="optimistic">
+    /// Streaming on the guess that the input is grouped (nothing was pre-scanned): a client id seen again, or its hash
+    /// (<see cref="ClientRuns.Step.Collision"/>), throws <see cref="NotGroupedException"/> so that the caller can start
+    /// again otherwise.
+    /// </param>
+    public Tracker(TrackedSet set, TrackingOptions options, TrackingWriter writer, ClientRuns? runs, bool optimistic = false)
     {
+        _optimistic = optimistic;
         Set = set;
         _options = options;
         _writer = writer;
@@ -181,6 +192,11 @@ internal sealed class Tracker
             if (step != ClientRuns.Step.Same)
             {
                 FlushCurrent();
+                if (step != ClientRuns.Step.New && _optimistic)
+                {
+                    throw new NotGroupedException();
+                }
+
                 if (step != ClientRuns.Step.New)
                 {
                     throw new ResponseFileException($"client '{Encoding.UTF8.GetString(client)}' (line {row.Line}) appeared again after the rows of other clients, although the input was grouped by client when it was first read: the input changed while it was read");
@@ -299,5 +315,14 @@ internal sealed class Tracker
         }
 
         _options.Warnings?.Invoke(d.ToString());
+    }
+}
+
+/// <summary>An optimistic streaming run (<see cref="Tracker"/>) met a client again, or a hash it cannot tell from one.</summary>
+internal sealed class NotGroupedException : Exception
+{
+    public NotGroupedException()
+        : base("the input is not grouped by client")
+    {
     }
 }

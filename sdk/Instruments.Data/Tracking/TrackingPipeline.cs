@@ -21,11 +21,14 @@ namespace Instruments.Data;
 /// occasion that is not a number or an ISO date, or not of the kind of the file's first occasion, leaves its row
 /// unused (RSP2033); a row without a client id is not used (RSP2034); a row that cannot be read names its line
 /// (RSP2010). Each names the input line.</para>
-/// <para>Memory. A seekable input (a file) is first pre-scanned: its rows are read (fields only, nothing scored) to
-/// learn whether every client's rows are one contiguous run. If so, the input is read again and each client is
-/// analysed and written as soon as its run ends: memory holds one client's administrations plus about 16 bytes per
-/// client seen (to detect an input that changed between the passes), so it grows with the number of clients, not
-/// administrations; the cost is reading the input twice (the pre-scan is cheaper than the scoring pass). Otherwise
+/// <para>Memory. When both the input and the output can seek (files) and no <see cref="TrackingOptions.OnClient"/> is
+/// given, the input is read once on the guess that every client's rows are one contiguous run: each client is
+/// analysed and written as soon as its run ends, and memory holds one client's administrations plus about 16 bytes
+/// per client seen, so it grows with the number of clients, not administrations. A client met again after another's
+/// rows ends the guess: the output written so far is cut off (<see cref="Stream.SetLength"/>) and the run starts
+/// again as follows. A seekable input is pre-scanned: its rows are read (fields only, nothing scored) to learn
+/// whether it is grouped; if so, it is read again and streamed as above (the cost is reading the input twice; the
+/// pre-scan is cheaper than the scoring pass). Otherwise
 /// (clients interleaved, or an input that cannot seek, such as standard input) every administration is held until the
 /// end: about 48 bytes plus 8 per score per administration, plus each client id once, and clients are written in the
 /// order of their first row. Either way the output is the same.</para>
@@ -96,11 +99,33 @@ public sealed class TrackingPipeline
         try
         {
             HotPaths.PrepareTrackingInBackground(format);
+            var options = _options;
+            if (_input.CanSeek && output.CanSeek && output.CanWrite && options.OnClient is null)
+            {
+                // One pass on the guess that the input is grouped by client; a client met again ends the guess, the
+                // output written so far is cut off and the run starts again the sure way (what was said is not said twice).
+                var inputStart = _input.Position;
+                var outputStart = output.Position;
+                var replay = new Replay(options);
+                try
+                {
+                    return Track(format, output, replay.Options, new ClientRuns(ClientHash, suspects: null), optimistic: true, cancel);
+                }
+                catch (NotGroupedException)
+                {
+                    output.SetLength(outputStart);
+                    output.Position = outputStart;
+                    _input.Position = inputStart;
+                    replay.Rewind();
+                    options = replay.Options;
+                }
+            }
+
             ClientRuns? runs = null;
             if (_input.CanSeek)
             {
                 var start = _input.Position;
-                if (GroupScan.IsGrouped(_input, _inputFormat, _options.ClientColumn, ClientHash, cancel) is { } suspects)
+                if (GroupScan.IsGrouped(_input, _inputFormat, options.ClientColumn, ClientHash, cancel) is { } suspects)
                 {
                     runs = new ClientRuns(ClientHash, suspects);
                 }
@@ -108,36 +133,93 @@ public sealed class TrackingPipeline
                 _input.Position = start;
             }
 
-            var plan = _set.ReaderPlan;
-            using var reader = ResponseReader.Open(new KeepOpen(_input), _inputFormat, plan, _options.Warnings);
-            RequireColumns(reader);
-            var writer = TrackingWriter.Create(format, _set, output, _options.Occasions);
-            var tracker = new Tracker(_set, _options, writer, runs);
-            var rowFormat = new TrackedRowFormat(_set, _options.ClientColumn, _options.OccasionColumn);
-            var started = false;
-            var sink = new TrackedRowSink(_set.Instruments.Length, _set.ScoreCount, (in TrackedRow row) =>
-            {
-                if (!started)
-                {
-                    writer.Start();
-                    started = true;
-                }
-
-                tracker.Add(row);
-            });
-            var pipeline = _set.Protocol is { } protocol ? new ScoringPipeline(protocol, reader) : new ScoringPipeline(plan, reader);
-            pipeline.Run(rowFormat, sink, new ScoringPipelineOptions { Progress = _options.Progress, Workers = _options.Workers, Warnings = _options.Warnings }, cancel);
-            if (!started)
-            {
-                writer.Start();
-            }
-
-            tracker.Complete();
-            return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, runs is not null);
+            return Track(format, output, options, runs, optimistic: false, cancel);
         }
         finally
         {
             _input.Dispose();
+        }
+    }
+
+    private TrackingCounts Track(DataFormat format, Stream output, TrackingOptions options, ClientRuns? runs, bool optimistic, CancellationToken cancel)
+    {
+        var plan = _set.ReaderPlan;
+        using var reader = ResponseReader.Open(new KeepOpen(_input), _inputFormat, plan, options.Warnings);
+        RequireColumns(reader);
+        var writer = TrackingWriter.Create(format, _set, output, options.Occasions);
+        var tracker = new Tracker(_set, options, writer, runs, optimistic);
+        var rowFormat = new TrackedRowFormat(_set, options.ClientColumn, options.OccasionColumn);
+        var started = false;
+        var sink = new TrackedRowSink(_set.Instruments.Length, _set.ScoreCount, (in TrackedRow row) =>
+        {
+            if (!started)
+            {
+                writer.Start();
+                started = true;
+            }
+
+            tracker.Add(row);
+        });
+        var pipeline = _set.Protocol is { } protocol ? new ScoringPipeline(protocol, reader) : new ScoringPipeline(plan, reader);
+        pipeline.Run(rowFormat, sink, new ScoringPipelineOptions { Progress = options.Progress, Workers = options.Workers, Warnings = options.Warnings }, cancel);
+        if (!started)
+        {
+            writer.Start();
+        }
+
+        tracker.Complete();
+        return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, runs is not null);
+    }
+
+    /// <summary>
+    /// The warnings and progress of a run that may start again: the second run's first warnings repeat those the first
+    /// run gave (the same input, read the same way, warns in the same order), so they are not given again; progress
+    /// never goes back.
+    /// </summary>
+    private sealed class Replay
+    {
+        private readonly TrackingOptions _inner;
+        private long _given;
+        private long _skip;
+        private long _rows;
+
+        public Replay(TrackingOptions inner)
+        {
+            _inner = inner;
+            Options = inner with
+            {
+                Warnings = inner.Warnings is null ? null : Warn,
+                Progress = inner.Progress is null ? null : Report,
+            };
+        }
+
+        public TrackingOptions Options { get; }
+
+        public void Rewind()
+        {
+            _skip = _given;
+            _given = 0;
+        }
+
+        private void Warn(string message)
+        {
+            if (_skip > 0)
+            {
+                _skip--;
+                return;
+            }
+
+            _given++;
+            _inner.Warnings!(message);
+        }
+
+        private void Report(long rows)
+        {
+            if (rows > _rows)
+            {
+                _rows = rows;
+                _inner.Progress!(rows);
+            }
         }
     }
 

@@ -63,13 +63,9 @@ internal sealed class ClientRuns
             return Step.Same;
         }
 
-        if (_currentLength >= 0)
+        if (_currentLength >= 0 && _suspects is not null && _suspects.Contains(_currentHash))
         {
-            _finished.Add(_currentHash);
-            if (_suspects is not null && _suspects.Contains(_currentHash))
-            {
-                _finishedSuspects.Add(Encoding.UTF8.GetString(_current, 0, _currentLength));
-            }
+            _finishedSuspects.Add(Encoding.UTF8.GetString(_current, 0, _currentLength));
         }
 
         if (_current.Length < id.Length)
@@ -80,7 +76,10 @@ internal sealed class ClientRuns
         id.CopyTo(_current);
         _currentLength = id.Length;
         _currentHash = _hash(id);
-        if (!_finished.Contains(_currentHash))
+
+        // The set holds the current client's hash too (one lookup per run, not two): a row of the current client is
+        // Same by its bytes before the set is asked.
+        if (_finished.Add(_currentHash))
         {
             return Step.New;
         }

@@ -187,12 +187,16 @@ public sealed class ProtocolPlan
             var map = _itemMaps[k];
             var memberValues = result.Values[k];
             var memberTexts = result.Texts[k];
+            var nonNumeric = false;
             for (var j = 0; j < map.Length; j++)
             {
-                memberValues[j] = values[map[j]];
+                var value = values[map[j]];
+                memberValues[j] = value;
+                nonNumeric |= value.IsNonNumericTag;
             }
 
-            if (texts.Length != 0)
+            // The texts are read only beside a non-numeric answer (RSP2002 quotes them): copied only then.
+            if (nonNumeric && texts.Length != 0)
             {
                 for (var j = 0; j < map.Length; j++)
                 {
@@ -200,7 +204,7 @@ public sealed class ProtocolPlan
                 }
             }
 
-            Instruments[k].Score(memberValues, texts.Length != 0 ? memberTexts : [], result.GetResult(k));
+            Instruments[k].Score(memberValues, nonNumeric && texts.Length != 0 ? memberTexts : [], result.GetResult(k));
         }
     }
 

@@ -53,6 +53,9 @@ public readonly struct ResponseValue : IEquatable<ResponseValue>
     /// </summary>
     public static ResponseValue NonNumeric => new(0, NonNumericTag);
 
+    /// <summary>True for <see cref="NonNumeric"/> (one byte comparison).</summary>
+    internal bool IsNonNumericTag => _tag == NonNumericTag;
+
     /// <summary>The kind of value.</summary>
     public ResponseValueKind Kind => _tag switch
     {

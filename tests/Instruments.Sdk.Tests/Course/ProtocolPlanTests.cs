@@ -249,7 +249,8 @@ public sealed class ProtocolPlanTests
     {
         Assert.Equal(expected.Status, actual.Status);
         Assert.Equal(expected.GetScoreValue(0), actual.GetScoreValue(0));
-        Assert.Equal(expected.Diagnostics.ToArray().Select(d => (d.Id, d.Item)), actual.Diagnostics.ToArray().Select(d => (d.Id, d.Item)));
+        Assert.Equal(expected.Diagnostics.ToArray().Select(d => (d.Id, d.Item, d.Text)), actual.Diagnostics.ToArray().Select(d => (d.Id, d.Item, d.Text)));
+        Assert.Equal(expected.Diagnostics.ToArray().Select(d => expected.FormatMessage(d)), actual.Diagnostics.ToArray().Select(d => actual.FormatMessage(d)));
     }
 
     [Fact]

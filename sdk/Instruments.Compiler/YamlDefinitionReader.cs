@@ -28,7 +28,9 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands", "sources", "change"];
     private static readonly string[] MissingKeys = ["max", "prorate", "sources"];
     private static readonly string[] BandKeys = ["min", "max", "label", "description"];
-    private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains"];
+    private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains", "ruptures"];
+
+    private static readonly string[] RuptureKeys = ["id", "k", "sd", "points", "repair_within", "sources"];
     private static readonly string[] CasenessKeys = ["min", "max", "sources"];
     private static readonly string[] ReliableChangeKeys = ["id", "method", "threshold", "sd", "reliability", "critical", "sources"];
     private static readonly string[] ClinicalKeys = ["functional", "dysfunctional", "cutoff", "reliable_change", "sources"];
@@ -336,6 +338,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             };
         }
 
+        var ruptures = ReadList(map, "ruptures", changePath + ".ruptures", required: false,
+            (n, p) => ReadRupture(n, p, scoreId ?? string.Empty));
         if (direction is null)
         {
             return null;
@@ -348,6 +352,74 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             ReliableChange = rules,
             ClinicalSignificance = clinical,
             SuddenGains = sudden,
+            Ruptures = ruptures,
+        };
+    }
+
+    /// <summary>
+    /// Reads one rupture rule. <c>sd</c> is <c>client</c> or a number, and <c>repair_within</c> a whole number: other
+    /// values are INS1122 and INS1123 here, where the file shows them; the binder checks the rest (INS1120-INS1124).
+    /// </summary>
+    private RuptureRule? ReadRupture(YamlNode node, string rulePath, string scoreId)
+    {
+        var map = Map(node, "a rupture rule", rulePath, RuptureKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var id = map.RequiredString("id", rulePath + ".id");
+        var k = map.Number("k", rulePath + ".k");
+        var points = map.Number("points", rulePath + ".points");
+        var clientSd = false;
+        double? sd = null;
+        if (map.Get("sd") is { } sdNode)
+        {
+            Record(rulePath + ".sd", sdNode);
+            if (sdNode is YamlScalarNode { Value: "client" })
+            {
+                clientSd = true;
+            }
+            else if (sdNode is YamlScalarNode sdScalar && TryNumber(sdScalar.Value, out var stated))
+            {
+                sd = stated;
+            }
+            else
+            {
+                Report(InstrumentDiagnostics.InvalidRuptureSd, Span(sdNode), scoreId, id ?? string.Empty,
+                    $"'sd' is {Describe(sdNode)}; it must be 'client' (the client's own series SD) or a positive number (a stated sample SD)");
+            }
+        }
+
+        int? within = null;
+        if (map.Get("repair_within") is { } withinNode)
+        {
+            Record(rulePath + ".repair_within", withinNode);
+            if (withinNode is YamlScalarNode withinScalar && TryNumber(withinScalar.Value, out var w)
+                && w == Math.Floor(w) && w >= int.MinValue && w <= int.MaxValue)
+            {
+                within = (int)w;
+            }
+            else
+            {
+                Report(InstrumentDiagnostics.InvalidRepairWindow, Span(withinNode), scoreId, id ?? string.Empty, Describe(withinNode));
+            }
+        }
+
+        if (id is null)
+        {
+            return null;
+        }
+
+        return new RuptureRule
+        {
+            Id = id,
+            K = k,
+            ClientSd = clientSd,
+            Sd = sd,
+            Points = points,
+            RepairWithin = within,
+            Sources = ReadSources(map, rulePath + ".sources"),
         };
     }
 

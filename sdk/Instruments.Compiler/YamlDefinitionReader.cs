@@ -40,7 +40,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ExampleKeys = ["name", "source", "responses", "series", "expect"];
     private static readonly string[] AdministrationKeys = ["occasion", "responses"];
     private static readonly string[] CourseExpectKeys =
-        ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses"];
+        ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses",
+         "ruptures", "repairs", "early_slope"];
     private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
@@ -803,7 +804,69 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Category = Word("category", CategoryNames),
             SuddenGains = Occasions(map, "sudden_gains", path),
             SuddenLosses = Occasions(map, "sudden_losses", path),
+            Ruptures = RuleOccasions(map, "ruptures", path),
+            Repairs = RuleOccasions(map, "repairs", path),
+            EarlySlope = Number("early_slope"),
         };
+    }
+
+    /// <summary>A mapping of rupture rule id to a list of occasions (<c>null</c>: none); the list items' locations are recorded.</summary>
+    private ImmutableDictionary<string, ImmutableArray<string>> RuleOccasions(MapReader map, string key, string path)
+    {
+        var result = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        if (map.Get(key) is not { } node)
+        {
+            return result.ToImmutable();
+        }
+
+        var mapPath = path + "." + key;
+        if (node is not YamlMappingNode mapping)
+        {
+            WrongType(key, "a mapping of rupture rule id to a list of occasions", node);
+            return result.ToImmutable();
+        }
+
+        locator.Record(mapPath, Span(node));
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } id })
+            {
+                WrongType("a key in '" + key + "'", "a rupture rule id", keyNode);
+                continue;
+            }
+
+            locator.Record(mapPath + "." + id, Span(keyNode));
+            if (valueNode is YamlScalarNode nullNode && IsNull(nullNode))
+            {
+                result[id] = [];
+                continue;
+            }
+
+            if (valueNode is not YamlSequenceNode sequence)
+            {
+                WrongType(key + "." + id, "a list of occasions", valueNode);
+                continue;
+            }
+
+            var list = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < sequence.Children.Count; i++)
+            {
+                var child = sequence.Children[i];
+                if (child is YamlScalarNode { Value: { Length: > 0 } occasion } scalar && !IsNull(scalar))
+                {
+                    locator.Record($"{mapPath}.{id}[{i}]", Span(child));
+                    list.Add(occasion);
+                }
+                else
+                {
+                    WrongType($"{key}.{id}[{i}]", "an occasion", child);
+                }
+            }
+
+            result[id] = list.ToImmutable();
+        }
+
+        return result.ToImmutable();
     }
 
     /// <summary>A stated field: absent key = not stated; null = stated as absent; a wrong value is reported and left unstated.</summary>

@@ -9,7 +9,7 @@ namespace Instruments.Compiler.Tests;
 /// </summary>
 public sealed class RuptureRuleDiagnosticTests
 {
-    private static string WithRuptures(string ruptures, string direction = "direction: higher-is-better") => Doc(scores: """
+    private static string WithRuptures(string ruptures, string direction = "direction: higher-is-better", string examples = "") => Doc(flags: examples, scores: """
         scores:
           - id: total
             items: [mood, sleep, energy]
@@ -118,5 +118,65 @@ public sealed class RuptureRuleDiagnosticTests
     public void INS1010_UnknownKeyInARule()
     {
         ExpectOneAt(WithRuptures("  - { id: r, k: 2, sd: client, ‸repair_window: 2, sources: [x] }"), "INS1010");
+    }
+
+    // ---- series examples: ruptures, repairs and early_slope expectations ----
+
+    private const string TwoRules = """
+          - { id: strict, k: 2, sd: client, sources: [x] }
+          - { id: lenient, k: 1, sd: client, sources: [x] }
+        """;
+
+    [Fact]
+    public void SeriesExample_RuptureExpectations_AreRead()
+    {
+        var compilation = Compile(WithRuptures(TwoRules, examples: """
+            examples:
+              - name: dip
+                source: test
+                series: [{ occasion: "1" }, { occasion: "2" }]
+                expect:
+                  total: { ruptures: { strict: [], lenient: ["2"] }, repairs: { lenient: null }, early_slope: -1.5 }
+            """));
+        Assert.DoesNotContain(compilation.Diagnostics, d => d.IsError);
+        var expect = compilation.Definitions[0].CourseExamples[0].Expect["total"];
+        Assert.Empty(expect.Ruptures["strict"]);
+        Assert.Equal(["2"], expect.Ruptures["lenient"].AsEnumerable());
+        Assert.Empty(expect.Repairs["lenient"]);
+        Assert.Equal(-1.5, expect.EarlySlope.Value);
+    }
+
+    [Fact]
+    public void INS1076_RuptureExpectationsTheScoreCannotGive()
+    {
+        ExpectAt(WithRuptures(TwoRules, examples: """
+            examples:
+              - name: wrong
+                source: test
+                series: [{ occasion: "1" }, { occasion: "2" }]
+                expect:
+                  total: { ruptures: { ‸strikt: ["2"], lenient: [‸"9"] }, repairs: { ‸other: [] } }
+            """), "INS1076");
+        ExpectAt(Doc(flags: """
+            examples:
+              - name: no rules
+                source: test
+                series: [{ occasion: "1" }, { occasion: "2" }]
+                expect:
+                  total: { ruptures: { ‸r: [] }, early_slope: ‸0 }
+            """), "INS1076");
+    }
+
+    [Fact]
+    public void INS1012_RuptureExpectationOfTheWrongShape()
+    {
+        ExpectOneAt(WithRuptures(TwoRules, examples: """
+            examples:
+              - name: wrong
+                source: test
+                series: [{ occasion: "1" }, { occasion: "2" }]
+                expect:
+                  total: { ruptures: { strict: ‸"2" } }
+            """), "INS1012");
     }
 }

@@ -28,7 +28,9 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands", "sources", "change"];
     private static readonly string[] MissingKeys = ["max", "prorate", "sources"];
     private static readonly string[] BandKeys = ["min", "max", "label", "description"];
-    private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains"];
+    private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains", "ruptures"];
+
+    private static readonly string[] RuptureKeys = ["id", "k", "sd", "points", "repair_within", "sources"];
     private static readonly string[] CasenessKeys = ["min", "max", "sources"];
     private static readonly string[] ReliableChangeKeys = ["id", "method", "threshold", "sd", "reliability", "critical", "sources"];
     private static readonly string[] ClinicalKeys = ["functional", "dysfunctional", "cutoff", "reliable_change", "sources"];
@@ -38,7 +40,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ExampleKeys = ["name", "source", "responses", "series", "expect"];
     private static readonly string[] AdministrationKeys = ["occasion", "responses"];
     private static readonly string[] CourseExpectKeys =
-        ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses"];
+        ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses",
+         "ruptures", "repairs", "early_slope"];
     private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
@@ -336,6 +339,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             };
         }
 
+        var ruptures = ReadList(map, "ruptures", changePath + ".ruptures", required: false,
+            (n, p) => ReadRupture(n, p, scoreId ?? string.Empty));
         if (direction is null)
         {
             return null;
@@ -348,6 +353,74 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             ReliableChange = rules,
             ClinicalSignificance = clinical,
             SuddenGains = sudden,
+            Ruptures = ruptures,
+        };
+    }
+
+    /// <summary>
+    /// Reads one rupture rule. <c>sd</c> is <c>client</c> or a number, and <c>repair_within</c> a whole number: other
+    /// values are INS1122 and INS1123 here, where the file shows them; the binder checks the rest (INS1120-INS1124).
+    /// </summary>
+    private RuptureRule? ReadRupture(YamlNode node, string rulePath, string scoreId)
+    {
+        var map = Map(node, "a rupture rule", rulePath, RuptureKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var id = map.RequiredString("id", rulePath + ".id");
+        var k = map.Number("k", rulePath + ".k");
+        var points = map.Number("points", rulePath + ".points");
+        var clientSd = false;
+        double? sd = null;
+        if (map.Get("sd") is { } sdNode)
+        {
+            Record(rulePath + ".sd", sdNode);
+            if (sdNode is YamlScalarNode { Value: "client" })
+            {
+                clientSd = true;
+            }
+            else if (sdNode is YamlScalarNode sdScalar && TryNumber(sdScalar.Value, out var stated))
+            {
+                sd = stated;
+            }
+            else
+            {
+                Report(InstrumentDiagnostics.InvalidRuptureSd, Span(sdNode), scoreId, id ?? string.Empty,
+                    $"'sd' is {Describe(sdNode)}; it must be 'client' (the client's own series SD) or a positive number (a stated sample SD)");
+            }
+        }
+
+        int? within = null;
+        if (map.Get("repair_within") is { } withinNode)
+        {
+            Record(rulePath + ".repair_within", withinNode);
+            if (withinNode is YamlScalarNode withinScalar && TryNumber(withinScalar.Value, out var w)
+                && w == Math.Floor(w) && w >= int.MinValue && w <= int.MaxValue)
+            {
+                within = (int)w;
+            }
+            else
+            {
+                Report(InstrumentDiagnostics.InvalidRepairWindow, Span(withinNode), scoreId, id ?? string.Empty, Describe(withinNode));
+            }
+        }
+
+        if (id is null)
+        {
+            return null;
+        }
+
+        return new RuptureRule
+        {
+            Id = id,
+            K = k,
+            ClientSd = clientSd,
+            Sd = sd,
+            Points = points,
+            RepairWithin = within,
+            Sources = ReadSources(map, rulePath + ".sources"),
         };
     }
 
@@ -731,7 +804,69 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Category = Word("category", CategoryNames),
             SuddenGains = Occasions(map, "sudden_gains", path),
             SuddenLosses = Occasions(map, "sudden_losses", path),
+            Ruptures = RuleOccasions(map, "ruptures", path),
+            Repairs = RuleOccasions(map, "repairs", path),
+            EarlySlope = Number("early_slope"),
         };
+    }
+
+    /// <summary>A mapping of rupture rule id to a list of occasions (<c>null</c>: none); the list items' locations are recorded.</summary>
+    private ImmutableDictionary<string, ImmutableArray<string>> RuleOccasions(MapReader map, string key, string path)
+    {
+        var result = ImmutableDictionary.CreateBuilder<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        if (map.Get(key) is not { } node)
+        {
+            return result.ToImmutable();
+        }
+
+        var mapPath = path + "." + key;
+        if (node is not YamlMappingNode mapping)
+        {
+            WrongType(key, "a mapping of rupture rule id to a list of occasions", node);
+            return result.ToImmutable();
+        }
+
+        locator.Record(mapPath, Span(node));
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { Length: > 0 } id })
+            {
+                WrongType("a key in '" + key + "'", "a rupture rule id", keyNode);
+                continue;
+            }
+
+            locator.Record(mapPath + "." + id, Span(keyNode));
+            if (valueNode is YamlScalarNode nullNode && IsNull(nullNode))
+            {
+                result[id] = [];
+                continue;
+            }
+
+            if (valueNode is not YamlSequenceNode sequence)
+            {
+                WrongType(key + "." + id, "a list of occasions", valueNode);
+                continue;
+            }
+
+            var list = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < sequence.Children.Count; i++)
+            {
+                var child = sequence.Children[i];
+                if (child is YamlScalarNode { Value: { Length: > 0 } occasion } scalar && !IsNull(scalar))
+                {
+                    locator.Record($"{mapPath}.{id}[{i}]", Span(child));
+                    list.Add(occasion);
+                }
+                else
+                {
+                    WrongType($"{key}.{id}[{i}]", "an occasion", child);
+                }
+            }
+
+            result[id] = list.ToImmutable();
+        }
+
+        return result.ToImmutable();
     }
 
     /// <summary>A stated field: absent key = not stated; null = stated as absent; a wrong value is reported and left unstated.</summary>

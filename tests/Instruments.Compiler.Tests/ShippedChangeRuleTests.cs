@@ -104,6 +104,37 @@ public sealed class ShippedChangeRuleTests
             }
         }
 
-        Assert.Equal(["core-10.clinical", "gad-7.total", "phq-9.total"], withChange.Order(StringComparer.Ordinal));
+        Assert.Equal(["core-10.clinical", "gad-7.total", "phq-9.total", "wai-sr.bond", "wai-sr.goal", "wai-sr.task", "wai-sr.total"],
+            withChange.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void WaiSr_EveryScore_CarriesTheTwoRupturePresets_CitedToGumz2012_WithoutARepairWindow()
+    {
+        var file = Path.Combine(TestPaths.RepoRoot, "plugins", "alliance", "instruments", "wai-sr.yaml");
+        var compilation = InstrumentCompiler.Compile(File.ReadAllText(file), file);
+        Assert.Empty(compilation.Diagnostics);
+        var def = Assert.Single(compilation.Definitions);
+        foreach (var score in def.Scores)
+        {
+            var change = score.Change!;
+            Assert.Equal(ChangeDirection.HigherIsBetter, change.Direction);
+            Assert.Null(change.Caseness);
+            Assert.Empty(change.ReliableChange);
+            Assert.Equal([("stiles-2004", 2.0), ("strauss-2006", 1.0)], change.Ruptures.Select(r => (r.Id, r.K!.Value)));
+            Assert.All(change.Ruptures, r =>
+            {
+                Assert.True(r.ClientSd);
+                Assert.Null(r.Sd);
+                Assert.Null(r.Points);
+                Assert.Null(r.RepairWithin);   // unconfirmed: not stated
+                var source = Assert.Single(r.Sources);
+                Assert.Contains("http://www.biomedcentral.com/1471-2288/12/10", source, StringComparison.Ordinal);
+                Assert.Contains("the stricter (2 sd) and the less strict threshold (1 sd)", source, StringComparison.Ordinal);
+            });
+        }
+
+        Assert.Contains("research presets, not validated clinical", def.Notes, StringComparison.Ordinal);
+        Assert.Contains("unconfirmed", def.Notes, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ namespace Instruments.Cli.Commands;
 
 /// <summary>
 /// <c>instruments track &lt;instrument&gt; --input FILE|-</c>: every client's course across administrations (first,
-/// last, change, caseness, reliable change, clinical significance, sudden gains), one row per client or, with
+/// last, change, caseness, reliable change, clinical significance, sudden gains, ruptures and repairs), one row per client or, with
 /// <c>--occasions</c>, per administration. A shell over <see cref="TrackingPipeline"/>.
 /// </summary>
 internal static class TrackCommand
@@ -25,9 +25,10 @@ internal static class TrackCommand
         and empty client ids are diagnostics naming the input line (RSP2030-RSP2034; see docs/change.md).
 
         Output: one row per client (first, last, change, case_first, case_last, recovered, reliable_change,
-        category, sudden_gains, sudden_losses per score, and diagnostics), or with --occasions one row per
-        administration (value, change from the previous and from the first, events). Written atomically as for
-        'score'.
+        category, sudden_gains, sudden_losses per score; for scores with rupture rules, such as the WAI-SR's,
+        the early-alliance slope and per rule the ruptures, repaired, unrepaired and V shape; and diagnostics),
+        or with --occasions one row per administration (value, change from the previous and from the first,
+        events such as rupture:<rule> and repair:<rule>). Written atomically as for 'score'.
 
         Reports: --report md|html --output DIR writes one course-of-care report per client into DIR (created when
         missing) instead of the table: a chart per score (HTML), the table of administrations and every rule used

@@ -76,6 +76,16 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
                     {
                         columns.AddRange([id + ".sudden_gains", id + ".sudden_losses"]);
                     }
+
+                    if (s.Change is { Ruptures.IsDefaultOrEmpty: false } withRuptures)
+                    {
+                        columns.Add(id + ".early_slope");
+                        foreach (var r in withRuptures.Ruptures)
+                        {
+                            var prefix = $"{id}.rupture.{r.Id}.";
+                            columns.AddRange([prefix + "sd", prefix + "count", prefix + "repaired", prefix + "unrepaired", prefix + "v_shape", prefix + "list"]);
+                        }
+                    }
                 }
             }
 
@@ -210,6 +220,66 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
             o.Write((byte)',');
             Shifts(course.SuddenLosses, c, scratch);
         }
+
+        if (course.Ruptures.Count > 0)
+        {
+            o.Write((byte)',');
+            Number(course.EarlySlope);
+            for (var k = 0; k < course.Ruptures.Count; k++)
+            {
+                var rule = course.Ruptures[k];
+                var evaluable = rule.NotEvaluable == NoChangeReason.None;
+                o.Write((byte)',');
+                Number(rule.Sd);
+                o.Write((byte)',');
+                if (evaluable)
+                {
+                    Integer(rule.Count);
+                    o.Write((byte)',');
+                    Integer(rule.Repaired);
+                    o.Write((byte)',');
+                    Integer(rule.Unrepaired);
+                }
+                else
+                {
+                    o.Write(",,"u8);
+                }
+
+                o.Write((byte)',');
+                Bool(rule.VShape);
+                o.Write((byte)',');
+                Ruptures(rule, c, scratch);
+            }
+        }
+    }
+
+    // "<occasion>:<drop>:<repair occasion>", or ":unrepaired" for the last part; ';' between ruptures.
+    private void Ruptures(RuptureCourse rule, ClientCourse c, Span<byte> scratch)
+    {
+        _cell.Clear();
+        for (var k = 0; k < rule.Ruptures.Count; k++)
+        {
+            var r = rule.Ruptures[k];
+            if (_cell.Length > 0)
+            {
+                _cell.Write((byte)';');
+            }
+
+            _cell.Write(Utf8(c.OccasionAt(r.Position), scratch));
+            _cell.Write((byte)':');
+            _numbers.Write(_cell, r.Drop);
+            _cell.Write((byte)':');
+            if (r.Repaired)
+            {
+                _cell.Write(Utf8(c.OccasionAt(r.RepairPosition), scratch));
+            }
+            else
+            {
+                _cell.Write("unrepaired"u8);
+            }
+        }
+
+        Csv.WriteCell(Buffer, _cell.WrittenSpan);
     }
 
     private void WriteAdministration(ClientCourse c, int i)

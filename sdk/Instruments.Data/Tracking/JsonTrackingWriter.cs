@@ -198,6 +198,11 @@ internal sealed class JsonTrackingWriter : TrackingWriter
 
             Shifts(w, "sudden_gains", rules?.SuddenGains is not null, course.SuddenGains, c, scratch);
             Shifts(w, "sudden_losses", rules?.SuddenGains is not null, course.SuddenLosses, c, scratch);
+            if (course.Ruptures.Count > 0)
+            {
+                WriteRuptures(w, course, c, scratch);
+            }
+
             w.WriteEndObject();
         }
 
@@ -301,6 +306,73 @@ internal sealed class JsonTrackingWriter : TrackingWriter
         }
 
         w.WriteEndArray();
+    }
+
+    // Only for scores with rupture rules, so that the output of other scores stays as it was.
+    private static void WriteRuptures(Utf8JsonWriter w, ScoreCourse course, ClientCourse c, Span<byte> scratch)
+    {
+        w.WriteStartObject("early_alliance");
+        Number(w, "slope", course.EarlySlope);
+        w.WriteEndObject();
+        w.WriteStartObject("ruptures");
+        foreach (var rule in course.Ruptures)
+        {
+            w.WriteStartObject(rule.Rule.Id);
+            var evaluable = rule.NotEvaluable == NoChangeReason.None;
+            if (NotEvaluableText(rule.NotEvaluable) is { } reason)
+            {
+                w.WriteString("not_evaluable", reason);
+            }
+            else
+            {
+                w.WriteNull("not_evaluable");
+            }
+
+            Number(w, "sd", rule.Sd);
+            Number(w, "threshold", rule.Threshold);
+            Count(w, "count", evaluable, rule.Count);
+            Count(w, "repaired", evaluable, rule.Repaired);
+            Count(w, "unrepaired", evaluable, rule.Unrepaired);
+            Bool(w, "v_shape", rule.VShape);
+            w.WriteStartArray("list");
+            foreach (var r in rule.Ruptures)
+            {
+                w.WriteStartObject();
+                w.WriteString("occasion", Utf8(c.OccasionAt(r.Position), scratch));
+                Number(w, "pre_level", r.PreLevel);
+                Number(w, "value", r.Value);
+                Number(w, "drop", r.Drop);
+                Number(w, "drop_sds", r.DropSds);
+                w.WriteBoolean("repaired", r.Repaired);
+                if (r.Repaired)
+                {
+                    w.WriteString("repair_occasion", Utf8(c.OccasionAt(r.RepairPosition), scratch));
+                }
+                else
+                {
+                    w.WriteNull("repair_occasion");
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+
+        w.WriteEndObject();
+
+        static void Count(Utf8JsonWriter w, string name, bool evaluable, int value)
+        {
+            if (evaluable)
+            {
+                w.WriteNumber(name, value);
+            }
+            else
+            {
+                w.WriteNull(name);
+            }
+        }
     }
 
     private void WriteDiagnostics(IEnumerable<TrackDiagnostic> diagnostics)

@@ -30,6 +30,13 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
     private protected string[][] Deteriorations { get; } =
         [.. set.Scores.Select(s => (s.Change?.ReliableChange ?? []).Select(r => "reliable_deterioration:" + r.Id).ToArray())];
 
+    /// <summary>Per score: the events "rupture:&lt;rule&gt;" and "repair:&lt;rule&gt;", by rupture rule.</summary>
+    private protected string[][] RuptureEvents { get; } =
+        [.. set.Scores.Select(s => (s.Change?.Ruptures ?? []).Select(r => "rupture:" + r.Id).ToArray())];
+
+    private protected string[][] RepairEvents { get; } =
+        [.. set.Scores.Select(s => (s.Change?.Ruptures ?? []).Select(r => "repair:" + r.Id).ToArray())];
+
     private readonly List<string> _events = [];
 
     /// <summary>The writer for <paramref name="format"/>; none at all for <see cref="Stream.Null"/> (nothing is formatted to be thrown away).</summary>
@@ -135,6 +142,29 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
             }
         }
 
+        var ruptures = course.Ruptures;
+        for (var r = 0; r < ruptures.Count; r++)
+        {
+            var list = ruptures[r].Ruptures;
+            for (var k = 0; k < list.Count; k++)
+            {
+                if (list[k].Position == p)
+                {
+                    _events.Add(RuptureEvents[s][r]);
+                }
+            }
+
+            for (var k = 0; k < list.Count; k++)
+            {
+                if (list[k].RepairPosition == p)
+                {
+                    // Several ruptures repaired at one administration: one event.
+                    _events.Add(RepairEvents[s][r]);
+                    break;
+                }
+            }
+        }
+
         var changeFirst = double.NaN;
         if (p > course.FirstPosition)
         {
@@ -171,6 +201,14 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
     }
 
     private protected static string StatusName(ResponseStatus status) => ResultFormat.StatusName(status);
+
+    /// <summary>Why a rupture rule could not be applied, in words; null when it could.</summary>
+    private protected static string? NotEvaluableText(NoChangeReason reason) => reason switch
+    {
+        NoChangeReason.None => null,
+        NoChangeReason.OneUsableAdministration => "one usable administration",
+        _ => "no usable administration",
+    };
 }
 
 /// <summary>

@@ -34,6 +34,12 @@ public sealed class CourseAnalyzer
     /// <summary>Critical t with one value missing on each side (2 + 2 values, df 2), after Lutz et al. (2013) as cited by suddengains.</summary>
     public const double CriticalTFourValues = 4.303;
 
+    /// <summary>
+    /// How many administrations from the start of a series make the early alliance (<see cref="ScoreCourse.EarlySlope"/>,
+    /// <see cref="RuptureCourse.VShape"/>): the first five sessions, as issue 15 of this project asks.
+    /// </summary>
+    public const int EarlyAdministrations = 5;
+
     private readonly bool _lowerIsBetter;
     private readonly CasenessRule? _caseness;
     private readonly bool[] _jacobsonTruax;
@@ -46,6 +52,7 @@ public sealed class CourseAnalyzer
     private readonly double _gainCutoff = double.NaN;
     private readonly double _relative;
     private readonly bool _stability;
+    private readonly bool _ruptures;
 
     private CourseAnalyzer(ScoreDefinition score)
     {
@@ -77,6 +84,7 @@ public sealed class CourseAnalyzer
             _cut = cs.CutoffValue(Rules.Direction);
         }
 
+        _ruptures = !Rules.Ruptures.IsDefaultOrEmpty;
         if (Rules.SuddenGains is { } sg)
         {
             _gainCutoff = sg.Cutoff ?? (sg.ReliableChange is { } id && IndexOfRule(id) is var k and >= 0 ? _thresholds[k] : double.NaN);
@@ -214,6 +222,11 @@ public sealed class CourseAnalyzer
         {
             FindShifts(series, result);
         }
+
+        if (_ruptures)
+        {
+            RuptureFinder.Find(series, _lowerIsBetter, result);
+        }
     }
 
     /// <summary>
@@ -263,10 +276,10 @@ public sealed class CourseAnalyzer
     /// the difference or quarter of such values can land one rounding step on the wrong side of a boundary it meets
     /// exactly (27/7 against a quarter of 108/7). 1e-9 relative is far below any difference between scores.
     /// </summary>
-    private static double Slack(double bound) => 1e-9 * Math.Max(1, Math.Abs(bound));
+    internal static double Slack(double bound) => 1e-9 * Math.Max(1, Math.Abs(bound));
 
     /// <summary>value &gt;= bound, counting a value within rounding of the bound as at it (inclusive criteria).</summary>
-    private static bool AtLeast(double value, double bound) => value >= bound - Slack(bound);
+    internal static bool AtLeast(double value, double bound) => value >= bound - Slack(bound);
 
     /// <summary>value &gt; bound, counting a value within rounding of the bound as at it (strict criteria).</summary>
     private static bool Above(double value, double bound) => value > bound + Slack(bound);

@@ -4,7 +4,8 @@ namespace Instruments.Course;
 
 /// <summary>
 /// The course of one score across a client's administrations: first and last usable values, the change, caseness,
-/// reliable change per rule, the clinical-significance category and sudden gains and losses. A reusable, mutable
+/// reliable change per rule, the clinical-significance category, sudden gains and losses, and ruptures and repairs
+/// with the early-alliance slope. A reusable, mutable
 /// result: create it once with <see cref="CourseAnalyzer.CreateResult"/> and let
 /// <see cref="CourseAnalyzer.Analyze(ReadOnlySpan{double}, ScoreCourse)"/> refill it for each client (no allocation
 /// once its sudden-shift lists have grown to the longest series seen). Not thread-safe; use one per thread.
@@ -16,6 +17,7 @@ public sealed class ScoreCourse
     private readonly ChangeOutcome?[] _outcomes;
     private readonly List<SuddenShift> _gains = [];
     private readonly List<SuddenShift> _losses = [];
+    private readonly RuptureCourse[] _ruptures;
 
     internal ScoreCourse(CourseAnalyzer analyzer, int rules)
     {
@@ -25,6 +27,9 @@ public sealed class ScoreCourse
         _outcomes = new ChangeOutcome?[rules];
         SuddenGains = new ReadOnlyCollection<SuddenShift>(_gains);
         SuddenLosses = new ReadOnlyCollection<SuddenShift>(_losses);
+        var ruptures = analyzer.Rules is { Ruptures.IsDefault: false } r ? r.Ruptures : [];
+        _ruptures = [.. ruptures.Select(rule => new RuptureCourse(rule))];
+        Ruptures = new ReadOnlyCollection<RuptureCourse>(_ruptures);
         Clear(0);
     }
 
@@ -83,6 +88,19 @@ public sealed class ScoreCourse
     public IReadOnlyList<SuddenShift> SuddenLosses { get; }
 
     /// <summary>
+    /// What each rupture rule (<see cref="Definitions.ChangeRules.Ruptures"/>) finds, in declaration order; empty
+    /// without rupture rules.
+    /// </summary>
+    public IReadOnlyList<RuptureCourse> Ruptures { get; }
+
+    /// <summary>
+    /// The early alliance: the ordinary least-squares slope of the value on the administration number (1 to 5) over
+    /// the usable values among the first <see cref="CourseAnalyzer.EarlyAdministrations"/> administrations, in points
+    /// per administration. NaN with fewer than two usable values there, or when the score declares no rupture rule.
+    /// </summary>
+    public double EarlySlope { get; private set; }
+
+    /// <summary>
     /// The threshold of reliable-change rule <paramref name="rule"/> in points (<see cref="Definitions.ReliableChangeRule.PointThreshold"/>):
     /// a fixed rule's threshold, or critical x S_diff for a Jacobson-Truax rule. Reported with or without a change.
     /// </summary>
@@ -120,7 +138,16 @@ public sealed class ScoreCourse
         Array.Fill(_outcomes, null);
         _gains.Clear();
         _losses.Clear();
+        EarlySlope = double.NaN;
+        foreach (var rupture in _ruptures)
+        {
+            rupture.Clear();
+        }
     }
+
+    internal RuptureCourse[] RuptureCourses => _ruptures;
+
+    internal void SetEarlySlope(double slope) => EarlySlope = slope;
 
     internal void SetFirst(int used, int position, double value, NoChangeReason reason)
     {

@@ -56,6 +56,9 @@ public sealed class ChangeRules
     /// <summary>Sudden-gain rule (Tang &amp; DeRubeis 1999), when declared.</summary>
     public SuddenGainRule? SuddenGains { get; init; }
 
+    /// <summary>Named rupture-and-repair rules (for alliance scores), in declaration order; empty when none are declared.</summary>
+    public ImmutableArray<RuptureRule> Ruptures { get; init; } = [];
+
     /// <summary>Finds a reliable-change rule by id (ordinal), or null.</summary>
     public ReliableChangeRule? FindReliableChange(string id)
     {
@@ -190,5 +193,40 @@ public sealed class SuddenGainRule
     public bool Stability { get; init; } = true;
 
     /// <summary>Where the rule comes from (required: INS1070 when empty).</summary>
+    public ImmutableArray<string> Sources { get; init; } = [];
+}
+
+/// <summary>
+/// A named rupture-and-repair rule: between consecutive usable administrations, a rupture when the score worsens by at
+/// least <see cref="K"/> standard deviations (the client's own series SD when <see cref="ClientSd"/>, otherwise the
+/// stated sample <see cref="Sd"/>) or by at least <see cref="Points"/> (inclusive); a repair when a later usable
+/// administration, within <see cref="RepairWithin"/> usable administrations when stated, is back at or beyond the
+/// pre-rupture level. Exactly one of <see cref="K"/> and <see cref="Points"/> is given (INS1120). See docs/alliance.md,
+/// "Ruptures and repairs".
+/// </summary>
+public sealed class RuptureRule
+{
+    /// <summary>Identifier, unique among the score's rupture rules (for example <c>stiles-2004</c>).</summary>
+    public required string Id { get; init; }
+
+    /// <summary>The smallest worsening, in standard deviations, that is a rupture (inclusive); null for a points rule.</summary>
+    public double? K { get; init; }
+
+    /// <summary>With <see cref="K"/>: the SD is the client's own (sample SD of the client's usable values; <c>sd: client</c>).</summary>
+    public bool ClientSd { get; init; }
+
+    /// <summary>With <see cref="K"/>: a stated sample SD, when the SD is not the client's own.</summary>
+    public double? Sd { get; init; }
+
+    /// <summary>The smallest worsening, in points, that is a rupture (inclusive); null for an SD rule.</summary>
+    public double? Points { get; init; }
+
+    /// <summary>
+    /// How many later usable administrations a repair may take (at least 1); null when any later administration may
+    /// repair the rupture.
+    /// </summary>
+    public int? RepairWithin { get; init; }
+
+    /// <summary>Where the rule and its numbers come from (required: INS1070 when empty).</summary>
     public ImmutableArray<string> Sources { get; init; } = [];
 }

@@ -112,4 +112,19 @@ public sealed class CourseExpectation
 
     /// <summary>The occasions of the pregain administrations of the sudden losses, exactly and in order; null: not checked.</summary>
     public ImmutableArray<string>? SuddenLosses { get; init; }
+
+    /// <summary>
+    /// By rupture rule id: the occasions of the ruptures (<see cref="RuptureCourse.Ruptures"/>), exactly and in order
+    /// (empty: none). Rules not named are not checked.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<string>> Ruptures { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
+    /// <summary>
+    /// By rupture rule id: the repair occasions of the repaired ruptures, in the order of the ruptures (an occasion that
+    /// repairs two ruptures is listed twice; empty: none repaired). Rules not named are not checked.
+    /// </summary>
+    public ImmutableDictionary<string, ImmutableArray<string>> Repairs { get; init; } = ImmutableDictionary<string, ImmutableArray<string>>.Empty;
+
+    /// <summary>The early-alliance slope (<see cref="ScoreCourse.EarlySlope"/>).</summary>
+    public Expected<double> EarlySlope { get; init; }
 }

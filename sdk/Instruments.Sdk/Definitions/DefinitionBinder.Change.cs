@@ -6,7 +6,7 @@ using Instruments.Text;
 
 namespace Instruments.Definitions;
 
-/// <summary>The checks of a score's change rules (<see cref="ScoreDefinition.Change"/>): INS1080-INS1093 and INS1070.</summary>
+/// <summary>The checks of a score's change rules (<see cref="ScoreDefinition.Change"/>): INS1080-INS1093, INS1120-INS1124 and INS1070.</summary>
 internal static partial class DefinitionBinder
 {
     [GeneratedRegex("^[a-z][a-z0-9_-]*$", RegexOptions.CultureInvariant)]
@@ -62,6 +62,74 @@ internal static partial class DefinitionBinder
             if (rules.SuddenGains is { } sudden)
             {
                 CheckSuddenGains(score, sudden, declared, path + ".sudden_gains");
+            }
+
+            CheckRuptures(score, rules.Ruptures.IsDefault ? [] : rules.Ruptures, path + ".ruptures");
+        }
+
+        /// <summary>INS1120-INS1124, INS1014 and INS1070 for the score's rupture rules.</summary>
+        private void CheckRuptures(string score, ImmutableArray<RuptureRule> rules, string path)
+        {
+            var index = new Dictionary<string, int>(StringComparer.Ordinal);
+            for (var j = 0; j < rules.Length; j++)
+            {
+                var rule = rules[j];
+                var p = $"{path}[{j}]";
+                var id = rule.Id ?? string.Empty;
+                if (!IsValidRuleId(id))
+                {
+                    Report(InstrumentDiagnostics.InvalidId, p + ".id", "Rupture rule", id, RuleIdRule);
+                }
+
+                if (index.TryGetValue(id, out var first))
+                {
+                    Report(InstrumentDiagnostics.DuplicateRuptureId, p + ".id", score, id, first + 1);
+                }
+                else
+                {
+                    index[id] = j;
+                }
+
+                if (rule.Sources.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.RuleWithoutSource, p + ".id", $"Rupture rule '{id}' of score '{score}'");
+                }
+
+                if (rule.K.HasValue == rule.Points.HasValue)
+                {
+                    Report(InstrumentDiagnostics.RuptureThresholdUnclear, p, score, id, rule.K.HasValue ? "both" : "neither");
+                }
+
+                if (rule.K is { } k && (!(k > 0) || !double.IsFinite(k)))
+                {
+                    Report(InstrumentDiagnostics.InvalidRuptureThreshold, p + ".k", score, id, "k", FormatNumber(k));
+                }
+
+                if (rule.Points is { } points && (!(points > 0) || !double.IsFinite(points)))
+                {
+                    Report(InstrumentDiagnostics.InvalidRuptureThreshold, p + ".points", score, id, "points", FormatNumber(points));
+                }
+
+                if (rule.Sd is { } sd && (!(sd > 0) || !double.IsFinite(sd)))
+                {
+                    Report(InstrumentDiagnostics.InvalidRuptureSd, p + ".sd", score, id,
+                        $"'sd' is {FormatNumber(sd)}; it must be 'client' (the client's own series SD) or a positive number (a stated sample SD)");
+                }
+                else if (rule.K.HasValue && !rule.Points.HasValue && rule.ClientSd == rule.Sd.HasValue)
+                {
+                    Report(InstrumentDiagnostics.InvalidRuptureSd, rule.Sd.HasValue ? p + ".sd" : p, score, id, rule.Sd.HasValue
+                        ? "it takes the client's SD and a stated 'sd' at once; give one"
+                        : "'sd' is missing; give 'client' (the client's own series SD) or a positive number (a stated sample SD)");
+                }
+                else if (rule.Points.HasValue && !rule.K.HasValue && (rule.ClientSd || rule.Sd.HasValue))
+                {
+                    Report(InstrumentDiagnostics.InvalidRuptureSd, p + ".sd", score, id, "a 'points' rule takes no 'sd'; remove it, or use 'k' with 'sd'");
+                }
+
+                if (rule.RepairWithin is { } w && w < 1)
+                {
+                    Report(InstrumentDiagnostics.InvalidRepairWindow, p + ".repair_within", score, id, w.ToString(CultureInfo.InvariantCulture));
+                }
             }
         }
 

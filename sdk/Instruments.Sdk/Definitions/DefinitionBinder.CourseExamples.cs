@@ -143,6 +143,35 @@ internal static partial class DefinitionBinder
 
             CheckShiftOccasions(expect.SuddenGains, "sudden_gains", "a sudden gain");
             CheckShiftOccasions(expect.SuddenLosses, "sudden_losses", "a sudden loss");
+            var ruptureRules = rules is null || rules.Ruptures.IsDefault ? [] : rules.Ruptures.Select(r => r.Id).ToList();
+            CheckRuptureOccasions(expect.Ruptures, "ruptures", "a rupture");
+            CheckRuptureOccasions(expect.Repairs, "repairs", "a repair");
+            if (expect.EarlySlope.Value is not null && ruptureRules.Count == 0)
+            {
+                CannotGive("early_slope", "an early slope", "it has no rupture rule (the early slope is computed for scores with rupture rules)");
+            }
+
+            void CheckRuptureOccasions(ImmutableDictionary<string, ImmutableArray<string>> byRule, string field, string what)
+            {
+                foreach (var (rule, occasions) in byRule.OrderBy(p => p.Key, StringComparer.Ordinal))
+                {
+                    if (!ruptureRules.Contains(rule, StringComparer.Ordinal))
+                    {
+                        CannotGive($"{field}.{rule}", $"{what} under rule '{rule}'",
+                            ruptureRules.Count == 0 ? "it has no rupture rule" : "it has no rupture rule of that id" + NameSuggester.DidYouMean(rule, ruptureRules));
+                        continue;
+                    }
+
+                    for (var k = 0; k < occasions.Length; k++)
+                    {
+                        if (!series.Any(a => string.Equals(a.Occasion, occasions[k], StringComparison.Ordinal)))
+                        {
+                            CannotGive($"{field}.{rule}[{k}]", $"{what} at occasion '{occasions[k]}'",
+                                "it is not an occasion of the series" + NameSuggester.DidYouMean(occasions[k], series.Select(a => a.Occasion)));
+                        }
+                    }
+                }
+            }
 
             void CheckShiftOccasions(ImmutableArray<string>? occasions, string field, string what)
             {

@@ -188,7 +188,7 @@ public static class DefinitionJsonWriter
     /// A score's change rules as the <c>change</c> object (null when the score has none): the rules as declared, and
     /// what follows from them: each rule's <c>point_threshold</c> (and a Jacobson-Truax rule's
     /// <c>standard_error_of_difference</c>), the clinical-significance cut-offs <c>cutoff_a</c>, <c>cutoff_c</c> and the
-    /// one used, <c>cutoff_value</c>, and the sudden-gain cut-off in points.
+    /// one used, <c>cutoff_value</c>, and the sudden-gain cut-off in points; <c>ruptures</c> only when the score declares some.
     /// </summary>
     private static void WriteChange(Utf8JsonWriter w, ChangeRules? change)
     {
@@ -271,6 +271,41 @@ public static class DefinitionJsonWriter
         else
         {
             w.WriteNull("sudden_gains");
+        }
+
+        // Written only when declared, so that the JSON of scores without rupture rules stays as it was.
+        if (!change.Ruptures.IsDefaultOrEmpty)
+        {
+            w.WriteStartArray("ruptures");
+            foreach (var rule in change.Ruptures)
+            {
+                w.WriteStartObject();
+                w.WriteString("id", rule.Id);
+                Number(w, "k", rule.K);
+                if (rule.ClientSd)
+                {
+                    w.WriteString("sd", "client");
+                }
+                else
+                {
+                    Number(w, "sd", rule.Sd);
+                }
+
+                Number(w, "points", rule.Points);
+                if (rule.RepairWithin is { } within)
+                {
+                    w.WriteNumber("repair_within", within);
+                }
+                else
+                {
+                    w.WriteNull("repair_within");
+                }
+
+                WriteStrings(w, "sources", rule.Sources);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
         }
 
         w.WriteEndObject();

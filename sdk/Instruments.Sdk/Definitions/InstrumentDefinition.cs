@@ -93,7 +93,7 @@ public sealed class InstrumentDefinition
                 Change = new ChangeRules
                 {
                     Direction = change.Direction, Caseness = change.Caseness, ReliableChange = change.ReliableChange,
-                    ClinicalSignificance = change.ClinicalSignificance, SuddenGains = rule,
+                    ClinicalSignificance = change.ClinicalSignificance, SuddenGains = rule, Ruptures = change.Ruptures,
                 },
             };
         }).ToImmutableArray();

@@ -256,6 +256,23 @@ public static partial class InstrumentDiagnostics
     /// <summary>INS1093: functional and dysfunctional means in the wrong order for the direction.</summary>
     public static readonly DiagnosticDescriptor NormsAgainstDirection = new("INS1093", "Norms against the direction", "Score '{0}' is {1}, but the functional mean {2} is not {3} than the dysfunctional mean {4}; the cut-offs would be meaningless: check the norms and the direction", Change, DiagnosticSeverity.Error);
 
+    // ---- INS1120-INS1129: rupture-and-repair rules ----
+
+    /// <summary>INS1120: a rupture rule gives both or neither of <c>k</c> and <c>points</c>.</summary>
+    public static readonly DiagnosticDescriptor RuptureThresholdUnclear = new("INS1120", "Rupture threshold unclear", "Score '{0}': rupture rule '{1}' must give exactly one of 'k' (standard deviations, with 'sd') and 'points'; it gives {2}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1121: a rupture rule's <c>k</c> or <c>points</c> is not a positive number.</summary>
+    public static readonly DiagnosticDescriptor InvalidRuptureThreshold = new("INS1121", "Invalid rupture threshold", "Score '{0}': rupture rule '{1}': '{2}' is {3}; it must be a positive number", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1122: a rupture rule's <c>sd</c> is missing, misplaced, or neither <c>client</c> nor a positive number.</summary>
+    public static readonly DiagnosticDescriptor InvalidRuptureSd = new("INS1122", "Invalid rupture SD", "Score '{0}': rupture rule '{1}': {2}", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1123: a rupture rule's <c>repair_within</c> is not a whole number of at least 1.</summary>
+    public static readonly DiagnosticDescriptor InvalidRepairWindow = new("INS1123", "Invalid repair window", "Score '{0}': rupture rule '{1}': 'repair_within' is {2}; it must be a whole number of administrations, at least 1 (leave it out to let any later administration repair)", Change, DiagnosticSeverity.Error);
+
+    /// <summary>INS1124: two rupture rules of one score share an id.</summary>
+    public static readonly DiagnosticDescriptor DuplicateRuptureId = new("INS1124", "Duplicate rupture rule id", "Score '{0}': rupture rule id '{1}' is already used by rule {2}", Change, DiagnosticSeverity.Error);
+
     // ---- RSP2xxx: responses ----
 
     /// <summary>RSP2001: a value that is not one of the item's response options.</summary>

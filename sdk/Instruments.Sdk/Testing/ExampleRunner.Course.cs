@@ -92,6 +92,28 @@ public static partial class ExampleRunner
         Value("category", expect.Category, course.Category);
         Occasions("sudden_gains", expect.SuddenGains, course.SuddenGains);
         Occasions("sudden_losses", expect.SuddenLosses, course.SuddenLosses);
+        Number("early_slope", expect.EarlySlope, course.EarlySlope);
+        RuptureOccasions("ruptures", expect.Ruptures, static r => r.Position);
+        RuptureOccasions("repairs", expect.Repairs, static r => r.RepairPosition);
+
+        void RuptureOccasions(string field, ImmutableDictionary<string, ImmutableArray<string>> expected, Func<Rupture, int> position)
+        {
+            foreach (var (rule, list) in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var found = course.Ruptures.FirstOrDefault(r => string.Equals(r.Rule.Id, rule, StringComparison.Ordinal));
+                if (found is null)
+                {
+                    failures.Add($"score '{id}': {field} '{rule}': not a rupture rule of the score");
+                    continue;
+                }
+
+                var actual = found.Ruptures.Select(position).Where(p => p >= 0).Select(p => series[p].Occasion).ToList();
+                if (!list.SequenceEqual(actual, StringComparer.Ordinal))
+                {
+                    failures.Add($"score '{id}': {field} '{rule}': expected [{List(list)}], got [{List(actual)}]");
+                }
+            }
+        }
 
         void Occasions(string field, ImmutableArray<string>? expected, IReadOnlyList<SuddenShift> got)
         {
@@ -151,6 +173,16 @@ public static partial class ExampleRunner
         {
             sb.Append(", sudden_gains [").Append(List(c.SuddenGains.Select(s => series[s.PregainPosition].Occasion)))
                 .Append("], sudden_losses [").Append(List(c.SuddenLosses.Select(s => series[s.PregainPosition].Occasion))).Append(']');
+        }
+
+        if (c.Ruptures.Count > 0)
+        {
+            sb.Append(", early_slope ").Append(double.IsFinite(c.EarlySlope) ? c.EarlySlope.ToString("R", CultureInfo.InvariantCulture) : "null");
+            foreach (var rule in c.Ruptures)
+            {
+                sb.Append(", ").Append(rule.Rule.Id).Append(" ruptures [").Append(List(rule.Ruptures.Select(r => series[r.Position].Occasion)))
+                    .Append("] repairs [").Append(List(rule.Ruptures.Where(r => r.Repaired).Select(r => series[r.RepairPosition].Occasion))).Append(']');
+            }
         }
 
         return sb.ToString();

@@ -169,6 +169,33 @@ public sealed class ChangeRuleValidationTests
         One(new ChangeRules { Direction = ChangeDirection.LowerIsBetter, SuddenGains = new SuddenGainRule { ReliableChange = "x", Sources = [.. Src] } }, "INS1089");
     }
 
+    private static ChangeRules Ruptures(params RuptureRule[] rules) => new() { Direction = ChangeDirection.HigherIsBetter, Ruptures = [.. rules] };
+
+    [Fact]
+    public void Ruptures_Valid()
+    {
+        Assert.Empty(Validate(Ruptures(
+            new RuptureRule { Id = "a", K = 2, ClientSd = true, Sources = [.. Src] },
+            new RuptureRule { Id = "b", K = 1, Sd = 3, RepairWithin = 1, Sources = [.. Src] },
+            new RuptureRule { Id = "c", Points = 2, Sources = [.. Src] })));
+    }
+
+    [Fact]
+    public void INS1122_ClientSdAndAStatedSdAtOnce()
+    {
+        var d = One(Ruptures(new RuptureRule { Id = "r", K = 2, ClientSd = true, Sd = 3, Sources = [.. Src] }), "INS1122");
+        Assert.Equal("Score 'total': rupture rule 'r': it takes the client's SD and a stated 'sd' at once; give one", d.Message);
+    }
+
+    [Fact]
+    public void INS1121_NaNK_And_INS1123_ZeroWindow_And_INS1124_Duplicate()
+    {
+        One(Ruptures(new RuptureRule { Id = "r", K = double.NaN, ClientSd = true, Sources = [.. Src] }), "INS1121");
+        One(Ruptures(new RuptureRule { Id = "r", Points = 1, RepairWithin = 0, Sources = [.. Src] }), "INS1123");
+        One(Ruptures(new RuptureRule { Id = "r", Points = 1, Sources = [.. Src] }, new RuptureRule { Id = "r", Points = 2, Sources = [.. Src] }), "INS1124");
+        One(Ruptures(new RuptureRule { Id = "r", Sources = [.. Src] }), "INS1120");
+    }
+
     [Fact]
     public void INS1091_NaNRelative()
     {

@@ -99,6 +99,28 @@ public sealed class DefinitionJsonWriterTests
         Assert.Equal(JsonValueKind.Null, sg.GetProperty("cutoff").ValueKind);
         Assert.Equal(3.92, sg.GetProperty("cutoff_points").GetDouble(), 1e-12);
         Assert.Equal((0.25, true), (sg.GetProperty("relative").GetDouble(), sg.GetProperty("stability").GetBoolean()));
+        Assert.False(change.TryGetProperty("ruptures", out _));   // only written when declared
+    }
+
+    [Fact]
+    public void ToJson_WritesRuptureRules_WhenDeclared()
+    {
+        var compilation = InstrumentCompiler.Compile(Yaml.Replace(
+            "{ min: 2, max: 2, label: high, description: \"High.\" } ] }",
+            """
+            { min: 2, max: 2, label: high, description: "High." } ],
+                  change: { direction: higher-is-better, ruptures: [ { id: own, k: 2, sd: client, sources: [a] },
+                    { id: stated, k: 1, sd: 0.5, repair_within: 2, sources: [b] }, { id: pts, points: 1, sources: [c] } ] } }
+            """, StringComparison.Ordinal), "mood.yaml");
+        Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
+        using var doc = JsonDocument.Parse(DefinitionJsonWriter.ToJson(compilation.Definitions[0]));
+        var ruptures = doc.RootElement.GetProperty("scores")[0].GetProperty("change").GetProperty("ruptures");
+        Assert.Equal(("own", 2.0, "client", JsonValueKind.Null), (ruptures[0].GetProperty("id").GetString(), ruptures[0].GetProperty("k").GetDouble(),
+            ruptures[0].GetProperty("sd").GetString(), ruptures[0].GetProperty("repair_within").ValueKind));
+        Assert.Equal((0.5, 2), (ruptures[1].GetProperty("sd").GetDouble(), ruptures[1].GetProperty("repair_within").GetInt32()));
+        Assert.Equal((JsonValueKind.Null, 1.0, JsonValueKind.Null), (ruptures[2].GetProperty("k").ValueKind, ruptures[2].GetProperty("points").GetDouble(),
+            ruptures[2].GetProperty("sd").ValueKind));
+        Assert.Equal("c", ruptures[2].GetProperty("sources")[0].GetString());
     }
 
     [Fact]

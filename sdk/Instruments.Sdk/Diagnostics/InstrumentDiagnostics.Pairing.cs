@@ -35,4 +35,18 @@ public static partial class InstrumentDiagnostics
 
     /// <summary>INS1139: several loaded instruments name the same instrument as their counterpart.</summary>
     public static readonly DiagnosticDescriptor CounterpartAmbiguous = new("INS1139", "Counterpart ambiguous", "Instrument '{0}' is named as counterpart by several loaded instruments ({1}); declare 'counterpart' on '{0}' to choose one", Pairing, DiagnosticSeverity.Error);
+
+    // ---- RSP204x: administrations of two forms paired (instruments agree) ----
+
+    /// <summary>RSP2040: an administration that is invalid, or one of whose paired scores is not computed, is not paired.</summary>
+    public static readonly DiagnosticDescriptor AdministrationNotPaired = new("RSP2040", "Administration not paired", "{0} line {1}: administration not paired: {2}", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2041: two or more administrations of one form for one dyad at the same occasion (never merged).</summary>
+    public static readonly DiagnosticDescriptor DuplicatePairingOccasion = new("RSP2041", "Two administrations of one form at one occasion", "{0}: {1}: lines {2} are all at occasion {3}; none of them is paired (they are never merged)", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2042: a usable administration with no usable administration of the other form at its occasion.</summary>
+    public static readonly DiagnosticDescriptor AdministrationWithoutPartner = new("RSP2042", "Administration without a partner", "{0} line {1}: {2} at occasion {3}: {4}", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2043: a row whose therapist id is empty, when a therapist column is named.</summary>
+    public static readonly DiagnosticDescriptor TherapistIdEmpty = new("RSP2043", "Therapist id empty", "{0} line {1}: the therapist column '{2}' is empty or absent; the row is not paired", Response, DiagnosticSeverity.Warning);
 }

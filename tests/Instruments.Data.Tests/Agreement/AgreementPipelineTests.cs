@@ -115,6 +115,23 @@ public sealed class AgreementPipelineTests
         Assert.Equal(JsonValueKind.Null, summary.GetProperty("over_pairs").GetProperty("icc_a1").GetProperty("value").ValueKind);
     }
 
+    [Fact]
+    public void EveryValueEqual_LeavesRAndIccNullWithReasons_AndTheLimitsAtZero()
+    {
+        var (output, _, _) = Agree(Header + "c1,1,3,3,3\r\nc2,1,3,3,3\r\nc3,1,3,3,3\r\n", Header + "c1,1,3,3,3\r\nc2,1,3,3,3\r\nc3,1,3,3,3\r\n");
+        Assert.DoesNotContain("NaN", output, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(output);
+        foreach (var level in new[] { "over_dyads", "over_pairs" })
+        {
+            var x = doc.RootElement.GetProperty("summary").GetProperty("scores").GetProperty("total").GetProperty(level);
+            Assert.Equal(3, x.GetProperty("n").GetInt32());
+            Assert.Equal("the client values do not vary", x.GetProperty("pearson_r").GetProperty("reason").GetString());
+            Assert.Equal(JsonValueKind.Null, x.GetProperty("icc_a1").GetProperty("value").ValueKind);
+            Assert.Equal("every value is the same: no variance to apportion", x.GetProperty("icc_a1").GetProperty("reason").GetString());
+            Assert.Equal((0.0, 0.0), (x.GetProperty("lower_limit").GetProperty("value").GetDouble(), x.GetProperty("upper_limit").GetProperty("value").GetDouble()));
+        }
+    }
+
     [Theory]
     [InlineData(3.0, "true")]     // |15 - 12| = 3: exactly at the threshold counts
     [InlineData(3.5, "false")]

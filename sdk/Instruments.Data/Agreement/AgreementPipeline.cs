@@ -13,7 +13,8 @@ namespace Instruments.Data;
 /// JSON or NDJSON, through <see cref="ResponseReader"/>), each scored with its own form of an
 /// <see cref="InstrumentPairing"/> on all cores (the parallel scoring of <see cref="ScoringPipeline"/>), paired by
 /// client and occasion (and therapist, with <see cref="AgreementOptions.TherapistColumn"/>), and summarised per pair,
-/// per dyad and across dyads with <see cref="AgreementAccumulator"/>.
+/// per dyad and across dyads with <see cref="AgreementAccumulator"/>. Or (the one-file variant) one input whose rows
+/// hold both forms, read through a protocol that lists both.
 /// </summary>
 /// <remarks>
 /// <para>Every input row is mentioned exactly once in the output: in a pair, in the unpaired list (a usable
@@ -31,6 +32,7 @@ public sealed class AgreementPipeline
     private readonly InstrumentPairing _pairing;
     private readonly (Stream Input, DataFormat Format)[] _inputs;
     private readonly AgreementOptions _options;
+    private readonly ProtocolPlan? _protocol;
 
     /// <summary>Creates a pipeline over the two forms' inputs.</summary>
     /// <param name="pairing">The forms and their corresponding scores (<see cref="InstrumentPairing.Resolve"/>).</param>
@@ -62,6 +64,34 @@ public sealed class AgreementPipeline
     }
 
     /// <summary>
+    /// Creates a pipeline over one input whose rows hold both forms (the one-file variant): <paramref name="protocol"/>
+    /// lists both forms of <paramref name="pairing"/> among its instruments (their item ids differ, INS1107), each row is
+    /// scored for every instrument of the protocol, and each row's client part is paired with the therapist part of the
+    /// same dyad and occasion (normally its own row). A row that cannot be read, or has no client, therapist or usable
+    /// occasion, is one diagnostic; otherwise each form's part is used (or not: RSP2040, RSP2041) on its own.
+    /// </summary>
+    /// <param name="pairing">The forms and their corresponding scores (<see cref="InstrumentPairing.Resolve"/>).</param>
+    /// <param name="protocol">A protocol holding both forms.</param>
+    /// <param name="input">The rows (UTF-8); read and disposed by <see cref="Run"/>.</param>
+    /// <param name="inputFormat">Its format.</param>
+    /// <param name="options">Columns, threshold, output shape, warnings and threads; null for the defaults. Both input names name the one input.</param>
+    /// <exception cref="ArgumentException">The protocol does not hold both forms.</exception>
+    public AgreementPipeline(InstrumentPairing pairing, ProtocolPlan protocol, Stream input, DataFormat inputFormat, AgreementOptions? options = null)
+        : this(pairing, input, inputFormat, Stream.Null, inputFormat, options)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        foreach (var form in new[] { pairing.Client, pairing.Therapist })
+        {
+            if (!protocol.Instruments.Any(p => string.Equals(p.Definition.Id, form.Definition.Id, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"protocol '{protocol.Definition.Id}' does not hold '{form.Definition.Id}', a form of the pairing", nameof(protocol));
+            }
+        }
+
+        _protocol = protocol;
+    }
+
+    /// <summary>
     /// Reads both inputs, pairs their administrations and writes the result into <paramref name="output"/>: JSON
     /// (pairs, unpaired, dyads, summary and diagnostics), or CSV/NDJSON (the pairs table, or with
     /// <see cref="AgreementOptions.Summary"/> the dyads and the summary).
@@ -77,9 +107,16 @@ public sealed class AgreementPipeline
         try
         {
             var state = new AgreementState(_pairing, _options);
-            for (var side = 0; side < 2; side++)
+            if (_protocol is { } protocol)
             {
-                ReadSide(state, side, cancel);
+                ReadBoth(state, protocol, cancel);
+            }
+            else
+            {
+                for (var side = 0; side < 2; side++)
+                {
+                    ReadSide(state, side, cancel);
+                }
             }
 
             var result = state.Match();
@@ -105,6 +142,21 @@ public sealed class AgreementPipeline
         var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
         var sink = new TrackedRowSink(1, set.ScoreCount, (in TrackedRow row) => state.Add(side, row));
         new ScoringPipeline(plan, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
+    }
+
+    private void ReadBoth(AgreementState state, ProtocolPlan protocol, CancellationToken cancel)
+    {
+        var (input, inputFormat) = _inputs[0];
+        var name = _options.ClientInputName;
+        var set = new TrackedSet(protocol);
+        int Part(ScoringPlan form) => protocol.Instruments.IndexOf(protocol.Instruments.First(p => p.Definition.Id == form.Definition.Id));
+        var (client, therapist) = (Part(_pairing.Client), Part(_pairing.Therapist));
+        using var reader = ResponseReader.Open(input, inputFormat, protocol.ReaderPlan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        RequireColumns(reader, name);
+        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
+        var sink = new TrackedRowSink(set.Instruments.Length, set.ScoreCount,
+            (in TrackedRow row) => state.AddBoth(row, client, set.ScoreStart[client], therapist, set.ScoreStart[therapist]));
+        new ScoringPipeline(protocol, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
     }
 
     private void RequireColumns(ResponseReader reader, string name)
@@ -182,25 +234,46 @@ internal sealed class AgreementState
 
     public double Value(int side, int row, int score) => Values[side][Usable[side][row].Values + score];
 
+    /// <summary>A row of one form's input (two-file variant).</summary>
     public void Add(int side, in TrackedRow row)
     {
         Rows++;
+        if (RowUsable(side, row))
+        {
+            AddPart(side, row, 0, 0);
+        }
+    }
+
+    /// <summary>A row holding both forms (one-file variant): the row-level checks once, then each form's part.</summary>
+    public void AddBoth(in TrackedRow row, int clientPart, int clientStart, int therapistPart, int therapistStart)
+    {
+        Rows++;
+        if (RowUsable(0, row))
+        {
+            AddPart(0, row, clientPart, clientStart);
+            AddPart(1, row, therapistPart, therapistStart);
+        }
+    }
+
+    // The row-level checks: readable, a client (and therapist) id, a usable occasion of the file's kind.
+    private bool RowUsable(int side, in TrackedRow row)
+    {
         var name = SideName(side);
         switch (row.Kind)
         {
             case TrackedKind.Malformed:
                 Report(side, row.Line, InstrumentDiagnostics.MalformedRow, name + ": " + InstrumentDiagnostics.MalformedRow.FormatMessage([row.Line, Encoding.UTF8.GetString(row.Text)]));
-                return;
+                return false;
             case TrackedKind.NoClient:
                 Report(side, row.Line, InstrumentDiagnostics.ClientIdEmpty, name + ": " + InstrumentDiagnostics.ClientIdEmpty.FormatMessage([row.Line, _options.ClientColumn]));
-                return;
+                return false;
             case TrackedKind.NoTherapist:
                 Report(side, row.Line, InstrumentDiagnostics.TherapistIdEmpty, name, row.Line, _options.TherapistColumn);
-                return;
+                return false;
             case TrackedKind.BadOccasion:
                 Report(side, row.Line, InstrumentDiagnostics.OccasionNotUsable,
                     name + ": " + InstrumentDiagnostics.OccasionNotUsable.FormatMessage([row.Line, Encoding.UTF8.GetString(row.Text), "is not a number or an ISO date (yyyy-MM-dd)"]));
-                return;
+                return false;
         }
 
         ref var first = ref _fileKind[side];
@@ -212,12 +285,27 @@ internal sealed class AgreementState
         {
             Report(side, row.Line, InstrumentDiagnostics.OccasionNotUsable, name + ": " + InstrumentDiagnostics.OccasionNotUsable.FormatMessage(
                 [row.Line, row.Occasion.ToString(), string.Create(CultureInfo.InvariantCulture, $"is {Article(row.Occasion.Kind)}, but the file's first occasion (line {first.Line}) is {Article(first.Kind)}")]));
-            return;
+            return false;
         }
 
-        if (row.Status == ResponseStatus.Invalid)
+        return true;
+    }
+
+    // One form's part of a row: instrument `part` of the row's set, whose scores start at `scoreStart` in the flat values.
+    private void AddPart(int side, in TrackedRow row, int part, int scoreStart)
+    {
+        var name = SideName(side);
+        var status = (ResponseStatus)row.Parts[2 * part];
+        if (status == ResponseStatus.Invalid)
         {
-            var reason = row.Reasons.Length > 0 ? "invalid (" + Encoding.UTF8.GetString(row.Reasons) + ")" : "invalid";
+            var offset = 0;
+            for (var k = 0; k < part; k++)
+            {
+                offset += row.Parts[(2 * k) + 1];
+            }
+
+            var why = row.Reasons.Slice(offset, row.Parts[(2 * part) + 1]);
+            var reason = why.Length > 0 ? "invalid (" + Encoding.UTF8.GetString(why) + ")" : "invalid";
             Report(side, row.Line, InstrumentDiagnostics.AdministrationNotPaired, name, row.Line, reason);
             return;
         }
@@ -226,7 +314,7 @@ internal sealed class AgreementState
         var indexes = _scoreIndex[side];
         for (var s = 0; s < _scores; s++)
         {
-            if (double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(values[(8 * indexes[s])..])))
+            if (double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(values[(8 * (scoreStart + indexes[s]))..])))
             {
                 var form = side == 0 ? _pairing.Client : _pairing.Therapist;
                 Report(side, row.Line, InstrumentDiagnostics.AdministrationNotPaired, name, row.Line,
@@ -239,7 +327,7 @@ internal sealed class AgreementState
         var start = store.Count;
         for (var s = 0; s < _scores; s++)
         {
-            store.Add(BinaryPrimitives.ReadDoubleLittleEndian(values[(8 * indexes[s])..]));
+            store.Add(BinaryPrimitives.ReadDoubleLittleEndian(values[(8 * (scoreStart + indexes[s]))..]));
         }
 
         Usable[side].Add(new UsableRow(row.Line, DyadIndex(row.Client), row.Occasion, start));

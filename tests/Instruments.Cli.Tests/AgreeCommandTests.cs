@@ -108,6 +108,32 @@ public sealed class AgreeCommandTests
     }
 
     [Fact]
+    public async Task OneFile_AProtocolHoldingBothForms_PairsEachRowsParts()
+    {
+        using var dir = new TempDir();
+        dir.File("pair/plugin.yaml", Manifest + "instruments: [\"instruments/*.yaml\", \"protocols/*.yaml\"]\n");
+        dir.File("pair/instruments/c.yaml", Form("pair.c", "client", "counterpart: { instrument: pair.t, scores: { total: total } }"));
+        dir.File("pair/instruments/t.yaml", Form("pair.t", "therapist", string.Empty).Replace("i1", "j1", StringComparison.Ordinal).Replace("i2", "j2", StringComparison.Ordinal));
+        dir.File("pair/protocols/both.yaml", """
+            protocol: pair.both
+            version: 1.0.0
+            title: Both forms in one row
+            measures:
+              - { id: client, instrument: pair.c, score: total }
+              - { id: therapist, instrument: pair.t, score: total }
+            """);
+        var input = dir.File("both.csv", "client_id,session,i1,i2,j1,j2\nx,1,5,5,3,3\nx,2,4,4,4,4\n");
+        var r = await InProcess.RunAsync("agree", "pair.both", "--input", input, "--plugins", dir["pair"], "--summary", "--quiet");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("level,client_id,score,n,mean_client,mean_therapist,mean_difference,sd_difference,lower_limit,upper_limit,pearson_r,icc_a1", r.StdoutLines[0]);
+        Assert.Equal("dyad,x,total,2,9,7,2,2.8284271247461903,,,,", r.StdoutLines[1]);
+
+        var both = await InProcess.RunAsync("agree", "pair.both", "--input", input, "--counterpart-input", input, "--plugins", dir["pair"]);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("'pair.both' is a protocol: its rows hold both forms, so leave out --counterpart-input", both.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Help_DescribesThePairingAndTheExitCodes()
     {
         var r = await InProcess.RunAsync("agree", "--help");

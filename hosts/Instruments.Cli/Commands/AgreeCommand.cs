@@ -3,6 +3,7 @@ using System.Globalization;
 using Instruments.Alliance;
 using Instruments.Cli.Scoring;
 using Instruments.Data;
+using Instruments.Hosting;
 
 namespace Instruments.Cli.Commands;
 
@@ -19,7 +20,8 @@ internal static class AgreeCommand
         A counterpart that is not loaded, or a pairing error, is a diagnostic (INS1133-INS1139) and exit 2.
 
         Input: --input holds the administrations of <instrument>, --counterpart-input those of its counterpart (CSV,
-        JSON or NDJSON as for 'score'; '-' is standard input, for one of them). Each row names its client (--client,
+        JSON or NDJSON as for 'score'; '-' is standard input, for one of them). Or one file: when <instrument> is a
+        protocol (id or file) whose instruments include both forms, --input alone holds rows with both forms' items. Each row names its client (--client,
         default client_id) and its occasion (--occasion, default session: a number or yyyy-MM-dd, one kind per
         file); with --therapist COL also its therapist. Administrations are paired by client and occasion (and
         therapist). Every row is mentioned once: in a pair, as unpaired (no usable partner at its occasion,
@@ -47,7 +49,7 @@ internal static class AgreeCommand
         var command = new HostCommand("agree", "Client and therapist agreement over a paired measure: differences, ICC, limits of agreement.", "<instrument>", Details);
         var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
         var input = CliOptions.Text("--input", "-i", "FILE", "administrations of <instrument>, or '-' for standard input (required)");
-        var counterpartInput = CliOptions.Text("--counterpart-input", null, "FILE", "administrations of its counterpart form (required)");
+        var counterpartInput = CliOptions.Text("--counterpart-input", null, "FILE", "administrations of its counterpart form (required unless <instrument> is a protocol)");
         var client = CliOptions.Text("--client", null, "COL", "column (or JSON key) of the client id (default: client_id)");
         var occasion = CliOptions.Text("--occasion", null, "COL", "column (or JSON key) of the occasion: a number or yyyy-MM-dd (default: session)");
         var therapist = CliOptions.Text("--therapist", null, "COL", "column (or JSON key) of the therapist id: pair by therapist too (default: none)");
@@ -77,13 +79,12 @@ internal static class AgreeCommand
     {
         var stderr = context.Error;
         var input = args.Input ?? throw new CliException("'agree' needs --input FILE (the administrations of the instrument named)", showUsage: true);
-        var counterpartInput = args.CounterpartInput ?? throw new CliException("'agree' needs --counterpart-input FILE (the administrations of its counterpart form)", showUsage: true);
         if (args.Client.Length == 0 || args.Occasion.Length == 0 || args.Therapist is { Length: 0 })
         {
             throw new CliException("--client, --occasion and --therapist need a column name", showUsage: true);
         }
 
-        if (input == "-" && counterpartInput == "-")
+        if (input == "-" && args.CounterpartInput == "-")
         {
             throw new CliException("only one of --input and --counterpart-input can be standard input ('-')", showUsage: true);
         }
@@ -96,14 +97,25 @@ internal static class AgreeCommand
                 : throw new CliException($"--discrepancy must be a positive number of points, not '{text}'", showUsage: true);
         }
 
-        if (InstrumentCatalog.LooksLikePath(args.Instrument))
+        if (InstrumentCatalog.LooksLikePath(args.Instrument) && !InstrumentLibrary.IsProtocolFile(args.Instrument))
         {
-            throw new CliException("'agree' needs the id of a loaded instrument (both forms must be loaded to pair them): add their folder with --plugins", showUsage: true);
+            throw new CliException("'agree' needs the id of a loaded instrument (both forms must be loaded to pair them) or a protocol holding both: add their folder with --plugins", showUsage: true);
         }
 
+        if (args.CounterpartInput is null)
+        {
+            return RunOneFile(args, input, threshold, context);
+        }
+
+        var counterpartInput = args.CounterpartInput;
         InputFiles.RefuseToOverwrite(input, args.Output);
         InputFiles.RefuseToOverwrite(counterpartInput, args.Output);
         var catalog = InstrumentCatalog.Load(args.Plugins);
+        if (catalog.Library.FindProtocol(args.Instrument) is not null || InstrumentCatalog.LooksLikePath(args.Instrument))
+        {
+            throw new CliException($"'{args.Instrument}' is a protocol: its rows hold both forms, so leave out --counterpart-input", showUsage: true);
+        }
+
         var entry = catalog.Get(args.Instrument);
         var resolution = InstrumentPairing.Resolve(entry.Plan, catalog.Host.Instruments.Select(i => i.Plan));
         foreach (var d in resolution.Diagnostics)
@@ -114,27 +126,83 @@ internal static class AgreeCommand
         var pairing = resolution.Pairing ?? throw new CliException($"'{entry.Definition.Id}' cannot be paired with a counterpart; nothing was written");
         var named = pairing.Client.Definition.Id == entry.Definition.Id ? 0 : 1;
         var files = named == 0 ? (Client: input, Therapist: counterpartInput) : (Client: counterpartInput, Therapist: input);
-        var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
         var clientStream = InputFiles.Open(files.Client, context);
         Stream? therapistStream = null;
-        OutputTarget? target = null;
         try
         {
             therapistStream = InputFiles.Open(files.Therapist, context);
-            target = OutputTarget.Open(args.Output, context);
-            var options = new AgreementOptions
-            {
-                ClientColumn = args.Client,
-                OccasionColumn = args.Occasion,
-                TherapistColumn = args.Therapist,
-                Discrepancy = threshold,
-                Summary = args.Summary,
-                ClientInputName = files.Client,
-                TherapistInputName = files.Therapist,
-                Warnings = InputFiles.Warn(stderr),
-            };
+            var options = Options(args, threshold, files.Client, files.Therapist, stderr);
             var pipeline = new AgreementPipeline(pairing, clientStream, InputFiles.Format(files.Client, args.InputFormat),
                 therapistStream, InputFiles.Format(files.Therapist, args.InputFormat), options);
+            return Write(args, pipeline, pairing, context);
+        }
+        finally
+        {
+            clientStream.Dispose();
+            therapistStream?.Dispose();
+        }
+    }
+
+    /// <summary>The one-file variant: a protocol whose instruments include both forms of a pairing, read from the same rows.</summary>
+    private static int RunOneFile(AgreeSettings args, string input, double? threshold, CliContext context)
+    {
+        var stderr = context.Error;
+        InputFiles.RefuseToOverwrite(input, args.Output);
+        var (_, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
+        if (protocol is null)
+        {
+            throw new CliException("'agree' needs --counterpart-input FILE (the administrations of its counterpart form), unless <instrument> is a protocol holding both forms", showUsage: true);
+        }
+
+        PairingResolution? first = null;
+        InstrumentPairing? pairing = null;
+        foreach (var form in protocol.Instruments)
+        {
+            var resolution = InstrumentPairing.Resolve(form, protocol.Instruments);
+            first ??= resolution;
+            if (resolution.Pairing is { } found)
+            {
+                pairing = found;
+                break;
+            }
+        }
+
+        if (pairing is null)
+        {
+            foreach (var d in first?.Diagnostics ?? [])
+            {
+                stderr.WriteLine(TerminalText.Escape(d.ToString()));
+            }
+
+            throw new CliException($"protocol '{protocol.Definition.Id}' holds no client form and therapist form that pair; nothing was written");
+        }
+
+        var stream = InputFiles.Open(input, context);
+        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, stderr));
+        return Write(args, pipeline, pairing, context);
+    }
+
+    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, TextWriter stderr) => new()
+    {
+        ClientColumn = args.Client,
+        OccasionColumn = args.Occasion,
+        TherapistColumn = args.Therapist,
+        Discrepancy = threshold,
+        Summary = args.Summary,
+        ClientInputName = clientName,
+        TherapistInputName = therapistName,
+        Warnings = InputFiles.Warn(stderr),
+    };
+
+    // Runs the pipeline (which disposes its inputs) into the output, atomically.
+    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, CliContext context)
+    {
+        var stderr = context.Error;
+        var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
+        OutputTarget? target = null;
+        try
+        {
+            target = OutputTarget.Open(args.Output, context);
             AgreementCounts counts;
             try
             {
@@ -166,8 +234,6 @@ internal static class AgreeCommand
         finally
         {
             target?.Dispose();
-            clientStream.Dispose();
-            therapistStream?.Dispose();
         }
     }
 }

@@ -189,6 +189,22 @@ public sealed class AgreementPipelineTests
     }
 
     [Fact]
+    public void NdjsonInput_PairsWithCsv_AndNdjsonOutputIsOneObjectPerPairThenPerUnpaired()
+    {
+        const string therapist = "{\"client_id\": \"c1\", \"session\": 1, \"a\": 4, \"b\": 4, \"c\": 4}\n{\"client_id\": \"c1\", \"session\": 3, \"a\": 1, \"b\": 1, \"c\": 1}\n";
+        var pipeline = new AgreementPipeline(Pairing, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Header + "c1,1,5,5,5\r\n")), DataFormat.Csv,
+            new MemoryStream(System.Text.Encoding.UTF8.GetBytes(therapist)), DataFormat.Ndjson, new AgreementOptions { TherapistInputName = "t.ndjson" });
+        var output = new MemoryStream();
+        pipeline.Run(DataFormat.Ndjson, output);
+        var lines = System.Text.Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using var pair = JsonDocument.Parse(lines[0]);
+        Assert.Equal(("paired", 3.0), (pair.RootElement.GetProperty("status").GetString(), pair.RootElement.GetProperty("scores").GetProperty("total").GetProperty("difference").GetDouble()));
+        using var unpaired = JsonDocument.Parse(lines[1]);
+        Assert.Equal(("unpaired", "t.ndjson", 2), (unpaired.RootElement.GetProperty("status").GetString(), unpaired.RootElement.GetProperty("input").GetString(), unpaired.RootElement.GetProperty("line").GetInt32()));
+    }
+
+    [Fact]
     public void MissingColumn_IsAResponseFileException_NamingTheInput()
     {
         var e = Assert.Throws<ResponseFileException>(() => Agree(Header, "client_id,a,b,c\r\n"));

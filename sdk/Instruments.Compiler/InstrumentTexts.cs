@@ -183,6 +183,7 @@ public static class InstrumentTexts
                 TextsSource = path,
             },
             Respondent = definition.Respondent,
+            Counterpart = definition.Counterpart,
             Language = language ?? definition.Language,
             Instructions = instructions ?? definition.Instructions,
             Notes = definition.Notes,

@@ -18,10 +18,11 @@ namespace Instruments.Compiler;
 internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locator, List<Diagnostic> diagnostics)
 {
     private static readonly string[] TopKeys =
-        ["instrument", "version", "title", "citation", "license", "respondent", "language", "instructions", "notes",
+        ["instrument", "version", "title", "citation", "license", "respondent", "counterpart", "language", "instructions", "notes",
          "missing_codes", "response_scales", "items", "scores", "flags", "examples"];
 
     private static readonly string[] LicenseKeys = ["name", "texts", "url", "notice"];
+    private static readonly string[] CounterpartKeys = ["instrument", "scores"];
     private static readonly string[] ScaleKeys = ["options"];
     private static readonly string[] OptionKeys = ["value", "label"];
     private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional"];
@@ -77,6 +78,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var (examples, courseExamples) = ReadExamples(top);
         var missingCodes = ReadIntList(top, "missing_codes", "missing_codes");
         Respondent? respondent = top.Enum<Respondent>("respondent", "respondent", RespondentNames);
+        var counterpart = ReadCounterpart(top);
 
         if (license is null)
         {
@@ -92,6 +94,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Citation = top.OptionalString("citation", "citation"),
             License = license,
             Respondent = respondent,
+            Counterpart = counterpart,
             Language = top.OptionalString("language", "language"),
             Instructions = top.OptionalString("instructions", "instructions"),
             Notes = top.OptionalString("notes", "notes"),
@@ -151,6 +154,57 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Url = map.OptionalString("url", "license.url"),
             Notice = map.OptionalString("notice", "license.notice"),
         };
+    }
+
+    /// <summary>
+    /// Reads <c>counterpart: { instrument: ID, scores: { THIS_SCORE: COUNTERPART_SCORE, ... } }</c> as written; the binder
+    /// checks this instrument's side (INS1130-INS1132, INS1138), <c>InstrumentPairing.Resolve</c> the counterpart's.
+    /// </summary>
+    private CounterpartDeclaration? ReadCounterpart(MapReader top)
+    {
+        if (top.Get("counterpart") is not { } node)
+        {
+            return null;
+        }
+
+        Record("counterpart", node);
+        var map = Map(node, "'counterpart'", "counterpart", CounterpartKeys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var instrument = map.RequiredString("instrument", "counterpart.instrument");
+        var scoresNode = map.Required("scores", "counterpart.scores");
+        var pairs = ImmutableArray.CreateBuilder<ScorePairing>();
+        if (scoresNode is YamlMappingNode scores)
+        {
+            foreach (var (keyNode, valueNode) in scores.Children)
+            {
+                if (keyNode is not YamlScalarNode { Value: { Length: > 0 } score })
+                {
+                    WrongType("a score id in 'counterpart.scores'", "text", keyNode);
+                    continue;
+                }
+
+                if (valueNode is not YamlScalarNode { Value: { Length: > 0 } other })
+                {
+                    WrongType("'counterpart.scores." + score + "'", "the id of the counterpart's score", valueNode);
+                    continue;
+                }
+
+                var pairPath = "counterpart.scores." + score;
+                Record(pairPath, keyNode);
+                Record(pairPath + ".value", valueNode);
+                pairs.Add(new ScorePairing { Score = score, CounterpartScore = other, Location = Span(keyNode) });
+            }
+        }
+        else if (scoresNode is not null)
+        {
+            WrongType("counterpart.scores", "a mapping from this instrument's score id to the counterpart's score id", scoresNode);
+        }
+
+        return instrument is null ? null : new CounterpartDeclaration { Instrument = instrument, Scores = pairs.ToImmutable(), Location = Span(map.Get("instrument")!) };
     }
 
     private ImmutableArray<ResponseScale> ReadScales(MapReader top)

@@ -140,6 +140,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS108" or "INS109" => ["Change"],
             "INS110" or "INS111" => ["Protocols"],
             "INS112" => ["Change"],
+            "INS113" => ["Pairing"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };
@@ -170,8 +171,8 @@ public sealed partial class DiagnosticCatalogueTests
     {
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
         // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x;
-        // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests) }
+        // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x; PairingDiagnosticTests: INS113x).
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

@@ -181,6 +181,11 @@ internal static class CatalogCommands
             sb.AppendLine($"respondent: {RespondentName(def.Respondent) ?? "-"}   language: {def.Language ?? "-"}");
         }
 
+        if (def.Counterpart is { } counterpart)
+        {
+            sb.AppendLine($"counterpart: {counterpart.Instrument} ({string.Join(", ", counterpart.Scores.Select(p => p.Score + " = " + p.CounterpartScore))})");
+        }
+
         if (def.Instructions is not null)
         {
             sb.AppendLine().AppendLine("Instructions:");

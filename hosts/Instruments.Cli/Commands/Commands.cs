@@ -10,6 +10,7 @@ internal static class Commands
         ValidateCommand.Create(context),
         ScoreCommand.Create(context),
         TrackCommand.Create(context),
+        AgreeCommand.Create(context),
         ReportCommand.Create(context),
         TestCommand.Create(context),
     ];

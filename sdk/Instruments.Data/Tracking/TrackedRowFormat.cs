@@ -25,6 +25,9 @@ internal enum TrackedKind : byte
 
     /// <summary>The occasion is of another kind than the file's first (RSP2033); set by the tracker, never in a record.</summary>
     WrongKind,
+
+    /// <summary>A therapist column was named (<c>instruments agree --therapist</c>) and the row's is empty or absent (RSP2043).</summary>
+    NoTherapist,
 }
 
 /// <summary>
@@ -49,14 +52,20 @@ internal sealed class TrackedRowFormat : ResultFormat
     private readonly TrackedSet _set;
     private readonly string _clientColumn;
     private readonly string _occasionColumn;
+    private readonly string? _therapistColumn;
     private readonly byte[][][] _itemIds;
     private readonly byte[][][] _scoreIds;
 
-    public TrackedRowFormat(TrackedSet set, string clientColumn, string occasionColumn)
+    /// <summary>
+    /// Creates the format. With <paramref name="therapistColumn"/> (for <c>instruments agree</c>), a record's client id is
+    /// the client id, the byte 0x1F (unit separator) and the therapist id, so that a dyad is one key.
+    /// </summary>
+    public TrackedRowFormat(TrackedSet set, string clientColumn, string occasionColumn, string? therapistColumn = null)
     {
         _set = set;
         _clientColumn = clientColumn;
         _occasionColumn = occasionColumn;
+        _therapistColumn = therapistColumn;
         Protocol = set.Protocol;
         _itemIds = [.. set.Instruments.Select(p => p.Definition.Items.Select(i => Encoding.UTF8.GetBytes(i.Id)).ToArray())];
         _scoreIds = [.. set.Instruments.Select(p => p.Definition.Scores.Select(s => Encoding.UTF8.GetBytes(s.Id)).ToArray())];
@@ -74,11 +83,13 @@ internal sealed class TrackedRowFormat : ResultFormat
 
     /// <summary>Writes the record of one row; <paramref name="results"/> holds one result per instrument.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Write(ByteBuffer o, ResponseRow row, ReadOnlySpan<ScoreResult> results, ResponseStatus status, ref int clientHint, ref int occasionHint)
+    internal void Write(ByteBuffer o, ResponseRow row, ReadOnlySpan<ScoreResult> results, ResponseStatus status, ref int clientHint, ref int occasionHint,
+        ref int therapistHint)
     {
         var kind = TrackedKind.Ok;
         var occasion = default(Occasion);
         ReadOnlySpan<byte> client = default;
+        ReadOnlySpan<byte> therapist = default;
         ReadOnlySpan<byte> text = default;
         byte[]? reason = null;
         if (row.Malformed is { } malformed)
@@ -96,6 +107,11 @@ internal sealed class TrackedRowFormat : ResultFormat
                 kind = TrackedKind.NoClient;
                 client = default;
             }
+            else if (_therapistColumn is not null
+                && (therapist = row.FindField(_therapistColumn, ref therapistHint) is var t and >= 0 ? row.FieldValue(t) : default).Trim(" \t"u8).IsEmpty)
+            {
+                kind = TrackedKind.NoTherapist;
+            }
             else
             {
                 var s = row.FindField(_occasionColumn, ref occasionHint);
@@ -110,18 +126,26 @@ internal sealed class TrackedRowFormat : ResultFormat
 
         var instruments = results.Length;
         var scores = _set.ScoreCount;
-        var size = HeaderSize + client.Length + text.Length + (instruments * (2 + MaxReasonBytes)) + (8 * scores);
+        var key = client.Length + (kind == TrackedKind.Ok && _therapistColumn is not null ? 1 + therapist.Length : 0);
+        var size = HeaderSize + key + text.Length + (instruments * (2 + MaxReasonBytes)) + (8 * scores);
         var span = o.GetSpan(size);
         BinaryPrimitives.WriteInt32LittleEndian(span, row.Line);
         span[4] = (byte)kind;
         span[5] = (byte)status;
         span[6] = (byte)occasion.Kind;
         BinaryPrimitives.WriteDoubleLittleEndian(span[7..], occasion.Value);
-        BinaryPrimitives.WriteInt32LittleEndian(span[15..], client.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[15..], key);
         BinaryPrimitives.WriteInt32LittleEndian(span[19..], text.Length);
         var at = HeaderSize;
         client.CopyTo(span[at..]);
         at += client.Length;
+        if (key > client.Length)
+        {
+            span[at++] = KeySeparator;
+            therapist.CopyTo(span[at..]);
+            at += therapist.Length;
+        }
+
         text.CopyTo(span[at..]);
         at += text.Length;
         var parts = at;
@@ -147,6 +171,9 @@ internal sealed class TrackedRowFormat : ResultFormat
 
         o.Advance(at);
     }
+
+    /// <summary>Separates the client id from the therapist id in a dyad's key (the ASCII unit separator).</summary>
+    internal const byte KeySeparator = 0x1F;
 
     // "RSP2001 on item 'a'": the first error of an invalid row (at most 60 bytes; ids longer than that are cut).
     private int WriteInvalidReason(Span<byte> into, int instrument, ScoreResult result)
@@ -199,11 +226,12 @@ internal sealed class TrackedRowFormat : ResultFormat
         private readonly ScoreResult[] _results = new ScoreResult[format._set.Instruments.Length];
         private int _clientHint;
         private int _occasionHint;
+        private int _therapistHint;
 
         public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block)
         {
             _results[0] = result;
-            format.Write(block.Output, row, _results, result.Status, ref _clientHint, ref _occasionHint);
+            format.Write(block.Output, row, _results, result.Status, ref _clientHint, ref _occasionHint, ref _therapistHint);
         }
 
         public override void WriteRow(long rowNumber, ResponseRow row, ProtocolResult result, RowBlock block)
@@ -213,7 +241,7 @@ internal sealed class TrackedRowFormat : ResultFormat
                 _results[k] = result.GetResult(k);
             }
 
-            format.Write(block.Output, row, _results, result.Status, ref _clientHint, ref _occasionHint);
+            format.Write(block.Output, row, _results, result.Status, ref _clientHint, ref _occasionHint, ref _therapistHint);
         }
     }
 }

@@ -66,6 +66,7 @@ internal static partial class DefinitionBinder
             CheckMissingCodes(scales);
             var (items, itemIndex) = BindItems(scales);
             var (scores, scoreIndex) = BindScores(itemIndex);
+            CheckCounterpart(scoreIndex);
             var slotOf = BuildSlotResolver(itemIndex, scoreIndex, items.Length);
             var expressions = BindScoreExpressions(slotOf);
             var order = OrderScores(scores, expressions, items.Length);

@@ -7,7 +7,7 @@ namespace Instruments.Definitions;
 
 /// <summary>
 /// Writes an <see cref="InstrumentDefinition"/> as JSON, the shape <c>instruments describe --format json</c> prints:
-/// id, version, title, respondent, language, instructions, missing codes, response scales, items, scores (with their
+/// id, version, title, respondent, counterpart (the other form of a paired measure and its score map, or null), language, instructions, missing codes, response scales, items, scores (with their
 /// items, missing-data rule, bands, sources and change rules), flags, citation, licence and notes. Snake-case keys; absent optional
 /// values are written as null (a band's <c>description</c> and the licence's <c>texts_source</c> are left out).
 /// </summary>
@@ -33,6 +33,24 @@ public static class DefinitionJsonWriter
         w.WriteString("version", def.Version);
         w.WriteString("title", def.Title);
         w.WriteString("respondent", RespondentName(def.Respondent));
+        if (def.Counterpart is { } counterpart)
+        {
+            w.WriteStartObject("counterpart");
+            w.WriteString("instrument", counterpart.Instrument);
+            w.WriteStartObject("scores");
+            foreach (var pair in counterpart.Scores)
+            {
+                w.WriteString(pair.Score, pair.CounterpartScore);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        else
+        {
+            w.WriteNull("counterpart");
+        }
+
         w.WriteString("language", def.Language);
         w.WriteString("instructions", def.Instructions);
         w.WriteStartArray("missing_codes");

@@ -29,6 +29,12 @@ public sealed class InstrumentDefinition
     /// <summary>Who fills in the instrument, when stated.</summary>
     public Respondent? Respondent { get; init; }
 
+    /// <summary>
+    /// The other form of a paired measure (the therapist's form of this client form, or the reverse) and which scores
+    /// correspond; null when none is declared. See <see cref="CounterpartDeclaration"/>.
+    /// </summary>
+    public CounterpartDeclaration? Counterpart { get; init; }
+
     /// <summary>Language of the texts (BCP 47 tag), when stated.</summary>
     public string? Language { get; init; }
 
@@ -107,7 +113,7 @@ public sealed class InstrumentDefinition
         return new InstrumentDefinition
         {
             Id = Id, Version = Version, Title = Title, Citation = Citation, License = License, Respondent = Respondent,
-            Language = Language, Instructions = Instructions, Notes = Notes, MissingCodes = MissingCodes,
+            Counterpart = Counterpart, Language = Language, Instructions = Instructions, Notes = Notes, MissingCodes = MissingCodes,
             ResponseScales = ResponseScales, Items = Items, Scores = scores, Flags = Flags, Examples = Examples,
             CourseExamples = CourseExamples,
         };

@@ -35,15 +35,32 @@ public sealed class DefinitionJsonWriterTests
         var root = doc.RootElement;
 
         Assert.Equal(
-            ["id", "version", "title", "respondent", "language", "instructions", "missing_codes", "response_scales", "items", "scores", "flags", "citation", "license", "notes"],
+            ["id", "version", "title", "respondent", "counterpart", "language", "instructions", "missing_codes", "response_scales", "items", "scores", "flags", "citation", "license", "notes"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("client", root.GetProperty("respondent").GetString());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("counterpart").ValueKind);
         Assert.Equal(["m1", "m2"], root.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("id").GetString()));
         Assert.True(root.GetProperty("items")[1].GetProperty("reverse").GetBoolean());
         var bands = root.GetProperty("scores")[0].GetProperty("bands");
         Assert.False(bands[0].TryGetProperty("description", out _));
         Assert.Equal("High.", bands[1].GetProperty("description").GetString());
         Assert.Equal("restricted", root.GetProperty("license").GetProperty("texts").GetString());
+    }
+
+    [Fact]
+    public void ToJson_WritesTheCounterpart_InstrumentAndScoreMapInOrder()
+    {
+        var def = Mood();
+        var paired = new InstrumentDefinition
+        {
+            Id = def.Id, Version = def.Version, Title = def.Title, License = def.License, Respondent = def.Respondent, ResponseScales = def.ResponseScales,
+            Items = def.Items, Scores = def.Scores,
+            Counterpart = new CounterpartDeclaration { Instrument = "mood-t", Scores = [new ScorePairing { Score = "total", CounterpartScore = "sum" }] },
+        };
+        using var doc = JsonDocument.Parse(DefinitionJsonWriter.ToJson(paired));
+        var counterpart = doc.RootElement.GetProperty("counterpart");
+        Assert.Equal("mood-t", counterpart.GetProperty("instrument").GetString());
+        Assert.Equal([("total", "sum")], counterpart.GetProperty("scores").EnumerateObject().Select(p => (p.Name, p.Value.GetString())));
     }
 
     [Fact]

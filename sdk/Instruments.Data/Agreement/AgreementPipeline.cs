@@ -1,0 +1,174 @@
+using Instruments.Alliance;
+using Instruments.Course;
+using Instruments.Scoring;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// Client and therapist agreement over two inputs: the client form's administrations and the therapist form's (CSV,
+/// JSON or NDJSON, through <see cref="ResponseReader"/>), each scored with its own form of an
+/// <see cref="InstrumentPairing"/> on all cores (the parallel scoring of <see cref="ScoringPipeline"/>), paired by
+/// client and occasion (and therapist, with <see cref="AgreementOptions.TherapistColumn"/>), and summarised per pair,
+/// per dyad and across dyads with <see cref="AgreementAccumulator"/>. Or (the one-file variant) one input whose rows
+/// hold both forms, read through a protocol that lists both.
+/// </summary>
+/// <remarks>
+/// <para>Every input row is mentioned exactly once in the output: in a pair, in the unpaired list (a usable
+/// administration with no usable partner at its occasion, RSP2042), or in a diagnostic naming its file and line: it
+/// cannot be read (RSP2010), has no client id (RSP2034), no therapist id (RSP2043), an occasion that is not a number or
+/// an ISO date or not of the kind of its file's first (RSP2033), is invalid or one of its paired scores is not computed
+/// (RSP2040), or is one of several administrations of one form for one dyad at one occasion (RSP2041: never merged,
+/// none paired).</para>
+/// <para>Memory: both inputs' usable administrations are held until the end (about 40 bytes plus 8 per paired score
+/// each, plus each dyad's key once and one dictionary entry per dyad and occasion), so memory grows with the number of
+/// administrations; nothing else is allocated per pair.</para>
+/// </remarks>
+public sealed class AgreementPipeline
+{
+    private readonly InstrumentPairing _pairing;
+    private readonly (Stream Input, DataFormat Format)[] _inputs;
+    private readonly AgreementOptions _options;
+    private readonly ProtocolPlan? _protocol;
+
+    /// <summary>Creates a pipeline over the two forms' inputs.</summary>
+    /// <param name="pairing">The forms and their corresponding scores (<see cref="InstrumentPairing.Resolve"/>).</param>
+    /// <param name="clientInput">The client form's administrations (UTF-8); read and disposed by <see cref="Run"/>.</param>
+    /// <param name="clientFormat">Its format.</param>
+    /// <param name="therapistInput">The therapist form's administrations (UTF-8); read and disposed by <see cref="Run"/>.</param>
+    /// <param name="therapistFormat">Its format.</param>
+    /// <param name="options">Columns, threshold, output shape, warnings and threads; null for the defaults.</param>
+    public AgreementPipeline(InstrumentPairing pairing, Stream clientInput, DataFormat clientFormat, Stream therapistInput, DataFormat therapistFormat,
+        AgreementOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(pairing);
+        ArgumentNullException.ThrowIfNull(clientInput);
+        ArgumentNullException.ThrowIfNull(therapistInput);
+        _pairing = pairing;
+        _inputs = [(clientInput, clientFormat), (therapistInput, therapistFormat)];
+        _options = options ?? new AgreementOptions();
+        ArgumentException.ThrowIfNullOrEmpty(_options.ClientColumn, nameof(options));
+        ArgumentException.ThrowIfNullOrEmpty(_options.OccasionColumn, nameof(options));
+        if (_options.TherapistColumn is { Length: 0 })
+        {
+            throw new ArgumentException("the therapist column, when given, needs a name", nameof(options));
+        }
+
+        if (_options.Discrepancy is { } threshold && (!(threshold > 0) || !double.IsFinite(threshold)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), threshold, "a discrepancy threshold is a positive number of points");
+        }
+    }
+
+    /// <summary>
+    /// Creates a pipeline over one input whose rows hold both forms (the one-file variant): <paramref name="protocol"/>
+    /// lists both forms of <paramref name="pairing"/> among its instruments (their item ids differ, INS1107), each row is
+    /// scored for every instrument of the protocol, and each row's client part is paired with the therapist part of the
+    /// same dyad and occasion (normally its own row). A row that cannot be read, or has no client, therapist or usable
+    /// occasion, is one diagnostic; otherwise each form's part is used (or not: RSP2040, RSP2041) on its own.
+    /// </summary>
+    /// <param name="pairing">The forms and their corresponding scores (<see cref="InstrumentPairing.Resolve"/>).</param>
+    /// <param name="protocol">A protocol holding both forms.</param>
+    /// <param name="input">The rows (UTF-8); read and disposed by <see cref="Run"/>.</param>
+    /// <param name="inputFormat">Its format.</param>
+    /// <param name="options">Columns, threshold, output shape, warnings and threads; null for the defaults. Both input names name the one input.</param>
+    /// <exception cref="ArgumentException">The protocol does not hold both forms.</exception>
+    public AgreementPipeline(InstrumentPairing pairing, ProtocolPlan protocol, Stream input, DataFormat inputFormat, AgreementOptions? options = null)
+        : this(pairing, input, inputFormat, Stream.Null, inputFormat, options)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        foreach (var form in new[] { pairing.Client, pairing.Therapist })
+        {
+            if (!protocol.Instruments.Any(p => string.Equals(p.Definition.Id, form.Definition.Id, StringComparison.Ordinal)))
+            {
+                throw new ArgumentException($"protocol '{protocol.Definition.Id}' does not hold '{form.Definition.Id}', a form of the pairing", nameof(protocol));
+            }
+        }
+
+        _protocol = protocol;
+    }
+
+    /// <summary>
+    /// Reads both inputs, pairs their administrations and writes the result into <paramref name="output"/>: JSON
+    /// (pairs, unpaired, dyads, summary and diagnostics), or CSV/NDJSON (the pairs table, or with
+    /// <see cref="AgreementOptions.Summary"/> the dyads and the summary).
+    /// </summary>
+    /// <param name="format">The output format.</param>
+    /// <param name="output">Where the bytes go; flushed at the end, not disposed.</param>
+    /// <param name="cancel">Stops the run (it then throws <see cref="OperationCanceledException"/>).</param>
+    /// <returns>What was read and written.</returns>
+    /// <exception cref="ResponseFileException">An input cannot be read at all, or lacks a named column (CSV).</exception>
+    public AgreementCounts Run(DataFormat format, Stream output, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        try
+        {
+            var state = new AgreementState(_pairing, _options);
+            if (_protocol is { } protocol)
+            {
+                ReadBoth(state, protocol, cancel);
+            }
+            else
+            {
+                for (var side = 0; side < 2; side++)
+                {
+                    ReadSide(state, side, cancel);
+                }
+            }
+
+            var result = state.Match();
+            AgreementWriter.Write(format, output, _pairing, _options, result);
+            output.Flush();
+            return new AgreementCounts(state.Rows, result.Pairs.Count, result.Unpaired.Count, state.Unusable, result.Dyads.Count);
+        }
+        finally
+        {
+            _inputs[0].Input.Dispose();
+            _inputs[1].Input.Dispose();
+        }
+    }
+
+    private void ReadSide(AgreementState state, int side, CancellationToken cancel)
+    {
+        var (input, inputFormat) = _inputs[side];
+        var plan = side == 0 ? _pairing.Client : _pairing.Therapist;
+        var name = side == 0 ? _options.ClientInputName : _options.TherapistInputName;
+        var set = new TrackedSet(plan);
+        using var reader = ResponseReader.Open(input, inputFormat, plan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        RequireColumns(reader, name);
+        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
+        var sink = new TrackedRowSink(1, set.ScoreCount, (in TrackedRow row) => state.Add(side, row));
+        new ScoringPipeline(plan, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
+    }
+
+    private void ReadBoth(AgreementState state, ProtocolPlan protocol, CancellationToken cancel)
+    {
+        var (input, inputFormat) = _inputs[0];
+        var name = _options.ClientInputName;
+        var set = new TrackedSet(protocol);
+        int Part(ScoringPlan form) => protocol.Instruments.IndexOf(protocol.Instruments.First(p => p.Definition.Id == form.Definition.Id));
+        var (client, therapist) = (Part(_pairing.Client), Part(_pairing.Therapist));
+        using var reader = ResponseReader.Open(input, inputFormat, protocol.ReaderPlan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        RequireColumns(reader, name);
+        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
+        var sink = new TrackedRowSink(set.Instruments.Length, set.ScoreCount,
+            (in TrackedRow row) => state.AddBoth(row, client, set.ScoreStart[client], therapist, set.ScoreStart[therapist]));
+        new ScoringPipeline(protocol, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
+    }
+
+    private void RequireColumns(ResponseReader reader, string name)
+    {
+        if (reader.Columns is not { } columns)
+        {
+            return;
+        }
+
+        foreach (var (column, option) in new[] { (_options.ClientColumn, "client"), (_options.OccasionColumn, "occasion"), (_options.TherapistColumn, "therapist") })
+        {
+            if (column is not null && !columns.Contains(column, StringComparer.Ordinal))
+            {
+                var hint = columns.Count > 0 ? " (its columns other than items: " + string.Join(", ", columns) + ")" : string.Empty;
+                throw new ResponseFileException($"{name}: the input has no {option} column '{column}'{hint}");
+            }
+        }
+    }
+}

@@ -37,9 +37,10 @@ internal static class TrackCommand
         built-in course template) or a template of the instrument's plugin; template errors are TPL diagnostics
         (see docs/templates.md, docs/change.md).
 
-        Memory: a file grouped by client is read twice (a cheap pre-scan, then one client at a time): memory grows
-        with the number of clients. Otherwise (interleaved, or standard input) every administration is held
-        compactly until the end (about 48 bytes + 8 per score each).
+        Memory: a file grouped by client is streamed one client at a time (read once when the output is a file;
+        with standard output or --report, after a cheap pre-scan): memory grows with the number of clients.
+        Otherwise (interleaved, or standard input) every administration is held compactly until the end (about 48
+        bytes + 8 per score each).
 
         exit codes: 0 every administration used, 1 output written but some rows not used (diagnostics),
                     2 nothing written (usage error, unknown instrument, definition errors, unreadable input,

@@ -36,18 +36,39 @@ internal static class HotPaths
         thread.Start();
     }
 
-    /// <summary>Starts jitting, in the background, the tracker's hot loops (while the input is pre-scanned).</summary>
-    public static void PrepareTrackingInBackground(DataFormat outputFormat)
+    private static int _trackingStarted;
+
+    /// <summary>
+    /// Starts jitting, in the background, the hot loops of tracking: reading <paramref name="inputFormat"/>, scoring,
+    /// the tracker, and writing <paramref name="outputFormat"/>. Once per process: a second call does nothing.
+    /// </summary>
+    public static void PrepareTrackingInBackground(DataFormat inputFormat, DataFormat outputFormat)
     {
+        if (Interlocked.Exchange(ref _trackingStarted, 1) != 0)
+        {
+            return;
+        }
+
         var types = new List<Type>
         {
-            typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
+            typeof(ScoringPipeline), typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
             typeof(AdministrationStore), typeof(ClientRuns), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
             typeof(Course.ProtocolPlan),
         };
+        if (inputFormat == DataFormat.Csv)
+        {
+            types.Add(typeof(CsvRowReader));
+        }
+
         if (outputFormat == DataFormat.Csv)
         {
             types.Add(typeof(CsvTrackingWriter));
+            types.Add(typeof(NumberFormatter));
+        }
+
+        if (inputFormat == DataFormat.Csv || outputFormat == DataFormat.Csv)
+        {
+            types.Add(typeof(Csv));
         }
 
         var thread = new Thread(() => Prepare(types)) { IsBackground = true, Name = "instruments: prepare tracking" };

@@ -116,7 +116,7 @@ internal static class TrackCommand
         InputFiles.RefuseToOverwrite(input, output);
         var inputFormat = InputFiles.Format(input, args.InputFormat);
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
-        ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
+        TrackingPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         (plan, protocol) = SuddenGainOption.Apply(args.SuddenGains, plan, protocol, stderr);
         var inputStream = InputFiles.Open(input, context);

@@ -82,6 +82,15 @@ public sealed class TrackingPipeline
     }
 
     /// <summary>
+    /// Optional: starts compiling, on a background thread, the hot loops of tracking (reading <paramref name="input"/>,
+    /// scoring, the tracker, writing <paramref name="output"/>), so that they are ready when the first rows come (call
+    /// it before compiling the instrument; <see cref="Run"/> starts it otherwise). Once per process.
+    /// </summary>
+    /// <param name="input">The input format that will be read.</param>
+    /// <param name="output">The output format that will be written.</param>
+    public static void PrepareInBackground(DataFormat input, DataFormat output) => HotPaths.PrepareTrackingInBackground(input, output);
+
+    /// <summary>
     /// Tracks every client of the input into <paramref name="output"/> in <paramref name="format"/>. Nothing is
     /// written before the input's first rows are read.
     /// </summary>
@@ -98,7 +107,7 @@ public sealed class TrackingPipeline
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            HotPaths.PrepareTrackingInBackground(format);
+            HotPaths.PrepareTrackingInBackground(_inputFormat, format);
             var options = _options;
             if (_input.CanSeek && output.CanSeek && output.CanWrite && options.OnClient is null)
             {

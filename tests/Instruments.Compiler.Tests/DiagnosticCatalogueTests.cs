@@ -140,6 +140,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS108" or "INS109" => ["Change"],
             "INS110" or "INS111" => ["Protocols"],
             "INS112" => ["Change"],
+            "INS114" => ["Protocols"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };

@@ -144,6 +144,14 @@ internal static class TrackCommand
             }
 
             target.Commit();
+
+            // JSON and NDJSON carry the summary across clients; a CSV table has no place for it, so it is said here,
+            // --quiet or not (it is a result, not progress).
+            if (outputFormat == DataFormat.Csv && protocol?.AllianceOutcome is { } pairing && counts.AllianceOutcome is { } summary)
+            {
+                stderr.WriteLine(AllianceOutcomeLine(pairing, summary));
+            }
+
             if (!args.Quiet)
             {
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -166,6 +174,15 @@ internal static class TrackCommand
             target?.Dispose();
             inputStream.Dispose();
         }
+    }
+
+    /// <summary>The alliance-and-outcome summary as one plain line (docs/alliance.md, "Alliance and outcome").</summary>
+    internal static string AllianceOutcomeLine(Instruments.Course.AllianceOutcomePairing pairing, Instruments.Course.AllianceOutcomeSummary summary)
+    {
+        static string Name(Instruments.Course.ProtocolMember m) => $"'{m.Id}' ({m.Plan.Definition.Id} {m.Score.Id})";
+        var r = summary.NotComputed is { } why ? "r not computed: " + why : string.Create(CultureInfo.InvariantCulture, $"r = {summary.R:0.00}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"instruments: alliance and outcome: the early alliance (mean of {Name(pairing.Alliance)} over the first {pairing.EarlySessions} sessions) against the change in {Name(pairing.Outcome)}: {r}, n = {summary.Count} clients. {Instruments.Course.AllianceOutcomeSummary.Caution}");
     }
 
     /// <summary><c>--report</c>: the tracking pipeline hands each client to <see cref="CourseReports"/>; no table is written.</summary>

@@ -16,7 +16,9 @@ internal static class TrackCommand
     private const string Details = """
         <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file; its
         scores' change rules (direction, caseness, reliable change, clinical significance, sudden gains) are applied.
-        A protocol (id or file) tracks each of its instruments from the same rows and adds its outcomes per client.
+        A protocol (id or file) tracks each of its instruments from the same rows and adds its outcomes per client;
+        one with an alliance_outcome block (such as alliance-and-symptoms) adds each client's early alliance and
+        symptom change, and their correlation across clients (JSON/NDJSON: "summary"; CSV: one line on stderr).
 
         Input: CSV, JSON or NDJSON as for 'score', one row per administration, in any order, clients interleaved.
         Each row names its client (--client, default client_id) and its occasion (--occasion, default session): a

@@ -13,7 +13,7 @@ public sealed partial class CourseModelTests
     private static partial Regex SnakeCase();
 
     private static IEnumerable<CourseReportModel> All() =>
-        [CourseData.RealisticClient(), CourseData.OneUsable(), CourseData.NoRules(), CourseData.HigherIsBetter()];
+        [CourseData.RealisticClient(), CourseData.OneUsable(), CourseData.NoRules(), CourseData.HigherIsBetter(), CourseData.Ruptures()];
 
     private static IReadOnlyDictionary<string, object?> Score(CourseReportModel model, int index = 0) =>
         (IReadOnlyDictionary<string, object?>)((IList)model.Data["scores"]!)[index]!;

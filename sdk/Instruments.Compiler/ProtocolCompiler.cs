@@ -12,7 +12,7 @@ namespace Instruments.Compiler;
 /// <summary>
 /// Compiles protocol files (paired measures and batteries, see the "Protocols" section of <c>docs/yaml-format.md</c>):
 /// YAML whose top-level mapping has a <c>protocol</c> key, checked against the instruments it names. User mistakes
-/// are diagnostics with file(line,col) (INS1010-INS1015 for structure, INS1100-INS1113 for references and rules),
+/// are diagnostics with file(line,col) (INS1010-INS1015 for structure, INS1100-INS1113 for references and rules, INS1140-INS1143 for the alliance-and-outcome pairing),
 /// never exceptions.
 /// </summary>
 /// <example>
@@ -157,7 +157,8 @@ public sealed class ProtocolCompilation
 
     /// <summary>
     /// The source location of a part of the protocol by path: <c>protocol</c>, <c>version</c>, <c>measures[i]</c>,
-    /// <c>measures[i].id|instrument|score|reliable_change</c>, <c>outcomes[i]</c>, <c>outcomes[i].id|when|sources</c>.
+    /// <c>measures[i].id|instrument|score|reliable_change</c>, <c>outcomes[i]</c>, <c>outcomes[i].id|when|sources</c>,
+    /// <c>alliance_outcome</c>, <c>alliance_outcome.alliance|outcome|early_sessions</c>.
     /// </summary>
     public Location GetLocation(string path) => _locator.Locate(path);
 }

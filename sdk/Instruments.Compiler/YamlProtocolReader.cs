@@ -14,7 +14,8 @@ namespace Instruments.Compiler;
 /// </summary>
 internal sealed class YamlProtocolReader(string path, YamlSourceLocator locator, List<Diagnostic> diagnostics)
 {
-    internal static readonly string[] TopKeys = ["protocol", "version", "title", "citation", "notes", "measures", "outcomes"];
+    internal static readonly string[] TopKeys = ["protocol", "version", "title", "citation", "notes", "measures", "outcomes", "alliance_outcome"];
+    internal static readonly string[] AllianceOutcomeKeys = ["alliance", "outcome", "early_sessions"];
     internal static readonly string[] MeasureKeys = ["id", "instrument", "score", "reliable_change"];
     internal static readonly string[] OutcomeKeys = ["id", "title", "when", "sources"];
 
@@ -64,6 +65,7 @@ internal sealed class YamlProtocolReader(string path, YamlSourceLocator locator,
                 : new ProtocolOutcome { Id = oid, Title = OptionalString(o, "title", p + ".title"), When = when, Sources = sources };
         });
 
+        var pairing = Get(top, "alliance_outcome") is { } pairingNode ? ReadAllianceOutcome(pairingNode) : null;
         return id is null || version is null || title is null ? null : new ProtocolDefinition
         {
             Id = id,
@@ -73,7 +75,41 @@ internal sealed class YamlProtocolReader(string path, YamlSourceLocator locator,
             Notes = OptionalString(top, "notes", "notes"),
             Measures = measures,
             Outcomes = outcomes,
+            AllianceOutcome = pairing,
         };
+    }
+
+    /// <summary>
+    /// The <c>alliance_outcome</c> block. An <c>early_sessions</c> that is not a whole number is INS1142 here, where
+    /// the file shows it; the binder checks the rest (INS1140-INS1143).
+    /// </summary>
+    private ProtocolAllianceOutcome? ReadAllianceOutcome(YamlNode node)
+    {
+        const string P = "alliance_outcome";
+        if (Map(node, "the alliance_outcome block", P, AllianceOutcomeKeys) is not { } map)
+        {
+            Failed = true;
+            return null;
+        }
+
+        var alliance = RequiredString(map, "alliance", P + ".alliance", "the alliance_outcome block");
+        var outcome = RequiredString(map, "outcome", P + ".outcome", "the alliance_outcome block");
+        var early = ProtocolAllianceOutcome.DefaultEarlySessions;
+        if (Get(map, "early_sessions") is { } earlyNode)
+        {
+            locator.Record(P + ".early_sessions", Span(earlyNode));
+            if (earlyNode is YamlScalarNode { Value: { } text, Style: ScalarStyle.Plain }
+                && int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n))
+            {
+                early = n;
+            }
+            else
+            {
+                Report(InstrumentDiagnostics.InvalidEarlySessions, Span(earlyNode), YamlDefinitionReader.Describe(earlyNode));
+            }
+        }
+
+        return alliance is null || outcome is null ? null : new ProtocolAllianceOutcome { Alliance = alliance, Outcome = outcome, EarlySessions = early };
     }
 
     private ImmutableArray<T> ReadList<T>(YamlMappingNode map, string key, bool required, Func<YamlNode, string, T?> read)

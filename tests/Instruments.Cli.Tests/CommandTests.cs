@@ -66,7 +66,7 @@ public sealed class CommandTests
     {
         var r = await InProcess.RunAsync("validate", Path.Combine(Host.RepoRoot, "plugins"));
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("11 valid", r.Stderr, StringComparison.Ordinal); // the ten shipped instruments and the NHS Talking Therapies protocol
+        Assert.Contains("12 valid", r.Stderr, StringComparison.Ordinal); // the ten shipped instruments, the NHS Talking Therapies and the alliance-and-symptoms protocols
     }
 
     [Fact]

@@ -73,6 +73,23 @@ public sealed class ProtocolCommandTests
         using var doc = JsonDocument.Parse(json.Stdout);
         Assert.Equal(["depression", "anxiety"], doc.RootElement.GetProperty("measures").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
         Assert.Equal(["caseness", "recovered"], doc.RootElement.GetProperty("outcomes").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("alliance_outcome").ValueKind);
+    }
+
+    [Fact]
+    public async Task Describe_ShowsTheAllianceOutcomePairing()
+    {
+        var text = await InProcess.RunAsync("describe", "alliance-and-symptoms");
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("Alliance and outcome (a view of the data, not an outcome rule; see docs/alliance.md):", text.Stdout, StringComparison.Ordinal);
+        Assert.Contains("the mean of 'alliance' over the first 3 administrations (usable ones), beside the change in 'depression'", text.Stdout, StringComparison.Ordinal);
+
+        var json = await InProcess.RunAsync("describe", "alliance-and-symptoms", "--format", "json");
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var pairing = doc.RootElement.GetProperty("alliance_outcome");
+        Assert.Equal("alliance", pairing.GetProperty("alliance").GetString());
+        Assert.Equal("depression", pairing.GetProperty("outcome").GetString());
+        Assert.Equal(3, pairing.GetProperty("early_sessions").GetInt32());
     }
 
     [Fact]

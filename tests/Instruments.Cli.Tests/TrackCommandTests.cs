@@ -197,4 +197,28 @@ public sealed class TrackCommandTests
         Assert.Contains("phq-9.total.sudden_gains", header, StringComparison.Ordinal);
         Assert.Contains("gad-7.total.sudden_gains", header, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AllianceAndSymptoms_OverTheSample_CsvSaysTheSummaryOnStderr_JsonCarriesIt()
+    {
+        // samples/alliance-and-symptoms.csv: early WAI-SR totals 52, 32, 60, 36 (the second session unusable), 20, 48
+        // beside PHQ-9 changes -9, 0, -27, -9, +9, -9.
+        var sample = Host.Sample("alliance-and-symptoms.csv");
+        var csv = await InProcess.RunAsync("track", "alliance-and-symptoms", "--input", sample, "--quiet");
+        Assert.True(csv.ExitCode == 1, csv.ToString());   // c4's unusable WAI-SR (RSP2030)
+        var rows = csv.Stdout.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = rows[0].Split(',');
+        var at = Array.IndexOf(header, "alliance_outcome.early_alliance");
+        Assert.Equal(["c4", "36", "2", "-9", "improved"], [rows[4].Split(',')[0], .. rows[4].Split(',')[at..(at + 4)]]);
+        var line = Assert.Single(csv.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("alliance and outcome", StringComparison.Ordinal));
+        Assert.StartsWith("instruments: alliance and outcome: the early alliance (mean of 'alliance' (wai-sr total) over the first 3 sessions) against the change in 'depression' (phq-9 total): r = -0.92, n = 6 clients. ", line, StringComparison.Ordinal);
+        Assert.EndsWith(Instruments.Course.AllianceOutcomeSummary.Caution, line, StringComparison.Ordinal);
+
+        var json = await InProcess.RunAsync("track", "alliance-and-symptoms", "--input", sample, "--format", "json", "--quiet");
+        Assert.DoesNotContain("alliance and outcome", json.Stderr, StringComparison.Ordinal);
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var s = doc.RootElement.GetProperty("summary").GetProperty("alliance_outcome");
+        Assert.Equal(6, s.GetProperty("n").GetInt32());
+        Assert.Equal(-0.9157484263009925, s.GetProperty("r").GetDouble(), 12);
+    }
 }

@@ -141,6 +141,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS110" or "INS111" => ["Protocols"],
             "INS112" => ["Change"],
             "INS113" => ["Pairing"],
+            "INS114" => ["Protocols"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };

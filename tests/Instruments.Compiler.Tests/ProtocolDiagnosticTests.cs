@@ -115,6 +115,86 @@ public sealed class ProtocolDiagnosticTests
             """, "INS1014");
     }
 
+    // ---- INS114x: alliance_outcome ----
+
+    private const string AllianceMeasures = """
+        measures:
+          - { id: ally, instrument: ally, score: total }
+          - { id: dep, instrument: dep, score: total, reliable_change: rc }
+          - { id: plain, instrument: plain, score: total }
+        """;
+
+    [Fact]
+    public void AllianceOutcome_Valid_ResolvesTheMembers_WithThreeSessionsByDefault()
+    {
+        var c = Compile(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ally, outcome: dep }\n");
+        Assert.Empty(c.Diagnostics);
+        var pairing = c.Plan!.AllianceOutcome!;
+        Assert.Equal("ally", pairing.Alliance.Id);
+        Assert.Equal("dep", pairing.Outcome.Id);
+        Assert.Equal(3, pairing.EarlySessions);
+        Assert.Equal(3, c.Definition!.AllianceOutcome!.EarlySessions);
+
+        var five = Compile(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ally, outcome: plain, early_sessions: 5 }\n");
+        Assert.Empty(five.Diagnostics);
+        Assert.Equal(5, five.Plan!.AllianceOutcome!.EarlySessions);
+        Assert.Null(Compile(Head + "\n" + AllianceMeasures).Plan!.AllianceOutcome);
+    }
+
+    [Fact]
+    public void AllianceOutcome_Structure_IsINS1010_INS1011_INS1012()
+    {
+        ExpectAt(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ally, outcome: dep, ‸early: 3 }\n", "INS1010");
+        ExpectAt(Head + "\n" + AllianceMeasures + "\nalliance_outcome: ‸{ alliance: ally }\n", "INS1011");
+        ExpectAt(Head + "\n" + AllianceMeasures + "\nalliance_outcome: ‸[ally, dep]\n", "INS1012");
+    }
+
+    [Fact]
+    public void INS1140_UnknownMeasure_WithDidYouMean()
+    {
+        var d = ExpectAt(Head + "\n" + AllianceMeasures + "\n" + """
+            alliance_outcome:
+              alliance: ‸aly
+              outcome: ‸depression
+            """, "INS1140");
+        Assert.Contains("'alliance' names measure 'aly'", d[0].Message, StringComparison.Ordinal);
+        Assert.Contains("did you mean 'ally'?", d[0].Message, StringComparison.Ordinal);
+        Assert.Contains("'outcome' names measure 'depression'", d[1].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void INS1141_TheSameMeasureTwice()
+    {
+        ExpectAt(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ally, outcome: ‸ally }\n", "INS1141");
+    }
+
+    [Theory]
+    [InlineData("0", "'0'")]
+    [InlineData("-2", "'-2'")]
+    [InlineData("2.5", "'2.5'")]
+    [InlineData("three", "'three'")]
+    [InlineData("'3'", "'3'")]
+    public void INS1142_EarlySessionsNotAWholeNumberOfAtLeastOne(string value, string shown)
+    {
+        var d = ExpectAt(Head + "\n" + AllianceMeasures + $"\nalliance_outcome: {{ alliance: ally, outcome: dep, early_sessions: ‸{value} }}\n", "INS1142");
+        Assert.Contains($"'early_sessions' is {shown};", d[0].Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void INS1142_One_IsAccepted()
+    {
+        Assert.Empty(Compile(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ally, outcome: dep, early_sessions: 1 }\n").Diagnostics);
+    }
+
+    [Fact]
+    public void INS1143_AllianceNotHigherIsBetter()
+    {
+        var lower = ExpectAt(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ‸dep, outcome: ally }\n", "INS1143");
+        Assert.Contains("is lower-is-better", lower[0].Message, StringComparison.Ordinal);
+        var none = ExpectAt(Head + "\n" + AllianceMeasures + "\nalliance_outcome: { alliance: ‸plain, outcome: dep }\n", "INS1143");
+        Assert.Contains("declares no change rules", none[0].Message, StringComparison.Ordinal);
+    }
+
     // ---- INS110x ----
 
     [Fact]

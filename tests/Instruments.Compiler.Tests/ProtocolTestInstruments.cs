@@ -7,7 +7,7 @@ namespace Instruments.Compiler.Tests;
 /// <summary>
 /// Small instruments built in C# (the YAML reader of change rules is another branch's): 'dep' (items d1-d3, caseness
 /// 3 or more, fixed rule 'rc' of 2 points), 'anx' (a1-a2, caseness 2 or more, rule 'rc'), 'plain' (p1, no change
-/// rules) and 'clash' (d1 again, and x1).
+/// rules), 'clash' (d1 again, and x1) and 'ally' (w1-w2, higher-is-better, no caseness or rule: an alliance).
 /// </summary>
 internal static class ProtocolTestInstruments
 {
@@ -19,13 +19,15 @@ internal static class ProtocolTestInstruments
 
     public static ScoringPlan Clash { get; } = Plan("clash", ["d1", "x1"], min: null, rule: null);
 
-    public static ImmutableArray<ScoringPlan> All { get; } = [Dep, Anx, Plain, Clash];
+    public static ScoringPlan Ally { get; } = Plan("ally", ["w1", "w2"], min: null, rule: null, higherIsBetter: true);
 
-    public static ScoringPlan Plan(string id, string[] items, double? min, double? rule)
+    public static ImmutableArray<ScoringPlan> All { get; } = [Dep, Anx, Plain, Clash, Ally];
+
+    public static ScoringPlan Plan(string id, string[] items, double? min, double? rule, bool higherIsBetter = false)
     {
-        var change = min is null && rule is null ? null : new ChangeRules
+        var change = min is null && rule is null && !higherIsBetter ? null : new ChangeRules
         {
-            Direction = ChangeDirection.LowerIsBetter,
+            Direction = higherIsBetter ? ChangeDirection.HigherIsBetter : ChangeDirection.LowerIsBetter,
             Caseness = min is { } m ? new CasenessRule { Min = m, Sources = ["test"] } : null,
             ReliableChange = rule is { } t ? [new ReliableChangeRule { Id = "rc", Method = ReliableChangeMethod.Fixed, Threshold = t, Sources = ["test"] }] : [],
         };

@@ -42,6 +42,18 @@ public sealed class ChromiumTests(ITestOutputHelper output)
             "&lt;script&gt;alert(1)&lt;/script&gt;", "About the instrument");
     }
 
+    [SkippableFact]
+    public void CourseReport_WithRuptures_RendersInChromium_WithTheMarkersAndTheirLegend()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (Debian: apt-get install -y chromium); the headless-browser check did not run");
+
+        var renderer = new ReportRenderer(null, TestData.Clock);
+        var rendering = renderer.Render(renderer.GetBuiltInCourse(ReportFormat.Html), CourseData.Ruptures());
+        Assert.True(rendering.Succeeded, string.Join("\n", rendering.Diagnostics));
+        Check(rendering.Text!, "class=\"mark rupture rule-0\"", "class=\"mark repair rule-0\"", "class=\"mark rupture rule-1\"",
+            "class=\"mark repair rule-1\"", "rupture (rule one-sd)", "<h3>Ruptures and repairs</h3>", "Repaired at occasion");
+    }
+
     private void Check(string text, params string[] expect)
     {
         var dir = Path.Combine(Path.GetTempPath(), "instruments-chromium-" + Guid.NewGuid().ToString("N")[..8]);

@@ -109,6 +109,31 @@ internal static class CourseData
         Swls(SwlsWithRules, "2024-02-26", 14, 9),
     ]);
 
+    /// <summary>SWLS (higher is better) with two fixture rupture rules on the client's own SD: 2 SD and 1 SD.</summary>
+    public static InstrumentDefinition SwlsWithRuptures { get; } = WithChange(TestData.Swls, "total", new ChangeRules
+    {
+        Direction = ChangeDirection.HigherIsBetter,
+        Ruptures =
+        [
+            new RuptureRule { Id = "two-sd", K = 2, ClientSd = true, Sources = ["test fixture (not a published rule)"] },
+            new RuptureRule { Id = "one-sd", K = 1, ClientSd = true, Sources = ["test fixture (not a published rule)"] },
+        ],
+    });
+
+    /// <summary>
+    /// SWLS with rupture rules: 28, 30, then a drop to 18 at session 3 (2.3 SD: both rules), back at 31 at session 4
+    /// (repaired, a V shape), 32, then 25 at session 6 (1.4 SD: only the 1-SD rule; not repaired).
+    /// </summary>
+    public static CourseReportModel Ruptures() => CourseReportModel.Create(TestData.Plan(SwlsWithRuptures), "a001",
+    [
+        Swls(SwlsWithRuptures, "1", 28, 2),
+        Swls(SwlsWithRuptures, "2", 30, 3),
+        Swls(SwlsWithRuptures, "3", 18, 4),
+        Swls(SwlsWithRuptures, "4", 31, 5),
+        Swls(SwlsWithRuptures, "5", 32, 6),
+        Swls(SwlsWithRuptures, "6", 25, 7),
+    ]);
+
     /// <summary>Item values that sum to <paramref name="total"/>: filled from the first item, each between lo and hi.</summary>
     public static string Fill(int total, int count, int lo, int hi)
     {

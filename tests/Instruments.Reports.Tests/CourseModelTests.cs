@@ -13,7 +13,7 @@ public sealed partial class CourseModelTests
     private static partial Regex SnakeCase();
 
     private static IEnumerable<CourseReportModel> All() =>
-        [CourseData.RealisticClient(), CourseData.OneUsable(), CourseData.NoRules(), CourseData.HigherIsBetter()];
+        [CourseData.RealisticClient(), CourseData.OneUsable(), CourseData.NoRules(), CourseData.HigherIsBetter(), CourseData.Ruptures()];
 
     private static IReadOnlyDictionary<string, object?> Score(CourseReportModel model, int index = 0) =>
         (IReadOnlyDictionary<string, object?>)((IList)model.Data["scores"]!)[index]!;
@@ -251,5 +251,41 @@ public sealed partial class CourseModelTests
             Assert.Equal("builtin:course." + format.Extension() + ".scriban", template.Path);
             Assert.Contains("scores", ReportRenderer.GetBuiltInCourseText(format), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void Ruptures_TablePerRule_MarkersPerRuleAndKind_Events_AndTheEarlySlope()
+    {
+        var score = Score(CourseData.Ruptures());
+
+        // 28, 30, 18, 31, 32, 25: SD 5.2; two-sd finds the drop at 3 (repaired at 4), one-sd also the drop at 6.
+        var table = List(score["ruptures"]);
+        Assert.Equal(["two-sd", "one-sd"], table.Select(r => (string)r["id"]!));
+        Assert.Equal([1, 2], table.Select(r => (int)r["count"]!));
+        Assert.Equal([1, 1], table.Select(r => (int)r["repaired"]!));
+        var drops = List(table[1]["list"]);
+        Assert.Equal(["3", "6"], drops.Select(x => (string)x["occasion"]!));
+        Assert.Equal([30.0, 32.0], drops.Select(x => (double)x["pre_level"]!));
+        Assert.Equal(["4", null], drops.Select(x => (string?)x["repair_occasion"]));
+
+        var markers = List(Dict(score["chart"])["rupture_markers"]);
+        Assert.Equal(["rupture:two-sd:3", "repair:two-sd:4", "rupture:one-sd:3", "repair:one-sd:4", "rupture:one-sd:6"],
+            markers.Select(m => $"{m["kind"]}:{m["rule"]}:{m["occasion"]}"));
+
+        // Below the point for a rupture, above it for a repair; the second rule further away than the first.
+        var points = List(Dict(score["chart"])["points"]).ToDictionary(p => (string)p["occasion"]!, p => (double)p["y"]!);
+        Assert.True((double)markers[0]["y"]! > points["3"] && (double)markers[2]["y"]! > (double)markers[0]["y"]!);
+        Assert.True((double)markers[1]["y"]! < points["4"] && (double)markers[3]["y"]! < (double)markers[1]["y"]!);
+
+        var events = List(score["rows"]).Select(r => string.Join(" ", List(r["events"]).Select(e => (string)e["kind"]!))).ToList();
+        Assert.Equal(["", "", "rupture rupture", "repair repair", "", "rupture"], events);
+        Assert.Equal(0.9, (double)score["early_slope"]!, 9);
+        Assert.Contains(List(score["rules"]), r => (string)r["kind"]! == "ruptures" && (string?)r["id"] == "one-sd");
+
+        // A score without rupture rules gets none of it.
+        var plain = Score(CourseData.RealisticClient());
+        Assert.Empty(List(plain["ruptures"]));
+        Assert.Null(plain["early_slope"]);
+        Assert.Empty(List(Dict(plain["chart"])["rupture_markers"]));
     }
 }

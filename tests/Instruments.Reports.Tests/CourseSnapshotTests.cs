@@ -38,6 +38,12 @@ public sealed class CourseSnapshotTests
     [Fact]
     public void HigherIsBetter_Html() => Verify(CourseData.HigherIsBetter(), ReportFormat.Html);
 
+    [Fact]
+    public void Ruptures_Markdown() => Verify(CourseData.Ruptures(), ReportFormat.Markdown);
+
+    [Fact]
+    public void Ruptures_Html() => Verify(CourseData.Ruptures(), ReportFormat.Html);
+
     private static void Verify(CourseReportModel model, ReportFormat format)
     {
         var rendering = Renderer.Render(Renderer.GetBuiltInCourse(format), model);

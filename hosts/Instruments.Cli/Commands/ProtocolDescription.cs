@@ -63,6 +63,14 @@ internal static class ProtocolDescription
             }
         }
 
+        if (plan.AllianceOutcome is { } pairing)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Alliance and outcome (a view of the data, not an outcome rule; see docs/alliance.md):");
+            sb.AppendLine($"  per client: the early alliance, the mean of '{pairing.Alliance.Id}' over the first {pairing.EarlySessions} administrations (usable ones), beside the change in '{pairing.Outcome.Id}'");
+            sb.AppendLine("  across clients: Pearson's r with its n (none with fewer than 3 clients); correlational, this service's clients only");
+        }
+
         if (def.Notes is { } notes)
         {
             sb.AppendLine();
@@ -140,6 +148,18 @@ internal static class ProtocolDescription
             }
 
             w.WriteEndArray();
+            if (plan.AllianceOutcome is { } pairing)
+            {
+                w.WriteStartObject("alliance_outcome");
+                w.WriteString("alliance", pairing.Alliance.Id);
+                w.WriteString("outcome", pairing.Outcome.Id);
+                w.WriteNumber("early_sessions", pairing.EarlySessions);
+                w.WriteEndObject();
+            }
+            else
+            {
+                w.WriteNull("alliance_outcome");
+            }
             w.WriteEndObject();
         }
 

@@ -16,7 +16,9 @@ internal static class TrackCommand
     private const string Details = """
         <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file; its
         scores' change rules (direction, caseness, reliable change, clinical significance, sudden gains) are applied.
-        A protocol (id or file) tracks each of its instruments from the same rows and adds its outcomes per client.
+        A protocol (id or file) tracks each of its instruments from the same rows and adds its outcomes per client;
+        one with an alliance_outcome block (such as alliance-and-symptoms) adds each client's early alliance and
+        symptom change, and their correlation across clients (JSON/NDJSON: "summary"; CSV: one line on stderr).
 
         Input: CSV, JSON or NDJSON as for 'score', one row per administration, in any order, clients interleaved.
         Each row names its client (--client, default client_id) and its occasion (--occasion, default session): a
@@ -145,6 +147,14 @@ internal static class TrackCommand
             }
 
             target.Commit();
+
+            // JSON and NDJSON carry the summary across clients; a CSV table has no place for it, so it is said here,
+            // --quiet or not (it is a result, not progress).
+            if (outputFormat == DataFormat.Csv && protocol?.AllianceOutcome is { } pairing && counts.AllianceOutcome is { } summary)
+            {
+                stderr.WriteLine(AllianceOutcomeLine(pairing, summary));
+            }
+
             if (!args.Quiet)
             {
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -167,6 +177,15 @@ internal static class TrackCommand
             target?.Dispose();
             inputStream.Dispose();
         }
+    }
+
+    /// <summary>The alliance-and-outcome summary as one plain line (docs/alliance.md, "Alliance and outcome").</summary>
+    internal static string AllianceOutcomeLine(Instruments.Course.AllianceOutcomePairing pairing, Instruments.Course.AllianceOutcomeSummary summary)
+    {
+        static string Name(Instruments.Course.ProtocolMember m) => $"'{m.Id}' ({m.Plan.Definition.Id} {m.Score.Id})";
+        var r = summary.NotComputed is { } why ? "r not computed: " + why : string.Create(CultureInfo.InvariantCulture, $"r = {summary.R:0.00}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"instruments: alliance and outcome: the early alliance (mean of {Name(pairing.Alliance)} over the first {pairing.EarlySessions} sessions) against the change in {Name(pairing.Outcome)}: {r}, n = {summary.Count} clients. {Instruments.Course.AllianceOutcomeSummary.Caution}");
     }
 
     /// <summary><c>--report</c>: the tracking pipeline hands each client to <see cref="CourseReports"/>; no table is written.</summary>

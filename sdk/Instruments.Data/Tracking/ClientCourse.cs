@@ -47,7 +47,36 @@ internal sealed class ClientCourse
         _used = new int[_set.Instruments.Length];
         _facts = new MeasureFacts[_set.MemberScores.Length];
         Outcomes = new bool?[_set.Protocol?.Outcomes.Length ?? 0];
+        if (_set.Protocol?.AllianceOutcome is { } pairing)
+        {
+            Pairing = pairing;
+            _allianceScore = _set.ScoreStart[pairing.Alliance.InstrumentIndex] + pairing.Alliance.ScoreIndex;
+            _outcomeScore = _set.ScoreStart[pairing.Outcome.InstrumentIndex] + pairing.Outcome.ScoreIndex;
+            AllianceOutcome = new AllianceOutcomeAccumulator();
+        }
     }
+
+    private readonly int _allianceScore = -1;
+    private readonly int _outcomeScore = -1;
+
+    /// <summary>The protocol's alliance-and-outcome pairing; null without one.</summary>
+    public AllianceOutcomePairing? Pairing { get; }
+
+    /// <summary>The pairs of every client analysed so far (one run of the tracker); null without a pairing.</summary>
+    public AllianceOutcomeAccumulator? AllianceOutcome { get; }
+
+    /// <summary>This client's early alliance (NaN when none of the first administrations is usable, or without a pairing).</summary>
+    public double EarlyAlliance { get; private set; } = double.NaN;
+
+    /// <summary>How many usable alliance values <see cref="EarlyAlliance"/> is the mean of.</summary>
+    public int EarlyCount { get; private set; }
+
+    /// <summary>This client's outcome change (the outcome measure's <see cref="ScoreCourse.Change"/>); NaN without a pairing.</summary>
+    public double OutcomeChange => _outcomeScore < 0 ? double.NaN : Courses[_outcomeScore].Change;
+
+    /// <summary>The outcome measure's reliable-change outcome under the rule it names; null without one, or without a change.</summary>
+    public ChangeOutcome? OutcomeReliable =>
+        Pairing is { Outcome.ReliableChangeIndex: >= 0 and var rule } ? Courses[_outcomeScore].Outcome(rule) : null;
 
     public CourseAnalyzer[] Analyzers { get; }
 
@@ -215,6 +244,12 @@ internal sealed class ClientCourse
             }
 
             protocol.Evaluate(_facts, Outcomes);
+            if (AllianceOutcome is { } across)
+            {
+                EarlyAlliance = AllianceOutcomeAccumulator.EarlyAlliance(Series(_allianceScore), Pairing!.EarlySessions, out var early);
+                EarlyCount = early;
+                across.Add(EarlyAlliance, OutcomeChange);
+            }
         }
 
         // Diagnostics in the order of the lines they name (those that name none last), then by ID.

@@ -16,7 +16,9 @@ namespace Instruments.Data;
 /// <c>client,occasion,line,status</c>, then per score <c>s,s.change_previous,s.change_first,s.events</c>, and
 /// <c>diagnostics</c>. A protocol's columns are the same per instrument, prefixed with the instrument id
 /// (<c>phq-9.used</c>, <c>phq-9.total.first</c>, ...; per administration <c>phq-9.status</c>, <c>phq-9.total</c>, ...),
-/// followed per client by <c>protocol.&lt;outcome&gt;</c>. An absent value is an empty cell; text cells a spreadsheet
+/// followed per client by <c>protocol.&lt;outcome&gt;</c> and, with an alliance-and-outcome pairing,
+/// <c>alliance_outcome.early_alliance,alliance_outcome.early_n,alliance_outcome.change</c> (and
+/// <c>alliance_outcome.reliable_change</c> when the outcome measure names a rule). An absent value is an empty cell; text cells a spreadsheet
 /// would run as a formula get a leading <c>'</c>.
 /// </summary>
 internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occasions) : TrackingWriter(set, output, occasions)
@@ -93,6 +95,15 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
             {
                 columns.Add("protocol." + o.Id);
             }
+
+            if (protocol?.AllianceOutcome is { } pairing)
+            {
+                columns.AddRange(["alliance_outcome.early_alliance", "alliance_outcome.early_n", "alliance_outcome.change"]);
+                if (pairing.Outcome.ReliableChange is not null)
+                {
+                    columns.Add("alliance_outcome.reliable_change");
+                }
+            }
         }
 
         columns.Add("diagnostics");
@@ -126,7 +137,8 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         MaybeFlush();
     }
 
-    public override void End(IReadOnlyList<TrackDiagnostic> unattributed) => FlushStream();
+    // The summary across clients has no place in a table: the caller gets it (TrackingCounts.AllianceOutcome).
+    public override void End(IReadOnlyList<TrackDiagnostic> unattributed, AllianceOutcomeSummary? summary) => FlushStream();
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteClient(ClientCourse c)
@@ -150,6 +162,24 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         {
             o.Write((byte)',');
             Bool(outcome);
+        }
+
+        if (c.Pairing is { } pairing)
+        {
+            o.Write((byte)',');
+            Number(c.EarlyAlliance);
+            o.Write((byte)',');
+            Integer(c.EarlyCount);
+            o.Write((byte)',');
+            Number(c.OutcomeChange);
+            if (pairing.Outcome.ReliableChange is not null)
+            {
+                o.Write((byte)',');
+                if (c.OutcomeReliable is { } reliable)
+                {
+                    o.Write(reliable switch { ChangeOutcome.Improved => "improved"u8, ChangeOutcome.Deteriorated => "deteriorated"u8, _ => "unchanged"u8 });
+                }
+            }
         }
 
         o.Write((byte)',');

@@ -10,6 +10,7 @@ namespace Instruments.Data;
 /// JSON: <c>{"instrument", "version", "clients": [...], "diagnostics": [...]}</c>, or for a protocol
 /// <c>{"protocol", "version", "instruments": [{"instrument", "version"}...], "clients": [...], "diagnostics": [...]}</c>
 /// whose clients hold <c>"instruments": {"&lt;id&gt;": {"used", "scores"}}</c> and <c>"protocol": {"&lt;outcome&gt;": true|false|null}</c>
+/// (and, with an alliance-and-outcome pairing, <c>"alliance_outcome"</c> per client and a top-level <c>"summary"</c>)
 /// (indented; with
 /// <see cref="TrackingOptions.Occasions"/>, <c>"administrations"</c> instead of <c>"clients"</c>), the top-level
 /// diagnostics being the rows that belong to no client. NDJSON: one client (or administration) object per line, the
@@ -85,18 +86,58 @@ internal sealed class JsonTrackingWriter : TrackingWriter
         MaybeFlush();
     }
 
-    public override void End(IReadOnlyList<TrackDiagnostic> unattributed)
+    public override void End(IReadOnlyList<TrackDiagnostic> unattributed, AllianceOutcomeSummary? summary)
     {
         if (!_lines)
         {
             _json.WriteEndArray();
             WriteDiagnostics(unattributed);
+            if (summary is not null)
+            {
+                WriteSummary(summary);
+            }
+
             _json.WriteEndObject();
             _json.Flush();
             Buffer.Write((byte)'\n');
         }
+        else if (summary is not null)
+        {
+            // NDJSON: one more line after the clients, {"summary": {...}}.
+            Begin();
+            _json.WriteStartObject();
+            WriteSummary(summary);
+            _json.WriteEndObject();
+            Finish();
+        }
 
         FlushStream();
+    }
+
+    /// <summary><c>"summary": {"alliance_outcome": {...}}</c>: the correlation across clients, with its n and the caution.</summary>
+    private void WriteSummary(AllianceOutcomeSummary summary)
+    {
+        var w = _json;
+        var pairing = Set.Protocol!.AllianceOutcome!;
+        w.WriteStartObject("summary");
+        w.WriteStartObject("alliance_outcome");
+        w.WriteString("alliance", pairing.Alliance.Id);
+        w.WriteString("outcome", pairing.Outcome.Id);
+        w.WriteNumber("early_sessions", pairing.EarlySessions);
+        w.WriteNumber("n", summary.Count);
+        Number(w, "r", summary.R);
+        if (summary.NotComputed is { } why)
+        {
+            w.WriteString("not_computed", why);
+        }
+        else
+        {
+            w.WriteNull("not_computed");
+        }
+
+        w.WriteString("caution", AllianceOutcomeSummary.Caution);
+        w.WriteEndObject();
+        w.WriteEndObject();
     }
 
     private void Begin()
@@ -147,6 +188,23 @@ internal sealed class JsonTrackingWriter : TrackingWriter
             }
 
             w.WriteEndObject();
+            if (c.Pairing is not null)
+            {
+                w.WriteStartObject("alliance_outcome");
+                Number(w, "early_alliance", c.EarlyAlliance);
+                w.WriteNumber("early_n", c.EarlyCount);
+                Number(w, "change", c.OutcomeChange);
+                if (c.OutcomeReliable is { } reliable)
+                {
+                    w.WriteString("reliable_change", OutcomeName(reliable));
+                }
+                else
+                {
+                    w.WriteNull("reliable_change");
+                }
+
+                w.WriteEndObject();
+            }
         }
 
         WriteDiagnostics(c.Diagnostics);

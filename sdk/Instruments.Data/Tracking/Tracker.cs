@@ -139,6 +139,9 @@ internal sealed class Tracker
 
     public TrackedSet Set { get; }
 
+    /// <summary>The alliance and outcome across the clients written; null without a pairing or before <see cref="Complete"/>.</summary>
+    public AllianceOutcomeSummary? AllianceOutcome { get; private set; }
+
     public AdministrationStore Store { get; }
 
     /// <summary>The kind of the file's first usable occasion; all others must be of this kind.</summary>
@@ -252,7 +255,8 @@ internal sealed class Tracker
             WriteBuffered();
         }
 
-        _writer.End(Unattributed);
+        AllianceOutcome = _course.AllianceOutcome?.Summarize();
+        _writer.End(Unattributed, AllianceOutcome);
     }
 
     // Every client's administrations, grouped by a counting sort on the client index (stable: input order within a client).

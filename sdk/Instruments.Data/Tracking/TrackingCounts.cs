@@ -13,4 +13,12 @@ namespace Instruments.Data;
 /// True when clients were analysed and written one at a time as they were read (the input was seekable and grouped
 /// by client); false when every administration was held until the end of the input.
 /// </param>
-public readonly record struct TrackingCounts(long Rows, long Clients, long Administrations, long Problems, bool Streamed);
+public readonly record struct TrackingCounts(long Rows, long Clients, long Administrations, long Problems, bool Streamed)
+{
+    /// <summary>
+    /// For a protocol with an alliance-and-outcome pairing (<see cref="Course.ProtocolPlan.AllianceOutcome"/>): the
+    /// correlation between the early alliance and the outcome change across the clients written, with its n (JSON and
+    /// NDJSON also write it, as <c>"summary"</c>; a CSV table has no place for it). Null otherwise.
+    /// </summary>
+    public Course.AllianceOutcomeSummary? AllianceOutcome { get; init; }
+}

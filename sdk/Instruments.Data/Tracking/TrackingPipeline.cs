@@ -177,7 +177,7 @@ public sealed class TrackingPipeline
         }
 
         tracker.Complete();
-        return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, runs is not null);
+        return new TrackingCounts(tracker.Rows, tracker.Clients, tracker.Administrations, tracker.Problems, runs is not null) { AllianceOutcome = tracker.AllianceOutcome };
     }
 
     /// <summary>

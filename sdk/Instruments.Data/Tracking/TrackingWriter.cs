@@ -56,8 +56,11 @@ internal abstract class TrackingWriter(TrackedSet set, Stream output, bool occas
     /// <summary>Writes one client (or its administrations).</summary>
     public abstract void Client(ClientCourse course);
 
-    /// <summary>Writes what comes after the last client, with the rows that belong to no client, and flushes.</summary>
-    public abstract void End(IReadOnlyList<TrackDiagnostic> unattributed);
+    /// <summary>
+    /// Writes what comes after the last client, with the rows that belong to no client and, for a protocol with an
+    /// alliance-and-outcome pairing, the summary across clients; and flushes.
+    /// </summary>
+    public abstract void End(IReadOnlyList<TrackDiagnostic> unattributed, AllianceOutcomeSummary? summary);
 
     private protected void MaybeFlush()
     {
@@ -225,7 +228,7 @@ internal sealed class NullTrackingWriter(TrackedSet set) : TrackingWriter(set, S
     {
     }
 
-    public override void End(IReadOnlyList<TrackDiagnostic> unattributed)
+    public override void End(IReadOnlyList<TrackDiagnostic> unattributed, AllianceOutcomeSummary? summary)
     {
     }
 }

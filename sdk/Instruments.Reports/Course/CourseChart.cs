@@ -111,6 +111,35 @@ internal static class CourseChart
                 ("text", $"recovered at occasion {administrations[course.LastPosition].Occasion}: not a case at the last score"))
             : null;
 
+        // Ruptures and repairs, per rule: a downward triangle below the point where the score dropped, an upward one
+        // above the point where it came back; the rule's index sets the style and how far from the point, so that two
+        // rules at one administration do not hide each other.
+        var ruptureRules = new List<object?>();
+        var ruptureMarkers = new List<object?>();
+        for (var r = 0; r < course.Ruptures.Count; r++)
+        {
+            var rc = course.Ruptures[r];
+            var id = rc.Rule.Id;
+            var offset = 12 + (r * 12);
+            var repairs = new HashSet<int>();
+            foreach (var x in rc.Ruptures)
+            {
+                var (cx, cy) = (X(x.Position), Beside(Y(x.Value), offset));
+                ruptureMarkers.Add(Obj(("kind", "rupture"), ("rule", id), ("index", r), ("x", cx), ("y", cy),
+                    ("points", Triangle(cx, cy, down: true)), ("occasion", administrations[x.Position].Occasion),
+                    ("text", $"rupture ({id}) at occasion {administrations[x.Position].Occasion}: {D(x.PreLevel)} to {D(x.Value)}, a drop of {D(x.Drop)}")));
+                if (x.Repaired && repairs.Add(x.RepairPosition))
+                {
+                    var (rx, ry) = (X(x.RepairPosition), Beside(Y(series[x.RepairPosition]), -offset));
+                    ruptureMarkers.Add(Obj(("kind", "repair"), ("rule", id), ("index", r), ("x", rx), ("y", ry),
+                        ("points", Triangle(rx, ry, down: false)), ("occasion", administrations[x.RepairPosition].Occasion),
+                        ("text", $"repair ({id}) at occasion {administrations[x.RepairPosition].Occasion}: back at {D(series[x.RepairPosition])}")));
+                }
+            }
+
+            ruptureRules.Add(Obj(("rule", id), ("index", r), ("ruptures", rc.Count), ("repairs", repairs.Count)));
+        }
+
         // X labels: every occasion while they fit, else every k-th.
         var longest = administrations.Count == 0 ? 1 : administrations.Max(a => a.Occasion.Length);
         var fit = Math.Max(1, (int)((Right - Left) / Math.Max(24, longest * 7 + 8)));
@@ -148,6 +177,8 @@ internal static class CourseChart
             ("sudden_losses", Shifts(course.SuddenLosses, "sudden loss")),
             ("reliable", reliable),
             ("recovery", recovery),
+            ("rupture_rules", ruptureRules),
+            ("rupture_markers", ruptureMarkers),
             ("x_ticks", xTicks),
             ("y_ticks", yTicks),
             ("x_label_y", Height - 8),
@@ -198,6 +229,17 @@ internal static class CourseChart
         var (lo, hi) = (values.Min(), values.Max());
         var pad = Math.Max((hi - lo) * 0.05, 1);
         return (Math.Floor(lo - pad), Math.Ceiling(hi + pad));
+    }
+
+    /// <summary>A marker's centre <paramref name="offset"/> below (positive) or above (negative) a point, on the other side when that would leave the plot.</summary>
+    private static double Beside(double y, double offset) =>
+        R(y + offset is var at && at - 5 >= Top && at + 5 <= Bottom ? at : y - offset);
+
+    /// <summary>An equilateral-ish triangle of side 10 centred on (x, y), pointing down or up, as SVG polygon points.</summary>
+    private static string Triangle(double x, double y, bool down)
+    {
+        var (tip, base_) = down ? (y + 4.5, y - 4.5) : (y - 4.5, y + 4.5);
+        return $"{F(x - 5)},{F(base_)} {F(x + 5)},{F(base_)} {F(x)},{F(tip)}";
     }
 
     private static double NiceStep(double raw)

@@ -56,6 +56,11 @@ internal static class CourseRules
             list.Add(Rule("sudden_gains", sg.ReliableChange, text, sg.Sources));
         }
 
+        foreach (var r in rules.Ruptures.IsDefault ? [] : rules.Ruptures)
+        {
+            list.Add(Rule("ruptures", r.Id, CourseRuptures.Describe(r), r.Sources));
+        }
+
         return list;
     }
 

@@ -72,6 +72,7 @@ internal static class ScoreCourseData
                 $"reliable {(outcome == ChangeOutcome.Improved ? "improvement" : "deterioration")} from the first score ({ids}): first occasion"));
         }
 
+        CourseRuptures.AddEvents(events, course, administrations);
         if (course.Recovered == true)
         {
             events[course.LastPosition].Add(Event("recovered",
@@ -143,6 +144,7 @@ internal static class ScoreCourseData
         }
 
         var summary = Summary(score, course, administrations, firstReliable, hasChange);
+        CourseRuptures.Summarize(summary, course);
         var chart = CourseChart.Build(score, s, min, max, series, administrations, course, firstReliable, summary);
         return Obj(
             ("id", score.Id),
@@ -170,6 +172,9 @@ internal static class ScoreCourseData
             ("reliable_change", reliable),
             ("sudden_gains", gains),
             ("sudden_losses", losses),
+            ("early_slope", course.Ruptures.Count > 0 ? Finite(course.EarlySlope) : null),
+            ("early_slope_text", course.Ruptures.Count > 0 && double.IsFinite(course.EarlySlope) ? Signed(Round(course.EarlySlope)) : null),
+            ("ruptures", CourseRuptures.Table(course, administrations)),
             ("rows", rows),
             ("not_used", notUsed),
             ("rules", CourseRules.Describe(score)),

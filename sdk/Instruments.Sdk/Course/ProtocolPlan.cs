@@ -52,6 +52,10 @@ public sealed class ProtocolPlan
         _itemMaps = [.. Instruments.Select(p => p.Definition.Items.Select(i => ReaderPlan.IndexOfItem(i.Id)).ToArray())];
         _outcomes = [.. bound.Outcomes];
         _slotCount = (Members.Length * ProtocolBinder.FactSuffixes.Length) + _outcomes.Length;
+        if (bound.AllianceOutcome is { } pairing)
+        {
+            AllianceOutcome = new AllianceOutcomePairing(Members[pairing.Alliance], Members[pairing.Outcome], pairing.EarlySessions);
+        }
     }
 
     /// <summary>
@@ -130,6 +134,12 @@ public sealed class ProtocolPlan
     /// values with <see cref="Score"/>. It has no scores of its own.
     /// </summary>
     public ScoringPlan ReaderPlan { get; }
+
+    /// <summary>
+    /// The alliance-and-outcome pairing (<see cref="ProtocolDefinition.AllianceOutcome"/>), resolved; null when the
+    /// protocol declares none. Feed an <see cref="AllianceOutcomeAccumulator"/> with it.
+    /// </summary>
+    public AllianceOutcomePairing? AllianceOutcome { get; }
 
     /// <summary>The outcome rules, in evaluation order (the order of <see cref="Evaluate"/>'s output).</summary>
     public ImmutableArray<ProtocolOutcome> Outcomes => Definition.Outcomes.IsDefault ? [] : Definition.Outcomes;

@@ -7,7 +7,7 @@ using Instruments.Text;
 namespace Instruments.Definitions;
 
 /// <summary>
-/// Checks a <see cref="ProtocolDefinition"/> against the instruments it names (INS1100-INS1113) and resolves it: the
+/// Checks a <see cref="ProtocolDefinition"/> against the instruments it names (INS1100-INS1113, and INS1140-INS1143 for its alliance-and-outcome pairing) and resolves it: the
 /// member plans, the rule indexes and the compiled outcome conditions a <see cref="Course.ProtocolPlan"/> is built from.
 /// </summary>
 internal static class ProtocolBinder
@@ -247,10 +247,62 @@ internal static class ProtocolBinder
             }
         }
 
+        var pairing = BindAllianceOutcome(protocol.AllianceOutcome, measureIndex, members, Report);
         var ok = !diagnostics.Any(d => d.IsError) && members.All(m => m is not null) && compiled.All(c => c is not null);
         return new ProtocolBindResult(
-            ok ? new BoundProtocol(protocol, [.. members.Select(m => m!)], [.. compiled.Select(c => c!)]) : null,
+            ok ? new BoundProtocol(protocol, [.. members.Select(m => m!)], [.. compiled.Select(c => c!)]) { AllianceOutcome = pairing } : null,
             [.. diagnostics]);
+    }
+
+    /// <summary>INS1140-INS1143: the <c>alliance_outcome</c> block; the member indexes when it holds.</summary>
+    private static BoundAllianceOutcome? BindAllianceOutcome(ProtocolAllianceOutcome? pairing, Dictionary<string, int> measureIndex, List<BoundMember?> members,
+        Action<DiagnosticDescriptor, string, object?[]> report)
+    {
+        if (pairing is null)
+        {
+            return null;
+        }
+
+        const string Path = "alliance_outcome";
+        int Resolve(string key, string? id)
+        {
+            if (id is not null && measureIndex.TryGetValue(id, out var index))
+            {
+                return index;
+            }
+
+            report(InstrumentDiagnostics.AllianceOutcomeUnknownMeasure, $"{Path}.{key}", [key, id, NameSuggester.DidYouMean(id ?? string.Empty, measureIndex.Keys)]);
+            return -1;
+        }
+
+        var alliance = Resolve("alliance", pairing.Alliance);
+        var outcome = Resolve("outcome", pairing.Outcome);
+        var ok = alliance >= 0 && outcome >= 0;
+        if (ok && alliance == outcome)
+        {
+            report(InstrumentDiagnostics.AllianceOutcomeSameMeasure, Path + ".outcome", [pairing.Outcome]);
+            ok = false;
+        }
+
+        if (pairing.EarlySessions < 1)
+        {
+            report(InstrumentDiagnostics.InvalidEarlySessions, Path + ".early_sessions", ["'" + pairing.EarlySessions.ToString(System.Globalization.CultureInfo.InvariantCulture) + "'"]);
+            ok = false;
+        }
+
+        if (alliance >= 0 && members[alliance] is { } member)
+        {
+            var score = member.Plan.Definition.Scores[member.ScoreIndex];
+            var direction = score.Change?.Direction;
+            if (direction != ChangeDirection.HigherIsBetter)
+            {
+                report(InstrumentDiagnostics.AllianceNotHigherIsBetter, Path + ".alliance",
+                    [member.Measure.Id, score.Id, member.Plan.Definition.Id, direction is null ? "declares no change rules (no direction)" : "is lower-is-better"]);
+                ok = false;
+            }
+        }
+
+        return ok ? new BoundAllianceOutcome(alliance, outcome, pairing.EarlySessions) : null;
     }
 }
 
@@ -258,7 +310,14 @@ internal static class ProtocolBinder
 internal sealed record BoundMember(ProtocolMeasure Measure, ScoringPlan Plan, int ScoreIndex, int ReliableChangeIndex);
 
 /// <summary>A protocol whose references all resolved.</summary>
-internal sealed record BoundProtocol(ProtocolDefinition Definition, ImmutableArray<BoundMember> Members, ImmutableArray<CompiledExpression> Outcomes);
+internal sealed record BoundProtocol(ProtocolDefinition Definition, ImmutableArray<BoundMember> Members, ImmutableArray<CompiledExpression> Outcomes)
+{
+    /// <summary>The alliance-and-outcome pairing, resolved; null when the protocol declares none.</summary>
+    public BoundAllianceOutcome? AllianceOutcome { get; init; }
+}
+
+/// <summary>The alliance-and-outcome pairing: the two members' indexes and the early window.</summary>
+internal sealed record BoundAllianceOutcome(int Alliance, int Outcome, int EarlySessions);
 
 /// <summary>The result of <see cref="ProtocolBinder.Bind"/>: the bound protocol when nothing is an error, and every diagnostic.</summary>
 internal readonly record struct ProtocolBindResult(BoundProtocol? Bound, ImmutableArray<Diagnostic> Diagnostics);

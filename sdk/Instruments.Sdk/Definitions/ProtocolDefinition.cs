@@ -31,6 +31,12 @@ public sealed class ProtocolDefinition
     /// <summary>The outcome rules, in evaluation order (an outcome may use only the outcomes before it).</summary>
     public ImmutableArray<ProtocolOutcome> Outcomes { get; init; } = [];
 
+    /// <summary>
+    /// The pairing of an alliance measure with an outcome measure (docs/alliance.md, "Alliance and outcome"): per client
+    /// the early alliance beside the outcome's change, and across clients their correlation. Null: no pairing.
+    /// </summary>
+    public ProtocolAllianceOutcome? AllianceOutcome { get; init; }
+
     /// <summary>Finds a measure by id (ordinal), or null.</summary>
     public ProtocolMeasure? FindMeasure(string id) => Measures.FirstOrDefault(m => string.Equals(m.Id, id, StringComparison.Ordinal));
 
@@ -78,4 +84,25 @@ public sealed class ProtocolOutcome
 
     /// <summary>Where the rule is published (citations or URLs). An outcome without a source is reported (INS1111).</summary>
     public ImmutableArray<string> Sources { get; init; } = [];
+}
+
+/// <summary>
+/// A protocol's <c>alliance_outcome</c> block: which measure is the working alliance and which the symptom outcome, and
+/// how many administrations from the start make the early alliance. A view of the data the protocol already tracks,
+/// not an outcome rule: nothing is classified by it.
+/// </summary>
+public sealed class ProtocolAllianceOutcome
+{
+    /// <summary>The id (alias) of the measure that follows the alliance; its score must be higher-is-better (INS1143).</summary>
+    public required string Alliance { get; init; }
+
+    /// <summary>The id (alias) of the measure whose change is the outcome, e.g. a symptom total.</summary>
+    public required string Outcome { get; init; }
+
+    /// <summary>How many of the client's first administrations (usable or not) make the early alliance; at least 1 (INS1142).</summary>
+    /// <value>3.</value>
+    public int EarlySessions { get; init; } = DefaultEarlySessions;
+
+    /// <summary>The default of <see cref="EarlySessions"/>: the first three sessions, as issue 15 of this project asks.</summary>
+    public const int DefaultEarlySessions = 3;
 }

@@ -46,4 +46,18 @@ public static partial class InstrumentDiagnostics
 
     /// <summary>INS1113: a protocol id already used by an instrument or another protocol.</summary>
     public static readonly DiagnosticDescriptor DuplicateProtocolId = new("INS1113", "Duplicate protocol id", "Protocol id '{0}' is already used by {1}", Protocols, DiagnosticSeverity.Error);
+
+    // ---- INS1140-INS1149: the alliance-and-outcome pairing of a protocol ----
+
+    /// <summary>INS1140: <c>alliance_outcome</c> names a measure the protocol does not have.</summary>
+    public static readonly DiagnosticDescriptor AllianceOutcomeUnknownMeasure = new("INS1140", "Unknown measure in alliance and outcome", "Alliance and outcome: '{0}' names measure '{1}', which the protocol does not have{2}", Protocols, DiagnosticSeverity.Error);
+
+    /// <summary>INS1141: <c>alliance_outcome</c> names the same measure as the alliance and as the outcome.</summary>
+    public static readonly DiagnosticDescriptor AllianceOutcomeSameMeasure = new("INS1141", "Alliance and outcome are one measure", "Alliance and outcome: measure '{0}' is both the alliance and the outcome; pair two different measures", Protocols, DiagnosticSeverity.Error);
+
+    /// <summary>INS1142: <c>early_sessions</c> is not a whole number of at least 1.</summary>
+    public static readonly DiagnosticDescriptor InvalidEarlySessions = new("INS1142", "Invalid early sessions", "Alliance and outcome: 'early_sessions' is {0}; it must be a whole number of administrations, at least 1 (leave it out for 3)", Protocols, DiagnosticSeverity.Error);
+
+    /// <summary>INS1143: the alliance measure's score is not declared higher-is-better.</summary>
+    public static readonly DiagnosticDescriptor AllianceNotHigherIsBetter = new("INS1143", "Alliance measure not higher-is-better", "Alliance and outcome: the alliance measure '{0}' (score '{1}' of '{2}') {3}; the early alliance is read as higher-is-better, so its score must declare 'direction: higher-is-better'", Protocols, DiagnosticSeverity.Error);
 }

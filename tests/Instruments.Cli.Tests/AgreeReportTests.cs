@@ -119,6 +119,38 @@ public sealed class AgreeReportTests
         Assert.DoesNotContain("reports to", r.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OneFile_AProtocolHoldingBothForms_WritesTheReportsToo()
+    {
+        using var dir = new TempDir();
+        dir.File("pair/plugin.yaml", Manifest + "instruments: [\"instruments/*.yaml\", \"protocols/*.yaml\"]\n");
+        dir.File("pair/instruments/c.yaml", Form("pair.c", "client", ClientForm, ClientRule));
+        dir.File("pair/instruments/t.yaml", Form("pair.t", "therapist", string.Empty, TherapistRule).Replace("i1", "j1", StringComparison.Ordinal).Replace("i2", "j2", StringComparison.Ordinal));
+        dir.File("pair/protocols/both.yaml", """
+            protocol: pair.both
+            version: 1.0.0
+            title: Both forms in one row
+            measures:
+              - { id: client, instrument: pair.c, score: total }
+              - { id: therapist, instrument: pair.t, score: total }
+            """);
+        var input = dir.File("both.csv", "client_id,session,i1,i2,j1,j2\nx,1,5,5,3,3\nx,2,4,4,4,4\nx,3,1,1,4,4\n");
+        var r = await InProcess.RunAsync("agree", "pair.both", "--input", input, "--plugins", dir["pair"], "--report", "md", "--output", dir["out"]);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(["service.md", "x.md"], Directory.GetFiles(dir["out"]).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Contains("| 3 | 2 | 8 | -6 |", File.ReadAllText(dir["out/x.md"]), StringComparison.Ordinal);
+        Assert.Contains("client rupture (one-sd)", File.ReadAllText(dir["out/x.md"]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_NamesTheReports()
+    {
+        var r = await InProcess.RunAsync("agree", "--help");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("--report FORMAT", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("service.md|html", r.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "--report", "md" }, "--report needs --output DIR")]
     [InlineData(new[] { "--report", "md", "--output", "x", "--format", "json" }, "--report writes reports, not the table")]

@@ -159,6 +159,52 @@ public sealed class DyadModelTests
         }
     }
 
+    [Fact]
+    public void RandomRuns_RupturesPer100AndMeanDifferences_MatchTheIndependentComputation()
+    {
+        var random = new Random(15);
+        for (var run = 0; run < 300; run++)
+        {
+            var dyads = new List<AgreementDyad>();
+            for (var d = random.Next(1, 6); d > 0; d--)
+            {
+                dyads.Add(DyadData.Dyad("c" + d, null, RandomSeries(random), RandomSeries(random)));
+            }
+
+            var builder = new ServiceSummaryBuilder(DyadData.Pairing);
+            foreach (var dyad in dyads)
+            {
+                builder.Add(dyad);
+            }
+
+            var service = builder.Build();
+            foreach (var row in L(service.Data["ruptures"]).Select(D))
+            {
+                var rater = (string)row["rater"]! == "client" ? 0 : 1;
+                var rule = Rules[rater].Single(r => r.Id == (string)row["rule"]!);
+                var series = dyads.Select(x => rater == 0 ? x.ClientAdministrations : x.TherapistAdministrations).ToList();
+                var ruptures = series.Sum(list => Ruptures([.. list.Select(a => a.Values[0])], rule).Count);
+                var sessions = series.Sum(list => list.Length);
+                Assert.Equal((long)ruptures, (long)row["ruptures"]!);
+                Assert.Equal(sessions == 0 ? null : 100.0 * ruptures / sessions, (double?)row["per_100"]);
+            }
+
+            var pairs = dyads.SelectMany(x => x.ClientAdministrations.Join(x.TherapistAdministrations, a => a.Occasion, b => b.Occasion, (a, b) => a.Values[0] - b.Values[0])).ToList();
+            var overPairs = D(D(L(service.Data["scores"])[0])["over_pairs"]);
+            Assert.Equal(pairs.Count, (int)overPairs["n"]!);
+            if (pairs.Count > 0)
+            {
+                Assert.Equal(pairs.Average(), Value(overPairs, "mean_difference"), 9);
+            }
+        }
+    }
+
+    private static System.Collections.Immutable.ImmutableArray<RatedAdministration> RandomSeries(Random random)
+    {
+        var sessions = Enumerable.Range(1, 9).Where(_ => random.Next(3) > 0).ToList();
+        return DyadData.Series([.. sessions.Select(s => (s, (double)random.Next(3, 16), (double)random.Next(2, 11)))]);
+    }
+
     private static double Value(IReadOnlyDictionary<string, object?> figures, string key) => (double)D(figures[key])["value"]!;
 
     private static double Pearson(List<(double C, double T)> p)

@@ -20,6 +20,10 @@ public sealed class DyadSnapshotTests
     [Fact]
     public void Dyad_Html() => Verify(Renderer.Render(Renderer.GetBuiltInDyad(ReportFormat.Html), DyadData.Build().Dyads[0]), ReportFormat.Html);
 
+    /// <summary>A dyad with one client session and no therapist rating: no pair, rules not evaluable.</summary>
+    [Fact]
+    public void Dyad_NoPair_Markdown() => Verify(Renderer.Render(Renderer.GetBuiltInDyad(ReportFormat.Markdown), DyadData.Build().Dyads[2]), ReportFormat.Markdown);
+
     [Fact]
     public void Service_Markdown() => Verify(Renderer.Render(Renderer.GetBuiltInService(ReportFormat.Markdown), DyadData.Build().Service), ReportFormat.Markdown);
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -362,7 +363,7 @@ internal sealed class AgreementState
         }
     }
 
-    private System.Collections.Immutable.ImmutableArray<RatedAdministration> Administrations(int side, List<int>? rows)
+    private ImmutableArray<RatedAdministration> Administrations(int side, List<int>? rows)
     {
         if (rows is null)
         {
@@ -371,7 +372,7 @@ internal sealed class AgreementState
 
         var usable = Usable[side];
         rows.Sort((a, b) => usable[a].Occasion != usable[b].Occasion ? usable[a].Occasion.CompareTo(usable[b].Occasion) : usable[a].Line.CompareTo(usable[b].Line));
-        var list = System.Collections.Immutable.ImmutableArray.CreateBuilder<RatedAdministration>(rows.Count);
+        var list = ImmutableArray.CreateBuilder<RatedAdministration>(rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
             var occasion = usable[rows[i]].Occasion;
@@ -381,7 +382,7 @@ internal sealed class AgreementState
                 continue;
             }
 
-            var values = System.Collections.Immutable.ImmutableArray.CreateBuilder<double>(_scores);
+            var values = ImmutableArray.CreateBuilder<double>(_scores);
             for (var s = 0; s < _scores; s++)
             {
                 values.Add(Value(side, rows[i], s));

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Collections.Immutable;
 using Instruments.Alliance;
 using Instruments.Course;
 
@@ -106,7 +106,7 @@ public sealed class DyadReportModel
     }
 
     private static IReadOnlyDictionary<string, object?> Score(InstrumentPairing pairing, AgreementDyad dyad, int s, double? discrepancy, DyadRuptures ruptures,
-        System.Collections.Immutable.ImmutableArray<RatedAdministration>[] raters, List<(Occasion Occasion, int Client, int Therapist)> occasions)
+        ImmutableArray<RatedAdministration>[] raters, List<(Occasion Occasion, int Client, int Therapist)> occasions)
     {
         var paired = pairing.Scores[s];
         var clientScore = pairing.Client.Definition.Scores[paired.ClientIndex];
@@ -263,6 +263,4 @@ public sealed class DyadReportModel
     internal static string? Signed(double? v) => v is not { } x ? null : x > 0 ? "+" + DyadReportModel.Display(x) : DyadReportModel.Display(x);
 
     internal static IReadOnlyDictionary<string, object?> Obj(params (string Key, object? Value)[] members) => ReportResponse.Obj(members);
-
-    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Instruments.Alliance;
 using Instruments.Course;
 using Instruments.Definitions;
@@ -93,6 +92,4 @@ internal sealed class DyadRuptures
     };
 
     private static string D(double v) => DyadReportModel.Display(v);
-
-    internal static string Count(int n, string one, string many) => n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? one : many);
 }

@@ -28,6 +28,8 @@ public sealed class ReportRenderer
     private readonly Lazy<ReportTemplate> _builtInHtml;
     private readonly Lazy<ReportTemplate> _courseMarkdown;
     private readonly Lazy<ReportTemplate> _courseHtml;
+    private readonly Lazy<ReportTemplate>[] _dyad;
+    private readonly Lazy<ReportTemplate>[] _service;
     private readonly TimeProvider _time;
 
     /// <summary>Creates a renderer.</summary>
@@ -42,6 +44,8 @@ public sealed class ReportRenderer
         _builtInHtml = new(() => ParseBuiltIn("default", ReportFormat.Html));
         _courseMarkdown = new(() => ParseBuiltIn("course", ReportFormat.Markdown));
         _courseHtml = new(() => ParseBuiltIn("course", ReportFormat.Html));
+        _dyad = [new(() => ParseBuiltIn("dyad", ReportFormat.Markdown)), new(() => ParseBuiltIn("dyad", ReportFormat.Html))];
+        _service = [new(() => ParseBuiltIn("service", ReportFormat.Markdown)), new(() => ParseBuiltIn("service", ReportFormat.Html))];
     }
 
     /// <summary>The limits applied to every render.</summary>
@@ -55,6 +59,18 @@ public sealed class ReportRenderer
     /// over a <see cref="CourseReportModel"/>; it works for any instrument.
     /// </summary>
     public ReportTemplate GetBuiltInCourse(ReportFormat format) => format == ReportFormat.Html ? _courseHtml.Value : _courseMarkdown.Value;
+
+    /// <summary>
+    /// The built-in dyad template of a format (<c>dyad.md.scriban</c>, <c>dyad.html.scriban</c>), rendered over a
+    /// <see cref="DyadReportModel"/>; it works for any paired measure.
+    /// </summary>
+    public ReportTemplate GetBuiltInDyad(ReportFormat format) => _dyad[format == ReportFormat.Html ? 1 : 0].Value;
+
+    /// <summary>
+    /// The built-in service-summary template of a format (<c>service.md.scriban</c>, <c>service.html.scriban</c>),
+    /// rendered over a <see cref="ServiceSummaryModel"/>.
+    /// </summary>
+    public ReportTemplate GetBuiltInService(ReportFormat format) => _service[format == ReportFormat.Html ? 1 : 0].Value;
 
     /// <summary>The text of a built-in template (for authors who want to start from it).</summary>
     public static string GetBuiltInText(ReportFormat format) => BuiltInText("default", format);
@@ -175,6 +191,30 @@ public sealed class ReportRenderer
     /// diagnostics, never thrown. Cancelling <paramref name="cancellationToken"/> throws <see cref="OperationCanceledException"/>.
     /// </summary>
     public ReportRendering Render(ReportTemplate template, CourseReportModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(model);
+        return Render(template, model.Data, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders a dyad template (<see cref="GetBuiltInDyad(ReportFormat)"/>, or a file written for
+    /// <see cref="DyadReportModel"/>) over one dyad, with the same escaping and limits as every report. Template
+    /// mistakes and exceeded limits are returned as TPL4xxx diagnostics, never thrown.
+    /// </summary>
+    public ReportRendering Render(ReportTemplate template, DyadReportModel model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(model);
+        return Render(template, model.Data, cancellationToken);
+    }
+
+    /// <summary>
+    /// Renders a service-summary template (<see cref="GetBuiltInService(ReportFormat)"/>, or a file written for
+    /// <see cref="ServiceSummaryModel"/>), with the same escaping and limits as every report. Template mistakes and
+    /// exceeded limits are returned as TPL4xxx diagnostics, never thrown.
+    /// </summary>
+    public ReportRendering Render(ReportTemplate template, ServiceSummaryModel model, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(model);

@@ -54,6 +54,29 @@ public sealed class ChromiumTests(ITestOutputHelper output)
             "class=\"mark repair rule-1\"", "rupture (rule one-sd)", "<h3>Ruptures and repairs</h3>", "Repaired at occasion");
     }
 
+    [SkippableFact]
+    public void DyadAndServiceReports_RenderInChromium_WithBothSeriesAndTheMarkers_WithoutConsoleErrors()
+    {
+        Skip.IfNot(File.Exists(Chromium), $"{Chromium} is not installed (Debian: apt-get install -y chromium); the headless-browser check did not run");
+
+        var renderer = new ReportRenderer(null, TestData.Clock);
+        var (dyads, service) = DyadData.Build();
+        var dyad = renderer.Render(renderer.GetBuiltInDyad(ReportFormat.Html), dyads[0]);
+        Assert.True(dyad.Succeeded, string.Join("\n", dyad.Diagnostics));
+
+        // Both raters' lines, their points, a rupture and a repair marker, the legend and the agreement table.
+        Check(dyad.Text!, "<svg class=\"dyad-chart\"", "<title id=\"chart-0-title\">", "<polyline class=\"series-0\"", "<polyline class=\"series-1\"",
+            "class=\"point-0\"", "class=\"point-1\"", "class=\"rupture marker-0\"", "class=\"repair marker-1\"", "class=\"key therapist\"",
+            "<h3>Agreement by session</h3>");
+
+        var hostile = renderer.Render(renderer.GetBuiltInDyad(ReportFormat.Html), dyads[1]);
+        Check(hostile.Text!, "<svg class=\"dyad-chart\"", "c2 &lt;b&gt;");
+
+        var summary = renderer.Render(renderer.GetBuiltInService(ReportFormat.Html), service);
+        Assert.True(summary.Succeeded, string.Join("\n", summary.Diagnostics));
+        Check(summary.Text!, "<h2>Agreement across dyads</h2>", "<h2>Ruptures per 100 sessions</h2>", "mean r = .36");
+    }
+
     private void Check(string text, params string[] expect)
     {
         var dir = Path.Combine(Path.GetTempPath(), "instruments-chromium-" + Guid.NewGuid().ToString("N")[..8]);

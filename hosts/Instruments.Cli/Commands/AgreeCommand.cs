@@ -4,6 +4,7 @@ using Instruments.Alliance;
 using Instruments.Cli.Scoring;
 using Instruments.Data;
 using Instruments.Hosting;
+using Instruments.Reports;
 
 namespace Instruments.Cli.Commands;
 
@@ -36,6 +37,13 @@ internal static class AgreeCommand
         hold the pairs table, or with --summary the dyads and the across-dyad figures. Written atomically as for
         'score'.
 
+        Reports: --report md|html --output DIR writes one report per dyad into DIR (created when missing; named
+        after the client id, and the therapist id with --therapist, sanitised; clashes get -2, -3) and a service
+        summary, service.md|html: per paired score the client's and the therapist's values across sessions (a chart
+        in HTML), rupture and repair markers from each form's rupture rules, the agreement table; the summary holds
+        the counts, the across-dyad figures and ruptures per 100 sessions (docs/alliance.md, "Reports"). No table is
+        written then. Each file is written atomically.
+
         Memory: both files' usable administrations are held until the end (about 40 bytes + 8 per paired score each).
 
         exit codes: 0 every administration paired, 1 output written but some rows unpaired or not usable,
@@ -59,9 +67,11 @@ internal static class AgreeCommand
         var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
         var inputFormat = InputFiles.InputFormatOption();
         var quiet = CliOptions.Switch("--quiet", "-q", "no summary on stderr");
+        var report = CliOptions.Choice("--report", null, "FORMAT", "one report per dyad and a service summary into the --output folder: md (markdown) or html",
+            [("md", ReportFormat.Markdown), ("markdown", ReportFormat.Markdown), ("html", ReportFormat.Html)]);
         var plugins = CliOptions.Plugins();
         command.Arguments.Add(instrument);
-        foreach (var o in new Option[] { input, counterpartInput, client, occasion, therapist, discrepancy, summary, output, format, inputFormat, quiet, plugins })
+        foreach (var o in new Option[] { input, counterpartInput, client, occasion, therapist, discrepancy, summary, output, format, inputFormat, quiet, report, plugins })
         {
             command.Options.Add(o);
         }
@@ -70,7 +80,10 @@ internal static class AgreeCommand
         command.SetAction(r => Run(
             new AgreeSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(counterpartInput), r.GetValue(client) ?? "client_id",
                 r.GetValue(occasion) ?? "session", r.GetValue(therapist), r.GetValue(discrepancy), r.GetValue(summary), r.GetValue(output) ?? "-",
-                r.GetValue(format), r.GetValue(inputFormat), r.GetValue(quiet), CliOptions.PluginFolders(r, plugins, context)),
+                r.GetValue(format), r.GetValue(inputFormat), r.GetValue(quiet), CliOptions.PluginFolders(r, plugins, context))
+            {
+                Report = r.GetValue(report),
+            },
             context));
         return command;
     }
@@ -95,6 +108,19 @@ internal static class AgreeCommand
             threshold = double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v) && v > 0
                 ? v
                 : throw new CliException($"--discrepancy must be a positive number of points, not '{text}'", showUsage: true);
+        }
+
+        if (args.Report is not null)
+        {
+            if (args.Output is "-" or "")
+            {
+                throw new CliException("--report needs --output DIR: the folder for one report per dyad and the service summary", showUsage: true);
+            }
+
+            if (args.Format is not null || args.Summary)
+            {
+                throw new CliException("--report writes reports, not the table: leave out --format and --summary", showUsage: true);
+            }
         }
 
         if (InstrumentCatalog.LooksLikePath(args.Instrument) && !InstrumentLibrary.IsProtocolFile(args.Instrument))
@@ -131,10 +157,11 @@ internal static class AgreeCommand
         try
         {
             therapistStream = InputFiles.Open(files.Therapist, context);
-            var options = Options(args, threshold, files.Client, files.Therapist, stderr);
+            var reports = Reports(args, pairing, threshold, [files.Client, files.Therapist], context);
+            var options = Options(args, threshold, files.Client, files.Therapist, stderr, reports);
             var pipeline = new AgreementPipeline(pairing, clientStream, InputFiles.Format(files.Client, args.InputFormat),
                 therapistStream, InputFiles.Format(files.Therapist, args.InputFormat), options);
-            return Write(args, pipeline, pairing, context);
+            return Write(args, pipeline, pairing, reports, context);
         }
         finally
         {
@@ -177,12 +204,17 @@ internal static class AgreeCommand
             throw new CliException($"protocol '{protocol.Definition.Id}' holds no client form and therapist form that pair; nothing was written");
         }
 
+        var reports = Reports(args, pairing, threshold, [input], context);
         var stream = InputFiles.Open(input, context);
-        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, stderr));
-        return Write(args, pipeline, pairing, context);
+        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, stderr, reports));
+        return Write(args, pipeline, pairing, reports, context);
     }
 
-    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, TextWriter stderr) => new()
+    private static DyadReports? Reports(AgreeSettings args, InstrumentPairing pairing, double? threshold, IReadOnlyList<string> inputs, CliContext context) =>
+        args.Report is { } format ? new DyadReports(pairing, threshold, format, ReportCommand.PrepareFolder(args.Output), inputs, context) : null;
+
+    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, TextWriter stderr,
+        DyadReports? reports) => new()
     {
         ClientColumn = args.Client,
         OccasionColumn = args.Occasion,
@@ -192,12 +224,18 @@ internal static class AgreeCommand
         ClientInputName = clientName,
         TherapistInputName = therapistName,
         Warnings = InputFiles.Warn(stderr),
+        OnDyad = reports is null ? null : reports.Write,
     };
 
-    // Runs the pipeline (which disposes its inputs) into the output, atomically.
-    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, CliContext context)
+    // Runs the pipeline (which disposes its inputs) into the output, atomically; or, with --report, into the reports.
+    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, DyadReports? reports, CliContext context)
     {
         var stderr = context.Error;
+        if (reports is not null)
+        {
+            return WriteReports(args, pipeline, pairing, reports, context);
+        }
+
         var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
         OutputTarget? target = null;
         try
@@ -236,9 +274,42 @@ internal static class AgreeCommand
             target?.Dispose();
         }
     }
+
+    // --report: the pipeline hands each dyad to the reports (no table is written), then the service summary is written.
+    private static int WriteReports(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, DyadReports reports, CliContext context)
+    {
+        var stderr = context.Error;
+        try
+        {
+            AgreementCounts counts;
+            try
+            {
+                counts = pipeline.Run(DataFormat.Json, Stream.Null, context.Cancellation);
+            }
+            catch (ResponseFileException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            reports.WriteSummary(counts.Unusable);
+            if (!args.Quiet)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"instruments: {reports.Written:N0} reports to {args.Output}: {counts.Pairs:N0} pairs in {counts.Dyads:N0} dyads from {counts.Rows:N0} rows ({pairing.Client.Definition.Id} with {pairing.Therapist.Definition.Id}; {counts.Unpaired:N0} unpaired, {counts.Unusable:N0} not usable)"));
+            }
+
+            return counts.Unpaired + counts.Unusable > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
+        }
+        catch (OperationCanceledException)
+        {
+            stderr.WriteLine();
+            throw new CliException("interrupted; the report being written was not kept", ExitCodes.Interrupted);
+        }
+    }
 }
 
 /// <summary>The arguments of <c>instruments agree</c>.</summary>
+/// <remarks>With <see cref="Report"/>, <see cref="Output"/> is the reports' folder.</remarks>
 /// <param name="Instrument">Instrument id (one form of a paired measure).</param>
 /// <param name="Input">The named form's administrations, or <c>-</c>; null when not given (a usage error).</param>
 /// <param name="CounterpartInput">The counterpart form's administrations, or <c>-</c>; null when not given.</param>
@@ -253,4 +324,8 @@ internal static class AgreeCommand
 /// <param name="Quiet">No summary.</param>
 /// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
 internal sealed record AgreeSettings(string Instrument, string? Input, string? CounterpartInput, string Client, string Occasion, string? Therapist,
-    string? Discrepancy, bool Summary, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins);
+    string? Discrepancy, bool Summary, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins)
+{
+    /// <summary>With a format: one report per dyad and a service summary into the <see cref="Output"/> folder, instead of the table.</summary>
+    public ReportFormat? Report { get; init; }
+}

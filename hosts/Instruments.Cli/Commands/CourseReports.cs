@@ -63,7 +63,13 @@ internal sealed class CourseReports(ScoringPlan plan, ReportRenderer renderer, R
             throw new CliException($"template '{template.Path}' failed on client '{TerminalText.Escape(client.Client)}'; that report was not written");
         }
 
-        var path = Path.Combine(folder, UniqueName(model.FileName(format)));
+        WriteAtomically(Path.Combine(folder, UniqueName(_names, model.FileName(format))), text, input, context);
+        Written++;
+    }
+
+    /// <summary>Writes one report's text into <paramref name="path"/> atomically (<see cref="OutputTarget"/>), never over the input.</summary>
+    internal static void WriteAtomically(string path, string text, string input, CliContext context)
+    {
         InputFiles.RefuseToOverwrite(input, path);
         using var target = OutputTarget.Open(path, context);
         using (var writer = new StreamWriter(target.Stream, new UTF8Encoding(false), 64 * 1024, leaveOpen: true))
@@ -72,16 +78,15 @@ internal sealed class CourseReports(ScoringPlan plan, ReportRenderer renderer, R
         }
 
         target.Commit();
-        Written++;
     }
 
     /// <summary>
     /// Two client ids can give one file name (<c>a b</c> and <c>a_b</c>; names differing only in case on a
     /// case-insensitive file system): the later client gets <c>-2</c>, <c>-3</c>, ... before the extension.
     /// </summary>
-    private string UniqueName(string name)
+    internal static string UniqueName(HashSet<string> names, string name)
     {
-        if (_names.Add(name))
+        if (names.Add(name))
         {
             return name;
         }
@@ -91,7 +96,7 @@ internal sealed class CourseReports(ScoringPlan plan, ReportRenderer renderer, R
         for (var n = 2; ; n++)
         {
             var candidate = stem + "-" + n.ToString(System.Globalization.CultureInfo.InvariantCulture) + ext;
-            if (_names.Add(candidate))
+            if (names.Add(candidate))
             {
                 return candidate;
             }

@@ -41,6 +41,15 @@ public sealed record AgreementOptions
     /// <value>Null: dropped (JSON output still lists the diagnostics).</value>
     public Action<string>? Warnings { get; init; }
 
+    /// <summary>
+    /// Receives each dyad with at least one usable administration of either form, after matching, in the order its
+    /// first row was read: every usable administration of both forms and the dyad's agreement per paired score (for
+    /// reports, without reading the output again). Called on the thread that runs <see cref="AgreementPipeline.Run"/>,
+    /// after the output is written; an exception it throws ends the run.
+    /// </summary>
+    /// <value>Null: no dyad is handed over (and none is built).</value>
+    public Action<Alliance.AgreementDyad>? OnDyad { get; init; }
+
     /// <summary>The number of scoring threads.</summary>
     /// <value>0 (the default): one per processor.</value>
     public int Workers { get; init; }

@@ -118,6 +118,11 @@ public sealed class AgreementPipeline
             var result = state.Match();
             AgreementWriter.Write(format, output, _pairing, _options, result);
             output.Flush();
+            if (_options.OnDyad is { } onDyad)
+            {
+                state.HandOver(result, onDyad, cancel);
+            }
+
             return new AgreementCounts(state.Rows, result.Pairs.Count, result.Unpaired.Count, state.Unusable, result.Dyads.Count);
         }
         finally

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -320,6 +321,77 @@ internal sealed class AgreementState
         }
 
         return new AgreementResult(this, pairs, unpaired, dyads, [.. overDyads.Select(a => a.Summarize())], [.. overPairs.Select(a => a.Summarize())], Diagnostics);
+    }
+
+    /// <summary>
+    /// Hands every dyad with a usable administration to <paramref name="onDyad"/>, in dyad order: each side's usable
+    /// administrations in occasion order (those at an occasion held by several of one side left out, as matching
+    /// leaves them out), and the dyad's summaries from matching (n 0 for a dyad without pairs).
+    /// </summary>
+    public void HandOver(AgreementResult result, Action<AgreementDyad> onDyad, CancellationToken cancel)
+    {
+        var rows = new List<int>[2][];
+        for (var side = 0; side < 2; side++)
+        {
+            rows[side] = new List<int>[Dyads.Count];
+            for (var r = 0; r < Usable[side].Count; r++)
+            {
+                (rows[side][Usable[side][r].Dyad] ??= []).Add(r);
+            }
+        }
+
+        var summaries = new AgreementSummary[Dyads.Count][];
+        foreach (var d in result.Dyads)
+        {
+            summaries[d.Dyad] = d.Scores;
+        }
+
+        var empty = new AgreementAccumulator().Summarize();
+        for (var dyad = 0; dyad < Dyads.Count; dyad++)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var clientRows = Administrations(0, rows[0][dyad]);
+            var therapistRows = Administrations(1, rows[1][dyad]);
+            if (clientRows.Length + therapistRows.Length == 0)
+            {
+                continue;
+            }
+
+            var (client, therapist) = DyadIds(dyad);
+            onDyad(new AgreementDyad(client, therapist, clientRows, therapistRows,
+                summaries[dyad] is { } s ? [.. s] : [.. Enumerable.Repeat(empty, _scores)]));
+        }
+    }
+
+    private ImmutableArray<RatedAdministration> Administrations(int side, List<int>? rows)
+    {
+        if (rows is null)
+        {
+            return [];
+        }
+
+        var usable = Usable[side];
+        rows.Sort((a, b) => usable[a].Occasion != usable[b].Occasion ? usable[a].Occasion.CompareTo(usable[b].Occasion) : usable[a].Line.CompareTo(usable[b].Line));
+        var list = ImmutableArray.CreateBuilder<RatedAdministration>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var occasion = usable[rows[i]].Occasion;
+            var several = (i > 0 && usable[rows[i - 1]].Occasion == occasion) || (i + 1 < rows.Count && usable[rows[i + 1]].Occasion == occasion);
+            if (several)
+            {
+                continue;
+            }
+
+            var values = ImmutableArray.CreateBuilder<double>(_scores);
+            for (var s = 0; s < _scores; s++)
+            {
+                values.Add(Value(side, rows[i], s));
+            }
+
+            list.Add(new RatedAdministration(occasion, usable[rows[i]].Line, values.MoveToImmutable()));
+        }
+
+        return list.ToImmutable();
     }
 
     /// <summary>The rows of each side at one dyad and occasion: the first one inline, any more in a list.</summary>

@@ -38,6 +38,33 @@ public sealed class AgreeCommandTests
     }
 
     [Fact]
+    public async Task Validate_ChecksThePairing_ThatOnlyShowsWithBothFormsLoaded()
+    {
+        // A sound pair validates cleanly; a counterpart that is not there (INS1133) or a paired score that can take
+        // other values (INS1135: the therapist's total over three items) is an error of validate, not only of agree.
+        using (var sound = Plugin())
+        {
+            var ok = await InProcess.RunAsync("validate", sound["pair"]);
+            Assert.True(ok.ExitCode == 0, ok.ToString());
+            Assert.Contains("2 valid: 0 errors", ok.Stderr, StringComparison.Ordinal);
+        }
+
+        using var missing = Plugin(clientCounterpart: "counterpart: { instrument: pair.nope, scores: { total: total } }");
+        var r = await InProcess.RunAsync("validate", missing["pair"]);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        Assert.Contains("c.yaml(6,", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("error INS1133", r.Stdout, StringComparison.Ordinal);
+
+        using var wider = Plugin();
+        wider.File("pair/instruments/t.yaml", Form("pair.t", "therapist", string.Empty)
+            .Replace("  - { id: i2, scale: f }\n", "  - { id: i2, scale: f }\n  - { id: i3, scale: f }\n", StringComparison.Ordinal)
+            .Replace("items: [i1, i2]", "items: [i1, i2, i3]", StringComparison.Ordinal));
+        var loose = await InProcess.RunAsync("validate", wider["pair/instruments"]);
+        Assert.True(loose.ExitCode == 1, loose.ToString());
+        Assert.Contains("error INS1135", loose.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NamingEitherForm_PairsClientMinusTherapist_WithNoPairingOption()
     {
         using var dir = Plugin();

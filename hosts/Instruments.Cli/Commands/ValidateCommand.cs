@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Instruments.Alliance;
 using Instruments.Compiler;
 using Instruments.Diagnostics;
 using Instruments.Hosting;
@@ -12,7 +13,9 @@ internal static class ValidateCommand
         Each <path> is a .yaml file, a folder of .yaml files (every *.yaml below it), or a plugin folder (one with a
         plugin.yaml, or holding plugin folders): plugins are loaded as the host would load them, and their manifest,
         assembly, instrument and analyzer diagnostics are printed. Loose files are compiled together, so an
-        instrument id defined twice is reported. Text output prints one 'path(line,col): error INS1010: message'
+        instrument id defined twice is reported. A form that declares a counterpart is paired with it (among the
+        files given and the loaded instruments): a counterpart that is missing, lacks a paired score, or whose
+        score can take other values is reported (INS1133-INS1139). Text output prints one 'path(line,col): error INS1010: message'
         line per diagnostic on stdout and a summary on stderr. Functions of the --plugins folders (and of those in
         INSTRUMENTS_PLUGINS) are available to the files checked; only the diagnostics of the paths given are printed.
 
@@ -130,7 +133,15 @@ internal static class ValidateCommand
         var available = compilation.Definitions.Select(compilation.CreatePlan).Concat(host.Instruments.Select(i => i.Plan)).ToList();
         var protocols = protocolSources.Select(f => ProtocolCompiler.Compile(f, available, options)).ToList();
         var templateDiagnostics = TemplateDiagnostics(templates, options, out var validTemplates);
-        var diagnostics = pluginDiagnostics.Concat(compilation.Diagnostics).Concat(protocols.SelectMany(p => p.Diagnostics)).Concat(templateDiagnostics).ToList();
+
+        // Paired forms (a 'counterpart'): what only shows once both forms are loaded (INS1133-INS1139), for each form
+        // checked here that declares one, against the files given and every loaded instrument.
+        var checkedForms = compilation.Definitions.Select(compilation.CreatePlan)
+            .Concat(host.Instruments.Where(i => i.SourcePath is not null && roots.Any(r => Path.GetFullPath(i.SourcePath).StartsWith(r, StringComparison.Ordinal))).Select(i => i.Plan))
+            .Where(p => p.Definition.Counterpart is not null);
+        var pairingDiagnostics = checkedForms.SelectMany(p => options.Apply(InstrumentPairing.Resolve(p, available).Diagnostics)).DistinctBy(d => d.ToString()).ToList();
+        var diagnostics = pluginDiagnostics.Concat(compilation.Diagnostics).Concat(protocols.SelectMany(p => p.Diagnostics)).Concat(pairingDiagnostics)
+            .Concat(templateDiagnostics).ToList();
         var validProtocols = protocols.Count(p => p.Plan is not null);
         switch (args.Format)
         {

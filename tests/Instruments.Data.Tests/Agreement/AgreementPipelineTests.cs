@@ -157,6 +157,24 @@ public sealed class AgreementPipelineTests
     }
 
     [Fact]
+    public void PairsCsv_WithTherapistAndDiscrepancy_WritesFractionalAndLargeOccasionsAsRoundTripNumbers()
+    {
+        // The pairs table is written cell by cell; a whole number below 1e15 takes an integer path, anything else "R".
+        const string header = "client_id,therapist_id,session,a,b,c\r\n";
+        var (output, _, _) = Agree(
+            header + "c1,t1,1.5,5,5,5\r\nc1,t1,10000000000000000,3,3,3\r\nc1,t1,0.1,2,2,2\r\n",
+            header + "c1,t1,1.5,4,4,4\r\nc1,t1,10000000000000000,1,1,1\r\nc1,t1,7,1,2,3\r\n",
+            DataFormat.Csv, new AgreementOptions { TherapistColumn = "therapist_id", Discrepancy = 3 });
+        Assert.Equal(
+            "status,client_id,therapist_id,occasion,client_line,therapist_line,total.client,total.therapist,total.difference,total.discrepancy,ab.client,ab.therapist,ab.difference,ab.discrepancy,reason\r\n"
+            + "paired,c1,t1,1.5,2,2,15,12,3,true,10,8,2,false,\r\n"
+            + "paired,c1,t1,10000000000000000,3,3,9,3,6,true,6,2,4,true,\r\n"
+            + "unpaired,c1,t1,0.1,4,,6,,,,4,,,,no usable therapist administration at this occasion in t.csv\r\n"
+            + "unpaired,c1,t1,7,,4,,6,,,,3,,,no usable client administration at this occasion in c.csv\r\n",
+            output);
+    }
+
+    [Fact]
     public void SummaryCsv_HasOneRowPerDyadAndScore_ThenTheAcrossDyadRows()
     {
         // c1: differences 3, 0 on total; c2: one pair, difference -3. Over dyads: means (13.5, 12) and (6, 9).

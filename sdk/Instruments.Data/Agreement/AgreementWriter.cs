@@ -311,8 +311,6 @@ internal static class AgreementWriter
     private static string Cell(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
-
     private static void WritePairsCsv(TextWriter w, InstrumentPairing pairing, AgreementOptions options, AgreementResult result)
     {
         var state = result.State;
@@ -432,6 +430,15 @@ internal static class AgreementWriter
         w.Write(buffer[..n]);
     }
 
+    // Number(value): nothing for an undefined statistic.
+    private static void WriteNumber(TextWriter w, double? value, Span<char> buffer)
+    {
+        if (value is { } v)
+        {
+            WriteNumber(w, v, buffer);
+        }
+    }
+
     private static void WriteInteger(TextWriter w, int v, Span<char> buffer)
     {
         v.TryFormat(buffer, out var n, default, CultureInfo.InvariantCulture);
@@ -457,18 +464,42 @@ internal static class AgreementWriter
         var therapist = options.TherapistColumn is not null;
         w.WriteLine("level,client_id," + (therapist ? "therapist_id," : string.Empty)
             + "score,n,mean_client,mean_therapist,mean_difference,sd_difference,lower_limit,upper_limit,pearson_r,icc_a1");
+        var buffer = new char[NumberBufferLength];
         void Row(string level, string client, string? th, string score, AgreementSummary x, bool full)
         {
-            var cells = new List<string> { level, Cell(client) };
+            w.Write(level);
+            w.Write(',');
+            w.Write(Cell(client));
             if (therapist)
             {
-                cells.Add(Cell(th ?? string.Empty));
+                w.Write(',');
+                w.Write(Cell(th ?? string.Empty));
             }
 
-            cells.AddRange([Cell(score), x.N.ToString(CultureInfo.InvariantCulture), Number(x.MeanClient.Value), Number(x.MeanTherapist.Value),
-                Number(x.MeanDifference.Value), Number(x.SdDifference.Value)]);
-            cells.AddRange(full ? [Number(x.LowerLimit.Value), Number(x.UpperLimit.Value), Number(x.Pearson.Value), Number(x.Icc.Value)] : ["", "", "", ""]);
-            w.WriteLine(string.Join(",", cells));
+            w.Write(',');
+            w.Write(Cell(score));
+            w.Write(',');
+            WriteInteger(w, x.N, buffer);
+            foreach (var v in (ReadOnlySpan<AgreementStatistic>)[x.MeanClient, x.MeanTherapist, x.MeanDifference, x.SdDifference])
+            {
+                w.Write(',');
+                WriteNumber(w, v.Value, buffer);
+            }
+
+            if (full)
+            {
+                foreach (var v in (ReadOnlySpan<AgreementStatistic>)[x.LowerLimit, x.UpperLimit, x.Pearson, x.Icc])
+                {
+                    w.Write(',');
+                    WriteNumber(w, v.Value, buffer);
+                }
+
+                w.WriteLine();
+            }
+            else
+            {
+                w.WriteLine(",,,,");
+            }
         }
 
         foreach (var d in result.Dyads)

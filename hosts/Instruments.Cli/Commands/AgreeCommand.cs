@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Instruments.Alliance;
 using Instruments.Cli.Scoring;
 using Instruments.Data;
@@ -131,10 +132,11 @@ internal static class AgreeCommand
         try
         {
             therapistStream = InputFiles.Open(files.Therapist, context);
-            var options = Options(args, threshold, files.Client, files.Therapist, stderr);
+            var warnings = new BlockWarnings(stderr);
+            var options = Options(args, threshold, files.Client, files.Therapist, warnings);
             var pipeline = new AgreementPipeline(pairing, clientStream, InputFiles.Format(files.Client, args.InputFormat),
                 therapistStream, InputFiles.Format(files.Therapist, args.InputFormat), options);
-            return Write(args, pipeline, pairing, context);
+            return Write(args, pipeline, pairing, warnings, context);
         }
         finally
         {
@@ -178,11 +180,12 @@ internal static class AgreeCommand
         }
 
         var stream = InputFiles.Open(input, context);
-        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, stderr));
-        return Write(args, pipeline, pairing, context);
+        var warnings = new BlockWarnings(stderr);
+        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, warnings));
+        return Write(args, pipeline, pairing, warnings, context);
     }
 
-    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, TextWriter stderr) => new()
+    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, BlockWarnings warnings) => new()
     {
         ClientColumn = args.Client,
         OccasionColumn = args.Occasion,
@@ -191,11 +194,11 @@ internal static class AgreeCommand
         Summary = args.Summary,
         ClientInputName = clientName,
         TherapistInputName = therapistName,
-        Warnings = InputFiles.Warn(stderr),
+        Warnings = warnings.Add,
     };
 
     // Runs the pipeline (which disposes its inputs) into the output, atomically.
-    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, CliContext context)
+    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, BlockWarnings warnings, CliContext context)
     {
         var stderr = context.Error;
         var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
@@ -211,6 +214,10 @@ internal static class AgreeCommand
             catch (ResponseFileException e)
             {
                 throw new CliException(e.Message);
+            }
+            finally
+            {
+                warnings.Flush();
             }
 
             target.Commit();
@@ -234,6 +241,50 @@ internal static class AgreeCommand
         finally
         {
             target?.Dispose();
+        }
+    }
+}
+
+/// <summary>
+/// The per-row warnings of an agreement run for standard error (<c>instruments: warning: ...</c>, as
+/// <see cref="InputFiles.Warn"/> writes them), written in blocks: a run can warn about most rows (every unpaired or
+/// unusable administration), and standard error writes each call at once. Flushed when the run ends, before its summary
+/// line or error.
+/// </summary>
+internal sealed class BlockWarnings(TextWriter stderr)
+{
+    private const int BlockLength = 1 << 15;
+    private readonly StringBuilder _text = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>Adds one warning (from any thread).</summary>
+    public void Add(string message)
+    {
+        lock (_lock)
+        {
+            _text.Append("instruments: warning: ").Append(message).Append(stderr.NewLine);
+            if (_text.Length >= BlockLength)
+            {
+                FlushLocked();
+            }
+        }
+    }
+
+    /// <summary>Writes what is held.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            FlushLocked();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        if (_text.Length > 0)
+        {
+            stderr.Write(_text.ToString());
+            _text.Clear();
         }
     }
 }

@@ -100,6 +100,24 @@ public sealed class AgreeCommandTests
     }
 
     [Fact]
+    public async Task ManyUnpairedRows_EachWarnedOnce_InInputOrder_BeforeTheSummaryLine()
+    {
+        // The warnings are written in blocks (BlockWarnings): 1,000 of them span several blocks; none may be lost,
+        // repeated or reordered, and the summary line comes last.
+        using var dir = Plugin();
+        var rows = string.Concat(Enumerable.Range(1, 1000).Select(i => $"x,{i},5,5\n"));
+        var client = dir.File("client.csv", "client_id,session,i1,i2\n" + rows);
+        var therapist = dir.File("therapist.csv", "client_id,session,i1,i2\ny,1,3,3\n");
+        var r = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", dir["out.csv"]);
+        Assert.True(r.ExitCode == 1, r.ToString());
+        var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
+        var warned = lines.Where(l => l.StartsWith("instruments: warning: RSP2042: warning: " + client + " line ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(2, 1000).Select(line => $"instruments: warning: RSP2042: warning: {client} line {line}: client 'x' at occasion {line - 1}"),
+            warned.Select(l => l[..l.IndexOf(": no usable", StringComparison.Ordinal)]));
+        Assert.StartsWith("instruments: 0 pairs in 0 dyads from 1,001 rows", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NoCounterpartDeclared_IsINS1133_AndExitTwo_WithNothingWritten()
     {
         using var dir = Plugin(clientCounterpart: string.Empty);

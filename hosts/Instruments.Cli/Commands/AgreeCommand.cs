@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Text;
 using Instruments.Alliance;
 using Instruments.Cli.Scoring;
 using Instruments.Data;
@@ -157,11 +158,12 @@ internal static class AgreeCommand
         try
         {
             therapistStream = InputFiles.Open(files.Therapist, context);
+            var warnings = new BlockWarnings(stderr);
             var reports = Reports(args, pairing, threshold, [files.Client, files.Therapist], context);
-            var options = Options(args, threshold, files.Client, files.Therapist, stderr, reports);
+            var options = Options(args, threshold, files.Client, files.Therapist, warnings, reports);
             var pipeline = new AgreementPipeline(pairing, clientStream, InputFiles.Format(files.Client, args.InputFormat),
                 therapistStream, InputFiles.Format(files.Therapist, args.InputFormat), options);
-            return Write(args, pipeline, pairing, reports, context);
+            return Write(args, pipeline, pairing, warnings, reports, context);
         }
         finally
         {
@@ -206,14 +208,15 @@ internal static class AgreeCommand
 
         var reports = Reports(args, pairing, threshold, [input], context);
         var stream = InputFiles.Open(input, context);
-        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, stderr, reports));
-        return Write(args, pipeline, pairing, reports, context);
+        var warnings = new BlockWarnings(stderr);
+        var pipeline = new AgreementPipeline(pairing, protocol, stream, InputFiles.Format(input, args.InputFormat), Options(args, threshold, input, input, warnings, reports));
+        return Write(args, pipeline, pairing, warnings, reports, context);
     }
 
     private static DyadReports? Reports(AgreeSettings args, InstrumentPairing pairing, double? threshold, IReadOnlyList<string> inputs, CliContext context) =>
         args.Report is { } format ? new DyadReports(pairing, threshold, format, ReportCommand.PrepareFolder(args.Output), inputs, context) : null;
 
-    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, TextWriter stderr,
+    private static AgreementOptions Options(AgreeSettings args, double? threshold, string clientName, string therapistName, BlockWarnings warnings,
         DyadReports? reports) => new()
     {
         ClientColumn = args.Client,
@@ -223,17 +226,17 @@ internal static class AgreeCommand
         Summary = args.Summary,
         ClientInputName = clientName,
         TherapistInputName = therapistName,
-        Warnings = InputFiles.Warn(stderr),
+        Warnings = warnings.Add,
         OnDyad = reports is null ? null : reports.Write,
     };
 
     // Runs the pipeline (which disposes its inputs) into the output, atomically; or, with --report, into the reports.
-    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, DyadReports? reports, CliContext context)
+    private static int Write(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, BlockWarnings warnings, DyadReports? reports, CliContext context)
     {
         var stderr = context.Error;
         if (reports is not null)
         {
-            return WriteReports(args, pipeline, pairing, reports, context);
+            return WriteReports(args, pipeline, pairing, reports, warnings, context);
         }
 
         var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
@@ -249,6 +252,10 @@ internal static class AgreeCommand
             catch (ResponseFileException e)
             {
                 throw new CliException(e.Message);
+            }
+            finally
+            {
+                warnings.Flush();
             }
 
             target.Commit();
@@ -276,7 +283,8 @@ internal static class AgreeCommand
     }
 
     // --report: the pipeline hands each dyad to the reports (no table is written), then the service summary is written.
-    private static int WriteReports(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, DyadReports reports, CliContext context)
+    private static int WriteReports(AgreeSettings args, AgreementPipeline pipeline, InstrumentPairing pairing, DyadReports reports, BlockWarnings warnings,
+        CliContext context)
     {
         var stderr = context.Error;
         try
@@ -288,8 +296,11 @@ internal static class AgreeCommand
             }
             catch (ResponseFileException e)
             {
+                warnings.Flush();
                 throw new CliException(e.Message);
             }
+
+            warnings.Flush();
 
             reports.WriteSummary(counts.Unusable);
             if (!args.Quiet)
@@ -304,6 +315,50 @@ internal static class AgreeCommand
         {
             stderr.WriteLine();
             throw new CliException("interrupted; the report being written was not kept", ExitCodes.Interrupted);
+        }
+    }
+}
+
+/// <summary>
+/// The per-row warnings of an agreement run for standard error (<c>instruments: warning: ...</c>, as
+/// <see cref="InputFiles.Warn"/> writes them), written in blocks: a run can warn about most rows (every unpaired or
+/// unusable administration), and standard error writes each call at once. Flushed when the run ends, before its summary
+/// line or error.
+/// </summary>
+internal sealed class BlockWarnings(TextWriter stderr)
+{
+    private const int BlockLength = 1 << 15;
+    private readonly StringBuilder _text = new();
+    private readonly Lock _lock = new();
+
+    /// <summary>Adds one warning (from any thread).</summary>
+    public void Add(string message)
+    {
+        lock (_lock)
+        {
+            _text.Append("instruments: warning: ").Append(message).Append(stderr.NewLine);
+            if (_text.Length >= BlockLength)
+            {
+                FlushLocked();
+            }
+        }
+    }
+
+    /// <summary>Writes what is held.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            FlushLocked();
+        }
+    }
+
+    private void FlushLocked()
+    {
+        if (_text.Length > 0)
+        {
+            stderr.Write(_text.ToString());
+            _text.Clear();
         }
     }
 }

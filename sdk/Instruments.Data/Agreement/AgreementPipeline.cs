@@ -20,8 +20,8 @@ namespace Instruments.Data;
 /// (RSP2040), or is one of several administrations of one form for one dyad at one occasion (RSP2041: never merged,
 /// none paired).</para>
 /// <para>Memory: both inputs' usable administrations are held until the end (about 40 bytes plus 8 per paired score
-/// each, plus each dyad's key once and one dictionary entry per dyad and occasion), so memory grows with the number of
-/// administrations; nothing else is allocated per pair.</para>
+/// each, plus each dyad's key once; matching groups them by dyad with one integer per administration), so memory grows
+/// with the number of administrations, grouped input or not; the statistics allocate nothing per pair.</para>
 /// </remarks>
 public sealed class AgreementPipeline
 {

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using Instruments.Alliance;
 using Instruments.Course;
@@ -228,63 +227,37 @@ internal sealed class AgreementState
     /// <summary>Pairs the usable administrations of both sides by dyad and occasion, and summarises them.</summary>
     public AgreementResult Match()
     {
-        // Per (dyad, occasion): the rows of each side there.
-        var slots = new Dictionary<(int Dyad, Occasion Occasion), Slot>();
-        for (var side = 0; side < 2; side++)
-        {
-            var rows = Usable[side];
-            for (var r = 0; r < rows.Count; r++)
-            {
-                ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(slots, (rows[r].Dyad, rows[r].Occasion), out _);
-                slot.Add(side, r);
-            }
-        }
-
+        // Each side's usable rows grouped by dyad (a counting sort: dyads are numbered in order of first sight), in
+        // occasion order within a dyad, then the two sides merged dyad by dyad, occasion by occasion. No table keyed by
+        // (dyad, occasion): two int arrays per side, and the pairs come out in (dyad, occasion) order.
+        var (order0, starts0) = GroupByDyad(Usable[0]);
+        var (order1, starts1) = GroupByDyad(Usable[1]);
+        var (rows0, rows1) = (Usable[0], Usable[1]);
         var pairs = new List<PairRow>();
         var unpaired = new List<UnpairedRow>();
-        foreach (var ((dyad, occasion), slot) in slots)
+        for (var dyad = 0; dyad < Dyads.Count; dyad++)
         {
-            for (var side = 0; side < 2; side++)
+            int i = starts0[dyad], iEnd = starts0[dyad + 1], j = starts1[dyad], jEnd = starts1[dyad + 1];
+            while (i < iEnd || j < jEnd)
             {
-                if (slot.Count(side) > 1)
+                var occasion = j >= jEnd || (i < iEnd && rows0[order0[i]].Occasion.CompareTo(rows1[order1[j]].Occasion) <= 0)
+                    ? rows0[order0[i]].Occasion
+                    : rows1[order1[j]].Occasion;
+                var (i0, j0) = (i, j);
+                while (i < iEnd && rows0[order0[i]].Occasion.Equals(occasion))
                 {
-                    var lines = slot.Rows(side).Select(r => Usable[side][r].Line).Order().ToList();
-                    Unusable += lines.Count;
-                    AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
-                        [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
-                }
-            }
-
-            if (slot.Count(0) == 1 && slot.Count(1) == 1)
-            {
-                pairs.Add(new PairRow(dyad, occasion, slot.First(0), slot.First(1)));
-                continue;
-            }
-
-            for (var side = 0; side < 2; side++)
-            {
-                if (slot.Count(side) != 1)
-                {
-                    continue;
+                    i++;
                 }
 
-                var other = 1 - side;
-                var otherForm = other == 0 ? "client" : "therapist";
-                var reason = slot.Count(other) == 0
-                    ? $"no usable {otherForm} administration at this occasion in {SideName(other)}"
-                    : $"the {otherForm} administrations at this occasion (lines {string.Join(", ", slot.Rows(other).Select(r => Usable[other][r].Line).Order())}) are several, so none is paired";
-                var row = slot.First(side);
-                unpaired.Add(new UnpairedRow(side, row, reason));
-                var severity = _pairing.Client.Options.GetEffectiveSeverity(InstrumentDiagnostics.AdministrationWithoutPartner.Id, InstrumentDiagnostics.AdministrationWithoutPartner.DefaultSeverity);
-                if (severity is not null)
+                while (j < jEnd && rows1[order1[j]].Occasion.Equals(occasion))
                 {
-                    _options.Warnings?.Invoke(new AgreementDiagnostic(side, Usable[side][row].Line, InstrumentDiagnostics.AdministrationWithoutPartner, severity.Value,
-                        InstrumentDiagnostics.AdministrationWithoutPartner.FormatMessage([SideName(side), Usable[side][row].Line, DyadName(dyad), occasion.ToString(), reason])).ToString());
+                    j++;
                 }
+
+                MatchSlot(dyad, occasion, [new(order0, i0, i - i0), new(order1, j0, j - j0)], pairs, unpaired);
             }
         }
 
-        pairs.Sort((a, b) => a.Dyad != b.Dyad ? a.Dyad.CompareTo(b.Dyad) : a.Occasion.CompareTo(b.Occasion));
         unpaired.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : Usable[a.Side][a.Row].Line.CompareTo(Usable[b.Side][b.Row].Line));
         Diagnostics.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : a.Line.CompareTo(b.Line));
 
@@ -394,43 +367,107 @@ internal sealed class AgreementState
         return list.ToImmutable();
     }
 
-    /// <summary>The rows of each side at one dyad and occasion: the first one inline, any more in a list.</summary>
-    private struct Slot
+    // One dyad and occasion: the rows of each side there (indexes into that side's usable rows, in line order). Several
+    // on a side: RSP2041 for them, none paired. One on each side: a pair. Otherwise each single row is unpaired.
+    private void MatchSlot(int dyad, Occasion occasion, ReadOnlySpan<ArraySegment<int>> at, List<PairRow> pairs, List<UnpairedRow> unpaired)
     {
-        private int _first0;
-        private int _first1;
-        private int _count0;
-        private int _count1;
-        private List<int>? _more0;
-        private List<int>? _more1;
-
-        public void Add(int side, int row)
+        for (var side = 0; side < 2; side++)
         {
-            if (side == 0)
+            if (at[side].Count > 1)
             {
-                if (_count0++ == 0)
-                {
-                    _first0 = row;
-                }
-                else
-                {
-                    (_more0 ??= []).Add(row);
-                }
-            }
-            else if (_count1++ == 0)
-            {
-                _first1 = row;
-            }
-            else
-            {
-                (_more1 ??= []).Add(row);
+                var lines = at[side].Select(r => Usable[side][r].Line).Order().ToList();
+                Unusable += lines.Count;
+                AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
+                    [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
             }
         }
 
-        public readonly int Count(int side) => side == 0 ? _count0 : _count1;
+        if (at[0].Count == 1 && at[1].Count == 1)
+        {
+            pairs.Add(new PairRow(dyad, occasion, at[0][0], at[1][0]));
+            return;
+        }
 
-        public readonly int First(int side) => side == 0 ? _first0 : _first1;
+        for (var side = 0; side < 2; side++)
+        {
+            if (at[side].Count != 1)
+            {
+                continue;
+            }
 
-        public readonly IEnumerable<int> Rows(int side) => side == 0 ? [_first0, .. _more0 ?? []] : [_first1, .. _more1 ?? []];
+            var other = 1 - side;
+            var otherForm = other == 0 ? "client" : "therapist";
+            var reason = at[other].Count == 0
+                ? $"no usable {otherForm} administration at this occasion in {SideName(other)}"
+                : $"the {otherForm} administrations at this occasion (lines {string.Join(", ", at[other].Select(r => Usable[other][r].Line).Order())}) are several, so none is paired";
+            var row = at[side][0];
+            unpaired.Add(new UnpairedRow(side, row, reason));
+            var severity = _pairing.Client.Options.GetEffectiveSeverity(InstrumentDiagnostics.AdministrationWithoutPartner.Id, InstrumentDiagnostics.AdministrationWithoutPartner.DefaultSeverity);
+            if (severity is not null)
+            {
+                _options.Warnings?.Invoke(new AgreementDiagnostic(side, Usable[side][row].Line, InstrumentDiagnostics.AdministrationWithoutPartner, severity.Value,
+                    InstrumentDiagnostics.AdministrationWithoutPartner.FormatMessage([SideName(side), Usable[side][row].Line, DyadName(dyad), occasion.ToString(), reason])).ToString());
+            }
+        }
+    }
+
+    // The rows of one side grouped by dyad: order[starts[d]..starts[d + 1]) are dyad d's rows (indexes into `rows`) by
+    // occasion, then line. Rows come in input order, so a dyad's rows are often already in occasion order: insertion
+    // sort for small groups (linear then), Array.Sort for large ones.
+    private (int[] Order, int[] Starts) GroupByDyad(List<UsableRow> rows)
+    {
+        var starts = new int[Dyads.Count + 1];
+        foreach (var row in rows)
+        {
+            starts[row.Dyad + 1]++;
+        }
+
+        for (var d = 0; d < Dyads.Count; d++)
+        {
+            starts[d + 1] += starts[d];
+        }
+
+        var order = new int[rows.Count];
+        var next = starts[..^1];
+        for (var r = 0; r < rows.Count; r++)
+        {
+            order[next[rows[r].Dyad]++] = r;
+        }
+
+        var byOccasion = new RowOrder(rows);
+        for (var d = 0; d < Dyads.Count; d++)
+        {
+            var (from, to) = (starts[d], starts[d + 1]);
+            if (to - from > 32)
+            {
+                Array.Sort(order, from, to - from, byOccasion);
+                continue;
+            }
+
+            for (var k = from + 1; k < to; k++)
+            {
+                var r = order[k];
+                var m = k - 1;
+                for (; m >= from && byOccasion.Compare(order[m], r) > 0; m--)
+                {
+                    order[m + 1] = order[m];
+                }
+
+                order[m + 1] = r;
+            }
+        }
+
+        return (order, starts);
+    }
+
+    /// <summary>Orders one side's usable rows by occasion, then line.</summary>
+    private sealed class RowOrder(List<UsableRow> rows) : IComparer<int>
+    {
+        public int Compare(int x, int y)
+        {
+            var (a, b) = (rows[x], rows[y]);
+            var c = a.Occasion.CompareTo(b.Occasion);
+            return c != 0 ? c : a.Line.CompareTo(b.Line);
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Instruments.Alliance;
+using Instruments.Course;
 using Instruments.Diagnostics;
 
 namespace Instruments.Data;
@@ -310,8 +311,6 @@ internal static class AgreementWriter
     private static string Cell(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    private static string Number(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
-
     private static void WritePairsCsv(TextWriter w, InstrumentPairing pairing, AgreementOptions options, AgreementResult result)
     {
         var state = result.State;
@@ -335,58 +334,127 @@ internal static class AgreementWriter
 
         header.Add("reason");
         w.WriteLine(string.Join(",", header.Select(Cell)));
-        var cells = new List<string>();
+
+        // One row per pair and per unpaired administration, written cell by cell (no string per cell: the numbers go
+        // through a char buffer; the ids are the dyad's strings).
+        Span<char> buffer = stackalloc char[NumberBufferLength];
         foreach (var p in result.Pairs)
         {
-            cells.Clear();
             var (c, t) = state.DyadIds(p.Dyad);
-            cells.AddRange(["paired", Cell(c)]);
+            w.Write("paired,");
+            w.Write(Cell(c));
             if (therapist)
             {
-                cells.Add(Cell(t!));
+                w.Write(',');
+                w.Write(Cell(t!));
             }
 
-            cells.AddRange([Cell(p.Occasion.ToString()), state.Usable[0][p.Client].Line.ToString(CultureInfo.InvariantCulture),
-                state.Usable[1][p.Therapist].Line.ToString(CultureInfo.InvariantCulture)]);
+            w.Write(',');
+            WriteOccasion(w, p.Occasion, buffer);
+            w.Write(',');
+            WriteInteger(w, state.Usable[0][p.Client].Line, buffer);
+            w.Write(',');
+            WriteInteger(w, state.Usable[1][p.Therapist].Line, buffer);
             for (var s = 0; s < pairing.Scores.Length; s++)
             {
                 var (x, y) = (state.Value(0, p.Client, s), state.Value(1, p.Therapist, s));
-                cells.AddRange([Number(x), Number(y), Number(x - y)]);
+                w.Write(',');
+                WriteNumber(w, x, buffer);
+                w.Write(',');
+                WriteNumber(w, y, buffer);
+                w.Write(',');
+                WriteNumber(w, x - y, buffer);
                 if (flag)
                 {
-                    cells.Add(AgreementSummary.IsDiscrepancy(x - y, options.Discrepancy!.Value) ? "true" : "false");
+                    w.Write(AgreementSummary.IsDiscrepancy(x - y, options.Discrepancy!.Value) ? ",true" : ",false");
                 }
             }
 
-            cells.Add(string.Empty);
-            w.WriteLine(string.Join(",", cells));
+            w.WriteLine(',');
         }
 
         foreach (var u in result.Unpaired)
         {
-            cells.Clear();
             var row = state.Usable[u.Side][u.Row];
             var (c, t) = state.DyadIds(row.Dyad);
-            cells.AddRange(["unpaired", Cell(c)]);
+            w.Write("unpaired,");
+            w.Write(Cell(c));
             if (therapist)
             {
-                cells.Add(Cell(t!));
+                w.Write(',');
+                w.Write(Cell(t!));
             }
 
-            var line = row.Line.ToString(CultureInfo.InvariantCulture);
-            cells.AddRange([Cell(row.Occasion.ToString()), u.Side == 0 ? line : string.Empty, u.Side == 1 ? line : string.Empty]);
+            w.Write(',');
+            WriteOccasion(w, row.Occasion, buffer);
+            w.Write(u.Side == 0 ? "," : ",,");
+            WriteInteger(w, row.Line, buffer);
+            if (u.Side == 0)
+            {
+                w.Write(',');
+            }
+
             for (var s = 0; s < pairing.Scores.Length; s++)
             {
-                var v = Number(state.Value(u.Side, u.Row, s));
-                cells.AddRange([u.Side == 0 ? v : string.Empty, u.Side == 1 ? v : string.Empty, string.Empty]);
+                w.Write(u.Side == 0 ? "," : ",,");
+                WriteNumber(w, state.Value(u.Side, u.Row, s), buffer);
+                w.Write(u.Side == 0 ? ",," : ",");
                 if (flag)
                 {
-                    cells.Add(string.Empty);
+                    w.Write(',');
                 }
             }
 
-            cells.Add(Cell(u.Reason));
-            w.WriteLine(string.Join(",", cells));
+            w.Write(',');
+            w.WriteLine(Cell(u.Reason));
+        }
+    }
+
+    // Enough for any double in "R" form (at most 24 characters) and any integer.
+    private const int NumberBufferLength = 32;
+
+    // The text of Number(v) without a string: a whole number below 1e15 (not -0) as an integer, which is exactly what
+    // "R" writes for it; anything else with "R".
+    private static void WriteNumber(TextWriter w, double v, Span<char> buffer)
+    {
+        int n;
+        if (v == Math.Floor(v) && Math.Abs(v) < 1e15 && !(v == 0 && double.IsNegative(v)))
+        {
+            ((long)v).TryFormat(buffer, out n, default, CultureInfo.InvariantCulture);
+        }
+        else
+        {
+            v.TryFormat(buffer, out n, "R", CultureInfo.InvariantCulture);
+        }
+
+        w.Write(buffer[..n]);
+    }
+
+    // Number(value): nothing for an undefined statistic.
+    private static void WriteNumber(TextWriter w, double? value, Span<char> buffer)
+    {
+        if (value is { } v)
+        {
+            WriteNumber(w, v, buffer);
+        }
+    }
+
+    private static void WriteInteger(TextWriter w, int v, Span<char> buffer)
+    {
+        v.TryFormat(buffer, out var n, default, CultureInfo.InvariantCulture);
+        w.Write(buffer[..n]);
+    }
+
+    // Occasion.ToString() (canonical: a number in "R" form or yyyy-MM-dd; never a character CSV would quote).
+    private static void WriteOccasion(TextWriter w, Occasion occasion, Span<char> buffer)
+    {
+        if (occasion.Kind == OccasionKind.Number)
+        {
+            WriteNumber(w, occasion.Value, buffer);
+        }
+        else
+        {
+            w.Write(occasion.ToString());
         }
     }
 
@@ -396,18 +464,42 @@ internal static class AgreementWriter
         var therapist = options.TherapistColumn is not null;
         w.WriteLine("level,client_id," + (therapist ? "therapist_id," : string.Empty)
             + "score,n,mean_client,mean_therapist,mean_difference,sd_difference,lower_limit,upper_limit,pearson_r,icc_a1");
+        var buffer = new char[NumberBufferLength];
         void Row(string level, string client, string? th, string score, AgreementSummary x, bool full)
         {
-            var cells = new List<string> { level, Cell(client) };
+            w.Write(level);
+            w.Write(',');
+            w.Write(Cell(client));
             if (therapist)
             {
-                cells.Add(Cell(th ?? string.Empty));
+                w.Write(',');
+                w.Write(Cell(th ?? string.Empty));
             }
 
-            cells.AddRange([Cell(score), x.N.ToString(CultureInfo.InvariantCulture), Number(x.MeanClient.Value), Number(x.MeanTherapist.Value),
-                Number(x.MeanDifference.Value), Number(x.SdDifference.Value)]);
-            cells.AddRange(full ? [Number(x.LowerLimit.Value), Number(x.UpperLimit.Value), Number(x.Pearson.Value), Number(x.Icc.Value)] : ["", "", "", ""]);
-            w.WriteLine(string.Join(",", cells));
+            w.Write(',');
+            w.Write(Cell(score));
+            w.Write(',');
+            WriteInteger(w, x.N, buffer);
+            foreach (var v in (ReadOnlySpan<AgreementStatistic>)[x.MeanClient, x.MeanTherapist, x.MeanDifference, x.SdDifference])
+            {
+                w.Write(',');
+                WriteNumber(w, v.Value, buffer);
+            }
+
+            if (full)
+            {
+                foreach (var v in (ReadOnlySpan<AgreementStatistic>)[x.LowerLimit, x.UpperLimit, x.Pearson, x.Icc])
+                {
+                    w.Write(',');
+                    WriteNumber(w, v.Value, buffer);
+                }
+
+                w.WriteLine();
+            }
+            else
+            {
+                w.WriteLine(",,,,");
+            }
         }
 
         foreach (var d in result.Dyads)

@@ -157,6 +157,47 @@ public sealed class AgreementPipelineTests
     }
 
     [Fact]
+    public void PairsCsv_WithTherapistAndDiscrepancy_WritesFractionalAndLargeOccasionsAsRoundTripNumbers()
+    {
+        // The pairs table is written cell by cell; a whole number below 1e15 takes an integer path, anything else "R".
+        const string header = "client_id,therapist_id,session,a,b,c\r\n";
+        var (output, _, _) = Agree(
+            header + "c1,t1,1.5,5,5,5\r\nc1,t1,10000000000000000,3,3,3\r\nc1,t1,0.1,2,2,2\r\n",
+            header + "c1,t1,1.5,4,4,4\r\nc1,t1,10000000000000000,1,1,1\r\nc1,t1,7,1,2,3\r\n",
+            DataFormat.Csv, new AgreementOptions { TherapistColumn = "therapist_id", Discrepancy = 3 });
+        Assert.Equal(
+            "status,client_id,therapist_id,occasion,client_line,therapist_line,total.client,total.therapist,total.difference,total.discrepancy,ab.client,ab.therapist,ab.difference,ab.discrepancy,reason\r\n"
+            + "paired,c1,t1,1.5,2,2,15,12,3,true,10,8,2,false,\r\n"
+            + "paired,c1,t1,10000000000000000,3,3,9,3,6,true,6,2,4,true,\r\n"
+            + "unpaired,c1,t1,0.1,4,,6,,,,4,,,,no usable therapist administration at this occasion in t.csv\r\n"
+            + "unpaired,c1,t1,7,,4,,6,,,,3,,,no usable client administration at this occasion in c.csv\r\n",
+            output);
+    }
+
+    [Fact]
+    public void SummaryCsv_WithTherapistColumn_NamesBothIds_AndLeavesUndefinedFiguresEmpty()
+    {
+        const string header = "client_id,therapist_id,session,a,b,c\r\n";
+        var (output, _, _) = Agree(
+            header + "c1,t1,1,5,5,5\r\nc1,t1,2,4,4,3\r\nc2,t1,1,2,3,4\r\nc3,\"t,2\",1,1,1,2\r\n",
+            header + "c1,t1,1,4,4,4\r\nc1,t1,2,4,4,4\r\nc2,t1,1,2,2,2\r\nc3,\"t,2\",1,1,1,1\r\n",
+            DataFormat.Csv, new AgreementOptions { TherapistColumn = "therapist_id", Summary = true });
+        Assert.Equal(
+            "level,client_id,therapist_id,score,n,mean_client,mean_therapist,mean_difference,sd_difference,lower_limit,upper_limit,pearson_r,icc_a1\r\n"
+            + "dyad,c1,t1,total,2,13,12,1,2.8284271247461903,,,,\r\n"
+            + "dyad,c1,t1,ab,2,9,8,1,1.4142135623730951,,,,\r\n"
+            + "dyad,c2,t1,total,1,9,6,3,,,,,\r\n"
+            + "dyad,c2,t1,ab,1,5,4,1,,,,,\r\n"
+            + "dyad,c3,\"t,2\",total,1,4,3,1,,,,,\r\n"
+            + "dyad,c3,\"t,2\",ab,1,2,2,0,,,,,\r\n"
+            + "over_dyads,,,total,3,8.666666666666666,7,1.666666666666666,1.1547005383792495,-0.5965463885566629,3.929879721889995,0.9678678369916546,0.9160305343511451\r\n"
+            + "over_pairs,,,total,4,9.75,8.25,1.5,1.9148542155126762,-2.2531142624048455,5.2531142624048455,0.9110506463487545,0.8823529411764705\r\n"
+            + "over_dyads,,,ab,3,5.333333333333333,4.666666666666667,0.6666666666666661,0.5773502691896216,-0.4649398609449922,1.7982731942783243,0.9941916256019202,0.9696969696969698\r\n"
+            + "over_pairs,,,ab,4,6.25,5.5,0.75,0.9574271077563369,-1.1265571312024203,2.6265571312024205,0.9682539682539683,0.9420849420849421\r\n",
+            output);
+    }
+
+    [Fact]
     public void SummaryCsv_HasOneRowPerDyadAndScore_ThenTheAcrossDyadRows()
     {
         // c1: differences 3, 0 on total; c2: one pair, difference -3. Over dyads: means (13.5, 12) and (6, 9).

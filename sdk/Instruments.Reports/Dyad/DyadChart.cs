@@ -16,11 +16,11 @@ internal static class DyadChart
     private const double Width = 640, Height = 280, Left = 44, Right = 624, Top = 12, Bottom = 236;
 
     public static IReadOnlyDictionary<string, object?> Build(string title, double min, double max, int score, ImmutableArray<RatedAdministration>[] raters,
-        List<(Occasion Occasion, int Client, int Therapist)> occasions, List<RuptureFinding> findings)
+        ImmutableArray<DyadOccasion> occasions, List<RuptureFinding> findings)
     {
         var (lo, hi) = max > min ? (min, max) : Range(score, raters);
         double Y(double v) => R(Bottom - ((Math.Clamp(v, lo, hi) - lo) / (hi - lo) * (Bottom - Top)));
-        var n = occasions.Count;
+        var n = occasions.Length;
         double X(int i) => R(Left + ((i + 0.5) * (Right - Left) / Math.Max(n, 1)));
 
         var rows = new int[2][];

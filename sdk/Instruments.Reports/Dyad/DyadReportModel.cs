@@ -66,13 +66,7 @@ public sealed class DyadReportModel
             }
         }
 
-        // The occasions of either rater, in order, with each rater's position there (-1: none).
-        var occasions = new List<(Occasion Occasion, int Client, int Therapist)>();
-        for (int c = 0, th = 0; c < raters[0].Length || th < raters[1].Length;)
-        {
-            var order = c >= raters[0].Length ? 1 : th >= raters[1].Length ? -1 : raters[0][c].Occasion.CompareTo(raters[1][th].Occasion);
-            occasions.Add(order == 0 ? (raters[0][c].Occasion, c++, th++) : order < 0 ? (raters[0][c].Occasion, c++, -1) : (raters[1][th].Occasion, -1, th++));
-        }
+        var occasions = dyad.Occasions;
 
         var occasionData = occasions.Select(o => (object?)Obj(
             ("occasion", o.Occasion.ToString()),
@@ -106,7 +100,7 @@ public sealed class DyadReportModel
     }
 
     private static IReadOnlyDictionary<string, object?> Score(InstrumentPairing pairing, AgreementDyad dyad, int s, double? discrepancy, DyadRuptures ruptures,
-        ImmutableArray<RatedAdministration>[] raters, List<(Occasion Occasion, int Client, int Therapist)> occasions)
+        ImmutableArray<RatedAdministration>[] raters, ImmutableArray<DyadOccasion> occasions)
     {
         var paired = pairing.Scores[s];
         var clientScore = pairing.Client.Definition.Scores[paired.ClientIndex];
@@ -118,9 +112,9 @@ public sealed class DyadReportModel
         }
 
         // Events per occasion: "client rupture (stiles-2004, strauss-2006)", "therapist repair (strauss-2006)".
-        var events = new List<string>[occasions.Count];
+        var events = new List<string>[occasions.Length];
         var positionToRow = new Dictionary<(int Rater, int Position), int>();
-        for (var i = 0; i < occasions.Count; i++)
+        for (var i = 0; i < occasions.Length; i++)
         {
             events[i] = [];
             if (occasions[i].Client >= 0)
@@ -153,7 +147,7 @@ public sealed class DyadReportModel
         }
 
         var rows = new List<object?>();
-        for (var i = 0; i < occasions.Count; i++)
+        for (var i = 0; i < occasions.Length; i++)
         {
             var (occasion, c, t) = occasions[i];
             double? client = c >= 0 ? raters[0][c].Values[s] : null;

@@ -123,27 +123,15 @@ public sealed class ServiceSummaryBuilder
                 _overDyads[s].Add(dyad.Scores[s].MeanClient.Value!.Value, dyad.Scores[s].MeanTherapist.Value!.Value);
             }
 
-            for (int c = 0, t = 0; c < dyad.ClientAdministrations.Length && t < dyad.TherapistAdministrations.Length;)
+            foreach (var o in dyad.Occasions)
             {
-                var (a, b) = (dyad.ClientAdministrations[c], dyad.TherapistAdministrations[t]);
-                var order = a.Occasion.CompareTo(b.Occasion);
-                if (order == 0)
+                if (o.IsPaired)
                 {
+                    var (a, b) = (dyad.ClientAdministrations[o.Client], dyad.TherapistAdministrations[o.Therapist]);
                     for (var s = 0; s < _pairing.Scores.Length; s++)
                     {
                         _overPairs[s].Add(a.Values[s], b.Values[s]);
                     }
-
-                    c++;
-                    t++;
-                }
-                else if (order < 0)
-                {
-                    c++;
-                }
-                else
-                {
-                    t++;
                 }
             }
         }

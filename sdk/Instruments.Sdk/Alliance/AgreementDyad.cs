@@ -13,6 +13,16 @@ namespace Instruments.Alliance;
 /// <param name="Values">The values of the paired scores, in <see cref="InstrumentPairing.Scores"/> order; all finite.</param>
 public readonly record struct RatedAdministration(Occasion Occasion, int Line, ImmutableArray<double> Values);
 
+/// <summary>One occasion of a dyad: when it is, and where each form's administration there is.</summary>
+/// <param name="Occasion">The occasion.</param>
+/// <param name="Client">The position in <see cref="AgreementDyad.ClientAdministrations"/>, or -1 when the client form has none there.</param>
+/// <param name="Therapist">The position in <see cref="AgreementDyad.TherapistAdministrations"/>, or -1 when the therapist form has none there.</param>
+public readonly record struct DyadOccasion(Occasion Occasion, int Client, int Therapist)
+{
+    /// <summary>True when both forms have an administration at this occasion (a pair).</summary>
+    public bool IsPaired => Client >= 0 && Therapist >= 0;
+}
+
 /// <summary>
 /// One dyad (a client, or a client with one therapist when a therapist column is given) as an agreement run ends:
 /// every usable administration of each form in occasion order, and the dyad's agreement per paired score. Handed to
@@ -40,31 +50,41 @@ public sealed class AgreementDyad
         ClientAdministrations = clientAdministrations.IsDefault ? [] : clientAdministrations;
         TherapistAdministrations = therapistAdministrations.IsDefault ? [] : therapistAdministrations;
         Scores = scores.IsDefault ? [] : scores;
+        // The occasions of either form, in order, with each form's position there (-1: none): a merge of the two lists.
+        var occasions = ImmutableArray.CreateBuilder<DyadOccasion>(ClientAdministrations.Length + TherapistAdministrations.Length);
         var pairs = 0;
-        for (int c = 0, t = 0; c < ClientAdministrations.Length && t < TherapistAdministrations.Length;)
+        for (int c = 0, t = 0; c < ClientAdministrations.Length || t < TherapistAdministrations.Length;)
         {
-            var order = ClientAdministrations[c].Occasion.CompareTo(TherapistAdministrations[t].Occasion);
+            var order = c >= ClientAdministrations.Length ? 1
+                : t >= TherapistAdministrations.Length ? -1
+                : ClientAdministrations[c].Occasion.CompareTo(TherapistAdministrations[t].Occasion);
             if (order == 0)
             {
+                occasions.Add(new DyadOccasion(ClientAdministrations[c].Occasion, c++, t++));
                 pairs++;
-                c++;
-                t++;
             }
             else if (order < 0)
             {
-                c++;
+                occasions.Add(new DyadOccasion(ClientAdministrations[c].Occasion, c++, -1));
             }
             else
             {
-                t++;
+                occasions.Add(new DyadOccasion(TherapistAdministrations[t].Occasion, -1, t++));
             }
         }
 
+        Occasions = occasions.DrainToImmutable();
         Pairs = pairs;
     }
 
     /// <summary>The client id as given (untrusted text).</summary>
     public string Client { get; }
+
+    /// <summary>
+    /// The occasions of either form, in order, each with the position of the client's and the therapist's
+    /// administration there (-1: none). An occasion with both is a pair.
+    /// </summary>
+    public ImmutableArray<DyadOccasion> Occasions { get; }
 
     /// <summary>The therapist id as given, or null when pairing is by client alone.</summary>
     public string? Therapist { get; }

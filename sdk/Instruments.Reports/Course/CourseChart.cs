@@ -242,7 +242,8 @@ internal static class CourseChart
         return $"{F(x - 5)},{F(base_)} {F(x + 5)},{F(base_)} {F(x)},{F(tip)}";
     }
 
-    private static double NiceStep(double raw)
+    /// <summary>A tick step of 1, 2, 2.5 or 5 times a power of ten, at least <paramref name="raw"/> (1 when it is not positive); shared by the report charts.</summary>
+    internal static double NiceStep(double raw)
     {
         if (!(raw > 0))
         {
@@ -261,9 +262,11 @@ internal static class CourseChart
         return 10 * magnitude;
     }
 
-    private static double R(double v) => Math.Round(v, 2, MidpointRounding.AwayFromZero);
+    /// <summary>Rounded to 2 decimals, half away from zero (the precision of <see cref="F"/>).</summary>
+    internal static double R(double v) => Math.Round(v, 2, MidpointRounding.AwayFromZero);
 
-    private static string F(double v) => R(v).ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>A coordinate for SVG: rounded to 2 decimals, invariant culture; shared by the report charts.</summary>
+    internal static string F(double v) => R(v).ToString("0.##", CultureInfo.InvariantCulture);
 
     private static string D(double v) => ScoreCourseData.Display(v);
 

@@ -83,7 +83,7 @@ internal static class DyadChart
         }
 
         var yTicks = new List<object?>();
-        var tick = NiceStep((hi - lo) / 5);
+        var tick = CourseChart.NiceStep((hi - lo) / 5);
         for (var v = Math.Ceiling(lo / tick) * tick; v <= hi + (tick * 1e-9); v += tick)
         {
             yTicks.Add(Obj(("y", Y(v)), ("label", D(v))));
@@ -129,28 +129,9 @@ internal static class DyadChart
         return (Math.Floor(lo - pad), Math.Ceiling(hi + pad));
     }
 
-    private static double NiceStep(double raw)
-    {
-        if (!(raw > 0))
-        {
-            return 1;
-        }
+    private static double R(double v) => CourseChart.R(v);
 
-        var magnitude = Math.Pow(10, Math.Floor(Math.Log10(raw)));
-        foreach (var m in new[] { 1, 2, 2.5, 5, 10 })
-        {
-            if (m * magnitude >= raw)
-            {
-                return m * magnitude;
-            }
-        }
-
-        return 10 * magnitude;
-    }
-
-    private static double R(double v) => Math.Round(v, 2, MidpointRounding.AwayFromZero);
-
-    private static string F(double v) => R(v).ToString("0.##", CultureInfo.InvariantCulture);
+    private static string F(double v) => CourseChart.F(v);
 
     private static string D(double v) => DyadReportModel.Display(v);
 

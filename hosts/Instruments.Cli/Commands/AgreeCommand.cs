@@ -240,25 +240,18 @@ internal static class AgreeCommand
         }
 
         var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
-        OutputTarget? target = null;
-        try
+        return OutputTarget.Write(args.Output, context, stream =>
         {
-            target = OutputTarget.Open(args.Output, context);
-            AgreementCounts counts;
             try
             {
-                counts = pipeline.Run(outputFormat, target.Stream, context.Cancellation);
-            }
-            catch (ResponseFileException e)
-            {
-                throw new CliException(e.Message);
+                return pipeline.Run(outputFormat, stream, context.Cancellation);
             }
             finally
             {
                 warnings.Flush();
             }
-
-            target.Commit();
+        }, counts =>
+        {
             if (!args.Quiet)
             {
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -266,20 +259,7 @@ internal static class AgreeCommand
             }
 
             return counts.Unpaired + counts.Unusable > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
-        }
-        catch (IOException) when (target is { OutputClosed: true })
-        {
-            return ExitCodes.OutputClosed;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine();
-            throw new CliException("interrupted; no output file was written", ExitCodes.Interrupted);
-        }
-        finally
-        {
-            target?.Dispose();
-        }
+        });
     }
 
     // --report: the pipeline hands each dyad to the reports (no table is written), then the service summary is written.

@@ -71,38 +71,25 @@ internal static class ScoreCommand
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         var inputStream = InputFiles.Open(input, context);
-        OutputTarget? target = null;
         try
         {
-            target = OutputTarget.Open(output, context);
-            ScoreCounts summary;
-            using (var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr))
+            return OutputTarget.Write(output, context, stream =>
             {
-                summary = ScoreAll(plan, protocol, reader, target.Stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
-            }
-
-            target.Commit();
-            if (!quiet)
+                using var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr);
+                return ScoreAll(plan, protocol, reader, stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
+            }, summary =>
             {
-                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"instruments: scored {summary.Total:N0} rows: {summary.Complete:N0} complete, {summary.Partial:N0} partial, {summary.Invalid:N0} invalid"));
-            }
+                if (!quiet)
+                {
+                    stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"instruments: scored {summary.Total:N0} rows: {summary.Complete:N0} complete, {summary.Partial:N0} partial, {summary.Invalid:N0} invalid"));
+                }
 
-            return summary.Invalid > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
-        }
-        catch (IOException) when (target is { OutputClosed: true })
-        {
-            // The reader of standard output went away ('| head -1'): stop quietly, as Unix tools do on SIGPIPE.
-            return ExitCodes.OutputClosed;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine();
-            throw new CliException("interrupted; no output file was written", ExitCodes.Interrupted);
+                return summary.Invalid > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
+            });
         }
         finally
         {
-            target?.Dispose();
             inputStream.Dispose();
         }
     }
@@ -200,6 +187,48 @@ internal sealed class OutputTarget : IDisposable
         catch (IOException e) when (e is DirectoryNotFoundException || Directory.Exists(output))
         {
             throw new CliException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Writes a command's table: opens <paramref name="output"/> (a file, written atomically, or <c>-</c>), runs
+    /// <paramref name="write"/> into it, commits, and returns what <paramref name="done"/> makes of the result (its
+    /// summary lines and exit code). An input that cannot be read (<see cref="ResponseFileException"/>) is a usage
+    /// error; standard output closed early is <see cref="ExitCodes.OutputClosed"/>; an interruption leaves no output
+    /// file (<see cref="ExitCodes.Interrupted"/>).
+    /// </summary>
+    public static int Write<T>(string output, CliContext context, Func<Stream, T> write, Func<T, int> done)
+    {
+        OutputTarget? target = null;
+        try
+        {
+            target = Open(output, context);
+            T result;
+            try
+            {
+                result = write(target.Stream);
+            }
+            catch (ResponseFileException e)
+            {
+                throw new CliException(e.Message);
+            }
+
+            target.Commit();
+            return done(result);
+        }
+        catch (IOException) when (target is { OutputClosed: true })
+        {
+            // The reader of standard output went away ('| head -1'): stop quietly, as Unix tools do on SIGPIPE.
+            return ExitCodes.OutputClosed;
+        }
+        catch (OperationCanceledException)
+        {
+            context.Error.WriteLine();
+            throw new CliException("interrupted; no output file was written", ExitCodes.Interrupted);
+        }
+        finally
+        {
+            target?.Dispose();
         }
     }
 

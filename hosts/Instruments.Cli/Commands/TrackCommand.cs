@@ -122,10 +122,8 @@ internal static class TrackCommand
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         (plan, protocol) = SuddenGainOption.Apply(args.SuddenGains, plan, protocol, stderr);
         var inputStream = InputFiles.Open(input, context);
-        OutputTarget? target = null;
         try
         {
-            target = OutputTarget.Open(output, context);
             var options = new TrackingOptions
             {
                 ClientColumn = args.Client,
@@ -136,45 +134,26 @@ internal static class TrackCommand
             var pipeline = protocol is not null
                 ? new TrackingPipeline(protocol, inputStream, inputFormat, options)
                 : new TrackingPipeline(plan!, inputStream, inputFormat, options);
-            TrackingCounts counts;
-            try
+            return OutputTarget.Write(output, context, stream => pipeline.Run(outputFormat, stream, context.Cancellation), counts =>
             {
-                counts = pipeline.Run(outputFormat, target.Stream, context.Cancellation);
-            }
-            catch (ResponseFileException e)
-            {
-                throw new CliException(e.Message);
-            }
+                // JSON and NDJSON carry the summary across clients; a CSV table has no place for it, so it is said here,
+                // --quiet or not (it is a result, not progress).
+                if (outputFormat == DataFormat.Csv && protocol?.AllianceOutcome is { } pairing && counts.AllianceOutcome is { } summary)
+                {
+                    stderr.WriteLine(AllianceOutcomeLine(pairing, summary));
+                }
 
-            target.Commit();
+                if (!args.Quiet)
+                {
+                    stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"instruments: tracked {counts.Clients:N0} clients from {counts.Rows:N0} rows ({counts.Administrations:N0} administrations; {counts.Problems:N0} not used in full)"));
+                }
 
-            // JSON and NDJSON carry the summary across clients; a CSV table has no place for it, so it is said here,
-            // --quiet or not (it is a result, not progress).
-            if (outputFormat == DataFormat.Csv && protocol?.AllianceOutcome is { } pairing && counts.AllianceOutcome is { } summary)
-            {
-                stderr.WriteLine(AllianceOutcomeLine(pairing, summary));
-            }
-
-            if (!args.Quiet)
-            {
-                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"instruments: tracked {counts.Clients:N0} clients from {counts.Rows:N0} rows ({counts.Administrations:N0} administrations; {counts.Problems:N0} not used in full)"));
-            }
-
-            return counts.Problems > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
-        }
-        catch (IOException) when (target is { OutputClosed: true })
-        {
-            return ExitCodes.OutputClosed;
-        }
-        catch (OperationCanceledException)
-        {
-            stderr.WriteLine();
-            throw new CliException("interrupted; no output file was written", ExitCodes.Interrupted);
+                return counts.Problems > 0 ? ExitCodes.RowErrors : ExitCodes.Success;
+            });
         }
         finally
         {
-            target?.Dispose();
             inputStream.Dispose();
         }
     }

@@ -780,12 +780,19 @@ public sealed class InstrumentHostBuilder
     {
         private readonly HashSet<string> _ids = new(StringComparer.OrdinalIgnoreCase) { name };
 
-        /// <summary>Adds the instruments named by every protocol the selection wants (before any file is compiled).</summary>
+        // Each source's id as its header gives it (null: unknown), read once.
+        private readonly Dictionary<InstrumentSource, string?> _headerIds = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>
+        /// Reads every source's header and adds the instruments named by every protocol the selection wants (before any
+        /// file is compiled).
+        /// </summary>
         public void Widen(IEnumerable<InstrumentSource> sources)
         {
             foreach (var source in sources)
             {
                 var header = SourceHeader.Read(source.Text);
+                _headerIds[source] = header.Id;
                 if (header.Kind != SourceHeaderKind.Instrument && (header.Id is null || _ids.Contains(header.Id)))
                 {
                     _ids.UnionWith(SourceHeader.ReferencedInstruments(source.Text));
@@ -794,7 +801,8 @@ public sealed class InstrumentHostBuilder
         }
 
         /// <summary>False only for a file whose id is known and not wanted.</summary>
-        public bool Wants(InstrumentSource source) => SourceHeader.Read(source.Text).Id is not { } id || _ids.Contains(id);
+        public bool Wants(InstrumentSource source) =>
+            (_headerIds.TryGetValue(source, out var known) ? known : SourceHeader.Read(source.Text).Id) is not { } id || _ids.Contains(id);
     }
 
     private sealed record Registration(string PluginId, string Directory, List<Diagnostic> Problems, Func<DiagnosticDescriptor, bool> IsDeclared)

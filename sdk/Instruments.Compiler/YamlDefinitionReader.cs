@@ -26,9 +26,10 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] ScaleKeys = ["options"];
     private static readonly string[] OptionKeys = ["value", "label"];
     private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional"];
-    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "bands", "sources", "change"];
-    private static readonly string[] MissingKeys = ["max", "prorate", "sources"];
-    private static readonly string[] BandKeys = ["min", "max", "label", "description"];
+    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "rounding", "bands", "sources", "change"];
+    private static readonly string[] MissingKeys = ["max", "prorate", "rounding", "sources"];
+    private static readonly string[] RoundingKeys = ["method", "ties", "digits", "sources"];
+    private static readonly string[] BandKeys = ["min", "max", "below", "label", "description"];
     private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains", "ruptures"];
 
     private static readonly string[] RuptureKeys = ["id", "k", "sd", "points", "repair_within", "sources"];
@@ -43,7 +44,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] CourseExpectKeys =
         ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses",
          "ruptures", "repairs", "early_slope"];
-    private static readonly string[] ExpectKeys = ["status", "scores", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
+    private static readonly string[] ExpectKeys = ["status", "scores", "unrounded", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
     private bool _incomplete;
@@ -116,6 +117,13 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
     private static readonly (string Name, ScoreMethod Value)[] MethodNames =
         [("sum", ScoreMethod.Sum), ("mean", ScoreMethod.Mean)];
+
+    private static readonly (string Name, RoundingMethod Value)[] RoundingMethodNames =
+        [("nearest", RoundingMethod.Nearest), ("none", RoundingMethod.None)];
+
+    private static readonly (string Name, RoundingTies Value)[] RoundingTiesNames =
+        [("half-up", RoundingTies.HalfUp), ("half-down", RoundingTies.HalfDown), ("half-even", RoundingTies.HalfEven),
+         ("half-away-from-zero", RoundingTies.HalfAwayFromZero), ("unstated", RoundingTies.Unstated)];
 
     private static readonly (string Name, ChangeDirection Value)[] DirectionNames =
         [("lower-is-better", ChangeDirection.LowerIsBetter), ("higher-is-better", ChangeDirection.HigherIsBetter)];
@@ -310,6 +318,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
                 {
                     MaxMissing = m.Int("max", scorePath + ".missing.max") ?? 0,
                     Prorate = m.Bool("prorate", scorePath + ".missing.prorate") ?? false,
+                    Rounding = m.Get("rounding") is { } r ? ReadRounding(r, scorePath + ".missing.rounding") : null,
                     Sources = ReadSources(m, scorePath + ".missing.sources"),
                 };
             }
@@ -324,10 +333,33 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             }
 
             var min = b.RequiredNumber("min", p + ".min");
-            var max = b.RequiredNumber("max", p + ".max");
             var label = b.RequiredString("label", p + ".label");
-            return min is null || max is null || label is null ? null
-                : new Band { Min = min.Value, Max = max.Value, Label = label, Description = b.OptionalString("description", p + ".description") };
+
+            // The upper bound is 'max' (inclusive, as manuals print bands) or 'below' (exclusive: a half-open band).
+            double? max, below = null;
+            if (b.Has("below"))
+            {
+                below = b.Number("below", p + ".below");
+                max = b.Has("max") ? b.Number("max", p + ".max") : null;
+                if (max is not null && below is not null)
+                {
+                    Report(InstrumentDiagnostics.BandBothUpperBounds, Span(b.Get("below")!), id ?? "?", label ?? "?",
+                        DefinitionBinder.FormatNumber(max.Value), DefinitionBinder.FormatNumber(below.Value));
+                    return null;
+                }
+            }
+            else
+            {
+                max = b.RequiredNumber("max", p + ".max");
+            }
+
+            var upper = below ?? max;
+            return min is null || upper is null || label is null ? null
+                : new Band
+                {
+                    Min = min.Value, Max = upper.Value, UpperExclusive = below is not null, Label = label,
+                    Description = b.OptionalString("description", p + ".description"),
+                };
         });
 
         return id is null ? null : new ScoreDefinition
@@ -338,9 +370,44 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Items = items,
             Expression = expression,
             Missing = missing,
+            Rounding = map.Get("rounding") is { } roundingNode ? ReadRounding(roundingNode, scorePath + ".rounding") : null,
             Bands = bands,
             Sources = ReadSources(map, scorePath + ".sources"),
             Change = map.Get("change") is { } changeNode ? ReadChange(changeNode, scorePath + ".change", id) : null,
+        };
+    }
+
+    /// <summary>
+    /// Reads a rounding rule: the word <c>none</c>, or a mapping <c>{ method, ties, digits, sources }</c>. The binder
+    /// checks what the values mean (INS1150-INS1152); an unknown method or tie rule is INS1016 here.
+    /// </summary>
+    private RoundingRule? ReadRounding(YamlNode node, string roundingPath)
+    {
+        if (node is YamlScalarNode { Value: "none" })
+        {
+            Record(roundingPath, node);
+            return RoundingRule.None;
+        }
+
+        var m = Map(node, "'rounding'", roundingPath, RoundingKeys);
+        if (m is null)
+        {
+            _incomplete = true;
+            return null;
+        }
+
+        var method = m.Enum("method", roundingPath + ".method", RoundingMethodNames, required: true);
+        if (method is null)
+        {
+            return null;
+        }
+
+        return new RoundingRule
+        {
+            Method = method.Value,
+            Ties = m.Enum("ties", roundingPath + ".ties", RoundingTiesNames, contained: false) ?? RoundingTies.Unspecified,
+            Digits = m.Int("digits", roundingPath + ".digits") ?? 0,
+            Sources = ReadSources(m, roundingPath + ".sources"),
         };
     }
 
@@ -607,6 +674,33 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             : new InstrumentExample { Name = name, Source = source, Responses = responses.ToImmutable(), Expect = expect };
     }
 
+    /// <summary>An expectation's map of score id to number or null (<c>scores</c>, <c>unrounded</c>).</summary>
+    private ImmutableDictionary<string, double?> ReadNumbers(MapReader map, string key, string expectPath)
+    {
+        var numbers = ImmutableDictionary.CreateBuilder<string, double?>(StringComparer.Ordinal);
+        if (map.Get(key) is { } node)
+        {
+            ReadScalarMap(node, key, expectPath + "." + key, "a number or null", (k, value) =>
+            {
+                if (IsNull(value))
+                {
+                    numbers[k] = null;
+                    return true;
+                }
+
+                if (TryNumber(value.Value, out var number))
+                {
+                    numbers[k] = number;
+                    return true;
+                }
+
+                return false;
+            });
+        }
+
+        return numbers.ToImmutable();
+    }
+
     private ExampleExpectation? ReadExpectation(YamlNode node, string expectPath)
     {
         var map = Map(node, "'expect'", expectPath, ExpectKeys);
@@ -615,26 +709,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             return null;
         }
 
-        var scores = ImmutableDictionary.CreateBuilder<string, double?>(StringComparer.Ordinal);
-        if (map.Get("scores") is { } scoresNode)
-        {
-            ReadScalarMap(scoresNode, "scores", expectPath + ".scores", "a number or null", (key, value) =>
-            {
-                if (IsNull(value))
-                {
-                    scores[key] = null;
-                    return true;
-                }
-
-                if (TryNumber(value.Value, out var number))
-                {
-                    scores[key] = number;
-                    return true;
-                }
-
-                return false;
-            });
-        }
+        var scores = ReadNumbers(map, "scores", expectPath);
+        var unrounded = ReadNumbers(map, "unrounded", expectPath);
 
         var bands = ImmutableDictionary.CreateBuilder<string, string?>(StringComparer.Ordinal);
         if (map.Get("bands") is { } bandsNode)
@@ -652,7 +728,8 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         return new ExampleExpectation
         {
             Status = map.Enum("status", expectPath + ".status", StatusNames),
-            Scores = scores.ToImmutable(),
+            Scores = scores,
+            Unrounded = unrounded,
             Bands = bands.ToImmutable(),
             Flags = Ids("flags", "flag id"),
             UnevaluatedFlags = Ids("unevaluated_flags", "flag id"),

@@ -979,6 +979,228 @@ public sealed class CompilerDiagnosticTests
         Assert.Equal("Score 'total': band 'Odd' has min 4 above max 2", d.Message);
     }
 
+    // ---- half-open bands ('below:') ----
+
+    [Fact]
+    public void HalfOpenBands_ThatMeet_LeaveNoGapForAMeanScore_SoNoIns1053()
+    {
+        // A mean of three 0-2 items can be 1/3, 2/3 ...: inclusive bands 0-1 and 2-2 leave (1, 2) uncovered (INS1053);
+        // half-open ones meeting at 1 leave nothing.
+        var compilation = Compile(Doc(scores: TotalWithBands("""
+                  - { min: 0, below: 1, label: Low }
+                  - { min: 1, max: 2, label: High }
+            """, method: "mean")));
+        Assert.Empty(compilation.Diagnostics);
+        var band = Assert.Single(compilation.Definitions).Scores[0].Bands[0];
+        Assert.True(band.UpperExclusive);
+        Assert.Equal(1, band.Max);
+    }
+
+    [Fact]
+    public void HalfOpenBand_SharingItsExclusiveBound_DoesNotOverlap_ButAnInclusiveOneDoes()
+    {
+        Assert.Empty(Compile(Doc(scores: TotalWithBands("""
+                  - { min: 0, below: 3, label: Low }
+                  - { min: 3, max: 6, label: High }
+            """))).Diagnostics);
+        var d = ExpectOneAt(Doc(scores: TotalWithBands("""
+                  - { min: 0, max: 3, label: Low }
+                  - ‸{ min: 3, max: 6, label: High }
+            """)), "INS1050");
+        Assert.Equal("Score 'total': band 'High' (3 to 6) overlaps band 'Low' (0 to 3)", d.Message);
+    }
+
+    [Fact]
+    public void HalfOpenBand_OnAnIntegerScore_LeavesAGapWhenTheNextStartsLater()
+    {
+        // [0, 3) holds 0, 1, 2; the next band starts at 4, so 3 is in no band.
+        var d = ExpectOneAt(Doc(scores: TotalWithBands("""
+                  - { min: 0, below: 3, label: Low }
+                  - ‸{ min: 4, max: 6, label: High }
+            """)), "INS1051");
+        Assert.Equal("Score 'total': no band covers 3, between band 'Low' and band 'High'", d.Message);
+    }
+
+    [Fact]
+    public void HalfOpenBand_AtTheTop_MustReachAboveTheRange()
+    {
+        var d = ExpectOneAt(Doc(scores: TotalWithBands("""
+                  - { min: 0, below: 3, label: Low }
+                  - { min: 3, below: 6, label: High }
+            """).Replace("- { min: 0, below: 3", "‸- { min: 0, below: 3", StringComparison.Ordinal)), "INS1054");
+        Assert.Equal("Score 'total': no band covers 6 of its range 0 to 6", d.Message);
+        Assert.Empty(Compile(Doc(scores: TotalWithBands("""
+                  - { min: 0, below: 3, label: Low }
+                  - { min: 3, below: 7, label: High }
+            """))).Diagnostics);
+    }
+
+    [Fact]
+    public void HalfOpenBand_WithNothingBelowItsBound_IsInverted()
+    {
+        var d = ExpectOneAt(Doc(scores: TotalWithBands("""
+                  - { min: 0, max: 6, label: All }
+                  - ‸{ min: 4, below: 4, label: Empty }
+            """)), "INS1055", "INS1050");
+        Assert.Equal("Score 'total': band 'Empty' has min 4 above max 4", d.Message);
+    }
+
+    [Fact]
+    public void INS1153_BandWithBothMaxAndBelow()
+    {
+        var d = ExpectOneAt(Doc(scores: TotalWithBands("""
+                  - { min: 0, max: 3, below: ‸4, label: Low }
+                  - { min: 4, max: 6, label: High }
+            """)), "INS1153");
+        Assert.Equal("Score 'total': band 'Low' gives both 'max' (3, inclusive) and 'below' (4, exclusive); give one", d.Message);
+    }
+
+    // ---- INS115x: rounding ----
+
+    [Fact]
+    public void Rounding_ReadsMethodTiesDigitsAndSources_OnTheMissingRuleAndOnTheScore()
+    {
+        var compilation = Compile(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: sum
+                missing:
+                  max: 1
+                  prorate: true
+                  rounding: { method: nearest, ties: unstated, sources: [Test manual, p. 3] }
+                  sources: [Test manual]
+              - id: avg
+                expression: "total / 3"
+                rounding: { method: nearest, ties: half-even, digits: 2, sources: [Test manual] }
+              - id: plain
+                items: [mood]
+                method: sum
+                rounding: none
+            """));
+        Assert.Empty(compilation.Diagnostics);
+        var scores = Assert.Single(compilation.Definitions).Scores;
+        var prorate = scores[0].Missing.Rounding!;
+        Assert.Equal((RoundingMethod.Nearest, RoundingTies.Unstated, 0), (prorate.Method, prorate.Ties, prorate.Digits));
+        Assert.Equal(["Test manual", "p. 3"], prorate.Sources.ToArray());
+        Assert.Null(scores[0].Rounding);
+        var avg = scores[1].Rounding!;
+        Assert.Equal((RoundingMethod.Nearest, RoundingTies.HalfEven, 2), (avg.Method, avg.Ties, avg.Digits));
+        Assert.Equal(RoundingMethod.None, scores[2].Rounding!.Method);
+    }
+
+    [Fact]
+    public void INS1150_NearestWithoutTies_IsAnError()
+    {
+        var d = ExpectOneAt(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: sum
+                missing:
+                  max: 1
+                  prorate: true
+                  rounding: { method: ‸nearest, sources: [Test manual] }
+                  sources: [Test manual]
+            """), "INS1150");
+        Assert.StartsWith("The missing rule of score 'total' rounds to the nearest value but does not say how a value exactly halfway goes", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void INS1150_OnTheScoresOwnRule_NamesTheScore()
+    {
+        var d = ExpectOneAt(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: mean
+                rounding: { method: ‸nearest, digits: 1, sources: [Test manual] }
+            """), "INS1150");
+        Assert.StartsWith("Score 'total' rounds to the nearest value", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void INS1151_DigitsOutOfRange()
+    {
+        var d = ExpectOneAt(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: mean
+                rounding: { method: nearest, ties: half-up, digits: ‸7, sources: [Test manual] }
+            """), "INS1151");
+        Assert.Equal("Score 'total' keeps 7 decimals; 'digits' must be 0 (whole numbers) to 6", d.Message);
+    }
+
+    [Fact]
+    public void INS1152_MissingRoundingOnAMeanScore_HasNothingToRound()
+    {
+        var d = ExpectOneAt(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: mean
+                missing:
+                  max: 1
+                  rounding: ‸{ method: nearest, ties: half-up, sources: [Test manual] }
+                  sources: [Test manual]
+            """), "INS1152");
+        Assert.Equal("Score 'total': missing.rounding rounds prorated values, but this rule does not prorate (a mean score is the mean of the answered items); "
+            + "put the rounding on the score ('rounding:' beside 'missing:') to round every value", d.Message);
+    }
+
+    [Fact]
+    public void Rounding_UnknownTieRule_IsInvalidEnumValue()
+    {
+        var d = ExpectOneAt(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: mean
+                rounding: { method: nearest, ties: ‸bankers, sources: [Test manual] }
+            """), "INS1016");
+        Assert.Contains("half-up, half-down, half-even, half-away-from-zero, unstated", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rounding_NearestWithoutSources_IsIns1070()
+    {
+        var compilation = Compile(Doc(scores: """
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: mean
+                rounding: { method: nearest, ties: half-up }
+            """));
+        var d = Assert.Single(compilation.Diagnostics);
+        Assert.Equal("INS1070", d.Id);
+        Assert.Contains("The rounding rule of score 'total'", d.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rounding_ToWholeNumbers_MakesAProratedSumIntegral_SoIntegerBandsNeedNoIns1053_UnlessTiesAreUnstated()
+    {
+        string Scores(string ties) => $$"""
+            scores:
+              - id: total
+                items: [mood, sleep, energy]
+                method: sum
+                missing:
+                  max: 1
+                  prorate: true
+                  rounding: { method: nearest, ties: {{ties}}, sources: [Test manual] }
+                  sources: [Test manual]
+                sources: [Test manual]
+                bands:
+                  - { min: 0, max: 2, label: Low }
+                  - { min: 3, max: 6, label: High }
+            """;
+        Assert.Empty(Compile(Doc(scores: Scores("half-up"))).Diagnostics);
+        var d = Assert.Single(Compile(Doc(scores: Scores("unstated"))).Diagnostics);
+        Assert.Equal("INS1053", d.Id);
+        Assert.Contains("(prorated, a tie left unrounded)", d.Message, StringComparison.Ordinal);
+    }
+
     // ---- INS106x: licensing ----
 
     [Fact]

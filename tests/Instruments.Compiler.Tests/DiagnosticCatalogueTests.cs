@@ -142,6 +142,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS112" => ["Change"],
             "INS113" => ["Pairing"],
             "INS114" => ["Protocols"],
+            "INS115" => ["Definition", "Bands"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };

@@ -283,11 +283,56 @@ internal static partial class DefinitionBinder
                     CheckMissingRule(score, path, itemIds.Length);
                 }
 
+                CheckRounding(score, path);
                 index[score.Id] = drafts.Count;
                 drafts.Add(new ScoreDraft(score, i, [.. resolved]));
             }
 
             return (drafts.ToArray(), index);
+        }
+
+        /// <summary>INS1150-INS1152: the score's rounding rules state a tie rule, keep 0 to 6 decimals, and round something.</summary>
+        private void CheckRounding(ScoreDefinition score, string path)
+        {
+            if (score.Rounding is { } rule)
+            {
+                CheckRoundingRule(rule, path + ".rounding", $"Score '{score.Id}'");
+            }
+
+            if (score.Missing?.Rounding is { } missingRule)
+            {
+                CheckRoundingRule(missingRule, path + ".missing.rounding", $"The missing rule of score '{score.Id}'");
+                var prorates = score.Method == ScoreMethod.Sum && score.Missing.Prorate && score.Missing.MaxMissing > 0;
+                if (missingRule.Method == RoundingMethod.Nearest && !prorates)
+                {
+                    Report(InstrumentDiagnostics.RoundingWithoutProrating, path + ".missing.rounding", score.Id,
+                        score.Method switch
+                        {
+                            ScoreMethod.Mean => "a mean score is the mean of the answered items",
+                            ScoreMethod.Expression => "an expression score has no missing rule of its own",
+                            _ when score.Missing.MaxMissing == 0 => "it allows no missing item",
+                            _ => "it does not say 'prorate: true'",
+                        });
+                }
+            }
+        }
+
+        private void CheckRoundingRule(RoundingRule rule, string path, string what)
+        {
+            if (rule.Method != RoundingMethod.Nearest)
+            {
+                return;
+            }
+
+            if (rule.Ties == RoundingTies.Unspecified)
+            {
+                Report(InstrumentDiagnostics.RoundingWithoutTies, path + ".method", what);
+            }
+
+            if (rule.Digits is < 0 or > Scoring.RoundingRules.MaxDigits)
+            {
+                Report(InstrumentDiagnostics.RoundingDigitsOutOfRange, path + ".digits", what, rule.Digits);
+            }
         }
 
         private void CheckMissingRule(ScoreDefinition score, string path, int itemCount)
@@ -335,6 +380,17 @@ internal static partial class DefinitionBinder
                 if (score.Missing is { MaxMissing: > 0 } rule && rule.Sources.IsDefaultOrEmpty)
                 {
                     Report(InstrumentDiagnostics.RuleWithoutSource, $"scores[{i}].missing", $"The missing-data rule of score '{score.Id}'");
+                }
+
+                if (score.Rounding is { Method: RoundingMethod.Nearest } rounding && rounding.Sources.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.RuleWithoutSource, $"scores[{i}].rounding", $"The rounding rule of score '{score.Id}'");
+                }
+
+                if (score.Missing?.Rounding is { Method: RoundingMethod.Nearest } missingRounding && missingRounding.Sources.IsDefaultOrEmpty)
+                {
+                    Report(InstrumentDiagnostics.RuleWithoutSource, $"scores[{i}].missing.rounding",
+                        $"The rounding rule of the missing-data rule of score '{score.Id}'");
                 }
             }
 
@@ -387,6 +443,11 @@ internal static partial class DefinitionBinder
                 foreach (var id in expect.Scores.Keys.Order(StringComparer.Ordinal))
                 {
                     UnknownUnless(scores.ContainsKey(id), $"{path}.expect.scores.{id}", example.Name, id, "a score of this instrument", scores.Keys);
+                }
+
+                foreach (var id in expect.Unrounded.Keys.Order(StringComparer.Ordinal))
+                {
+                    UnknownUnless(scores.ContainsKey(id), $"{path}.expect.unrounded.{id}", example.Name, id, "a score of this instrument", scores.Keys);
                 }
 
                 foreach (var (id, label) in expect.Bands.OrderBy(b => b.Key, StringComparer.Ordinal))
@@ -639,16 +700,18 @@ internal static partial class DefinitionBinder
             for (var j = 0; j < bands.Length; j++)
             {
                 var b = bands[j];
-                if (b.Min > b.Max || double.IsNaN(b.Min) || double.IsNaN(b.Max))
+                if (b.Min > b.Max || (b.UpperExclusive && b.Min >= b.Max) || double.IsNaN(b.Min) || double.IsNaN(b.Max))
                 {
                     Report(InstrumentDiagnostics.BandInverted, $"{path}[{j}]", score.Id, b.Label, FormatNumber(b.Min), FormatNumber(b.Max));
                     continue;
                 }
 
-                if (draft.Range.IsKnown && (b.Min < draft.Range.Min - Epsilon || b.Max > draft.Range.Max + Epsilon))
+                // An exclusive upper bound may lie above the range (the last half-open band must, to hold the top value).
+                if (draft.Range.IsKnown && (b.Min < draft.Range.Min - Epsilon || b.Min > draft.Range.Max + Epsilon
+                    || (!b.UpperExclusive && b.Max > draft.Range.Max + Epsilon)))
                 {
                     Report(InstrumentDiagnostics.BandOutsideRange, $"{path}[{j}]", score.Id, b.Label,
-                        FormatRange(b.Min, b.Max), FormatRange(draft.Range.Min, draft.Range.Max));
+                        BandRange(b), FormatRange(draft.Range.Min, draft.Range.Max));
                 }
 
                 valid.Add((b, j));
@@ -660,18 +723,20 @@ internal static partial class DefinitionBinder
                 var (prev, prevIndex) = valid[k - 1];
                 var (cur, curIndex) = valid[k];
                 var later = Math.Max(prevIndex, curIndex);
-                if (cur.Min <= prev.Max)
+
+                // [a, b) and [b, c] meet without overlapping; [a, b] and [b, c] share b.
+                if (cur.Min < prev.Max || (cur.Min == prev.Max && !prev.UpperExclusive))
                 {
                     var (a, b) = prevIndex < curIndex ? (cur, prev) : (prev, cur);
-                    Report(InstrumentDiagnostics.BandsOverlap, $"{path}[{later}]", score.Id, a.Label, FormatRange(a.Min, a.Max),
-                        b.Label, FormatRange(b.Min, b.Max));
+                    Report(InstrumentDiagnostics.BandsOverlap, $"{path}[{later}]", score.Id, a.Label, BandRange(a), b.Label, BandRange(b));
                 }
                 else if (draft.Integral && IsInteger(prev.Max) && IsInteger(cur.Min))
                 {
-                    if (cur.Min > prev.Max + 1)
+                    var lastHeld = prev.UpperExclusive ? prev.Max - 1 : prev.Max;
+                    if (cur.Min > lastHeld + 1)
                     {
                         Report(InstrumentDiagnostics.BandsGap, $"{path}[{later}]", score.Id,
-                            FormatValues(prev.Max + 1, cur.Min - 1), prev.Label, cur.Label);
+                            FormatValues(lastHeld + 1, cur.Min - 1), prev.Label, cur.Label);
                     }
                 }
                 else if (cur.Min > prev.Max)
@@ -679,7 +744,8 @@ internal static partial class DefinitionBinder
                     if (draft.Integral)
                     {
                         Report(InstrumentDiagnostics.BandsGap, $"{path}[{later}]", score.Id,
-                            "values above " + FormatNumber(prev.Max) + " and below " + FormatNumber(cur.Min), prev.Label, cur.Label);
+                            (prev.UpperExclusive ? "values from " : "values above ") + FormatNumber(prev.Max) + " and below " + FormatNumber(cur.Min),
+                            prev.Label, cur.Label);
                     }
                     else
                     {
@@ -692,16 +758,20 @@ internal static partial class DefinitionBinder
             if (draft.Range.IsKnown && valid.Count > 0)
             {
                 var low = valid.Min(v => v.Band.Min);
-                var high = valid.Max(v => v.Band.Max);
+
+                // The band reaching highest: the largest bound, an inclusive one before an exclusive one at the same value.
+                var top = valid.Select(v => v.Band).OrderByDescending(b => b.Max).ThenBy(b => b.UpperExclusive).First();
                 var gaps = new List<string>();
                 if (low > draft.Range.Min + Epsilon)
                 {
                     gaps.Add(draft.Integral && IsInteger(low) ? FormatValues(draft.Range.Min, low - 1) : "values below " + FormatNumber(low));
                 }
 
-                if (high < draft.Range.Max - Epsilon)
+                if (top.UpperExclusive ? top.Max <= draft.Range.Max + Epsilon : top.Max < draft.Range.Max - Epsilon)
                 {
-                    gaps.Add(draft.Integral && IsInteger(high) ? FormatValues(high + 1, draft.Range.Max) : "values above " + FormatNumber(high));
+                    var firstMissing = top.UpperExclusive ? top.Max : top.Max + 1;
+                    gaps.Add(draft.Integral && IsInteger(top.Max) ? FormatValues(firstMissing, draft.Range.Max)
+                        : (top.UpperExclusive ? "values from " : "values above ") + FormatNumber(top.Max));
                 }
 
                 if (gaps.Count > 0)
@@ -710,6 +780,10 @@ internal static partial class DefinitionBinder
                 }
             }
         }
+
+        /// <summary>"10 to 14" for an inclusive band, "10 to below 15" for a half-open one.</summary>
+        private static string BandRange(Band b) =>
+            b.UpperExclusive ? FormatNumber(b.Min) + " to below " + FormatNumber(b.Max) : FormatRange(b.Min, b.Max);
 
         private const double Epsilon = 1e-9;
 
@@ -731,7 +805,8 @@ internal static partial class DefinitionBinder
                 var bands = d.Definition.Bands.IsDefault ? [] : d.Definition.Bands;
                 result[i] = new BoundScore(d.Definition, d.Items, expressions.GetValueOrDefault(i),
                     d.Range.IsKnown ? d.Range : ScoreRange.Unknown with { IsIntegral = d.Integral },
-                    [.. bands.Select(b => b.Min)], [.. bands.Select(b => b.Max)]);
+                    // A half-open band's exclusive bound becomes the largest double below it: value <= that is value < Max.
+                    [.. bands.Select(b => b.Min)], [.. bands.Select(b => b.UpperExclusive ? Math.BitDecrement(b.Max) : b.Max)]);
             }
 
             return result;

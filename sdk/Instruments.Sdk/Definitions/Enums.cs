@@ -51,3 +51,38 @@ public enum FlagSeverity
     /// <summary>For information.</summary>
     Info,
 }
+
+/// <summary>Whether and how a score's value is rounded.</summary>
+public enum RoundingMethod
+{
+    /// <summary>The value is not rounded (the definition says so).</summary>
+    None,
+
+    /// <summary>The value is rounded to the nearest multiple of 10^-<see cref="RoundingRule.Digits"/>.</summary>
+    Nearest,
+}
+
+/// <summary>Which way a value exactly halfway between two rounded values goes.</summary>
+public enum RoundingTies
+{
+    /// <summary>Not given: an error (INS1150) for <see cref="RoundingMethod.Nearest"/>, which must state its tie rule.</summary>
+    Unspecified,
+
+    /// <summary>Halves go up, toward positive infinity (2.5 to 3, -2.5 to -2).</summary>
+    HalfUp,
+
+    /// <summary>Halves go down, toward negative infinity (2.5 to 2, -2.5 to -3).</summary>
+    HalfDown,
+
+    /// <summary>Halves go to the even neighbour (2.5 to 2, 3.5 to 4).</summary>
+    HalfEven,
+
+    /// <summary>Halves go away from zero (2.5 to 3, -2.5 to -3).</summary>
+    HalfAwayFromZero,
+
+    /// <summary>
+    /// The source does not say how a tie is rounded: a value exactly halfway is left unrounded and reported (RSP2015);
+    /// any other value is rounded to the nearest, which every tie rule agrees on.
+    /// </summary>
+    Unstated,
+}

@@ -243,10 +243,17 @@ public sealed class MissingRule
     public int MaxMissing { get; init; }
 
     /// <summary>
-    /// For sum scores: when items are missing (up to <see cref="MaxMissing"/>), the sum is the mean of the
-    /// answered items times the number of items. Not rounded.
+    /// For sum scores: when items are missing (up to <see cref="MaxMissing"/>), the sum is the sum of the answered
+    /// items times the number of items, divided by the number answered. Rounded only as <see cref="Rounding"/> says.
     /// </summary>
     public bool Prorate { get; init; }
+
+    /// <summary>
+    /// How a prorated value is rounded (only values that were prorated), or null when the definition does not say
+    /// (then a prorated value is not rounded). A rule with <see cref="RoundingMethod.Nearest"/> on a missing rule that
+    /// does not prorate is an error (INS1152).
+    /// </summary>
+    public RoundingRule? Rounding { get; init; }
 
     /// <summary>
     /// Where the rule comes from (citations or URLs). A rule that allows missing items without a source is
@@ -255,14 +262,47 @@ public sealed class MissingRule
     public ImmutableArray<string> Sources { get; init; } = [];
 }
 
-/// <summary>An interpretation band: an inclusive range of score values with a label.</summary>
+/// <summary>
+/// How a value is rounded, as the source states it: the method, the tie rule and the number of decimals.
+/// </summary>
+public sealed class RoundingRule
+{
+    /// <summary>Rounding to the nearest whole number with halves going up (a convenience for C# definitions; cite the source).</summary>
+    public static readonly RoundingRule NearestHalfUp = new() { Method = RoundingMethod.Nearest, Ties = RoundingTies.HalfUp };
+
+    /// <summary>No rounding (the source says the value is used as it is).</summary>
+    public static readonly RoundingRule None = new() { Method = RoundingMethod.None };
+
+    /// <summary>Whether the value is rounded.</summary>
+    public RoundingMethod Method { get; init; }
+
+    /// <summary>Where a value exactly halfway goes; required with <see cref="RoundingMethod.Nearest"/> (INS1150).</summary>
+    public RoundingTies Ties { get; init; }
+
+    /// <summary>Decimals kept, 0 (whole numbers) to 6 (INS1151 otherwise).</summary>
+    public int Digits { get; init; }
+
+    /// <summary>Where the rounding rule comes from (citations or URLs); a nearest rule without one is reported (INS1070).</summary>
+    public ImmutableArray<string> Sources { get; init; } = [];
+}
+
+/// <summary>
+/// An interpretation band: the score values from <see cref="Min"/> to <see cref="Max"/> (inclusive, or exclusive when
+/// <see cref="UpperExclusive"/>) with a label.
+/// </summary>
 public sealed class Band
 {
     /// <summary>Inclusive lower bound.</summary>
     public required double Min { get; init; }
 
-    /// <summary>Inclusive upper bound.</summary>
+    /// <summary>Upper bound: inclusive, or exclusive when <see cref="UpperExclusive"/>.</summary>
     public required double Max { get; init; }
+
+    /// <summary>
+    /// True for a half-open band (YAML <c>below:</c>): it holds values from <see cref="Min"/> up to but not including
+    /// <see cref="Max"/>, so that consecutive bands leave no gap for non-integer values.
+    /// </summary>
+    public bool UpperExclusive { get; init; }
 
     /// <summary>The label, e.g. <c>Moderate</c>.</summary>
     public required string Label { get; init; }
@@ -291,6 +331,12 @@ public sealed class ScoreDefinition
 
     /// <summary>Missing-item rule (sum and mean scores).</summary>
     public MissingRule Missing { get; init; } = MissingRule.None;
+
+    /// <summary>
+    /// How every value of the score is rounded (after any rounding of a prorated value by <see cref="MissingRule.Rounding"/>),
+    /// or null when the definition does not say (then it is not rounded). Bands apply to the rounded value.
+    /// </summary>
+    public RoundingRule? Rounding { get; init; }
 
     /// <summary>Interpretation bands, in order.</summary>
     public ImmutableArray<Band> Bands { get; init; } = [];

@@ -44,6 +44,12 @@ public sealed class ExampleExpectation
     /// </summary>
     public ImmutableDictionary<string, double?> Scores { get; init; } = ImmutableDictionary<string, double?>.Empty;
 
+    /// <summary>
+    /// Expected values before rounding by score id (<see cref="Scoring.ScoreResult.GetUnroundedScore(int)"/>), for scores
+    /// whose definition rounds; compared within <see cref="Testing.ExampleRunner.Tolerance"/>. A null value means "not computed".
+    /// </summary>
+    public ImmutableDictionary<string, double?> Unrounded { get; init; } = ImmutableDictionary<string, double?>.Empty;
+
     /// <summary>Expected band labels by score id; a null value means "no band".</summary>
     public ImmutableDictionary<string, string?> Bands { get; init; } = ImmutableDictionary<string, string?>.Empty;
 

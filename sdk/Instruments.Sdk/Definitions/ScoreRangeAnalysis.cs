@@ -74,6 +74,37 @@ internal static class ScoreRangeAnalysis
             }
         }
 
+        return Round(score, range, ref note);
+    }
+
+    /// <summary>
+    /// A range as the score's rounding rules leave it: rounded bounds, and whole numbers only when a rule rounds to
+    /// whole numbers with a stated tie rule (under <c>ties: unstated</c> a tie stays x.5).
+    /// </summary>
+    private static ScoreRange Round(ScoreDefinition score, ScoreRange range, ref string? note)
+    {
+        var prorating = score.Method == ScoreMethod.Sum && score.Missing is { Prorate: true, MaxMissing: > 0 };
+        foreach (var rule in new[] { prorating ? score.Missing!.Rounding : null, score.Rounding })
+        {
+            if (rule is not { Method: RoundingMethod.Nearest } || (uint)rule.Digits > Scoring.RoundingRules.MaxDigits)
+            {
+                continue;
+            }
+
+            if (rule.Ties == RoundingTies.Unstated || rule.Ties == RoundingTies.Unspecified)
+            {
+                note = (note ?? "rounded") + ", a tie left unrounded";
+                continue;
+            }
+
+            range = new ScoreRange(Scoring.RoundingRules.Apply(rule, range.Min, out _), Scoring.RoundingRules.Apply(rule, range.Max, out _),
+                range.IsIntegral || rule.Digits == 0);
+            if (rule.Digits == 0)
+            {
+                note = null;
+            }
+        }
+
         return range;
     }
 }

@@ -160,6 +160,20 @@ public static partial class InstrumentDiagnostics
     /// <summary>INS1055: a band's minimum is above its maximum.</summary>
     public static readonly DiagnosticDescriptor BandInverted = new("INS1055", "Band minimum above maximum", "Score '{0}': band '{1}' has min {2} above max {3}", Bands, DiagnosticSeverity.Error);
 
+    // ---- INS115x: rounding and half-open bands ----
+
+    /// <summary>INS1150: a rounding rule says <c>nearest</c> but not how ties (values exactly halfway) go.</summary>
+    public static readonly DiagnosticDescriptor RoundingWithoutTies = new("INS1150", "Rounding rule without a tie rule", "{0} rounds to the nearest value but does not say how a value exactly halfway goes; add 'ties: half-up', 'half-down', 'half-even', 'half-away-from-zero', or 'unstated' when the source does not say", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1151: a rounding rule's <c>digits</c> is outside 0 to 6.</summary>
+    public static readonly DiagnosticDescriptor RoundingDigitsOutOfRange = new("INS1151", "Rounding digits out of range", "{0} keeps {1} decimals; 'digits' must be 0 (whole numbers) to 6", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1152: a missing rule states a rounding but never prorates, so there is no prorated value to round.</summary>
+    public static readonly DiagnosticDescriptor RoundingWithoutProrating = new("INS1152", "Rounding of a value that is never prorated", "Score '{0}': missing.rounding rounds prorated values, but this rule does not prorate ({1}); put the rounding on the score ('rounding:' beside 'missing:') to round every value", Definition, DiagnosticSeverity.Error);
+
+    /// <summary>INS1153: a band gives both an inclusive <c>max</c> and an exclusive <c>below</c>.</summary>
+    public static readonly DiagnosticDescriptor BandBothUpperBounds = new("INS1153", "Band with both max and below", "Score '{0}': band '{1}' gives both 'max' ({2}, inclusive) and 'below' ({3}, exclusive); give one", Bands, DiagnosticSeverity.Error);
+
     // ---- INS106x: licensing ----
 
     /// <summary>INS1060: item texts present although the licence restricts them.</summary>
@@ -294,7 +308,7 @@ public static partial class InstrumentDiagnostics
     public static readonly DiagnosticDescriptor MissingCodeUsed = new("RSP2006", "Missing code used", "Item '{0}': missing code {1} (not answered)", Response, DiagnosticSeverity.Info);
 
     /// <summary>RSP2007: a score value that no band covers.</summary>
-    public static readonly DiagnosticDescriptor ValueBetweenBands = new("RSP2007", "Score falls between bands", "Score '{0}' = {1} lies in no band; no label given", Response, DiagnosticSeverity.Warning);
+    public static readonly DiagnosticDescriptor ValueBetweenBands = new("RSP2007", "Score falls between bands", "Score '{0}' = {1} lies in no band{2}; no label given", Response, DiagnosticSeverity.Warning);
 
     /// <summary>RSP2008: a flag whose inputs are missing.</summary>
     public static readonly DiagnosticDescriptor FlagNotEvaluated = new("RSP2008", "Flag could not be evaluated", "Flag '{0}' could not be evaluated: {1}; check it by hand", Response, DiagnosticSeverity.Warning);
@@ -306,7 +320,7 @@ public static partial class InstrumentDiagnostics
     public static readonly DiagnosticDescriptor MalformedRow = new("RSP2010", "Malformed input row", "Line {0}: {1}", Response, DiagnosticSeverity.Error);
 
     /// <summary>RSP2011: a score computed by prorating.</summary>
-    public static readonly DiagnosticDescriptor ScoreProrated = new("RSP2011", "Score prorated", "Score '{0}' prorated from {1} of its {2} items (mean of answered items x {2}, not rounded)", Response, DiagnosticSeverity.Info);
+    public static readonly DiagnosticDescriptor ScoreProrated = new("RSP2011", "Score prorated", "Score '{0}' prorated from {1} of its {2} items (mean of answered items x {2}{3})", Response, DiagnosticSeverity.Info);
 
     /// <summary>RSP2012: a plugin function threw while scoring this response.</summary>
     public static readonly DiagnosticDescriptor FunctionFailed = new("RSP2012", "Plugin function failed", "Function '{0}' ({1}) failed: {2}; its result was taken as missing", Response, DiagnosticSeverity.Error);
@@ -316,6 +330,12 @@ public static partial class InstrumentDiagnostics
 
     /// <summary>RSP2014: an expression score whose result is infinite.</summary>
     public static readonly DiagnosticDescriptor ScoreNotFinite = new("RSP2014", "Score is not a finite number", "Score '{0}' not computed: its expression gave {1}, which is not a finite number; taken as missing", Response, DiagnosticSeverity.Error);
+
+    /// <summary>RSP2015: a value exactly halfway between two rounded values, under a rounding rule whose source does not settle ties.</summary>
+    public static readonly DiagnosticDescriptor RoundingTieUnsettled = new("RSP2015", "Rounding tie not settled by the source", "Score '{0}' = {1} is exactly halfway between {2} and {3}, and the source of its rounding rule does not say which way a tie goes; left unrounded", Response, DiagnosticSeverity.Warning);
+
+    /// <summary>RSP2016: a score whose value was rounded as its definition states.</summary>
+    public static readonly DiagnosticDescriptor ScoreRounded = new("RSP2016", "Score rounded", "Score '{0}' rounded from {1} to {2} ({3})", Response, DiagnosticSeverity.Info);
 
     // ---- RSP203x: administrations over time (instruments track) ----
 

@@ -207,6 +207,19 @@ public sealed class ScoreResult
     /// <summary>True when the score was prorated from fewer items than it has.</summary>
     public bool IsProrated(int score) => _cells[score].Prorated;
 
+    /// <summary>
+    /// The value of score <paramref name="score"/> before any rounding its definition states (the same as
+    /// <see cref="GetScoreValue(int)"/> when nothing was rounded), or NaN when it could not be computed.
+    /// </summary>
+    public double GetUnroundedScore(int score) => _cells[score].Unrounded;
+
+    /// <summary>Whether score <paramref name="score"/> was rounded to a value other than its unrounded one.</summary>
+    public bool IsRounded(int score)
+    {
+        var unrounded = _cells[score].Unrounded;
+        return !double.IsNaN(unrounded) && unrounded != GetScoreValue(score);
+    }
+
     /// <summary>How many of the score's items were answered with a valid value (0 for expression scores).</summary>
     public int GetAnsweredCount(int score) => _cells[score].Answered;
 
@@ -253,10 +266,10 @@ public sealed class ScoreResult
         _hasMissing = false;
     }
 
-    internal void SetScore(int score, double value, int band, int answered, bool prorated)
+    internal void SetScore(int score, double value, int band, int answered, bool prorated, double unrounded)
     {
         _slots[unchecked(_itemCount + score)] = value;
-        _cells[score] = new ScoreCell(band, answered, prorated);
+        _cells[score] = new ScoreCell(band, answered, prorated, unrounded);
     }
 
     internal void SetFlag(int flag, FlagState state) => _flags[flag] = state;
@@ -349,7 +362,7 @@ public sealed class ScoreResult
     /// <summary>A logged diagnostic without references; HasValue: the whole diagnostic is already in _diagnostics.</summary>
     private readonly record struct DiagnosticEntry(ResponseCode Code, bool HasValue, int Item, int Score, int Flag, int Count, double Value, ulong MissingInputs);
 
-    private readonly record struct ScoreCell(int Band, int Answered, bool Prorated);
+    private readonly record struct ScoreCell(int Band, int Answered, bool Prorated, double Unrounded);
 }
 
 /// <summary>
@@ -368,6 +381,8 @@ internal enum ResponseCode : byte
     DerivedScoreNotComputed,
     ScoreProrated,
     ScoreNotFinite,
+    RoundingTieUnsettled,
+    ScoreRounded,
 }
 
 /// <summary>The descriptor of each <see cref="ResponseCode"/>.</summary>
@@ -384,6 +399,8 @@ internal static class ResponseCodes
         InstrumentDiagnostics.DerivedScoreNotComputed,
         InstrumentDiagnostics.ScoreProrated,
         InstrumentDiagnostics.ScoreNotFinite,
+        InstrumentDiagnostics.RoundingTieUnsettled,
+        InstrumentDiagnostics.ScoreRounded,
     ];
 
     public static int Count => Descriptors.Length;

@@ -119,7 +119,9 @@ public sealed class ScoringPlan
             // Sums and means read each item's keyed value: its own slot, or its reverse-keyed slot.
             var keyedItems = score.Items.Select(i => keyedSlotOf[i]).ToArray();
             _steps[s] = new ScoreStep(score.Definition.Method == ScoreMethod.Mean, keyedItems, score.Items,
-                score.Definition.Missing.MaxMissing, score.Expression, score.BandMin, score.BandMax);
+                score.Definition.Missing.MaxMissing, score.Expression, score.BandMin, score.BandMax,
+                score.Definition.Missing.Rounding is { Method: RoundingMethod.Nearest } p ? p : null,
+                score.Definition.Rounding is { Method: RoundingMethod.Nearest } r ? r : null);
         }
 
         var plain = new List<PlainStep>();
@@ -135,7 +137,8 @@ public sealed class ScoringPlan
                     bits |= 1UL << Math.Min(i, 63);
                 }
 
-                plain.Add(new PlainStep(s, plainItems.Count, step.KeyedItems.Length, bits, step.MaxMissing, step.Mean, step.BandMin, step.BandMax));
+                plain.Add(new PlainStep(s, plainItems.Count, step.KeyedItems.Length, bits, step.MaxMissing, step.Mean, step.BandMin, step.BandMax,
+                    step.ProrateRounding, step.Rounding));
                 plainItems.AddRange(step.KeyedItems);
             }
         }
@@ -425,7 +428,7 @@ public sealed class ScoringPlan
         result.Slots.Fill(double.NaN);
         for (var s = 0; s < ScoreCount; s++)
         {
-            result.SetScore(s, double.NaN, -1, 0, false);
+            result.SetScore(s, double.NaN, -1, 0, false, double.NaN);
         }
 
         for (var f = 0; f < FlagCount; f++)
@@ -651,7 +654,9 @@ public sealed class ScoringPlan
                 else if (missing > 0)
                 {
                     // Only reachable with prorate: true (the binder rejects a sum with missing.max > 0 and no prorating).
-                    value = sum / answered * n;
+                    // sum * n / answered: with whole-number answers one correctly rounded division, so a prorated
+                    // value that is exactly x.5 comes out as x.5 and a rounding rule sees the tie.
+                    value = sum * n / answered;
                     prorated = true;
                     result.Add(ResponseCode.ScoreProrated, -1, step.Score, -1, value, answered);
                 }
@@ -660,8 +665,14 @@ public sealed class ScoringPlan
                     value = sum;
                 }
 
+                var unrounded = value;
+                if (step.ProrateRounding is not null || step.Rounding is not null)
+                {
+                    value = Round(step.Score, value, prorated ? step.ProrateRounding : null, step.Rounding, result);
+                }
+
                 var band = step.BandMin.Length == 0 ? -1 : FindBand(step.Score, value, step.BandMin, step.BandMax, result);
-                result.SetScore(step.Score, value, band, answered, prorated);
+                result.SetScore(step.Score, value, band, answered, prorated, unrounded);
             }
         }
     }
@@ -691,8 +702,49 @@ public sealed class ScoringPlan
             }
         }
 
+        var unrounded = value;
+        if (step.Rounding is not null)
+        {
+            value = Round(s, value, null, step.Rounding, result);
+        }
+
         var band = step.BandMin.Length == 0 ? -1 : FindBand(s, value, step.BandMin, step.BandMax, result);
-        result.SetScore(s, value, band, 0, false);
+        result.SetScore(s, value, band, 0, false, unrounded);
+    }
+
+    /// <summary>
+    /// Applies a prorated value's rounding (<paramref name="prorateRule"/>, when the value was prorated), then the
+    /// score's own (<paramref name="scoreRule"/>); reports a tie the source does not settle (RSP2015) and a value
+    /// that changed (RSP2016).
+    /// </summary>
+    private static double Round(int s, double value, RoundingRule? prorateRule, RoundingRule? scoreRule, ScoreResult result)
+    {
+        var unrounded = value;
+        if (prorateRule is not null)
+        {
+            value = RoundingRules.Apply(prorateRule, value, out var tie);
+            if (tie)
+            {
+                result.Add(ResponseCode.RoundingTieUnsettled, -1, s, -1, value, 1);
+            }
+        }
+
+        if (scoreRule is not null)
+        {
+            var before = value;
+            value = RoundingRules.Apply(scoreRule, value, out var tie);
+            if (tie)
+            {
+                result.Add(ResponseCode.RoundingTieUnsettled, -1, s, -1, before, 0);
+            }
+        }
+
+        if (value != unrounded && !double.IsNaN(value))
+        {
+            result.Add(ResponseCode.ScoreRounded, -1, s, -1, unrounded, prorateRule is null ? 0 : 1);
+        }
+
+        return value;
     }
 
     /// <summary>The band whose inclusive range holds <paramref name="value"/>; -1 (and RSP2007) when it falls between bands.</summary>
@@ -793,12 +845,42 @@ public sealed class ScoringPlan
 
         if (d == InstrumentDiagnostics.ScoreProrated)
         {
-            return d.FormatMessage([Score(), diagnostic.Count, def.Scores[diagnostic.Score].Items.Length]);
+            var rounded = def.Scores[diagnostic.Score] is var ps && (ps.Missing.Rounding ?? ps.Rounding) is { Method: RoundingMethod.Nearest };
+            return d.FormatMessage([Score(), diagnostic.Count, def.Scores[diagnostic.Score].Items.Length, rounded ? string.Empty : ", not rounded"]);
         }
 
         if (d == InstrumentDiagnostics.ValueBetweenBands)
         {
-            return d.FormatMessage([Score(), Num(diagnostic.Value)]);
+            return d.FormatMessage([Score(), Num(diagnostic.Value), DescribeNeighbourBands(def.Scores[diagnostic.Score], diagnostic.Value)]);
+        }
+
+        if (d == InstrumentDiagnostics.RoundingTieUnsettled)
+        {
+            var s = def.Scores[diagnostic.Score];
+            var rule = diagnostic.Count == 1 ? s.Missing.Rounding! : s.Rounding!;
+            var (below, above) = RoundingRules.Neighbours(rule, diagnostic.Value);
+            return d.FormatMessage([Score(), Num(diagnostic.Value), Num(below), Num(above)]);
+        }
+
+        if (d == InstrumentDiagnostics.ScoreRounded)
+        {
+            // The rounded value is worked out again from the unrounded one the diagnostic carries (same rules, same result).
+            var s = def.Scores[diagnostic.Score];
+            var value = diagnostic.Value;
+            var rules = new List<string>();
+            if (diagnostic.Count == 1 && s.Missing.Rounding is { } prorateRule)
+            {
+                value = RoundingRules.Apply(prorateRule, value, out _);
+                rules.Add(RoundingRules.Describe(prorateRule) + ", as the missing rule states for a prorated value");
+            }
+
+            if (s.Rounding is { Method: RoundingMethod.Nearest } scoreRule)
+            {
+                value = RoundingRules.Apply(scoreRule, value, out _);
+                rules.Add(RoundingRules.Describe(scoreRule) + ", as the score's rounding rule states");
+            }
+
+            return d.FormatMessage([Score(), Num(diagnostic.Value), Num(value), string.Join("; then ", rules)]);
         }
 
         if (d == InstrumentDiagnostics.DerivedScoreNotComputed)
@@ -857,6 +939,37 @@ public sealed class ScoringPlan
     }
 
 
+    /// <summary>" (between 'Moderate' (10 to 14) and 'Moderately severe' (15 to 19))": the bands around a value that lies in none.</summary>
+    private static string DescribeNeighbourBands(ScoreDefinition score, double value)
+    {
+        Band? below = null, above = null;
+        foreach (var b in score.Bands)
+        {
+            var top = b.UpperExclusive ? Math.BitDecrement(b.Max) : b.Max;
+            if (top < value && (below is null || b.Max > below.Max))
+            {
+                below = b;
+            }
+
+            if (b.Min > value && (above is null || b.Min < above.Min))
+            {
+                above = b;
+            }
+        }
+
+        static string Range(Band b) => b.UpperExclusive
+            ? $"{DefinitionBinder.FormatNumber(b.Min)} to below {DefinitionBinder.FormatNumber(b.Max)}"
+            : DefinitionBinder.FormatValues(b.Min, b.Max);
+
+        return (below, above) switch
+        {
+            ({ } l, { } h) => $" (between '{l.Label}' ({Range(l)}) and '{h.Label}' ({Range(h)}))",
+            ({ } l, null) => $" (above '{l.Label}' ({Range(l)}))",
+            (null, { } h) => $" (below '{h.Label}' ({Range(h)}))",
+            _ => string.Empty,
+        };
+    }
+
     internal string DescribeOptions(int item)
     {
         var scale = _bound.Items[item].Scale!;
@@ -889,8 +1002,14 @@ public sealed class ScoringPlan
     private readonly record struct ReverseKey(int Item, int Slot, double KeySum);
 
     private sealed class ScoreStep(bool mean, int[] keyedItems, int[] items, int maxMissing,
-        CompiledExpression? expression, double[] bandMin, double[] bandMax)
+        CompiledExpression? expression, double[] bandMin, double[] bandMax, RoundingRule? prorateRounding, RoundingRule? rounding)
     {
+        /// <summary>How a prorated value is rounded (nearest rules only), or null.</summary>
+        public readonly RoundingRule? ProrateRounding = prorateRounding;
+
+        /// <summary>How every value is rounded (nearest rules only), or null.</summary>
+        public readonly RoundingRule? Rounding = rounding;
+
         public readonly bool Mean = mean;
 
         /// <summary>Slots of the items' keyed values (reverse keys applied).</summary>
@@ -908,5 +1027,6 @@ public sealed class ScoringPlan
     /// A sum or mean of items: its keyed item slots are _plainItems[Start .. Start + Count); Items has bit i set for
     /// item i (bit 63 for any item from 63 on), to compare with the unanswered items of a response.
     /// </summary>
-    private readonly record struct PlainStep(int Score, int Start, int Count, ulong Items, int MaxMissing, bool Mean, double[] BandMin, double[] BandMax);
+    private readonly record struct PlainStep(int Score, int Start, int Count, ulong Items, int MaxMissing, bool Mean, double[] BandMin, double[] BandMax,
+        RoundingRule? ProrateRounding, RoundingRule? Rounding);
 }

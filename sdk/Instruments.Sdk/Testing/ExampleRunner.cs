@@ -71,25 +71,32 @@ public static partial class ExampleRunner
             failures.Add($"status: expected {Name(status)}, got {Name(result.Status)}");
         }
 
-        foreach (var (id, expected) in expect.Scores.OrderBy(p => p.Key, StringComparer.Ordinal))
-        {
-            var index = plan.IndexOfScore(id);
-            if (index < 0)
-            {
-                failures.Add($"score '{id}': not a score of '{def.Id}'");
-                continue;
-            }
+        CompareNumbers("score", expect.Scores, result.GetScore);
+        CompareNumbers("unrounded score", expect.Unrounded,
+            index => result.GetUnroundedScore(index) is var u && double.IsNaN(u) ? null : u);
 
-            var actual = result.GetScore(index);
-            var same = (expected, actual) switch
+        void CompareNumbers(string what, IEnumerable<KeyValuePair<string, double?>> expected, Func<int, double?> actualOf)
+        {
+            foreach (var (id, e) in expected.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
-                (null, null) => true,
-                ({ } e, { } a) => Math.Abs(e - a) <= Tolerance,
-                _ => false,
-            };
-            if (!same)
-            {
-                failures.Add($"score '{id}': expected {Num(expected)}, got {Num(actual)}");
+                var index = plan.IndexOfScore(id);
+                if (index < 0)
+                {
+                    failures.Add($"score '{id}': not a score of '{def.Id}'");
+                    continue;
+                }
+
+                var actual = actualOf(index);
+                var same = (e, actual) switch
+                {
+                    (null, null) => true,
+                    ({ } x, { } a) => Math.Abs(x - a) <= Tolerance,
+                    _ => false,
+                };
+                if (!same)
+                {
+                    failures.Add($"{what} '{id}': expected {Num(e)}, got {Num(actual)}");
+                }
             }
         }
 

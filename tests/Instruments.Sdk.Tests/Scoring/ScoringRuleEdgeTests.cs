@@ -326,7 +326,7 @@ public sealed class ScoringRuleEdgeTests
         var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2007");
         Assert.Equal(0, d.Score);
         Assert.Equal(5, d.Value);
-        Assert.Equal("Score 'total' = 5 lies in no band; no label given", result.FormatMessage(d));
+        Assert.Equal("Score 'total' = 5 lies in no band (between 'Low' (0 to 4) and 'High' (6 to 12)); no label given", result.FormatMessage(d));
     }
 
     [Fact]
@@ -349,7 +349,7 @@ public sealed class ScoringRuleEdgeTests
         Assert.Equal(1.5, result.GetScore(avg));
         Assert.Equal(-1, result.GetBandIndex(avg));
         var d = Assert.Single(result.Diagnostics.ToArray(), x => x.Id == "RSP2007" && x.Score == avg);
-        Assert.Equal("Score 'avg' = 1.5 lies in no band; no label given", result.FormatMessage(d));
+        Assert.Equal("Score 'avg' = 1.5 lies in no band (between 'Low' (0 to 1) and 'High' (2 to 4)); no label given", result.FormatMessage(d));
     }
 
     [Fact]

@@ -49,6 +49,11 @@ internal sealed class CsvProtocolResultFormat : ResultFormat
             foreach (var s in plan.Definition.Scores)
             {
                 Column(s.Id);
+                if (CsvResultFormat.HasUnroundedColumn(s))
+                {
+                    Column(s.Id + "_unrounded");
+                }
+
                 if (s.Bands.Length > 0)
                 {
                     Column(s.Id + "_band");

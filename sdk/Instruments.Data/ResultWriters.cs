@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Instruments.Definitions;
 using Instruments.Course;
 using Instruments.Data.IO;
 using Instruments.Diagnostics;
@@ -192,6 +193,7 @@ internal sealed class CsvResultFormat : ResultFormat
     private readonly string[] _columns;
     private readonly bool _positional;       // rows carry exactly the columns, in order (CSV input)
     private readonly byte[][]?[] _bands;     // per score: escaped label per band; null when the score has no bands
+    private readonly bool[] _unrounded;      // per score: it declares a rounding, so it has a <score>_unrounded column
     private readonly byte[][] _flagIds;
     private readonly byte[][] _itemIds;
     private readonly byte[][] _scoreIds;
@@ -207,6 +209,7 @@ internal sealed class CsvResultFormat : ResultFormat
         _positional = positional;
         var def = plan.Definition;
         _bands = [.. def.Scores.Select(s => s.Bands.Length > 0 ? s.Bands.Select(b => Csv.EscapeCell(b.Label)).ToArray() : (byte[][]?)null)];
+        _unrounded = [.. def.Scores.Select(HasUnroundedColumn)];
         _flagIds = [.. def.Flags.Select(f => Encoding.UTF8.GetBytes(f.Id))];
         _itemIds = [.. def.Items.Select(i => Encoding.UTF8.GetBytes(i.Id))];
         _scoreIds = [.. def.Scores.Select(s => Encoding.UTF8.GetBytes(s.Id))];
@@ -223,6 +226,12 @@ internal sealed class CsvResultFormat : ResultFormat
         {
             header.Write((byte)',');
             Csv.WriteCell(header, Encoding.UTF8.GetBytes(s.Id));
+            if (HasUnroundedColumn(s))
+            {
+                header.Write((byte)',');
+                Csv.WriteCell(header, Encoding.UTF8.GetBytes(s.Id + "_unrounded"));
+            }
+
             if (s.Bands.Length > 0)
             {
                 header.Write((byte)',');
@@ -235,6 +244,13 @@ internal sealed class CsvResultFormat : ResultFormat
     }
 
     internal override void WriteHeader(ByteBuffer output) => output.Write(_header);
+
+    /// <summary>
+    /// Whether a score gets a <c>&lt;score&gt;_unrounded</c> column: its definition rounds it (its own rounding, or
+    /// its missing rule's for prorated values). The cell holds the value before rounding when rounding changed it.
+    /// </summary>
+    internal static bool HasUnroundedColumn(ScoreDefinition score) =>
+        score.Rounding is { Method: RoundingMethod.Nearest } || score.Missing.Rounding is { Method: RoundingMethod.Nearest };
 
     internal override void WriteFooter(ByteBuffer output, long rows)
     {
@@ -336,6 +352,7 @@ internal sealed class CsvResultFormat : ResultFormat
         public void WriteResult(ByteBuffer o, ScoreResult result)
         {
             var bands = format._bands;
+            var unrounded = format._unrounded;
             for (var s = 0; s < bands.Length; s++)
             {
                 o.Write((byte)',');
@@ -343,6 +360,15 @@ internal sealed class CsvResultFormat : ResultFormat
                 if (!double.IsNaN(v))
                 {
                     _numbers.Write(o, v);
+                }
+
+                if (unrounded[s])
+                {
+                    o.Write((byte)',');
+                    if (result.IsRounded(s))
+                    {
+                        _numbers.Write(o, result.GetUnroundedScore(s));
+                    }
                 }
 
                 if (bands[s] is { } labels)
@@ -464,6 +490,7 @@ internal sealed class JsonResultFormat : ResultFormat
     private static readonly JsonEncodedText Scores = JsonEncodedText.Encode("scores");
     private static readonly JsonEncodedText Bands = JsonEncodedText.Encode("bands");
     private static readonly JsonEncodedText Prorated = JsonEncodedText.Encode("prorated");
+    private static readonly JsonEncodedText Unrounded = JsonEncodedText.Encode("unrounded");
     private static readonly JsonEncodedText Flags = JsonEncodedText.Encode("flags");
     private static readonly JsonEncodedText Diagnostics = JsonEncodedText.Encode("diagnostics");
     private static readonly JsonEncodedText Id = JsonEncodedText.Encode("id");
@@ -625,6 +652,7 @@ internal sealed class JsonResultFormat : ResultFormat
         w.WriteString(Status, StatusName(result.Status));
         w.WriteStartObject(Scores);
         var anyProrated = false;
+        var anyRounded = false;
         for (var s = 0; s < plan.ScoreCount; s++)
         {
             var v = result.GetScoreValue(s);
@@ -638,9 +666,25 @@ internal sealed class JsonResultFormat : ResultFormat
             }
 
             anyProrated |= result.IsProrated(s);
+            anyRounded |= result.IsRounded(s);
         }
 
         w.WriteEndObject();
+        if (anyRounded)
+        {
+            // Only the scores whose rounding changed them, with the value before rounding.
+            w.WriteStartObject(Unrounded);
+            for (var s = 0; s < plan.ScoreCount; s++)
+            {
+                if (result.IsRounded(s))
+                {
+                    w.WriteNumber(_scoreIds[s], result.GetUnroundedScore(s));
+                }
+            }
+
+            w.WriteEndObject();
+        }
+
         w.WriteStartObject(Bands);
         var scores = plan.Definition.Scores;
         for (var s = 0; s < plan.ScoreCount; s++)

@@ -66,7 +66,7 @@ public sealed class CommandTests
     {
         var r = await InProcess.RunAsync("validate", Path.Combine(Host.RepoRoot, "plugins"));
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("12 valid", r.Stderr, StringComparison.Ordinal); // the ten shipped instruments, the NHS Talking Therapies and the alliance-and-symptoms protocols
+        Assert.Contains("14 valid", r.Stderr, StringComparison.Ordinal); // the twelve shipped instruments, the NHS Talking Therapies and the alliance-and-symptoms protocols
     }
 
     [Fact]

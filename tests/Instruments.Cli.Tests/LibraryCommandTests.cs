@@ -5,7 +5,7 @@ namespace Instruments.Cli.Tests;
 /// <summary><c>instruments test</c>, the shipped library in <c>list</c> and <c>describe</c>, and <c>--texts</c>.</summary>
 public sealed class LibraryCommandTests
 {
-    private static readonly string[] Library = ["core-10", "flourishing", "gad-7", "k10", "oci-r", "phq-9", "shs", "swls", "wai-sr", "who-5"];
+    private static readonly string[] Library = ["core-10", "dsm5-panic-adult", "dsm5-specific-phobia-adult", "flourishing", "gad-7", "k10", "oci-r", "phq-9", "shs", "swls", "wai-sr", "who-5"];
 
     [Fact]
     public async Task Test_without_arguments_runs_every_example_of_every_shipped_instrument_and_exits_0()
@@ -19,7 +19,7 @@ public sealed class LibraryCommandTests
             Assert.Contains(r.StdoutLines, l => l.StartsWith("PASS " + id + " \u203a ", StringComparison.Ordinal));
         }
 
-        Assert.Matches(@"^PASSED: 10 instruments, \d+ examples: \d+ passed, 0 failed$", r.StdoutLines[^1]);
+        Assert.Matches(@"^PASSED: 12 instruments, \d+ examples: \d+ passed, 0 failed$", r.StdoutLines[^1]);
     }
 
     [Fact]

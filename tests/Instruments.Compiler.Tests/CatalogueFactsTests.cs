@@ -60,6 +60,62 @@ public sealed class CatalogueFactsTests
         return plan.Score(response);
     }
 
+    // ---- APA DSM-5 severity measures (MBC-RULES section 6): 10 items 0-4, raw total 0-40 prorated from 8 or 9
+    // answered and rounded to the nearest whole number (tie rule not published: left unrounded), average = raw / 10
+    // read at its anchors 0-4; item texts restricted (the APA grant covers researchers and clinicians only). ----
+
+    [Theory]
+    [InlineData("symptoms/instruments/dsm5-panic-adult.yaml", 0)]
+    [InlineData("symptoms/instruments/dsm5-specific-phobia-adult.yaml", 1)]
+    public void Dsm5SeverityMeasure_TenItems0To4_ProratedRawTotalRoundedToNearest_AverageReadAtItsAnchors(string file, int unscoredFirst)
+    {
+        var def = InstrumentLibraryTests.Load(file);
+        Assert.Equal(10 + unscoredFirst, def.Items.Length);
+        var rated = def.Items.Skip(unscoredFirst).ToArray();
+        Assert.All(rated, i => Assert.Equal(
+            ["Never", "Occasionally", "Half of the time", "Most of the time", "All of the time"],
+            def.FindScale(i.Scale)!.Options.Select(o => o.Label).ToArray()));
+        Assert.All(rated, i => Assert.Equal([0, 1, 2, 3, 4], def.FindScale(i.Scale)!.Options.Select(o => o.Value).ToArray()));
+
+        var total = def.FindScore("total")!;
+        Assert.Equal(ScoreMethod.Sum, total.Method);
+        Assert.Equal(rated.Select(i => i.Id), total.Items);
+        Assert.Equal((2, true), (total.Missing.MaxMissing, total.Missing.Prorate));
+        Assert.Equal((RoundingMethod.Nearest, RoundingTies.Unstated, 0),
+            (total.Missing.Rounding!.Method, total.Missing.Rounding.Ties, total.Missing.Rounding.Digits));
+        Assert.Empty(total.Bands);
+        Assert.Null(total.Change);
+        var average = def.FindScore("average")!;
+        Assert.Equal([(0, 0, "None"), (1, 1, "Mild"), (2, 2, "Moderate"), (3, 3, "Severe"), (4, 4, "Extreme")], Bands(average));
+        Assert.Equal(TextLicense.Restricted, def.License.Texts);
+        Assert.Contains("can be reproduced without permission by researchers and by clinicians for use with their patients", def.License.Notice,
+            StringComparison.Ordinal);
+        Assert.All(def.Items, i => Assert.Null(i.Text));
+
+        // Raw totals by hand: 9 answered summing to 25 -> 250 / 9 = 27.78 -> 28; 8 answered summing to 21 -> 26.25 -> 26;
+        // 8 answered summing to 22 -> 27.5 exactly, a tie the form does not settle: left as 27.5; 7 answered: no total.
+        int? At(int p, int answered, int[] values) => p <= unscoredFirst ? 1 : p - unscoredFirst <= answered ? values[p - unscoredFirst - 1] : null;
+        var t = def.Scores.IndexOf(total);
+        var a = def.Scores.IndexOf(average);
+        var nine = Score(def, p => At(p, 9, [4, 4, 4, 4, 4, 4, 1, 0, 0]));
+        Assert.Equal((28.0, 2.8), (nine.GetScore(t), nine.GetScore(a)));
+        Assert.Null(nine.GetBand(a));
+        Assert.Equal(26, Score(def, p => At(p, 8, [4, 4, 4, 4, 4, 1, 0, 0])).GetScore(t));
+        var tie = Score(def, p => At(p, 8, [4, 4, 4, 4, 4, 2, 0, 0]));
+        Assert.Equal(27.5, tie.GetScore(t));
+        Assert.Contains(tie.Diagnostics.ToArray(), d => d.Id == "RSP2015");
+        Assert.Null(Score(def, p => At(p, 7, [4, 4, 4, 4, 4, 4, 4])).GetScore(t));
+        var complete = Score(def, p => At(p, 10, [4, 4, 4, 4, 4, 0, 0, 0, 0, 0]));
+        Assert.Equal((20.0, 2.0, "Moderate"), (complete.GetScore(t)!.Value, complete.GetScore(a)!.Value, complete.GetBand(a)));
+
+        if (unscoredFirst == 1)
+        {
+            // Specific phobia: the situation cluster (one of five) comes first and is in no score.
+            Assert.Equal(5, def.FindScale(def.Items[0].Scale)!.Options.Length);
+            Assert.All(def.Scores, s => Assert.DoesNotContain(def.Items[0].Id, s.Items.IsDefault ? [] : s.Items));
+        }
+    }
+
     [Fact]
     public void Swls_FiveItems1To7_Sum5To35_SevenBands_TextsShipped()
     {

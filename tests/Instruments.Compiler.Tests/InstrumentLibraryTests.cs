@@ -23,6 +23,8 @@ public sealed class InstrumentLibraryTests
         "symptoms/instruments/core-10.yaml",
         "symptoms/instruments/oci-r.yaml",
         "symptoms/instruments/k10.yaml",
+        "symptoms/instruments/dsm5-panic-adult.yaml",
+        "symptoms/instruments/dsm5-specific-phobia-adult.yaml",
         "alliance/instruments/wai-sr.yaml",
     ];
 
@@ -133,7 +135,7 @@ public sealed class InstrumentLibraryTests
     }
 
     [Fact]
-    public void TheLibrary_IsExactlyTheTenInstruments()
+    public void TheLibrary_IsExactlyTheTwelveInstruments()
     {
         var files = Directory.GetDirectories(TestPaths.Plugin(string.Empty))
             .Where(d => Path.GetFileName(d) is "wellbeing" or "symptoms" or "alliance")

@@ -1,13 +1,15 @@
 using System.Text;
 using System.Text.Json;
+using Instruments.Scoring;
 
 namespace Instruments.Data.Tests;
 
 public sealed class ResultWriterTests
 {
-    private static string ScoreWithWriter(string input, DataFormat inputFormat, Func<ResponseReader, ResultFormat> format, List<string>? warnings = null)
+    private static string ScoreWithWriter(string input, DataFormat inputFormat, Func<ResponseReader, ResultFormat> format, List<string>? warnings = null,
+        ScoringPlan? withPlan = null)
     {
-        var plan = TestPlans.Tiny;
+        var plan = withPlan ?? TestPlans.Tiny;
         using var reader = ResponseReader.Open(TestPlans.Utf8(input), inputFormat, plan);
         var output = new MemoryStream();
         var writer = new ResultWriter(format(reader), output, w => warnings?.Add(w));
@@ -46,6 +48,65 @@ public sealed class ResultWriterTests
         var lines = output.Split("\r\n");
         Assert.Equal("r1,partial,5,,RSP2004:b", lines[1]);
         Assert.Equal("r2,invalid,3.5,,RSP2001:b", lines[2]);
+    }
+
+    // Four 0-3 items; total prorated from 3 answered and rounded to whole numbers, halves up; avg (no rounding, no missing item allowed).
+    private static readonly ScoringPlan Rounded = TestPlans.Compile("""
+        instrument: rounded
+        version: 1.0.0
+        title: Rounded test instrument
+        license: { name: free, texts: restricted }
+        response_scales:
+          z3: { options: [ { value: 0, label: "0" }, { value: 1, label: "1" }, { value: 2, label: "2" }, { value: 3, label: "3" } ] }
+        items:
+          - { id: a, scale: z3 }
+          - { id: b, scale: z3 }
+          - { id: c, scale: z3 }
+          - { id: d, scale: z3 }
+        scores:
+          - id: total
+            items: [a, b, c, d]
+            method: sum
+            missing:
+              max: 1
+              prorate: true
+              rounding: { method: nearest, ties: half-up, sources: [test] }
+              sources: [test]
+            sources: [test]
+            bands:
+              - { min: 0, below: 6, label: Low }
+              - { min: 6, max: 12, label: High }
+          - id: avg
+            items: [a, b, c, d]
+            method: mean
+        """);
+
+    [Fact]
+    public void Csv_RoundedScore_HasAnUnroundedColumn_FilledOnlyWhenRoundingChangedTheValue()
+    {
+        // r1: complete, 6; r2: 1 + 1 + 2 = 4 of 3 items -> 16 / 3 = 5.33 -> 5 (Low); r3: 3 + 3 + 3 = 9 -> 12 (whole: not rounded).
+        var output = ScoreWithWriter("id,a,b,c,d\nr1,3,1,1,1\nr2,1,1,2,\nr3,3,3,3,\n", DataFormat.Csv,
+            r => ResultFormat.CreateCsv(Rounded, r.Columns!, positional: true), withPlan: Rounded);
+        var lines = output.Split("\r\n");
+        Assert.Equal("id,status,total,total_unrounded,total_band,avg,flags,diagnostics", lines[0]);
+        Assert.Equal("r1,complete,6,,High,1.5,,", lines[1]);
+        Assert.StartsWith("r2,partial,5,5.333333333333333,Low,,,", lines[2], StringComparison.Ordinal);
+        Assert.Contains("RSP2016:total", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("r3,partial,12,,High,,,", lines[3], StringComparison.Ordinal);
+        Assert.DoesNotContain("RSP2016", lines[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Json_RoundedScore_CarriesItsUnroundedValue_OnlyWhenRoundingChangedIt()
+    {
+        var output = ScoreWithWriter("id,a,b,c,d\nr1,3,1,1,1\nr2,1,1,2,\n", DataFormat.Csv, _ => ResultFormat.CreateNdjson(Rounded), withPlan: Rounded);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.False(JsonDocument.Parse(lines[0]).RootElement.TryGetProperty("unrounded", out _));
+        var second = JsonDocument.Parse(lines[1]).RootElement;
+        Assert.Equal(5, second.GetProperty("scores").GetProperty("total").GetDouble());
+        var unrounded = second.GetProperty("unrounded");
+        Assert.Equal(16 / 3.0, unrounded.GetProperty("total").GetDouble());
+        Assert.False(unrounded.TryGetProperty("avg", out _));
     }
 
     [Fact]

@@ -8,7 +8,7 @@ namespace Instruments.Definitions;
 /// <summary>
 /// Writes an <see cref="InstrumentDefinition"/> as JSON, the shape <c>instruments describe --format json</c> prints:
 /// id, version, title, respondent, counterpart (the other form of a paired measure and its score map, or null), language, instructions, missing codes, response scales, items, scores (with their
-/// items, missing-data rule, bands, sources and change rules), flags, citation, licence and notes. Snake-case keys; absent optional
+/// items, missing-data rule and its rounding, rounding, bands (inclusive <c>max</c> or exclusive <c>below</c>), sources and change rules), flags, citation, licence and notes. Snake-case keys; absent optional
 /// values are written as null (a band's <c>description</c> and the licence's <c>texts_source</c> are left out).
 /// </summary>
 public static class DefinitionJsonWriter
@@ -120,16 +120,19 @@ public static class DefinitionJsonWriter
                 w.WriteStartObject("missing");
                 w.WriteNumber("max", s.Missing.MaxMissing);
                 w.WriteBoolean("prorate", s.Missing.Prorate);
+                WriteRounding(w, s.Missing.Rounding);
                 WriteStrings(w, "sources", s.Missing.Sources);
                 w.WriteEndObject();
             }
+
+            WriteRounding(w, s.Rounding);
 
             w.WriteStartArray("bands");
             foreach (var b in s.Bands)
             {
                 w.WriteStartObject();
                 w.WriteNumber("min", b.Min);
-                w.WriteNumber("max", b.Max);
+                w.WriteNumber(b.UpperExclusive ? "below" : "max", b.Max);
                 w.WriteString("label", b.Label);
                 if (b.Description is not null)
                 {
@@ -208,6 +211,34 @@ public static class DefinitionJsonWriter
     /// <c>standard_error_of_difference</c>), the clinical-significance cut-offs <c>cutoff_a</c>, <c>cutoff_c</c> and the
     /// one used, <c>cutoff_value</c>, and the sudden-gain cut-off in points; <c>ruptures</c> only when the score declares some.
     /// </summary>
+    /// <summary><c>"rounding": { "method", "ties", "digits", "sources" }</c>, or null when the definition states none.</summary>
+    private static void WriteRounding(Utf8JsonWriter w, RoundingRule? rule)
+    {
+        if (rule is null)
+        {
+            w.WriteNull("rounding");
+            return;
+        }
+
+        w.WriteStartObject("rounding");
+        w.WriteString("method", rule.Method == RoundingMethod.Nearest ? "nearest" : "none");
+        if (rule.Method == RoundingMethod.Nearest)
+        {
+            w.WriteString("ties", rule.Ties switch
+            {
+                RoundingTies.HalfUp => "half-up",
+                RoundingTies.HalfDown => "half-down",
+                RoundingTies.HalfEven => "half-even",
+                RoundingTies.HalfAwayFromZero => "half-away-from-zero",
+                _ => "unstated",
+            });
+            w.WriteNumber("digits", rule.Digits);
+        }
+
+        WriteStrings(w, "sources", rule.Sources);
+        w.WriteEndObject();
+    }
+
     private static void WriteChange(Utf8JsonWriter w, ChangeRules? change)
     {
         if (change is null)

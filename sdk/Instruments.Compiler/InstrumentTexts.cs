@@ -190,7 +190,7 @@ public static class InstrumentTexts
             MissingCodes = definition.MissingCodes,
             ResponseScales = definition.ResponseScales,
             Items = [.. definition.Items.Select(i => texts.TryGetValue(i.Id, out var t)
-                ? new ItemDefinition { Id = i.Id, Scale = i.Scale, Reverse = i.Reverse, Optional = i.Optional, Text = t }
+                ? new ItemDefinition { Id = i.Id, Scale = i.Scale, Reverse = i.Reverse, Optional = i.Optional, Keep = i.Keep, Text = t }
                 : i)],
             Scores = definition.Scores,
             Flags = definition.Flags,

@@ -25,7 +25,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
     private static readonly string[] CounterpartKeys = ["instrument", "scores"];
     private static readonly string[] ScaleKeys = ["options"];
     private static readonly string[] OptionKeys = ["value", "label"];
-    private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional"];
+    private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional", "keep"];
     private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "rounding", "bands", "sources", "change"];
     private static readonly string[] MissingKeys = ["max", "prorate", "rounding", "sources"];
     private static readonly string[] RoundingKeys = ["method", "ties", "digits", "sources"];
@@ -276,9 +276,10 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var scale = map.RequiredString("scale", itemPath + ".scale");
         var reverse = map.Bool("reverse", itemPath + ".reverse") ?? false;
         var optional = map.Bool("optional", itemPath + ".optional") ?? false;
+        var keep = map.Bool("keep", itemPath + ".keep") ?? false;
         var text = map.OptionalString("text", itemPath + ".text");
         return id is null || scale is null ? null
-            : new ItemDefinition { Id = id, Scale = scale, Reverse = reverse, Optional = optional, Text = text };
+            : new ItemDefinition { Id = id, Scale = scale, Reverse = reverse, Optional = optional, Keep = keep, Text = text };
     }
 
     private ScoreDefinition? ReadScore(YamlNode node, string scorePath)

@@ -26,7 +26,10 @@ public enum FieldKind : byte
     Null,
 }
 
-/// <summary>One input value that is not an item, passed through to the output unchanged.</summary>
+/// <summary>
+/// One input value passed through to the output unchanged: a value that is not an item, or the answer to an item declared
+/// <c>keep: true</c> (<see cref="Definitions.ItemDefinition.Keep"/>), as given.
+/// </summary>
 /// <param name="Name">The column or key name.</param>
 /// <param name="Value">The value as text; null for JSON null.</param>
 /// <param name="Kind">How the value is written back in JSON output.</param>
@@ -339,11 +342,15 @@ internal abstract class RowDecoder
     }
 }
 
-/// <summary>CSV with a header row; columns named by item id are items, every other column is passed through.</summary>
+/// <summary>
+/// CSV with a header row; columns named by item id are items, every other column is passed through, and so is the
+/// column of an item declared <c>keep: true</c> (read as an item too).
+/// </summary>
 internal sealed class CsvRowReader : ResponseReader
 {
     private readonly ByteInput _input;
     private readonly int[] _itemOfColumn;    // column -> item index, or -1 for pass-through
+    private readonly bool[] _keptColumn;     // column -> true for a kept item's column (an item, and passed through)
     private readonly string[] _names;
     private readonly string[] _passColumns;
     private int _line = 1;                    // line of the next unread byte
@@ -361,6 +368,7 @@ internal sealed class CsvRowReader : ResponseReader
         Csv.SplitFields(header, fields);
         _names = new string[fields.Length];
         _itemOfColumn = new int[fields.Length];
+        _keptColumn = new bool[fields.Length];
         var itemSeen = new bool[plan.ItemCount];
         var pass = new List<string>();
         var scratch = new ByteBuffer(64);
@@ -388,10 +396,11 @@ internal sealed class CsvRowReader : ResponseReader
             }
 
             itemSeen[item] = true;
+            _keptColumn[c] = plan.Definition.Items[item].Keep;
         }
 
         MakeUnique(plan, warnings);
-        _passColumns = [.. _names.Where((_, c) => _itemOfColumn[c] < 0)];
+        _passColumns = [.. _names.Where((_, c) => _itemOfColumn[c] < 0 || _keptColumn[c])];
         var missing = Enumerable.Range(0, plan.ItemCount).Where(i => !itemSeen[i]).Select(i => plan.Definition.Items[i].Id).ToList();
         if (missing.Count > 0)
         {
@@ -823,11 +832,13 @@ internal sealed class CsvRowReader : ResponseReader
             if (item >= 0)
             {
                 StoreCell(ref values[item], text, row.Texts, item);
+                if (!reader._keptColumn[column])
+                {
+                    return;
+                }
             }
-            else
-            {
-                row.AddField(names[column], FieldKind.Text, ValidUtf8(text, names[column], row.Line));
-            }
+
+            row.AddField(names[column], FieldKind.Text, ValidUtf8(text, names[column], row.Line));
         }
 
         private static string FieldCountMismatch(int expected, int found) =>
@@ -900,7 +911,10 @@ internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
     }
 }
 
-/// <summary>Turns one JSON object (UTF-8) into a row: item keys become values, every other key is passed through.</summary>
+/// <summary>
+/// Turns one JSON object (UTF-8) into a row: item keys become values, every other key is passed through, and so is a
+/// kept item's (<see cref="Definitions.ItemDefinition.Keep"/>), as given.
+/// </summary>
 internal sealed class JsonObjectParser
 {
     private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _items;
@@ -911,6 +925,7 @@ internal sealed class JsonObjectParser
     private readonly List<string> _nameList = [];
     private readonly ScoringPlan _plan;
     private readonly bool[] _seen;
+    private readonly bool[] _kept;     // per item: declared keep: true (its value is also passed through)
     private readonly ByteBuffer _valid = new(256);
     private int[] _keyStamp = new int[64];     // per interned key: the last row (_row) that had it
     private int _row;
@@ -929,6 +944,7 @@ internal sealed class JsonObjectParser
         _items = items.GetAlternateLookup<ReadOnlySpan<char>>();
         _nameLookup = _names.GetAlternateLookup<ReadOnlySpan<char>>();
         _seen = new bool[plan.ItemCount];
+        _kept = [.. plan.Definition.Items.Select(i => i.Keep)];
     }
 
     /// <summary>Reads <paramref name="json"/> into <paramref name="row"/>; warnings go to <paramref name="block"/>'s row warnings.</summary>
@@ -969,7 +985,8 @@ internal sealed class JsonObjectParser
             {
                 var name = DecodeName(ref reader);
                 var item = _items.TryGetValue(name, out var index) ? index : -1;
-                var key = item >= 0 ? null : UniqueKey(name, row, block);
+                var kept = item >= 0 && _kept[item];
+                var key = item >= 0 && !kept ? null : UniqueKey(name, row, block);
                 if (invalidUtf8 && key is not null && name.Contains('\uFFFD'))
                 {
                     block?.AddRowWarning(Warnings.InvalidUtf8Key(key), Warnings.InvalidUtf8(key, row.Line));
@@ -1027,6 +1044,23 @@ internal sealed class JsonObjectParser
                     default:
                         row.AddField(key!, FieldKind.Literal, reader.ValueSpan);
                         break;
+                }
+
+                if (kept)
+                {
+                    // A kept item is also passed through, as given.
+                    switch (reader.TokenType)
+                    {
+                        case JsonTokenType.String:
+                            row.AddField(key!, FieldKind.Text, Unescaped(ref reader));
+                            break;
+                        case JsonTokenType.Null:
+                            row.AddField(key!, FieldKind.Null, default);
+                            break;
+                        default:
+                            row.AddField(key!, FieldKind.Literal, reader.ValueSpan);
+                            break;
+                    }
                 }
 
                 if (item >= 0)

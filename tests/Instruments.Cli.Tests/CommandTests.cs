@@ -245,6 +245,34 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Describe_marks_kept_items_in_text_and_json()
+    {
+        using var dir = new TempDir();
+        var yaml = dir.File("k.yaml", """
+            instrument: kept-demo
+            version: 1.0.0
+            title: Kept
+            license: { name: MIT, texts: shipped }
+            response_scales:
+              s: { options: [ { value: 0, label: No }, { value: 1, label: Yes } ] }
+            items:
+              - { id: situation, scale: s, keep: true }
+              - { id: q1, scale: s }
+            scores:
+              - { id: total, items: [q1], method: sum }
+            """);
+        var r = await InProcess.RunAsync("describe", yaml);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("  situation  [s, kept (not scored)]", r.StdoutLines);
+        Assert.Contains(r.StdoutLines, l => l.TrimEnd() == "  q1         [s]");
+
+        var json = await InProcess.RunAsync("describe", yaml, "--format", "json");
+        Assert.True(json.ExitCode == 0, json.ToString());
+        using var doc = JsonDocument.Parse(json.Stdout);
+        Assert.Equal([true, false], doc.RootElement.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("keep").GetBoolean()));
+    }
+
+    [Fact]
     public async Task Describe_unknown_instrument_exits_2_with_suggestion()
     {
         var r = await InProcess.RunAsync("describe", "phq9");

@@ -143,6 +143,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS113" => ["Pairing"],
             "INS114" => ["Protocols"],
             "INS115" => ["Definition", "Bands"],
+            "INS116" => ["Definition"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };
@@ -173,8 +174,9 @@ public sealed partial class DiagnosticCatalogueTests
     {
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
         // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x;
-        // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x; PairingDiagnosticTests: INS113x).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests) }
+        // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x; PairingDiagnosticTests: INS113x;
+        // KeptItemDiagnosticTests: INS116x).
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

@@ -365,7 +365,8 @@ internal static class CatalogCommands
     private static string Fixed(double v) => double.IsFinite(v) ? v.ToString("0.##", CultureInfo.InvariantCulture) : "-";
 
     private static string ItemTag(ItemDefinition item) =>
-        "[" + item.Scale + (item.Reverse ? ", reverse" : string.Empty) + (item.Optional ? ", optional" : string.Empty) + "]";
+        "[" + item.Scale + (item.Reverse ? ", reverse" : string.Empty) + (item.Optional ? ", optional" : string.Empty)
+        + (item.Keep ? ", kept (not scored)" : string.Empty) + "]";
 
     private static string ScoreMethodText(ScoreDefinition s) => s.Method switch
     {

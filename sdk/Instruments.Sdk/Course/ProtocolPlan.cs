@@ -285,7 +285,7 @@ public sealed class ProtocolPlan
 
             foreach (var item in def.Items)
             {
-                items.Add(new ItemDefinition { Id = item.Id, Scale = $"i{k}_{item.Scale}", Optional = item.Optional });
+                items.Add(new ItemDefinition { Id = item.Id, Scale = $"i{k}_{item.Scale}", Optional = item.Optional, Keep = item.Keep });
             }
         }
 

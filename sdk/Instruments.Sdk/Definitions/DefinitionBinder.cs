@@ -53,6 +53,11 @@ internal static partial class DefinitionBinder
     {
         private readonly List<Diagnostic> _diagnostics = [];
 
+        private HashSet<string>? _keptIds;
+
+        /// <summary>The ids of the items declared <c>keep: true</c>.</summary>
+        private HashSet<string> KeptIds => _keptIds ??= def.Items.Where(x => x.Keep).Select(x => x.Id).ToHashSet(StringComparer.Ordinal);
+
         private void Report(DiagnosticDescriptor descriptor, string path, params object?[] args) =>
             _diagnostics.Add(Diagnostic.Create(descriptor, source.Locate(path), args));
 
@@ -276,6 +281,7 @@ internal static partial class DefinitionBinder
                         }
                         else
                         {
+                            CheckNotKept(itemIds[j], $"{path}.items[{j}]", $"Score '{score.Id}'");
                             resolved.Add(itemIdx);
                         }
                     }
@@ -514,7 +520,7 @@ internal static partial class DefinitionBinder
                 }
 
                 if (score.Method == ScoreMethod.Expression && !string.IsNullOrWhiteSpace(score.Expression)
-                    && CompileExpression(score.Expression, $"scores[{i}].expression", slotOf) is { } expr)
+                    && CompileExpression(score.Expression, $"scores[{i}].expression", slotOf, $"Score '{score.Id}'") is { } expr)
                 {
                     compiled[draftIndex] = expr;
                 }
@@ -525,7 +531,16 @@ internal static partial class DefinitionBinder
             return compiled;
         }
 
-        private CompiledExpression? CompileExpression(string text, string path, Func<string, int> slotOf)
+        /// <summary>INS1160: an item declared <c>keep: true</c> is carried through, never scored; <paramref name="user"/> names the score or flag.</summary>
+        private void CheckNotKept(string itemId, string path, string user)
+        {
+            if (KeptIds.Contains(itemId))
+            {
+                Report(InstrumentDiagnostics.KeptItemScored, path, user, itemId);
+            }
+        }
+
+        private CompiledExpression? CompileExpression(string text, string path, Func<string, int> slotOf, string user)
         {
             var parsed = ExpressionSyntax.Parse(text, functions);
             if (parsed.Syntax is null || !parsed.Errors.IsDefaultOrEmpty)
@@ -536,6 +551,14 @@ internal static partial class DefinitionBinder
                 }
 
                 return null;
+            }
+
+            foreach (var id in parsed.Syntax.Identifiers)
+            {
+                if (KeptIds.Contains(id.Name))
+                {
+                    ReportAt(InstrumentDiagnostics.KeptItemScored, source.LocateInScalar(path, id.Offset, id.Length), user, id.Name);
+                }
             }
 
             var bound = parsed.Syntax.Bind(slotOf);
@@ -648,7 +671,7 @@ internal static partial class DefinitionBinder
                     continue;
                 }
 
-                var expr = CompileExpression(flag.When, path + ".when", slotOf);
+                var expr = CompileExpression(flag.When, path + ".when", slotOf, $"Flag '{flag.Id}'");
                 if (expr is null)
                 {
                     continue;

@@ -93,6 +93,7 @@ public static class DefinitionJsonWriter
             w.WriteString("scale", item.Scale);
             w.WriteBoolean("reverse", item.Reverse);
             w.WriteBoolean("optional", item.Optional);
+            w.WriteBoolean("keep", item.Keep);
             w.WriteEndObject();
         }
 

@@ -231,6 +231,13 @@ public sealed class ItemDefinition
     /// not reported and does not make the response partial. Scores that use it still count it as missing.
     /// </summary>
     public bool Optional { get; init; }
+
+    /// <summary>
+    /// True when the item is an answer carried through, never scored (for example a choice that says which situation
+    /// the other items are about): it is read and checked like any item, and its cell is also written to the output
+    /// as given, among the pass-through columns. No score, derived score or flag may use it (INS1160).
+    /// </summary>
+    public bool Keep { get; init; }
 }
 
 /// <summary>How missing items are handled for one score.</summary>

@@ -287,6 +287,11 @@ public static partial class InstrumentDiagnostics
     /// <summary>INS1124: two rupture rules of one score share an id.</summary>
     public static readonly DiagnosticDescriptor DuplicateRuptureId = new("INS1124", "Duplicate rupture rule id", "Score '{0}': rupture rule id '{1}' is already used by rule {2}", Change, DiagnosticSeverity.Error);
 
+    // ---- INS1160-INS1164: kept items ----
+
+    /// <summary>INS1160: a score, derived score or flag uses an item declared <c>keep: true</c> (carried through, never scored).</summary>
+    public static readonly DiagnosticDescriptor KeptItemScored = new("INS1160", "Kept item used in scoring", "{0} uses item '{1}', which is declared 'keep: true': a kept item is carried through to the output, never scored", Definition, DiagnosticSeverity.Error);
+
     // ---- RSP2xxx: responses ----
 
     /// <summary>RSP2001: a value that is not one of the item's response options.</summary>

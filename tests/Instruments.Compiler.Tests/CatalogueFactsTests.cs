@@ -110,8 +110,9 @@ public sealed class CatalogueFactsTests
 
         if (unscoredFirst == 1)
         {
-            // Specific phobia: the situation cluster (one of five) comes first and is in no score.
+            // Specific phobia: the situation cluster (one of five) comes first, is in no score and is kept in the output.
             Assert.Equal(5, def.FindScale(def.Items[0].Scale)!.Options.Length);
+            Assert.True(def.Items[0].Keep);
             Assert.All(def.Scores, s => Assert.DoesNotContain(def.Items[0].Id, s.Items.IsDefault ? [] : s.Items));
         }
     }

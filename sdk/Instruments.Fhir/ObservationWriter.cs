@@ -23,8 +23,8 @@ public enum FhirOutputKind
 /// none), category <c>survey</c>, the value as a <c>valueQuantity</c> in the UCUM unit <c>{score}</c>, the band's label
 /// as its interpretation, the response as <c>derivedFrom</c>, and the response's subject and authored time as its
 /// subject and effective time. A score that was not computed has a <c>dataAbsentReason</c> instead of a value (<c>error</c>
-/// for an invalid response, else <c>unknown</c>), and every response diagnostic is a note, so that no response is
-/// silently lost. Not thread-safe. Call <see cref="Complete"/> after the last response.
+/// for an invalid response, else <c>unknown</c>); every flag the response raised and every response diagnostic is a
+/// note on each of its Observations, so that nothing about a response is silently lost. Not thread-safe. Call <see cref="Complete"/> after the last response.
 /// </summary>
 public sealed class ObservationWriter : IDisposable
 {
@@ -156,6 +156,15 @@ public sealed class ObservationWriter : IDisposable
         ArgumentNullException.ThrowIfNull(result);
         var def = _plan.Definition;
         var notes = new List<Annotation>();
+        for (var f = 0; f < def.Flags.Length; f++)
+        {
+            if (result.GetFlag(f) == FlagState.Raised)
+            {
+                var flag = def.Flags[f];
+                notes.Add(new Annotation { Text = new Markdown($"Flag {flag.Id} ({flag.Severity.ToString().ToLowerInvariant()}) raised" + (flag.Message is { } m ? ": " + m : string.Empty)) });
+            }
+        }
+
         foreach (var d in result.Diagnostics)
         {
             notes.Add(new Annotation { Text = new Markdown(d.Id + ": " + result.FormatMessage(d)) });

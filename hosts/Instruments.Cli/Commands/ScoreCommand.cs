@@ -24,6 +24,11 @@ internal static class ScoreCommand
         array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
         order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
 
+        FHIR (docs/interop-fhir.md): --input-format fhir reads QuestionnaireResponses (a Bundle, one resource, or
+        NDJSON); each gives one row, with its 'response', 'subject' and 'authored' passed through. --format fhir writes
+        a Bundle of Observations (one per score), --format fhir-ndjson one Observation per line; from CSV or JSON
+        input, columns named 'response', 'subject' and 'authored' fill derivedFrom, subject and effective.
+
         Output: --output FILE is written to a temporary file and renamed over FILE when complete, keeping an older
         FILE's permissions; devices and FIFOs (/dev/null, a named pipe) are written in place. An output that is the
         input file (same path, hard link or symlink) is refused before anything is read.
@@ -40,8 +45,11 @@ internal static class ScoreCommand
         var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
         var input = InputFiles.InputOption();
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
-        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
-        var inputFormat = InputFiles.InputFormatOption();
+        var format = CliOptions.Choice("--format", "-f", "FORMAT",
+            "output format: csv, json, ndjson, fhir (a Bundle of Observations) or fhir-ndjson (default: from the output extension, else csv)", ScoreFormats.Output);
+        var inputFormat = CliOptions.Choice("--input-format", null, "FORMAT",
+            "input format: csv, json, ndjson or fhir (QuestionnaireResponses: a Bundle, one resource or NDJSON) (default: from the input extension; csv for stdin)", ScoreFormats.Input);
+        var questionnaire = CliOptions.Text("--questionnaire", null, "FILE", "with --input-format fhir: the Questionnaire the responses answer (maps each linkId to its item by question code)");
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
         var plugins = CliOptions.Plugins();
         command.Arguments.Add(instrument);
@@ -49,18 +57,27 @@ internal static class ScoreCommand
         command.Options.Add(output);
         command.Options.Add(format);
         command.Options.Add(inputFormat);
+        command.Options.Add(questionnaire);
         command.Options.Add(quiet);
         command.Options.Add(plugins);
         command.RequireArguments(instrument, 1);
         command.SetAction(r => Run(
-            new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format), r.GetValue(inputFormat), r.GetValue(quiet),
-                CliOptions.PluginFolders(r, plugins, context)),
+            new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format)?.Data, r.GetValue(inputFormat)?.Data, r.GetValue(quiet),
+                CliOptions.PluginFolders(r, plugins, context))
+            {
+                FhirOutput = r.GetValue(format)?.Fhir, FhirInput = r.GetValue(inputFormat)?.Fhir == true, Questionnaire = r.GetValue(questionnaire),
+            },
             context));
         return command;
     }
 
     public static int Run(ScoreSettings args, CliContext context)
     {
+        if (args.FhirInput || args.FhirOutput is not null || args.Questionnaire is not null)
+        {
+            return FhirScoring.Run(args, context);
+        }
+
         var stderr = context.Error;
         var input = args.Input ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
         var output = args.Output;
@@ -344,4 +361,14 @@ internal sealed class OutputTarget : IDisposable
 /// <param name="InputFormat">Input format, or null for the input file's extension (standard input: CSV).</param>
 /// <param name="Quiet">No progress or summary.</param>
 /// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
-internal sealed record ScoreSettings(string Instrument, string? Input, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins);
+internal sealed record ScoreSettings(string Instrument, string? Input, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins)
+{
+    /// <summary>The FHIR output (<c>--format fhir</c> or <c>fhir-ndjson</c>), or null for <see cref="Format"/>.</summary>
+    public FhirOutputFormat? FhirOutput { get; init; }
+
+    /// <summary>True for <c>--input-format fhir</c>.</summary>
+    public bool FhirInput { get; init; }
+
+    /// <summary>The <c>--questionnaire</c> file (with FHIR input), or null.</summary>
+    public string? Questionnaire { get; init; }
+}

@@ -8,9 +8,9 @@ public static class FhirJson
 {
     private static readonly FhirJsonSerializer Serializer = new();
 
-    // Reading tolerates what the Firely SDK calls recoverable issues (such as an element in the wrong case); anything
-    // else makes the resource unreadable (a malformed response).
-    private static readonly FhirJsonDeserializer Reader = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable));
+    // Strict: an element that is not FHIR, or a value of the wrong type, makes the resource unreadable (a malformed
+    // response, reported), rather than being dropped or kept aside where nobody sees it.
+    private static readonly FhirJsonDeserializer Reader = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
 
     /// <summary>Serializes a resource as FHIR JSON.</summary>
     /// <param name="resource">The resource.</param>
@@ -48,8 +48,10 @@ public static class FhirJson
             error = OneLine(string.Join("; ", e.Exceptions.Take(3).Select(x => x.Message)));
             return false;
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // The deserializer throws more than its own exception type for some inputs (a number where a string
+            // belongs, an invalid code): every one of them means this resource cannot be read.
             resource = null;
             error = OneLine(e.Message);
             return false;

@@ -43,6 +43,7 @@ public sealed class ObservationWriter : IDisposable
     private readonly Utf8JsonWriter _json;
     private long _responses;
     private bool _started;
+    private bool _entries;
     private bool _completed;
 
     /// <summary>Creates a writer.</summary>
@@ -71,19 +72,7 @@ public sealed class ObservationWriter : IDisposable
     {
         ArgumentNullException.ThrowIfNull(result);
         ObjectDisposedException.ThrowIf(_completed, this);
-        if (!_started)
-        {
-            if (_kind == FhirOutputKind.Bundle)
-            {
-                _json.WriteStartObject();
-                _json.WriteString("resourceType", "Bundle");
-                _json.WriteString("type", "collection");
-                _json.WriteStartArray("entry");
-            }
-
-            _started = true;
-        }
-
+        Start();
         _responses++;
         var observations = Create(result, response, subject, effective);
         for (var s = 0; s < observations.Count; s++)
@@ -91,6 +80,13 @@ public sealed class ObservationWriter : IDisposable
             var observation = observations[s];
             if (_kind == FhirOutputKind.Bundle)
             {
+                if (!_entries)
+                {
+                    // FHIR JSON has no empty arrays: 'entry' is written with the first Observation.
+                    _json.WriteStartArray("entry");
+                    _entries = true;
+                }
+
                 _json.WriteStartObject();
                 _json.WriteString("fullUrl", "urn:uuid:" + observation.Id);
                 _json.WritePropertyName("resource");
@@ -120,23 +116,37 @@ public sealed class ObservationWriter : IDisposable
             return;
         }
 
+        Start();
         if (_kind == FhirOutputKind.Bundle)
         {
-            if (!_started)
+            if (_entries)
             {
-                _json.WriteStartObject();
-                _json.WriteString("resourceType", "Bundle");
-                _json.WriteString("type", "collection");
-                _json.WriteStartArray("entry");
+                _json.WriteEndArray();
             }
 
-            _json.WriteEndArray();
             _json.WriteEndObject();
         }
 
         _json.Flush();
         _output.Flush();
         _completed = true;
+    }
+
+    private void Start()
+    {
+        if (_started)
+        {
+            return;
+        }
+
+        if (_kind == FhirOutputKind.Bundle)
+        {
+            _json.WriteStartObject();
+            _json.WriteString("resourceType", "Bundle");
+            _json.WriteString("type", "collection");
+        }
+
+        _started = true;
     }
 
     /// <summary>Disposes the JSON writer (not the output stream).</summary>

@@ -260,17 +260,25 @@ public sealed class QuestionnaireResponseReader : IDisposable
             return MalformedResponse(position, "QuestionnaireResponse cannot be read: " + (error ?? "not a QuestionnaireResponse"));
         }
 
-        var response = new FhirResponse(position, _definition.Items.Length)
+        try
         {
-            Id = qr.Id,
-            Reference = fullUrl ?? (qr.Id is { Length: > 0 } id ? "QuestionnaireResponse/" + id : null),
-            Subject = qr.Subject?.Reference,
-            Authored = qr.AuthoredElement?.Value,
-            Questionnaire = qr.Questionnaire,
-        };
-        var answeredBy = new string?[_definition.Items.Length];
-        ReadItems(qr.Item, response, answeredBy);
-        return response;
+            var response = new FhirResponse(position, _definition.Items.Length)
+            {
+                Id = qr.Id,
+                Reference = fullUrl ?? (qr.Id is { Length: > 0 } id ? "QuestionnaireResponse/" + id : null),
+                Subject = qr.Subject?.Reference,
+                Authored = qr.AuthoredElement?.Value,
+                Questionnaire = qr.Questionnaire,
+            };
+            var answeredBy = new string?[_definition.Items.Length];
+            ReadItems(qr.Item, response, answeredBy);
+            return response;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The deserializer keeps a value of the wrong type (a number as a linkId) and throws when it is read.
+            return MalformedResponse(position, "QuestionnaireResponse cannot be read: " + FhirJson.OneLine(e.Message));
+        }
     }
 
     private void ReadItems(List<QuestionnaireResponse.ItemComponent> items, FhirResponse response, string?[] answeredBy)

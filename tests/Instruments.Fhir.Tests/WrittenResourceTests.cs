@@ -53,6 +53,27 @@ public sealed class WrittenResourceTests
         Assert.All(q.Item, i => Assert.NotEmpty(i.AnswerOption));
     }
 
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("licensed-texts.yaml", true)]
+    public void RestrictedTexts_AreWrittenOnlyFromALicensedTextsFile_AsDescribeShowsThem(string? textsSource, bool shown)
+    {
+        // A definition built in code may carry texts under a restricted licence; without a texts file they stay out.
+        var def = new InstrumentDefinition
+        {
+            Id = "demo", Version = "1.0.0", Title = "Demo", Instructions = "Answer each question.",
+            License = new LicenseInfo { Name = "licensed", Texts = TextLicense.Restricted, TextsSource = textsSource },
+            ResponseScales = [new ResponseScale { Id = "s", Options = [new ResponseOption { Value = 0, Label = "No" }, new ResponseOption { Value = 1, Label = "Yes" }] }],
+            Items = [new ItemDefinition { Id = "q1", Scale = "s", Text = "A licensed question" }],
+            Scores = [new ScoreDefinition { Id = "t", Items = ["q1"] }],
+        };
+        var q = FhirQuestionnaire.Create(def);
+        Assert.Equal(shown ? "A licensed question" : null, q.Item.Single(i => i.LinkId == "q1").Text);
+        Assert.Equal(shown, q.Item.Any(i => i.LinkId == FhirQuestionnaire.InstructionsLinkId));
+        Assert.Equal([0, 1], q.Item.Single(i => i.LinkId == "q1").AnswerOption.Select(o => ((Integer)o.Value).Value ?? -1));
+        AssertValid(q);
+    }
+
     [Fact]
     public void ObservationBundle_ParsesStrictly_Validates_AndHoldsOneObservationPerScoreOfEachResponse()
     {

@@ -115,6 +115,7 @@ public sealed class ReportResponse
         var itemText = new string?[def.Items.Length]; // a non-numeric answer's text, as its RSP2002 carries it
         var diagnostics = new List<object?>();
         string? malformed = null;
+        var unsettledTie = new bool[def.Scores.Length];
         foreach (var d in result.Diagnostics)
         {
             var message = result.FormatMessage(d);
@@ -128,6 +129,11 @@ public sealed class ReportResponse
             if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
             {
                 malformed = message;
+            }
+
+            if (d.Descriptor == InstrumentDiagnostics.RoundingTieUnsettled && d.Score >= 0)
+            {
+                unsettledTie[d.Score] = true;   // RSP2015: a tie the source does not settle, left unrounded
             }
 
             if (d.Item < 0)
@@ -187,7 +193,7 @@ public sealed class ReportResponse
         var scores = new List<object?>();
         for (var s = 0; s < def.Scores.Length; s++)
         {
-            scores.Add(ScoreData(def.Scores[s], result, s));
+            scores.Add(ScoreData(def.Scores[s], result, s, unsettledTie[s]));
         }
 
         var flags = new List<(FlagDefinition Def, FlagState State)>();
@@ -227,7 +233,7 @@ public sealed class ReportResponse
         _ => "invalid",
     };
 
-    private static IReadOnlyDictionary<string, object?> ScoreData(ScoreDefinition score, ScoreResult result, int index)
+    private static IReadOnlyDictionary<string, object?> ScoreData(ScoreDefinition score, ScoreResult result, int index, bool unsettledTie)
     {
         var value = result.GetScore(index);
         var (min, max) = ReportModel.ScoreRange(result.Plan, index);
@@ -256,6 +262,7 @@ public sealed class ReportResponse
             ("unrounded", unrounded),
             ("unrounded_text", unrounded is { } u ? UnroundedText(u, valueText!) : null),
             ("rounded", rounded),
+            ("unsettled_tie", unsettledTie),
             ("computed", value is not null),
             ("prorated", result.IsProrated(index)),
             ("answered", result.GetAnsweredCount(index)),

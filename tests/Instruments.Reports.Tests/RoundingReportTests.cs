@@ -17,7 +17,7 @@ public sealed class RoundingReportTests
 {
     // Four items 0-3. total: sum, prorated from 3 answered and rounded to the nearest whole number (halves up);
     // avg: mean of the four with a gap between its bands (a half-open one below the gap), so 1.5 lies in no band.
-    private const string Yaml = """
+    private static string Yaml(string avgRounding = "") => $$"""
         instrument: four
         version: 1.0.0
         title: Four items (test fixture)
@@ -46,13 +46,18 @@ public sealed class RoundingReportTests
           - id: avg
             items: [i1, i2, i3, i4]
             method: mean
+        {{avgRounding}}
             sources: [test]
             bands:
               - { min: 0, below: 1, label: Low }
               - { min: 2, max: 3, label: High }
         """;
 
-    private static readonly InstrumentDefinition Four = Compile();
+    private static readonly InstrumentDefinition Four = Compile(Yaml());
+
+    // The same, with avg rounded to whole numbers and no tie rule: its 1.5 is a tie the source does not settle.
+    private static readonly InstrumentDefinition FourUnstated =
+        Compile(Yaml("    rounding: { method: nearest, ties: unstated, sources: [test] }"));
 
     private static readonly ReportRenderer Renderer = new(null, TestData.Clock);
 
@@ -61,9 +66,9 @@ public sealed class RoundingReportTests
         TestData.Response(Four, 1, "1,1,2,2", ("respondent_id", "f1")),
         TestData.Response(Four, 2, "1,2,2,", ("respondent_id", "f2")));
 
-    private static InstrumentDefinition Compile()
+    private static InstrumentDefinition Compile(string yaml)
     {
-        var compilation = InstrumentCompiler.Compile([InstrumentSource.FromText(Yaml, "four.yaml")]);
+        var compilation = InstrumentCompiler.Compile([InstrumentSource.FromText(yaml, "four.yaml")]);
         Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics));
         return compilation.Definitions[0];
     }
@@ -126,6 +131,44 @@ public sealed class RoundingReportTests
         Assert.DoesNotContain("not rounded", text, StringComparison.Ordinal);
         Assert.Contains("<small>in no band: between Low (0 to below 1) and High (2 to 3)</small>", text, StringComparison.Ordinal);
         Assert.Contains("<li>Low (0 to below 1)</li>", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ATieTheSourceDoesNotSettle_IsShownAsLeftUnrounded()
+    {
+        var model = TestData.Model(FourUnstated, TestData.Response(FourUnstated, 1, "1,1,2,2"), TestData.Response(FourUnstated, 2, "1,2,2,3"));
+        var tie = Score(model, 0, "avg");
+        Assert.Equal(1.5, tie["value"]);
+        Assert.Equal(false, tie["rounded"]);
+        Assert.Null(tie["unrounded"]);
+        Assert.Equal(true, tie["unsettled_tie"]);
+        Assert.Equal("between Low (0 to below 1) and High (2 to 3)", tie["between"]);
+        var notTie = Score(model, 1, "avg");                     // 2 exactly: nothing to settle
+        Assert.Equal(2d, notTie["value"]);
+        Assert.Equal(false, notTie["unsettled_tie"]);
+        Assert.Equal(false, Score(model, 0, "total")["unsettled_tie"]);
+
+        var renderer = new ReportRenderer(null, TestData.Clock);
+        Assert.Contains("| avg | 1.5 (a tie left unrounded) | none: between Low (0 to below 1) and High (2 to 3) |",
+            renderer.Render(renderer.GetBuiltIn(ReportFormat.Markdown), model).Text, StringComparison.Ordinal);
+        Assert.Contains("<span class=\"value\">1.5</span> <small>a tie left unrounded</small>",
+            renderer.Render(renderer.GetBuiltIn(ReportFormat.Html), model).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AProratedTie_InTheShippedSpecificPhobiaMeasure_IsSaidToBeLeftUnrounded()
+    {
+        // samples/dsm5-specific-phobia.csv, client c02: 8 of 10 items answered, sum 26 x 10 / 8 = 32.5, and the APA
+        // publishes no tie rule, so the total stays 32.5 (RSP2015) and the report says why.
+        var phobia = TestData.Load("plugins/symptoms/instruments/dsm5-specific-phobia-adult.yaml");
+        var model = TestData.Model(phobia, TestData.Response(phobia, 1, "4,4,4,3,3,,4,3,3,,2"));
+        var total = Score(model, 0, "total");
+        Assert.Equal(32.5, total["value"]);
+        Assert.Equal(true, total["unsettled_tie"]);
+        var renderer = new ReportRenderer(null, TestData.Clock);
+        var text = renderer.Render(renderer.GetBuiltIn(ReportFormat.Markdown), model).Text;
+        Assert.Contains("32.5 (prorated, a tie left unrounded)", text, StringComparison.Ordinal);
+        Assert.Contains("(exact value 32.5, left unrounded: it lies exactly halfway and the source of the rounding rule does not say which way a tie goes).", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -215,7 +215,7 @@ public sealed class CommandTests
     {
         var r = await InProcess.RunAsync("describe", "dsm5-specific-phobia-adult");
         Assert.True(r.ExitCode == 0, r.ToString());
-        Assert.Contains("    a prorated value: rounded to the nearest whole number, halves left unrounded (the source does not say)", r.StdoutLines);
+        Assert.Contains("    a prorated value: rounded to the nearest whole number, tie rule not stated by the source (a tie is left unrounded)", r.StdoutLines);
         Assert.Contains(r.StdoutLines, l => l.StartsWith("    rounding sources: APA DSM-5-TR severity measures", StringComparison.Ordinal));
         Assert.Contains("    2       Moderate", r.StdoutLines);
 

@@ -85,6 +85,7 @@ def check_metadata(package, package_id):
 
 def check_sdk(feed, ids):
     for package_id in ids:
+        before = len(problems)
         package = single(feed, package_id, "nupkg")
         if package is None:
             continue
@@ -97,7 +98,8 @@ def check_sdk(feed, ids):
             with zipfile.ZipFile(symbols) as z:
                 if f"lib/net10.0/{package_id}.pdb" not in z.namelist():
                     problem(f"{package_id}: lib/net10.0/{package_id}.pdb is not in {os.path.basename(symbols)}")
-        print(f"packages: {os.path.basename(package)}: description, licence, readme, repository, tags; symbols in the .snupkg")
+        if len(problems) == before:
+            print(f"packages: {os.path.basename(package)}: description, licence, readme, repository, tags; symbols in the .snupkg")
 
 
 def check_tool(feed, repo_root):
@@ -144,6 +146,8 @@ def check_tool(feed, repo_root):
             problem(f"instruments: {tool}{path} is not in the package (the built-in plugins must travel with the tool)")
     if assemblies == 0:
         problem("instruments: no built-in plugin names an assembly (the compiled norms plugin is expected)")
+    if problems:
+        return
     print(f"packages: {os.path.basename(package)}: DotnetTool 'instruments', description, licence, readme, repository, "
           f"tags; {len(manifests)} built-in plugins ({len(set(expected))} files, {assemblies} compiled) inside")
 

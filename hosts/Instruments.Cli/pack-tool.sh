@@ -35,8 +35,8 @@ version=$(basename "$nupkg" .nupkg)
 version=${version#instruments.}
 echo "tool: packed ${nupkg#"$root"/}"
 
-# 2. What is inside (build/check-packages.py): a DotnetTool named 'instruments', its metadata, the built-in plugins.
-python3 "$root/build/check-packages.py" tool "$feed" "$root"
+# 2. What is inside (.ci/check-packages.py): a DotnetTool named 'instruments', its metadata, the built-in plugins.
+python3 "$root/.ci/check-packages.py" tool "$feed" "$root"
 
 # 3. Install it as the README says, into a fresh tool path, from the local feed only.
 cat > "$work/nuget.config" <<'CONFIG'

@@ -56,10 +56,10 @@ for csproj in "$root"/sdk/*/*.csproj; do
   ls "$feed/$id".[0-9]*.snupkg >/dev/null 2>&1 || fail "no symbol package $id in $feed"
 done
 # Each package's metadata (its own description, licence expression, readme inside, repository, tags) and its symbols
-# (build/check-packages.py); package validation already ran in `dotnet pack` (sdk/Directory.Build.props).
+# (.ci/check-packages.py); package validation already ran in `dotnet pack` (sdk/Directory.Build.props).
 ids=()
 for csproj in "$root"/sdk/*/*.csproj; do ids+=("$(basename "$csproj" .csproj)"); done
-python3 "$root/build/check-packages.py" sdk "$feed" "${ids[@]}"
+python3 "$root/.ci/check-packages.py" sdk "$feed" "${ids[@]}"
 nupkg=$(ls "$feed"/Instruments.Sdk.[0-9]*.nupkg)
 version=$(basename "$nupkg" .nupkg)
 version=${version#Instruments.Sdk.}

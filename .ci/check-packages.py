@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Checks packed NuGet packages (.nupkg are zip files) for what the repository promises about them.
 
-  python3 build/check-packages.py sdk  FEED ID...   every SDK package ID.<version>.nupkg in FEED: its own description,
+  python3 .ci/check-packages.py sdk  FEED ID...   every SDK package ID.<version>.nupkg in FEED: its own description,
                                                     licence expression, readme (in the package), repository, tags, a
                                                     .snupkg beside it holding the PDB, the assembly and its XML docs
-  python3 build/check-packages.py tool FEED ROOT    the `instruments` tool package: a DotnetTool with the command
+  python3 .ci/check-packages.py tool FEED ROOT    the `instruments` tool package: a DotnetTool with the command
                                                     'instruments', the same metadata, and every built-in plugin of
                                                     ROOT/plugins inside (plugin.yaml, instruments, protocols, tables,
                                                     the compiled plugin's assembly named by its manifest)

@@ -13,5 +13,6 @@ internal static class Commands
         AgreeCommand.Create(context),
         ReportCommand.Create(context),
         TestCommand.Create(context),
+        ImportCommand.Create(context),
     ];
 }

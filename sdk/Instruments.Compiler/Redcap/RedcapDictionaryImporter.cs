@@ -317,7 +317,7 @@ public static partial class RedcapDictionaryImporter
 
                     if (parsed.Count == 0)
                     {
-                        Report(InstrumentDiagnostics.RedcapChoiceSyntax, choicesCell.Line > 0 ? choicesCell : typeCell, name, string.Empty,
+                        Report(InstrumentDiagnostics.RedcapChoiceSyntax, choicesCell.Value.Trim().Length > 0 ? choicesCell : typeCell, name, string.Empty,
                             $"is all there is: a {type} field needs its choices ('0, Not at all | 1, Several days | ...')");
                         return;
                     }

@@ -173,6 +173,41 @@ public sealed class RedcapImportTests
         Assert.Equal((2, 14), (d.Location.Line, d.Location.Column));
     }
 
+    [Fact]
+    public void MutatedDictionaries_NeverThrow_AndEverySkeletonCompilesWithoutErrors()
+    {
+        // Seeded mutations of the sample: inserted, deleted and replaced characters, biased to the ones that matter to
+        // CSV and YAML. The importer must never throw, and whatever it writes must compile.
+        var sample = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "samples", "redcap", "phq9-dictionary.csv"));
+        const string Alphabet = "\",|\n\r#:{}[]&*!%@`'\\-?> \t0123456789abcXYZ\u00e9\u2028\u0085\uFEFF";
+        var random = new Random(1180);
+        var skeletons = 0;
+        for (var n = 0; n < 400; n++)
+        {
+            var text = new System.Text.StringBuilder(sample);
+            for (var k = random.Next(1, 12); k > 0; k--)
+            {
+                var at = random.Next(text.Length);
+                switch (random.Next(3))
+                {
+                    case 0: text.Insert(at, Alphabet[random.Next(Alphabet.Length)]); break;
+                    case 1: text.Remove(at, 1); break;
+                    default: text[at] = Alphabet[random.Next(Alphabet.Length)]; break;
+                }
+            }
+
+            var result = RedcapDictionaryImporter.Import(text.ToString(), "fuzz.csv", new RedcapImportOptions { Form = "phq9", ShipTexts = n % 2 == 0 });
+            if (result.Success)
+            {
+                skeletons++;
+                var compilation = InstrumentCompiler.Compile(result.Yaml!, "fuzz.yaml");
+                Assert.False(compilation.HasErrors, string.Join("\n", compilation.Diagnostics) + "\n" + text + "\n" + result.Yaml);
+            }
+        }
+
+        Assert.True(skeletons > 100, $"only {skeletons} of 400 mutants gave a skeleton: the test no longer exercises the writer");
+    }
+
     // ---- INS1180-INS1189, one test each, at the caret ----
 
     [Theory]

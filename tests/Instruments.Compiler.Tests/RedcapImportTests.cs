@@ -278,7 +278,8 @@ public sealed class RedcapImportTests
     [Fact]
     public void INS1185_RadioWithoutChoices()
     {
-        ExpectOneAt(Header + Row("q", "radio", "Q", Freq) + "r,mood,,‸radio,R,,,,,,,,,,,,,\n", "INS1185");
+        var d = ExpectOneAt(Header + Row("q", "radio", "Q", Freq) + "r,mood,,‸radio,R,,,,,,,,,,,,,\n", "INS1185");
+        Assert.Equal("Field 'r': choice '' is empty: a radio field needs at least one 'code, label' choice ('0, Not at all | 1, Several days | ...'); the field is not imported", d.Message);
     }
 
     [Fact]
@@ -299,12 +300,52 @@ public sealed class RedcapImportTests
     }
 
     [Fact]
+    public async Task INS1187_AFifo_IsNotReadAndNeverBlocks_AndNotUtf8IsNamed()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "redcap-import-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        try
+        {
+            var latin1 = Path.Combine(dir, "latin1.csv");
+            File.WriteAllBytes(latin1, [.. System.Text.Encoding.UTF8.GetBytes(Header + "q,mood,,radio,Caf"), 0xE9, .. System.Text.Encoding.UTF8.GetBytes("," + Freq + "\n")]);
+            Assert.Contains("not valid UTF-8", Assert.Single(RedcapDictionaryImporter.ImportFile(latin1).Diagnostics).Message, StringComparison.Ordinal);
+            if (OperatingSystem.IsWindows())
+            {
+                return;
+            }
+
+            var fifo = Path.Combine(dir, "pipe.csv");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            {
+                mkfifo.WaitForExit();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            var read = Task.Run(() => RedcapDictionaryImporter.ImportFile(fifo));
+            var finished = await Task.WhenAny(read, Task.Delay(TimeSpan.FromSeconds(20))) == read;
+            if (!finished)
+            {
+                using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+            }
+
+            Assert.True(finished, "reading a FIFO blocked");
+            var d = Assert.Single((await read).Diagnostics);
+            Assert.Equal("INS1187", d.Id);
+            Assert.Contains("FIFO", d.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void INS1187_NoFieldImportable_GivesNoSkeleton()
     {
         var result = Import(Header + Row("record_id", "text", "ID") + Row("total", "calc", "T", "1+1"));
         Assert.False(result.Success);
         Assert.Null(result.Yaml);
-        Assert.Equal(["INS1180", "INS1181", "INS1187"], result.Diagnostics.OrderBy(d => d.Id).Select(d => d.Id));
+        Assert.Equal(["INS1180", "INS1181", "INS1187"], result.Diagnostics.Select(d => d.Id));   // the file-wide one last
     }
 
     [Fact]

@@ -85,6 +85,12 @@ public static partial class RedcapDictionaryImporter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         CheckOptions(options);
+        if (SourceFileReader.SpecialKind(path) is { } kind)
+        {
+            // A FIFO or device would block or never end; a folder is not a file.
+            return Failed(path, $"the path is {kind}, not a regular file; it was not read");
+        }
+
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
         if (stream.CanSeek && stream.Length > MaxFileBytes)
         {
@@ -318,7 +324,7 @@ public static partial class RedcapDictionaryImporter
                     if (parsed.Count == 0)
                     {
                         Report(InstrumentDiagnostics.RedcapChoiceSyntax, choicesCell.Value.Trim().Length > 0 ? choicesCell : typeCell, name, string.Empty,
-                            $"is all there is: a {type} field needs its choices ('0, Not at all | 1, Several days | ...')");
+                            $"is empty: a {type} field needs at least one 'code, label' choice ('0, Not at all | 1, Several days | ...')");
                         return;
                     }
 
@@ -390,6 +396,6 @@ public static partial class RedcapDictionaryImporter
         }
 
         private ImmutableArray<Diagnostic> Sorted() =>
-            [.. _diagnostics.OrderBy(d => d.Location.Line).ThenBy(d => d.Location.Column)];
+            [.. _diagnostics.OrderBy(d => d.Location.HasPosition ? d.Location.Line : int.MaxValue).ThenBy(d => d.Location.Column)];   // file-wide ones last
     }
 }

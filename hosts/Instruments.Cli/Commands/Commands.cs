@@ -14,5 +14,6 @@ internal static class Commands
         ReportCommand.Create(context),
         TestCommand.Create(context),
         SchemaCommand.Create(context),
+        ImportCommand.Create(context),
     ];
 }

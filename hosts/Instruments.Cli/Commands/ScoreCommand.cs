@@ -24,6 +24,12 @@ internal static class ScoreCommand
         array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
         order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
 
+        --map FILE reads input columns under other names, e.g. a REDCap raw-data export whose fields are not the
+        item ids: a CSV file with the header 'redcap_field,item_id' and one 'column,item' line per mapped column
+        (JSON and NDJSON keys too). Mapped columns are read as their items; other columns as before. A map entry naming
+        an item the instrument does not have is an error before anything is read; one naming a column the CSV header
+        lacks is a warning (see docs/interop-redcap.md).
+
         Output: --output FILE is written to a temporary file and renamed over FILE when complete, keeping an older
         FILE's permissions; devices and FIFOs (/dev/null, a named pipe) are written in place. An output that is the
         input file (same path, hard link or symlink) is refused before anything is read.
@@ -43,6 +49,7 @@ internal static class ScoreCommand
         var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
         var inputFormat = InputFiles.InputFormatOption();
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
+        var map = CliOptions.Text("--map", null, "FILE", "read input columns as items through a column map (CSV 'redcap_field,item_id')");
         var plugins = CliOptions.Plugins();
         command.Arguments.Add(instrument);
         command.Options.Add(input);
@@ -50,11 +57,12 @@ internal static class ScoreCommand
         command.Options.Add(format);
         command.Options.Add(inputFormat);
         command.Options.Add(quiet);
+        command.Options.Add(map);
         command.Options.Add(plugins);
         command.RequireArguments(instrument, 1);
         command.SetAction(r => Run(
             new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format), r.GetValue(inputFormat), r.GetValue(quiet),
-                CliOptions.PluginFolders(r, plugins, context)),
+                CliOptions.PluginFolders(r, plugins, context)) { Map = r.GetValue(map) },
             context));
         return command;
     }
@@ -70,12 +78,13 @@ internal static class ScoreCommand
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
+        var columnMap = InputFiles.LoadMap(args.Map, protocol?.ReaderPlan ?? plan!);
         var inputStream = InputFiles.Open(input, context);
         try
         {
             return OutputTarget.Write(output, context, stream =>
             {
-                using var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr);
+                using var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr, columnMap);
                 return ScoreAll(plan, protocol, reader, stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
             }, summary =>
             {
@@ -344,4 +353,8 @@ internal sealed class OutputTarget : IDisposable
 /// <param name="InputFormat">Input format, or null for the input file's extension (standard input: CSV).</param>
 /// <param name="Quiet">No progress or summary.</param>
 /// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
-internal sealed record ScoreSettings(string Instrument, string? Input, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins);
+internal sealed record ScoreSettings(string Instrument, string? Input, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins)
+{
+    /// <summary>The <c>--map</c> file (input column to item id), or null.</summary>
+    public string? Map { get; init; }
+}

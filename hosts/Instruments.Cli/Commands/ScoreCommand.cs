@@ -28,7 +28,7 @@ internal static class ScoreCommand
         item ids: a CSV file with the header 'redcap_field,item_id' and one 'column,item' line per mapped column
         (JSON and NDJSON keys too). Mapped columns are read as their items; other columns as before. A map entry naming
         an item the instrument does not have is an error before anything is read; one naming a column the CSV header
-        lacks is a warning (see docs/interop-redcap.md).
+        lacks is a warning (see docs/interop.md).
 
         Output: --output FILE is written to a temporary file and renamed over FILE when complete, keeping an older
         FILE's permissions; devices and FIFOs (/dev/null, a named pipe) are written in place. An output that is the

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs every SDK assembly (sdk/*) into a local folder feed (artifacts/packages) and builds and runs the embedding
 # sample against those packages, as an application outside this repository would use them. Also checks that the
-# code excerpts of docs/embedding.md are in the sample. Exits non-zero when anything fails.
+# code excerpts of docs/embedding.md are in the sample, and each package's metadata and symbols. Exits non-zero when
+# anything fails. (The `instruments` tool package goes into the same folder: hosts/Instruments.Cli/pack-tool.sh, run
+# after this script, since this one empties the folder first.)
 #
 #   bash samples/embedding/run.sh
 #
@@ -53,6 +55,11 @@ for csproj in "$root"/sdk/*/*.csproj; do
   ls "$feed/$id".[0-9]*.nupkg >/dev/null 2>&1 || fail "no package $id in $feed"
   ls "$feed/$id".[0-9]*.snupkg >/dev/null 2>&1 || fail "no symbol package $id in $feed"
 done
+# Each package's metadata (its own description, licence expression, readme inside, repository, tags) and its symbols
+# (.ci/check-packages.py); package validation already ran in `dotnet pack` (sdk/Directory.Build.props).
+ids=()
+for csproj in "$root"/sdk/*/*.csproj; do ids+=("$(basename "$csproj" .csproj)"); done
+python3 "$root/.ci/check-packages.py" sdk "$feed" "${ids[@]}"
 nupkg=$(ls "$feed"/Instruments.Sdk.[0-9]*.nupkg)
 version=$(basename "$nupkg" .nupkg)
 version=${version#Instruments.Sdk.}

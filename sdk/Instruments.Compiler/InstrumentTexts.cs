@@ -25,7 +25,7 @@ namespace Instruments.Compiler;
 /// </remarks>
 public static class InstrumentTexts
 {
-    private static readonly string[] Keys = ["instrument", "version", "language", "instructions", "texts"];
+    internal static readonly string[] Keys = ["instrument", "version", "language", "instructions", "texts"];
 
     /// <summary>
     /// Reads <paramref name="textsFileContent"/> (reported under <paramref name="path"/>) and returns

@@ -17,35 +17,35 @@ namespace Instruments.Compiler;
 /// </summary>
 internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locator, List<Diagnostic> diagnostics)
 {
-    private static readonly string[] TopKeys =
+    internal static readonly string[] TopKeys =
         ["instrument", "version", "title", "citation", "license", "respondent", "counterpart", "language", "instructions", "notes",
          "missing_codes", "response_scales", "items", "scores", "flags", "examples", "code"];
 
-    private static readonly string[] LicenseKeys = ["name", "texts", "url", "notice"];
-    private static readonly string[] CounterpartKeys = ["instrument", "scores"];
-    private static readonly string[] ScaleKeys = ["options"];
-    private static readonly string[] OptionKeys = ["value", "label", "code"];
-    private static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional", "keep", "code"];
-    private static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "rounding", "bands", "sources", "change", "code"];
-    private static readonly string[] CodeKeys = ["system", "code", "display", "sources"];
-    private static readonly string[] MissingKeys = ["max", "prorate", "rounding", "sources"];
-    private static readonly string[] RoundingKeys = ["method", "ties", "digits", "sources"];
-    private static readonly string[] BandKeys = ["min", "max", "below", "label", "description"];
-    private static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains", "ruptures"];
+    internal static readonly string[] LicenseKeys = ["name", "texts", "url", "notice"];
+    internal static readonly string[] CounterpartKeys = ["instrument", "scores"];
+    internal static readonly string[] ScaleKeys = ["options"];
+    internal static readonly string[] OptionKeys = ["value", "label", "code"];
+    internal static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional", "keep", "code"];
+    internal static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "rounding", "bands", "sources", "change", "code"];
+    internal static readonly string[] CodeKeys = ["system", "code", "display", "sources"];
+    internal static readonly string[] MissingKeys = ["max", "prorate", "rounding", "sources"];
+    internal static readonly string[] RoundingKeys = ["method", "ties", "digits", "sources"];
+    internal static readonly string[] BandKeys = ["min", "max", "below", "label", "description"];
+    internal static readonly string[] ChangeKeys = ["direction", "caseness", "reliable_change", "clinical_significance", "sudden_gains", "ruptures"];
 
-    private static readonly string[] RuptureKeys = ["id", "k", "sd", "points", "repair_within", "sources"];
-    private static readonly string[] CasenessKeys = ["min", "max", "sources"];
-    private static readonly string[] ReliableChangeKeys = ["id", "method", "threshold", "sd", "reliability", "critical", "sources"];
-    private static readonly string[] ClinicalKeys = ["functional", "dysfunctional", "cutoff", "reliable_change", "sources"];
-    private static readonly string[] NormKeys = ["mean", "sd"];
-    private static readonly string[] SuddenGainKeys = ["cutoff", "reliable_change", "relative", "stability", "sources"];
-    private static readonly string[] FlagKeys = ["id", "when", "severity", "message", "sources"];
-    private static readonly string[] ExampleKeys = ["name", "source", "responses", "series", "expect"];
-    private static readonly string[] AdministrationKeys = ["occasion", "responses"];
-    private static readonly string[] CourseExpectKeys =
+    internal static readonly string[] RuptureKeys = ["id", "k", "sd", "points", "repair_within", "sources"];
+    internal static readonly string[] CasenessKeys = ["min", "max", "sources"];
+    internal static readonly string[] ReliableChangeKeys = ["id", "method", "threshold", "sd", "reliability", "critical", "sources"];
+    internal static readonly string[] ClinicalKeys = ["functional", "dysfunctional", "cutoff", "reliable_change", "sources"];
+    internal static readonly string[] NormKeys = ["mean", "sd"];
+    internal static readonly string[] SuddenGainKeys = ["cutoff", "reliable_change", "relative", "stability", "sources"];
+    internal static readonly string[] FlagKeys = ["id", "when", "severity", "message", "sources"];
+    internal static readonly string[] ExampleKeys = ["name", "source", "responses", "series", "expect"];
+    internal static readonly string[] AdministrationKeys = ["occasion", "responses"];
+    internal static readonly string[] CourseExpectKeys =
         ["first", "last", "change", "case_first", "case_last", "recovered", "reliable_change", "category", "sudden_gains", "sudden_losses",
          "ruptures", "repairs", "early_slope"];
-    private static readonly string[] ExpectKeys = ["status", "scores", "unrounded", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
+    internal static readonly string[] ExpectKeys = ["status", "scores", "unrounded", "bands", "flags", "unevaluated_flags", "prorated", "diagnostics"];
 
     private bool _failed;
     private bool _incomplete;
@@ -111,34 +111,34 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         };
     }
 
-    private static readonly (string Name, Respondent Value)[] RespondentNames =
+    internal static readonly (string Name, Respondent Value)[] RespondentNames =
         [("client", Respondent.Client), ("therapist", Respondent.Therapist), ("observer", Respondent.Observer), ("other", Respondent.Other)];
 
-    private static readonly (string Name, TextLicense Value)[] TextLicenseNames =
+    internal static readonly (string Name, TextLicense Value)[] TextLicenseNames =
         [("shipped", TextLicense.Shipped), ("restricted", TextLicense.Restricted)];
 
-    private static readonly (string Name, ScoreMethod Value)[] MethodNames =
+    internal static readonly (string Name, ScoreMethod Value)[] MethodNames =
         [("sum", ScoreMethod.Sum), ("mean", ScoreMethod.Mean)];
 
-    private static readonly (string Name, RoundingMethod Value)[] RoundingMethodNames =
+    internal static readonly (string Name, RoundingMethod Value)[] RoundingMethodNames =
         [("nearest", RoundingMethod.Nearest), ("none", RoundingMethod.None)];
 
-    private static readonly (string Name, RoundingTies Value)[] RoundingTiesNames =
+    internal static readonly (string Name, RoundingTies Value)[] RoundingTiesNames =
         [("half-up", RoundingTies.HalfUp), ("half-down", RoundingTies.HalfDown), ("half-even", RoundingTies.HalfEven),
          ("half-away-from-zero", RoundingTies.HalfAwayFromZero), ("unstated", RoundingTies.Unstated)];
 
-    private static readonly (string Name, ChangeDirection Value)[] DirectionNames =
+    internal static readonly (string Name, ChangeDirection Value)[] DirectionNames =
         [("lower-is-better", ChangeDirection.LowerIsBetter), ("higher-is-better", ChangeDirection.HigherIsBetter)];
 
-    private static readonly (string Name, ReliableChangeMethod Value)[] ReliableChangeMethodNames =
+    internal static readonly (string Name, ReliableChangeMethod Value)[] ReliableChangeMethodNames =
         [("fixed", ReliableChangeMethod.Fixed), ("jacobson-truax", ReliableChangeMethod.JacobsonTruax)];
 
-    private static readonly (string Name, ClinicalCutoff Value)[] CutoffNames = [("a", ClinicalCutoff.A), ("c", ClinicalCutoff.C)];
+    internal static readonly (string Name, ClinicalCutoff Value)[] CutoffNames = [("a", ClinicalCutoff.A), ("c", ClinicalCutoff.C)];
 
-    private static readonly (string Name, ResponseStatus Value)[] StatusNames =
+    internal static readonly (string Name, ResponseStatus Value)[] StatusNames =
         [("complete", ResponseStatus.Complete), ("partial", ResponseStatus.Partial), ("invalid", ResponseStatus.Invalid)];
 
-    private static readonly (string Name, FlagSeverity Value)[] SeverityNames =
+    internal static readonly (string Name, FlagSeverity Value)[] SeverityNames =
         [("critical", FlagSeverity.Critical), ("warning", FlagSeverity.Warning), ("info", FlagSeverity.Info)];
 
     private LicenseInfo? ReadLicense(MapReader top)
@@ -808,14 +808,14 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         return (examples.ToImmutable(), courses.ToImmutable());
     }
 
-    private static readonly (string Name, ChangeOutcome Value)[] OutcomeNames =
+    internal static readonly (string Name, ChangeOutcome Value)[] OutcomeNames =
         [("improved", ChangeOutcome.Improved), ("unchanged", ChangeOutcome.Unchanged), ("deteriorated", ChangeOutcome.Deteriorated)];
 
-    private static readonly (string Name, ClinicalCategory Value)[] CategoryNames =
+    internal static readonly (string Name, ClinicalCategory Value)[] CategoryNames =
         [("recovered", ClinicalCategory.Recovered), ("improved", ClinicalCategory.Improved), ("unchanged", ClinicalCategory.Unchanged),
          ("deteriorated", ClinicalCategory.Deteriorated)];
 
-    private static readonly (string Name, bool Value)[] BoolNames = [("true", true), ("false", false)];
+    internal static readonly (string Name, bool Value)[] BoolNames = [("true", true), ("false", false)];
 
     private CourseExample? ReadCourseExample(YamlNode node, string examplePath)
     {

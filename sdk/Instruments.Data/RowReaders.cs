@@ -245,16 +245,37 @@ public abstract class ResponseReader : IDisposable
     public static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings = null) =>
         Open(stream, format, plan, warnings, ByteInput.DefaultMaxRowBytes);
 
+    /// <summary>
+    /// Opens a reader that reads the columns (CSV) or keys (JSON, NDJSON) named in <paramref name="columnMap"/> as their
+    /// mapped items, for example a REDCap export's field names (see <see cref="ColumnMap"/>). Other columns are read as
+    /// without a map. The map is applied to the header (CSV) or to each key the first time it is seen (JSON): no cost per row.
+    /// </summary>
+    /// <param name="stream">UTF-8 input (a byte order mark is skipped); the reader disposes it.</param>
+    /// <param name="format">The input format.</param>
+    /// <param name="plan">The plan whose item ids name the item columns or keys; other columns are passed through.</param>
+    /// <param name="warnings">
+    /// Receives the reader's warnings, or null; with a CSV input, also the map entries whose column the header does not have.
+    /// </param>
+    /// <param name="columnMap">Input column to item id; null reads as <see cref="Open(Stream, DataFormat, ScoringPlan, Action{string})"/>.</param>
+    /// <returns>The reader.</returns>
+    /// <exception cref="ResponseFileException">
+    /// The input cannot be read as <paramref name="format"/>, or the map names an item <paramref name="plan"/> does not
+    /// have (<see cref="ColumnMap.Validate"/>), or two CSV columns give one item.
+    /// </exception>
+    public static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings, ColumnMap? columnMap) =>
+        Open(stream, format, plan, warnings, ByteInput.DefaultMaxRowBytes, columnMap);
+
     /// <summary>As the public overload, with another row size limit (tests use small ones).</summary>
-    internal static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings, int maxRowBytes)
+    internal static ResponseReader Open(Stream stream, DataFormat format, ScoringPlan plan, Action<string>? warnings, int maxRowBytes, ColumnMap? columnMap = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(plan);
+        columnMap?.Validate(plan);
         return format switch
         {
-            DataFormat.Json => new JsonArrayRowReader(stream, plan, warnings, maxRowBytes),
-            DataFormat.Ndjson => new NdjsonRowReader(stream, plan, warnings, maxRowBytes),
-            DataFormat.Csv => new CsvRowReader(stream, plan, warnings, maxRowBytes),
+            DataFormat.Json => new JsonArrayRowReader(stream, plan, warnings, maxRowBytes, columnMap),
+            DataFormat.Ndjson => new NdjsonRowReader(stream, plan, warnings, maxRowBytes, columnMap),
+            DataFormat.Csv => new CsvRowReader(stream, plan, warnings, maxRowBytes, columnMap),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an input format"),
         };
     }
@@ -385,7 +406,7 @@ internal sealed class CsvRowReader : ResponseReader
     private static readonly SearchValues<byte> QuoteOrLineBreak = SearchValues.Create("\"\r\n"u8);
 
     /// <summary>Reads UTF-8 CSV (a byte order mark is skipped); the header is read here.</summary>
-    public CsvRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes)
+    public CsvRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes, ColumnMap? map = null)
         : base(warnings)
     {
         _input = new ByteInput(stream, 256 * 1024, maxRowBytes);
@@ -408,7 +429,7 @@ internal sealed class CsvRowReader : ResponseReader
             }
 
             _names[c] = name;
-            var item = plan.IndexOfItem(name);
+            var item = ColumnMap.ItemOf(map, name, plan);
             _itemOfColumn[c] = item;
             if (item < 0)
             {
@@ -418,11 +439,20 @@ internal sealed class CsvRowReader : ResponseReader
 
             if (itemSeen[item])
             {
-                throw new ResponseFileException($"the CSV header names item '{name}' twice");
+                var id = plan.Definition.Items[item].Id;
+                var first = _names[Array.FindIndex(_names, 0, c, n => ColumnMap.ItemOf(map, n, plan) == item)];
+                throw new ResponseFileException(first == name && name == id
+                    ? $"the CSV header names item '{name}' twice"
+                    : $"the CSV header gives item '{id}' twice: columns '{first}' and '{name}'" + (map is null ? string.Empty : $" (through column map '{map.Source}')"));
             }
 
             itemSeen[item] = true;
             _keptColumn[c] = plan.Definition.Items[item].Keep;
+        }
+
+        if (map?.AbsentColumns(_names) is { } absent)
+        {
+            warnings?.Invoke(absent);
         }
 
         MakeUnique(plan, warnings);
@@ -920,9 +950,9 @@ internal sealed class CsvRowReader : ResponseReader
 }
 
 /// <summary>Decodes JSON rows (one object each) with a <see cref="JsonObjectParser"/> of its own.</summary>
-internal sealed class JsonRowDecoder(ScoringPlan plan) : RowDecoder
+internal sealed class JsonRowDecoder(ScoringPlan plan, ColumnMap? map = null) : RowDecoder
 {
-    private readonly JsonObjectParser _parser = new(plan);
+    private readonly JsonObjectParser _parser = new(plan, map);
 
     public override void Decode(RowBlock block, int index, ResponseRow row)
     {
@@ -958,13 +988,19 @@ internal sealed class JsonObjectParser
     private char[] _chars = new char[256];
     private byte[] _bytes = new byte[256];
 
-    public JsonObjectParser(ScoringPlan plan)
+    public JsonObjectParser(ScoringPlan plan, ColumnMap? map = null)
     {
         _plan = plan;
         var items = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < plan.ItemCount; i++)
         {
             items[plan.Definition.Items[i].Id] = i;
+        }
+
+        // A mapped key is read as its item (even a key that is another item's id); the map was validated when the reader opened.
+        foreach (var entry in map?.Entries ?? [])
+        {
+            items[entry.Column] = plan.IndexOfItem(entry.Item);
         }
 
         _items = items.GetAlternateLookup<ReadOnlySpan<char>>();
@@ -1263,7 +1299,7 @@ internal sealed class JsonObjectParser
 }
 
 /// <summary>NDJSON: one JSON object per line; blank lines are skipped.</summary>
-internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings = null, int maxRowBytes = ByteInput.DefaultMaxRowBytes)
+internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings = null, int maxRowBytes = ByteInput.DefaultMaxRowBytes, ColumnMap? map = null)
     : ResponseReader(warnings)
 {
     private readonly ByteInput _input = new(stream, 256 * 1024, maxRowBytes);
@@ -1311,7 +1347,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
         return true;
     }
 
-    internal override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
+    internal override RowDecoder CreateDecoder() => new JsonRowDecoder(plan, map);
 
     private void SkipLine()
     {
@@ -1340,7 +1376,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
 /// (tracking strings and nesting, and the line it starts on) and only that element is parsed, so memory stays
 /// flat and a broken element becomes one malformed row.
 /// </summary>
-internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes)
+internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes, ColumnMap? map = null)
     : ResponseReader(warnings)
 {
     private readonly ByteInput _input = new(stream, 256 * 1024, maxRowBytes);
@@ -1355,7 +1391,7 @@ internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action
         Done,
     }
 
-    internal override RowDecoder CreateDecoder() => new JsonRowDecoder(plan);
+    internal override RowDecoder CreateDecoder() => new JsonRowDecoder(plan, map);
 
     internal override bool ReadBlock(RowBlock block)
     {

@@ -13,7 +13,7 @@ internal sealed partial class PluginManifest
 {
     public const string FileName = "plugin.yaml";
 
-    private static readonly string[] Keys = ["id", "version", "description", "sdk", "assembly", "type", "instruments", "templates"];
+    internal static readonly string[] Keys = ["id", "version", "description", "sdk", "assembly", "type", "instruments", "templates"];
 
     public required string Id { get; init; }
 

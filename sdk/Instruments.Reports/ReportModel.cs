@@ -115,6 +115,7 @@ public sealed class ReportResponse
         var itemText = new string?[def.Items.Length]; // a non-numeric answer's text, as its RSP2002 carries it
         var diagnostics = new List<object?>();
         string? malformed = null;
+        var unsettledTie = new bool[def.Scores.Length];
         foreach (var d in result.Diagnostics)
         {
             var message = result.FormatMessage(d);
@@ -128,6 +129,11 @@ public sealed class ReportResponse
             if (d.Descriptor == InstrumentDiagnostics.MalformedRow)
             {
                 malformed = message;
+            }
+
+            if (d.Descriptor == InstrumentDiagnostics.RoundingTieUnsettled && d.Score >= 0)
+            {
+                unsettledTie[d.Score] = true;   // RSP2015: a tie the source does not settle, left unrounded
             }
 
             if (d.Item < 0)
@@ -187,7 +193,7 @@ public sealed class ReportResponse
         var scores = new List<object?>();
         for (var s = 0; s < def.Scores.Length; s++)
         {
-            scores.Add(ScoreData(def.Scores[s], result, s));
+            scores.Add(ScoreData(def.Scores[s], result, s, unsettledTie[s]));
         }
 
         var flags = new List<(FlagDefinition Def, FlagState State)>();
@@ -227,7 +233,7 @@ public sealed class ReportResponse
         _ => "invalid",
     };
 
-    private static IReadOnlyDictionary<string, object?> ScoreData(ScoreDefinition score, ScoreResult result, int index)
+    private static IReadOnlyDictionary<string, object?> ScoreData(ScoreDefinition score, ScoreResult result, int index, bool unsettledTie)
     {
         var value = result.GetScore(index);
         var (min, max) = ReportModel.ScoreRange(result.Plan, index);
@@ -237,11 +243,26 @@ public sealed class ReportResponse
         double? position = value is { } v && min is { } lo && max is { } hi && hi > lo
             ? Math.Round(Math.Clamp((v - lo) / (hi - lo) * 100, 0, 100), 2)
             : null;
+
+        // A value a rule rounded to 3 decimals is shown with them; otherwise at most 2 decimals, as before.
+        var decimals = Math.Max(2, Math.Max(Digits(score.Rounding), Digits(score.Missing.Rounding)));
+        var valueText = value is { } x ? FormatDisplay(x, decimals) : null;
+        var rounded = value is not null && result.IsRounded(index);
+        double? unrounded = rounded ? result.GetUnroundedScore(index) : null;
+
+        // The value lies in none of the bands (RSP2007): name the bands around it instead of leaving the band empty.
+        var between = value is { } y && band is null && score.Bands.Length > 0
+            ? BandNeighbours.Describe(score.Bands, y, label => label)
+            : null;
         return Obj(
             ("id", score.Id),
             ("title", score.Title),
             ("value", value),
-            ("value_text", value is { } x ? FormatDisplay(x) : null),
+            ("value_text", valueText),
+            ("unrounded", unrounded),
+            ("unrounded_text", unrounded is { } u ? UnroundedText(u, valueText!) : null),
+            ("rounded", rounded),
+            ("unsettled_tie", unsettledTie),
             ("computed", value is not null),
             ("prorated", result.IsProrated(index)),
             ("answered", result.GetAnsweredCount(index)),
@@ -253,8 +274,27 @@ public sealed class ReportResponse
                 ("label", band.Label),
                 ("description", band.Description),
                 ("min", band.Min),
-                ("max", band.Max))),
+                ("max", band.Max),
+                ("upper_exclusive", band.UpperExclusive))),
+            ("between", between),
             ("bands", bands));
+    }
+
+    private static int Digits(RoundingRule? rule) => rule is { Method: RoundingMethod.Nearest } ? rule.Digits : 0;
+
+    /// <summary>
+    /// The unrounded value for display: at most 2 decimals, or up to 6 (then all of them) when 2 would read the same
+    /// as the rounded value's text (a value rounded to 2 decimals, say).
+    /// </summary>
+    private static string UnroundedText(double unrounded, string valueText)
+    {
+        var text = FormatDisplay(unrounded);
+        if (text == valueText)
+        {
+            text = FormatDisplay(unrounded, RoundingRules.MaxDigits);
+        }
+
+        return text == valueText ? FormatNumber(unrounded) : text;
     }
 
     private static IReadOnlyDictionary<string, object?> FlagData(FlagDefinition flag, FlagState state) => Obj(
@@ -283,8 +323,9 @@ public sealed class ReportResponse
 
     internal static string FormatNumber(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>At most two decimals, for display; the exact value stays in <c>value</c>.</summary>
-    internal static string FormatDisplay(double value) => Math.Round(value, 2, MidpointRounding.AwayFromZero).ToString("0.##", CultureInfo.InvariantCulture);
+    /// <summary>At most two decimals (or <paramref name="decimals"/>), for display; the exact value stays in <c>value</c>.</summary>
+    internal static string FormatDisplay(double value, int decimals = 2) =>
+        Math.Round(value, decimals, MidpointRounding.AwayFromZero).ToString("0." + new string('#', decimals), CultureInfo.InvariantCulture);
 
     internal static IReadOnlyDictionary<string, object?> Obj(params (string Key, object? Value)[] members)
     {
@@ -429,6 +470,7 @@ public sealed class ReportModel
                 ("description", b.Description),
                 ("min", b.Min),
                 ("max", b.Max),
+                ("upper_exclusive", b.UpperExclusive),
                 ("index", i),
                 ("current", current is not null && ReferenceEquals(b, current)),
                 ("start_percent", start),

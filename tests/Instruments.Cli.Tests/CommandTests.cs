@@ -211,6 +211,52 @@ public sealed class CommandTests
     }
 
     [Fact]
+    public async Task Describe_text_shows_rounding_rules_and_half_open_bands_and_json_carries_them()
+    {
+        var r = await InProcess.RunAsync("describe", "dsm5-specific-phobia-adult");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("    a prorated value: rounded to the nearest whole number, tie rule not stated by the source (a tie is left unrounded)", r.StdoutLines);
+        Assert.Contains(r.StdoutLines, l => l.StartsWith("    rounding sources: APA DSM-5-TR severity measures", StringComparison.Ordinal));
+        Assert.Contains("    2       Moderate", r.StdoutLines);
+
+        using var dir = new TempDir();
+        var yaml = dir.File("h.yaml", """
+            instrument: half-open-demo
+            version: 1.0.0
+            title: Half-open
+            license: { name: free, texts: restricted }
+            response_scales:
+              s: { options: [ { value: 0, label: "0" }, { value: 1, label: "1" }, { value: 2, label: "2" } ] }
+            items:
+              - { id: q1, scale: s }
+              - { id: q2, scale: s }
+            scores:
+              - id: avg
+                items: [q1, q2]
+                method: mean
+                rounding: { method: nearest, ties: half-even, digits: 1, sources: [test] }
+                sources: [test]
+                bands:
+                  - { min: 0, below: 1, label: Low }
+                  - { min: 1, max: 2, label: High }
+            """);
+        var h = await InProcess.RunAsync("describe", yaml);
+        Assert.True(h.ExitCode == 0, h.ToString());
+        Assert.Contains("    every value: rounded to the nearest 0.1, halves to even", h.StdoutLines);
+        Assert.Contains("    0-<1    Low", h.StdoutLines);
+        Assert.Contains("    1-2     High", h.StdoutLines);
+
+        var json = await InProcess.RunAsync("describe", yaml, "--format", "json");
+        using var doc = JsonDocument.Parse(json.Stdout);
+        var score = doc.RootElement.GetProperty("scores")[0];
+        Assert.Equal("half-even", score.GetProperty("rounding").GetProperty("ties").GetString());
+        Assert.Equal(1, score.GetProperty("rounding").GetProperty("digits").GetInt32());
+        Assert.Equal(1, score.GetProperty("bands")[0].GetProperty("below").GetDouble());
+        Assert.False(score.GetProperty("bands")[0].TryGetProperty("max", out _));
+        Assert.Equal(JsonValueKind.Null, score.GetProperty("missing").GetProperty("rounding").ValueKind);
+    }
+
+    [Fact]
     public async Task Describe_json_has_change_rules_with_point_thresholds()
     {
         var r = await InProcess.RunAsync("describe", "gad-7", "--format", "json");

@@ -169,7 +169,7 @@ public sealed class PluginLoadingTests : IDisposable
         Assert.DoesNotContain(host.Diagnostics, d => d.Id == "TST0002");
         var d = Assert.Single(host.Diagnostics, x => x.Id == "PLG3012" && x.Location.Path.EndsWith("swls.yaml", StringComparison.Ordinal));
         Assert.Equal("Plugin 'sloppy' reported 'TST0002', which is not among its SupportedDiagnostics; the report was dropped", d.Message);
-        Assert.Equal((4, 13), (d.Location.Line, d.Location.Column)); // 'instrument: swls' in swls.yaml
+        Assert.Equal((5, 13), (d.Location.Line, d.Location.Column)); // 'instrument: swls' in swls.yaml (line 1 is the schema modeline)
     }
 
     [Fact]

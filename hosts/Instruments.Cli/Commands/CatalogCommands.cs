@@ -234,9 +234,22 @@ internal static class CatalogCommands
                 sb.AppendLine("    missing: " + MissingText(s));
             }
 
+            if (s.Missing.Rounding is { } prorateRounding)
+            {
+                sb.AppendLine("    a prorated value: " + prorateRounding);
+                Sources(sb, "rounding sources", prorateRounding.Sources);
+            }
+
+            if (s.Rounding is { } rounding)
+            {
+                sb.AppendLine("    every value: " + rounding);
+                Sources(sb, "rounding sources", rounding.Sources);
+            }
+
             foreach (var b in s.Bands)
             {
-                var range = b.Min == b.Max ? Num(b.Min) : $"{Num(b.Min)}-{Num(b.Max)}";
+                // A half-open band ('below:') reads "10-<15".
+                var range = b.UpperExclusive ? $"{Num(b.Min)}-<{Num(b.Max)}" : b.Min == b.Max ? Num(b.Min) : $"{Num(b.Min)}-{Num(b.Max)}";
                 sb.AppendLine($"    {range,-7} {b.Label}{(b.Description is null ? string.Empty : ": " + b.Description)}");
             }
 
@@ -376,6 +389,14 @@ internal static class CatalogCommands
 
     private static string ItemList(IReadOnlyList<string> items) =>
         items.Count > 4 ? $"{items[0]} .. {items[^1]} ({items.Count} items)" : string.Join(", ", items);
+
+    private static void Sources(StringBuilder sb, string what, System.Collections.Immutable.ImmutableArray<string> sources)
+    {
+        if (!sources.IsDefaultOrEmpty)
+        {
+            sb.AppendLine($"    {what}: " + string.Join("; ", sources));
+        }
+    }
 
     private static string MissingText(ScoreDefinition s) =>
         s.Missing.MaxMissing == 0 ? "no item may be missing"

@@ -14,5 +14,7 @@ internal static class Commands
         AgreeCommand.Create(context),
         ReportCommand.Create(context),
         TestCommand.Create(context),
+        SchemaCommand.Create(context),
+        ImportCommand.Create(context),
     ];
 }

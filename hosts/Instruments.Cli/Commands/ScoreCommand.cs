@@ -24,6 +24,12 @@ internal static class ScoreCommand
         array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
         order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
 
+        --map FILE reads input columns under other names, e.g. a REDCap raw-data export whose fields are not the
+        item ids: a CSV file with the header 'redcap_field,item_id' and one 'column,item' line per mapped column
+        (JSON and NDJSON keys too). Mapped columns are read as their items; other columns as before. A map entry naming
+        an item the instrument does not have is an error before anything is read; one naming a column the CSV header
+        lacks is a warning (see docs/interop.md).
+
         FHIR (docs/interop-fhir.md): --input-format fhir reads QuestionnaireResponses (a Bundle, one resource, or
         NDJSON); each gives one row, with its 'response', 'subject' and 'authored' passed through. --format fhir writes
         a Bundle of Observations (one per score), --format fhir-ndjson one Observation per line; from CSV or JSON
@@ -51,6 +57,7 @@ internal static class ScoreCommand
             "input format: csv, json, ndjson or fhir (QuestionnaireResponses: a Bundle, one resource or NDJSON) (default: from the input extension; csv for stdin)", ScoreFormats.Input);
         var questionnaire = CliOptions.Text("--questionnaire", null, "FILE", "with --input-format fhir: the Questionnaire the responses answer (maps each linkId to its item by question code)");
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
+        var map = CliOptions.Text("--map", null, "FILE", "read input columns as items through a column map (CSV 'redcap_field,item_id')");
         var plugins = CliOptions.Plugins();
         command.Arguments.Add(instrument);
         command.Options.Add(input);
@@ -59,13 +66,14 @@ internal static class ScoreCommand
         command.Options.Add(inputFormat);
         command.Options.Add(questionnaire);
         command.Options.Add(quiet);
+        command.Options.Add(map);
         command.Options.Add(plugins);
         command.RequireArguments(instrument, 1);
         command.SetAction(r => Run(
             new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format)?.Data, r.GetValue(inputFormat)?.Data, r.GetValue(quiet),
                 CliOptions.PluginFolders(r, plugins, context))
             {
-                FhirOutput = r.GetValue(format)?.Fhir, FhirInput = r.GetValue(inputFormat)?.Fhir == true, Questionnaire = r.GetValue(questionnaire),
+                FhirOutput = r.GetValue(format)?.Fhir, FhirInput = r.GetValue(inputFormat)?.Fhir == true, Questionnaire = r.GetValue(questionnaire), Map = r.GetValue(map),
             },
             context));
         return command;
@@ -87,12 +95,13 @@ internal static class ScoreCommand
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
+        var columnMap = InputFiles.LoadMap(args.Map, protocol?.ReaderPlan ?? plan!);
         var inputStream = InputFiles.Open(input, context);
         try
         {
             return OutputTarget.Write(output, context, stream =>
             {
-                using var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr);
+                using var reader = InputFiles.OpenReader(inputFormat, inputStream, protocol?.ReaderPlan ?? plan!, stderr, columnMap);
                 return ScoreAll(plan, protocol, reader, stream, outputFormat, stderr, !quiet && context.ErrorIsTerminal, context.Cancellation);
             }, summary =>
             {
@@ -363,6 +372,9 @@ internal sealed class OutputTarget : IDisposable
 /// <param name="Plugins">The <c>--plugins</c> folders and those of <c>INSTRUMENTS_PLUGINS</c>.</param>
 internal sealed record ScoreSettings(string Instrument, string? Input, string Output, DataFormat? Format, DataFormat? InputFormat, bool Quiet, IReadOnlyList<string> Plugins)
 {
+    /// <summary>The <c>--map</c> file (input column to item id), or null.</summary>
+    public string? Map { get; init; }
+
     /// <summary>The FHIR output (<c>--format fhir</c> or <c>fhir-ndjson</c>), or null for <see cref="Format"/>.</summary>
     public FhirOutputFormat? FhirOutput { get; init; }
 

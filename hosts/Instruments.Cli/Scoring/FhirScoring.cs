@@ -22,6 +22,11 @@ internal static class FhirScoring
             throw new CliException("--questionnaire needs --input-format fhir", showUsage: true);
         }
 
+        if (args.Map is not null && args.FhirInput)
+        {
+            throw new CliException("--map renames the columns of CSV, JSON or NDJSON input; FHIR input finds items by linkId (use --questionnaire)", showUsage: true);
+        }
+
         InputFiles.RefuseToOverwrite(input, args.Output);
         var output = args.Output;
         var dataOutput = args.FhirOutput is null
@@ -35,6 +40,7 @@ internal static class FhirScoring
         }
 
         var map = args.FhirInput ? ItemMap(plan!, args.Questionnaire) : null;
+        var columnMap = args.FhirInput ? null : InputFiles.LoadMap(args.Map, plan!);
         var inputStream = InputFiles.Open(input, context);
         try
         {
@@ -54,7 +60,7 @@ internal static class FhirScoring
                     }
                     else
                     {
-                        using var reader = InputFiles.OpenReader(dataInput!.Value, inputStream, plan!, stderr);
+                        using var reader = InputFiles.OpenReader(dataInput!.Value, inputStream, plan!, stderr, columnMap);
                         var row = new ResponseRow(plan!);
                         while (reader.Read(row))
                         {

@@ -60,11 +60,39 @@ internal static class InputFiles
     }
 
     /// <summary>The row reader for a format; its warnings go to <paramref name="stderr"/>, a file-level error is a user error.</summary>
-    public static ResponseReader OpenReader(DataFormat format, Stream stream, ScoringPlan plan, TextWriter stderr)
+    public static ResponseReader OpenReader(DataFormat format, Stream stream, ScoringPlan plan, TextWriter stderr, ColumnMap? columnMap = null)
     {
         try
         {
-            return ResponseReader.Open(stream, format, plan, Warn(stderr));
+            return ResponseReader.Open(stream, format, plan, Warn(stderr), columnMap);
+        }
+        catch (ResponseFileException e)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+
+    /// <summary>
+    /// Reads the <c>--map</c> file and checks it against <paramref name="plan"/> (null when no map is given): a map that
+    /// does not parse or names an unknown item is a usage error, before any input is read or output written.
+    /// </summary>
+    public static ColumnMap? LoadMap(string? path, ScoringPlan plan)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new CliException($"column map '{path}' does not exist");
+        }
+
+        try
+        {
+            var map = ColumnMap.Load(path);
+            map.Validate(plan);
+            return map;
         }
         catch (ResponseFileException e)
         {

@@ -300,6 +300,9 @@ public sealed class RoundingRule
 
     /// <summary>Where the rounding rule comes from (citations or URLs); a nearest rule without one is reported (INS1070).</summary>
     public ImmutableArray<string> Sources { get; init; } = [];
+
+    /// <summary>The rule in words: "rounded to the nearest whole number, halves up", or "not rounded".</summary>
+    public override string ToString() => Method == RoundingMethod.Nearest ? "rounded to the " + Scoring.RoundingRules.Describe(this) : "not rounded";
 }
 
 /// <summary>

@@ -88,7 +88,7 @@ internal static class RoundingRules
             RoundingTies.HalfDown => ", halves down",
             RoundingTies.HalfEven => ", halves to even",
             RoundingTies.HalfAwayFromZero => ", halves away from zero",
-            _ => ", halves left unrounded (the source does not say)",
+            _ => ", tie rule not stated by the source (a tie is left unrounded)",
         };
     }
 }

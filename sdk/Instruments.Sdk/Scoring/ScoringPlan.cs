@@ -940,35 +940,8 @@ public sealed class ScoringPlan
 
 
     /// <summary>" (between 'Moderate' (10 to 14) and 'Moderately severe' (15 to 19))": the bands around a value that lies in none.</summary>
-    private static string DescribeNeighbourBands(ScoreDefinition score, double value)
-    {
-        Band? below = null, above = null;
-        foreach (var b in score.Bands)
-        {
-            var top = b.UpperExclusive ? Math.BitDecrement(b.Max) : b.Max;
-            if (top < value && (below is null || b.Max > below.Max))
-            {
-                below = b;
-            }
-
-            if (b.Min > value && (above is null || b.Min < above.Min))
-            {
-                above = b;
-            }
-        }
-
-        static string Range(Band b) => b.UpperExclusive
-            ? $"{DefinitionBinder.FormatNumber(b.Min)} to below {DefinitionBinder.FormatNumber(b.Max)}"
-            : DefinitionBinder.FormatValues(b.Min, b.Max);
-
-        return (below, above) switch
-        {
-            ({ } l, { } h) => $" (between '{l.Label}' ({Range(l)}) and '{h.Label}' ({Range(h)}))",
-            ({ } l, null) => $" (above '{l.Label}' ({Range(l)}))",
-            (null, { } h) => $" (below '{h.Label}' ({Range(h)}))",
-            _ => string.Empty,
-        };
-    }
+    private static string DescribeNeighbourBands(ScoreDefinition score, double value) =>
+        BandNeighbours.Describe(score.Bands, value, label => "'" + label + "'") is { } text ? " (" + text + ")" : string.Empty;
 
     internal string DescribeOptions(int item)
     {

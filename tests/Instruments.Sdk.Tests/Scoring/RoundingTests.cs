@@ -159,7 +159,7 @@ public sealed class RoundingTests
 
         var rounded = Score(plan, Answers(9, 20)); // 200 / 9 = 22.22...
         var r = Assert.Single(rounded.Diagnostics.ToArray(), x => x.Id == "RSP2016");
-        Assert.Equal("Score 'total' rounded from 22.222222222222 to 22 (nearest whole number, halves left unrounded (the source does not say), "
+        Assert.Equal("Score 'total' rounded from 22.222222222222 to 22 (nearest whole number, tie rule not stated by the source (a tie is left unrounded), "
             + "as the missing rule states for a prorated value)", rounded.FormatMessage(r));
     }
 

@@ -11,7 +11,7 @@ internal static class ExportCommand
         answer options as codings with ordinal values (options without a code as integers); the instrument's code and
         its licence notice as the copyright. Instruments whose item texts are licensed separately (licence texts:
         restricted) are exported without texts, as 'describe' shows them, unless --texts names a licensed texts file.
-        See docs/interop-fhir.md.
+        See docs/interop.md.
 
         exit codes: 0 written, 2 usage error, unknown instrument or definition errors
         """;

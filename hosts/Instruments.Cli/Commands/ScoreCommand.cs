@@ -30,7 +30,7 @@ internal static class ScoreCommand
         an item the instrument does not have is an error before anything is read; one naming a column the CSV header
         lacks is a warning (see docs/interop.md).
 
-        FHIR (docs/interop-fhir.md): --input-format fhir reads QuestionnaireResponses (a Bundle, one resource, or
+        FHIR (docs/interop.md): --input-format fhir reads QuestionnaireResponses (a Bundle, one resource, or
         NDJSON); each gives one row, with its 'response', 'subject' and 'authored' passed through. --format fhir writes
         a Bundle of Observations (one per score), --format fhir-ndjson one Observation per line; from CSV or JSON
         input, columns named 'response', 'subject' and 'authored' fill derivedFrom, subject and effective.

@@ -26,7 +26,14 @@ internal static class ScoreEndpoint
         app.MapPost("/instruments/{id}/score", Score)
             .WithName("Score")
             .WithSummary("Score every row of the body (CSV, JSON or NDJSON); the answer streams in the Accept format, as 'instruments score' writes it.")
-            .Accepts<object>(MediaTypes.Csv, MediaTypes.Json, MediaTypes.Ndjson)
+            // Not .Accepts(...): routing would then answer other content types 415 with an empty body; the handler
+            // answers them with a problem (RSP2063), and the OpenAPI document is told the body's types here.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = OpenApiBodies.Body("The responses: CSV with a header row, one JSON object or an array of them, or NDJSON.",
+                    MediaTypes.Csv, MediaTypes.Json, MediaTypes.Ndjson);
+                return Task.CompletedTask;
+            })
             .Produces(StatusCodes.Status200OK, contentType: MediaTypes.Csv, additionalContentTypes: [MediaTypes.Json, MediaTypes.Ndjson])
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

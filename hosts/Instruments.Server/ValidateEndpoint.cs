@@ -22,7 +22,12 @@ internal static class ValidateEndpoint
         app.MapPost("/validate", Validate)
             .WithName("Validate")
             .WithSummary("Compile a YAML definition; 200 with 'valid' and the diagnostics (as 'instruments validate --format json').")
-            .Accepts<string>("application/yaml", "text/yaml", "text/plain")
+            // Any content type is read as YAML (so not .Accepts(...), which would refuse the others with an empty 415).
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = OpenApiBodies.Body("One instrument or protocol definition (YAML, UTF-8, at most 1 MiB).", "application/yaml");
+                return Task.CompletedTask;
+            })
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);

@@ -83,11 +83,12 @@ internal static class ScoreEndpoint
         context.Response.ContentType = MediaTypes.ContentType(outputFormat);
         var input = new RequestBodyStream(context.Request.Body, limit, inputFormat == DataFormat.Json, cancel);
         var output = new ResponseBodyStream(context.Response.BodyWriter, cancel);
+        var written = 0L;
         try
         {
             // The pipeline reads and writes synchronously: it runs on threads of its own, never on a request thread.
             await Task.Factory.StartNew(
-                () => Run(plan, protocol, inputFormat, outputFormat, input, output, workers, cancel),
+                () => Run(plan, protocol, inputFormat, outputFormat, input, output, workers, rows => Volatile.Write(ref written, rows), cancel),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
         }
         catch (ResponseFileException e) when (!output.Started)
@@ -109,6 +110,8 @@ internal static class ScoreEndpoint
         catch (Exception e) when (cancel.IsCancellationRequested && e is OperationCanceledException or IOException or BadHttpRequestException)
         {
             // The client went away, or the time limit passed (the timeout middleware answers 503 if nothing was sent).
+            loggers.CreateLogger(typeof(ScoreEndpoint)).LogInformation(
+                "Scoring '{Id}' cancelled (the client went away or the time limit passed) after {Rows} rows", id, Volatile.Read(ref written));
             if (output.Started)
             {
                 context.Abort();
@@ -122,7 +125,7 @@ internal static class ScoreEndpoint
         e is RequestBodyTooLargeException || (e is BadHttpRequestException b && b.StatusCode == StatusCodes.Status413PayloadTooLarge);
 
     private static ScoreCounts Run(ScoringPlan? plan, ProtocolPlan? protocol, DataFormat inputFormat, DataFormat outputFormat,
-        Stream input, Stream output, int workers, CancellationToken cancel)
+        Stream input, Stream output, int workers, Action<long> progress, CancellationToken cancel)
     {
         // As ScoreCommand.ScoreAll in the console host, with no column map and warnings dropped (they go to stderr there).
         using var reader = ResponseReader.Open(input, inputFormat, protocol?.ReaderPlan ?? plan!);
@@ -131,6 +134,6 @@ internal static class ScoreEndpoint
         var resultFormat = protocol is not null ? ResultFormat.Create(outputFormat, protocol, columns, positional: reader.Columns is not null)
             : outputFormat == DataFormat.Csv ? ResultFormat.CreateCsv(plan!, columns, positional: reader.Columns is not null)
             : ResultFormat.Create(outputFormat, plan!, []);
-        return pipeline.Run(resultFormat, output, new ScoringPipelineOptions { Workers = workers }, cancel);
+        return pipeline.Run(resultFormat, output, new ScoringPipelineOptions { Workers = workers, Progress = progress }, cancel);
     }
 }

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Instruments.Server.Tests;
 
@@ -23,13 +25,38 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
     /// </summary>
     public HttpClient Client() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
+    /// <summary>What the service logged.</summary>
+    public ConcurrentQueue<string> Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(Logs)));
         builder.UseSetting("Instruments:BuiltInFolder", Paths.ServerPlugins);
         foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
         }
+    }
+}
+
+/// <summary>Keeps every log message in a queue the test reads.</summary>
+internal sealed class QueueLoggerProvider(ConcurrentQueue<string> queue) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new QueueLogger(queue);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class QueueLogger(ConcurrentQueue<string> queue) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            queue.Enqueue(formatter(state, exception));
     }
 }
 

@@ -67,6 +67,35 @@ public sealed class StreamingAndLimitsTests
     }
 
     [Fact]
+    public async Task Score_ClientGoesAway_CancelsTheScoring_BeforeTheInputEnds()
+    {
+        // The whole body is sent (so the input never fails): only the request's cancellation can stop the pipeline early.
+        using var service = new ServiceFactory();
+        const int Total = 400_000;
+        var body = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, Total).Select(SwlsRow)));
+        using var cancel = new CancellationTokenSource();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/instruments/swls/score") { Content = ScoreEndpointTests.Body(body, "application/x-ndjson") };
+        var response = await service.Client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel.Token).WaitAsync(TimeSpan.FromSeconds(30));
+        using (var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel.Token)))
+        {
+            Assert.NotNull(await reader.ReadLineAsync(cancel.Token).AsTask().WaitAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        cancel.Cancel();
+        response.Dispose();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        string? line = null;
+        while (DateTime.UtcNow < deadline && (line = service.Logs.FirstOrDefault(l => l.StartsWith("Scoring 'swls' cancelled", StringComparison.Ordinal))) is null)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.NotNull(line);
+        var rows = long.Parse(line!.Split(" after ")[1].Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(rows < Total, line);
+    }
+
+    [Fact]
     public async Task RSP2061_BodyOverTheLimit_Is413_WithOrWithoutContentLength()
     {
         using var service = new ServiceFactory(new Dictionary<string, string?> { ["Instruments:MaxRequestBodyBytes"] = "10000" });

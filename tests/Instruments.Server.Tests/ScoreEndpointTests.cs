@@ -38,6 +38,8 @@ public sealed class ScoreEndpointTests(ServiceFactory service) : IClassFixture<S
     [InlineData("swls", "swls.json", "application/json", "json", null)]
     [InlineData("swls", "swls.json", "application/json", "csv", "text/csv")]
     [InlineData("swls", "swls.csv", "text/csv", "json", "application/json")]
+    [InlineData("alliance-and-symptoms", "alliance-and-symptoms.csv", "text/csv", "csv", null)] // a protocol
+    [InlineData("alliance-and-symptoms", "alliance-and-symptoms.csv", "text/csv", "ndjson", "application/x-ndjson")]
     public async Task Score_Output_IsTheConsoleHostsBytes(string id, string sample, string mediaType, string format, string? accept)
     {
         var path = Paths.Sample(sample);

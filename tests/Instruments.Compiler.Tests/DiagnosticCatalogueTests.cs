@@ -145,6 +145,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS115" => ["Definition", "Bands"],
             "INS116" => ["Definition"],
             "INS118" => ["Import"],
+            "INS119" => ["Sql"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };

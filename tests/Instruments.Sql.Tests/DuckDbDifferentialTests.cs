@@ -137,7 +137,7 @@ internal static class Differential
         return report;
     }
 
-    private static void CompareCell(string column, string expected, object? actual, int row, string?[] input, List<string> columns)
+    internal static void CompareCell(string column, string expected, object? actual, int row, string?[] input, List<string> columns)
     {
         var text = actual switch
         {
@@ -241,7 +241,13 @@ internal static class Differential
             csv.Append(string.Join(",", row.Select(Quote))).Append('\n');
         }
 
-        using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv.ToString()));
+        return EngineCsv(plan, Encoding.UTF8.GetBytes(csv.ToString()));
+    }
+
+    /// <summary>The console host's CSV output for a CSV input, from the Data layer in process.</summary>
+    internal static EngineOutput EngineCsv(ScoringPlan plan, byte[] csv)
+    {
+        using var input = new MemoryStream(csv);
         using var reader = ResponseReader.Open(input, DataFormat.Csv, plan);
         var pipeline = new ScoringPipeline(plan, reader);
         var passThrough = pipeline.DiscoverColumns();

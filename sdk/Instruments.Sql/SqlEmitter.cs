@@ -289,7 +289,7 @@ public static class SqlEmitter
             // Everything the projection reads must be a column of the last stage: hoisting made every input a column.
             var b = new StringBuilder();
             b.Append("-- Scores instrument '").Append(plan.Definition.Id).Append("' ").Append(plan.Definition.Version)
-                .Append(" row by row (emitted by Instruments.Sql; one row in, one row out).\n");
+                .Append(" row by row (emitted by Instruments.Sql, one row in and one row out).\n");
             var source = string.Join(".", table.Split('.').Select(sql.Identifier));
             if (_stages.Count == 0)
             {

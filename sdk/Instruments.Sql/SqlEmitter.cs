@@ -72,9 +72,10 @@ public static class SqlEmitter
     {
         ArgumentNullException.ThrowIfNull(plan);
         options ??= new SqlEmitOptions();
-        var dialect = options.Dialect switch
+        ISqlDialect dialect = options.Dialect switch
         {
             SqlDialect.DuckDb => DuckDbDialect.Instance,
+            SqlDialect.PostgreSql => PostgreSqlDialect.Instance,
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Dialect, "unknown SQL dialect"),
         };
 
@@ -154,10 +155,10 @@ public static class SqlEmitter
         /// <summary>An SQL value: its text, the latest stage it reads, and whether it is a bare column or constant.</summary>
         private readonly record struct Node(string Text, int Stage, bool Simple);
 
-        private static string Num(double v) =>
+        private string Num(double v) =>
             double.IsInteger(v) && Math.Abs(v) < 1e15
-                ? "CAST(" + v.ToString("R", CultureInfo.InvariantCulture) + " AS DOUBLE)"
-                : "CAST('" + v.ToString("R", CultureInfo.InvariantCulture) + "' AS DOUBLE)";
+                ? "CAST(" + v.ToString("R", CultureInfo.InvariantCulture) + " AS " + sql.DoubleType + ")"
+                : "CAST('" + v.ToString("R", CultureInfo.InvariantCulture) + "' AS " + sql.DoubleType + ")";
 
         private static string Int(long v) => "CAST(" + v.ToString(CultureInfo.InvariantCulture) + " AS BIGINT)";
 
@@ -199,7 +200,7 @@ public static class SqlEmitter
                 var state = Column("s", $"CASE WHEN {number.Text} IN ({options}) THEN 0 WHEN {missingCodes} THEN 4 WHEN {number.Text} IS NOT NULL THEN 1 " +
                     $"WHEN {trimmed.Text} IS NULL OR {trimmed.Text} = '' THEN 3 ELSE 2 END", Max(trimmed, number));
                 itemState[i] = state;
-                _slots[i] = Column("v", $"CASE WHEN {state.Text} = 0 THEN CAST(CAST({number.Text} AS BIGINT) AS DOUBLE) END", Max(state, number));
+                _slots[i] = Column("v", $"CASE WHEN {state.Text} = 0 THEN CAST(CAST({number.Text} AS BIGINT) AS {sql.DoubleType}) END", Max(state, number));
                 var optional = items[i].Definition.Optional;
                 itemDiag[i] = new Node(
                     $"CASE {state.Text} WHEN 1 THEN {sql.Text("RSP2001:" + id)} WHEN 2 THEN {sql.Text("RSP2002:" + id)} " +
@@ -301,12 +302,17 @@ public static class SqlEmitter
             for (var k = 0; k < _stages.Count; k++)
             {
                 b.Append(sql.Identifier(Prefix + "stage" + (k + 1).ToString(CultureInfo.InvariantCulture))).Append(" AS (SELECT *");
+                if (k == 0 && sql.WholeRow is { } row)
+                {
+                    b.Append(", ").Append(sql.Identifier(Prefix + "src")).Append(" AS ").Append(sql.Identifier(row));
+                }
+
                 foreach (var (name, text) in _stages[k])
                 {
                     b.Append(",\n    ").Append(text).Append(" AS ").Append(sql.Identifier(name));
                 }
 
-                b.Append("\n  FROM ").Append(k == 0 ? source : sql.Identifier(Prefix + "stage" + k.ToString(CultureInfo.InvariantCulture))).Append(')')
+                b.Append("\n  FROM ").Append(k == 0 ? source + " AS " + sql.Identifier(Prefix + "src") : sql.Identifier(Prefix + "stage" + k.ToString(CultureInfo.InvariantCulture))).Append(sql.StageEnd).Append(')')
                     .Append(k + 1 < _stages.Count ? ",\n" : "\n");
             }
 
@@ -368,8 +374,8 @@ public static class SqlEmitter
             return new ScoreOutput(value, unrounded, prorated);
         }
 
-        private static string Ratio(Node p, Node q) =>
-            $"CASE WHEN {q.Text} IS NULL OR {q.Text} = 0 THEN NULL ELSE CAST({p.Text} AS DOUBLE) / CAST({q.Text} AS DOUBLE) END";
+        private string Ratio(Node p, Node q) =>
+            $"CASE WHEN {q.Text} IS NULL OR {q.Text} = 0 THEN NULL ELSE CAST({p.Text} AS {sql.DoubleType}) / CAST({q.Text} AS {sql.DoubleType}) END";
 
         /// <summary>
         /// Rounds p / q to the rule's decimals on integers (floor, remainder, and the tie judged by 2r = q): the new
@@ -523,7 +529,7 @@ public static class SqlEmitter
                         stack.Push(new Node($"abs({a.Text})", a.Stage, false));
                         break;
                     case OpCode.Round:
-                        a = stack.Pop();
+                        a = Hoist(stack.Pop(), "x");
                         stack.Push(new Node(sql.RoundHalfAwayFromZero(a.Text, ins.Operand), a.Stage, false));
                         break;
                     default:

@@ -21,18 +21,28 @@ public sealed class SqlCommandTests
     }
 
     [Fact]
+    public async Task Sql_Postgres_ReadsTheWholeRowAndFencesEachStage()
+    {
+        var r = await InProcess.RunAsync("sql", "phq-9", "--dialect", "postgres");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("(\"__ins_row\").*", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" OFFSET 0)", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("EXCLUDE", r.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sql_WithoutDialect_IsAUsageError()
     {
         var r = await InProcess.RunAsync("sql", "phq-9");
         Assert.Equal(2, r.ExitCode);
-        Assert.Contains("'sql' needs --dialect duckdb", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("'sql' needs --dialect duckdb|postgres", r.Stderr, StringComparison.Ordinal);
         Assert.Equal(string.Empty, r.Stdout);
     }
 
     [Fact]
     public async Task Sql_UnsupportedDialect_IsAUsageError()
     {
-        var r = await InProcess.RunAsync("sql", "phq-9", "--dialect", "postgres");
+        var r = await InProcess.RunAsync("sql", "phq-9", "--dialect", "clickhouse");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal(string.Empty, r.Stdout);
     }

@@ -85,10 +85,12 @@ internal static class Differential
     [
         "", " ", "abc", "1e1", "0x1", "1,5", "--1", "+", "-", ".", "NaN", "Infinity", "1 2", "\t", "99999999999",
         "0000000003", "1.", ".5", "+1", " 2 ", "2.0", "1.5", "-0", "٣", "1\u00a0", "12345678901234567890123456789",
+        "0." + new string('0', 400) + "1", "1" + new string('0', 310), "-0.000", "3.0000000000000001",
     ];
 
-    public static Report Run(ScoringPlan plan, int seed, int rows = 2500)
+    public static Report Run(ScoringPlan plan, int seed, int rows = 2500, Func<ScoringPlan, List<string>, List<string?[]>, List<Dictionary<string, object?>>>? backend = null)
     {
+        backend ??= SqlRows;
         var def = plan.Definition;
         var random = new Random(seed);
         var columns = new List<string> { "rid" };
@@ -101,7 +103,7 @@ internal static class Differential
         }
 
         var engine = EngineCsv(plan, columns, data);
-        var sql = SqlRows(plan, columns, data);
+        var sql = backend(plan, columns, data);
         Assert.Equal(data.Count, engine.Rows.Count);
         Assert.Equal(data.Count, sql.Count);
         var report = new Report(engine, plan);

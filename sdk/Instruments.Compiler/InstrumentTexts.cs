@@ -187,10 +187,11 @@ public static class InstrumentTexts
             Language = language ?? definition.Language,
             Instructions = instructions ?? definition.Instructions,
             Notes = definition.Notes,
+            Code = definition.Code,
             MissingCodes = definition.MissingCodes,
             ResponseScales = definition.ResponseScales,
             Items = [.. definition.Items.Select(i => texts.TryGetValue(i.Id, out var t)
-                ? new ItemDefinition { Id = i.Id, Scale = i.Scale, Reverse = i.Reverse, Optional = i.Optional, Keep = i.Keep, Text = t }
+                ? new ItemDefinition { Id = i.Id, Scale = i.Scale, Reverse = i.Reverse, Optional = i.Optional, Keep = i.Keep, Text = t, Code = i.Code }
                 : i)],
             Scores = definition.Scores,
             Flags = definition.Flags,

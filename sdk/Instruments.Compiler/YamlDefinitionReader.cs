@@ -19,14 +19,15 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 {
     internal static readonly string[] TopKeys =
         ["instrument", "version", "title", "citation", "license", "respondent", "counterpart", "language", "instructions", "notes",
-         "missing_codes", "response_scales", "items", "scores", "flags", "examples"];
+         "missing_codes", "response_scales", "items", "scores", "flags", "examples", "code"];
 
     internal static readonly string[] LicenseKeys = ["name", "texts", "url", "notice"];
     internal static readonly string[] CounterpartKeys = ["instrument", "scores"];
     internal static readonly string[] ScaleKeys = ["options"];
-    internal static readonly string[] OptionKeys = ["value", "label"];
-    internal static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional", "keep"];
-    internal static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "rounding", "bands", "sources", "change"];
+    internal static readonly string[] OptionKeys = ["value", "label", "code"];
+    internal static readonly string[] ItemKeys = ["id", "text", "scale", "reverse", "optional", "keep", "code"];
+    internal static readonly string[] ScoreKeys = ["id", "title", "items", "method", "expression", "missing", "rounding", "bands", "sources", "change", "code"];
+    internal static readonly string[] CodeKeys = ["system", "code", "display", "sources"];
     internal static readonly string[] MissingKeys = ["max", "prorate", "rounding", "sources"];
     internal static readonly string[] RoundingKeys = ["method", "ties", "digits", "sources"];
     internal static readonly string[] BandKeys = ["min", "max", "below", "label", "description"];
@@ -99,6 +100,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Language = top.OptionalString("language", "language"),
             Instructions = top.OptionalString("instructions", "instructions"),
             Notes = top.OptionalString("notes", "notes"),
+            Code = ReadCode(top, "code"),
             MissingCodes = missingCodes,
             ResponseScales = scales,
             Items = items,
@@ -256,7 +258,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
 
                 var value = o.RequiredInt("value", p + ".value");
                 var label = o.RequiredString("label", p + ".label");
-                return value is null || label is null ? null : new ResponseOption { Value = value.Value, Label = label };
+                return value is null || label is null ? null : new ResponseOption { Value = value.Value, Label = label, Code = ReadCode(o, p + ".code") };
             });
             result.Add(new ResponseScale { Id = scaleId, Options = options });
         }
@@ -279,7 +281,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
         var keep = map.Bool("keep", itemPath + ".keep") ?? false;
         var text = map.OptionalString("text", itemPath + ".text");
         return id is null || scale is null ? null
-            : new ItemDefinition { Id = id, Scale = scale, Reverse = reverse, Optional = optional, Keep = keep, Text = text };
+            : new ItemDefinition { Id = id, Scale = scale, Reverse = reverse, Optional = optional, Keep = keep, Text = text, Code = ReadCode(map, itemPath + ".code") };
     }
 
     private ScoreDefinition? ReadScore(YamlNode node, string scorePath)
@@ -374,6 +376,7 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
             Rounding = map.Get("rounding") is { } roundingNode ? ReadRounding(roundingNode, scorePath + ".rounding") : null,
             Bands = bands,
             Sources = ReadSources(map, scorePath + ".sources"),
+            Code = ReadCode(map, scorePath + ".code"),
             Change = map.Get("change") is { } changeNode ? ReadChange(changeNode, scorePath + ".change", id) : null,
         };
     }
@@ -644,6 +647,27 @@ internal sealed class YamlDefinitionReader(string path, YamlSourceLocator locato
                 Id = id, When = when, Severity = severity, Message = map.OptionalString("message", flagPath + ".message"),
                 Sources = ReadSources(map, flagPath + ".sources"),
             };
+    }
+
+    /// <summary>
+    /// Reads a <c>code: { system, code, display, sources }</c> mapping, or null when the key is absent. A missing
+    /// <c>system</c> or <c>code</c> is left empty for the binder to report (INS1170), so a definition built in C# is
+    /// checked the same way.
+    /// </summary>
+    private CodeDeclaration? ReadCode(MapReader owner, string codePath)
+    {
+        if (owner.Get("code") is not { } node || Map(node, "'code'", codePath, CodeKeys) is not { } m)
+        {
+            return null;
+        }
+
+        return new CodeDeclaration
+        {
+            System = m.OptionalString("system", codePath + ".system") ?? string.Empty,
+            Code = m.OptionalString("code", codePath + ".code") ?? string.Empty,
+            Display = m.OptionalString("display", codePath + ".display"),
+            Sources = ReadSources(m, codePath + ".sources"),
+        };
     }
 
     private ImmutableArray<string> ReadSources(MapReader map, string listPath) =>

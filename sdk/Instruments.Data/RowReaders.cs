@@ -154,6 +154,32 @@ public sealed class ResponseRow(int itemCount)
     }
 
     /// <summary>
+    /// Starts a row filled by a reader outside this package (for example the FHIR reader of <c>Instruments.Fhir</c>), to be
+    /// scored with <see cref="Score"/> and written with a <see cref="ResultWriter"/>: sets its line, clears its values,
+    /// pass-through fields and <see cref="Malformed"/>. Then set <see cref="Values"/> (and <see cref="Texts"/> beside a
+    /// non-numeric value), and add fields with <see cref="AddField(string, string?)"/>.
+    /// </summary>
+    /// <param name="line">The 1-based line (or position) of the row in its input.</param>
+    public void Start(int line) => Clear(line);
+
+    /// <summary>Adds a pass-through field, written as a string (as JSON null when <paramref name="value"/> is null).</summary>
+    /// <param name="name">The column or key name.</param>
+    /// <param name="value">The value.</param>
+    public void AddField(string name, string? value)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        AddField(name, value is null ? FieldKind.Null : FieldKind.Text, value is null ? [] : Encoding.UTF8.GetBytes(value));
+    }
+
+    /// <summary>Marks the row as one that could not be read: it is scored as invalid with RSP2010 giving <paramref name="reason"/>.</summary>
+    /// <param name="reason">Why, on one line.</param>
+    public void MarkMalformed(string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        Malformed = reason;
+    }
+
+    /// <summary>
     /// Starts a new row. <paramref name="values"/> false keeps the previous row's values, for a reader that assigns
     /// every item it has a column for (the others stay missing) or marks the row malformed.
     /// </summary>

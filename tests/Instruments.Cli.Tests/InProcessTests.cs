@@ -46,7 +46,7 @@ public sealed class InProcessTests
         Assert.StartsWith("usage: instruments <command> [options]", help.Stdout, StringComparison.Ordinal);
         var summaries = Commands.Commands.Create(new CliContext { Out = TextWriter.Null, Error = TextWriter.Null, OpenStandardInput = () => Stream.Null, OpenStandardOutput = () => Stream.Null })
             .ToDictionary(c => c.Name, c => c.Description);
-        string[] expected = ["list", "describe", "validate", "score", "track", "agree", "report", "test", "schema", "import", "sql"];
+        string[] expected = ["list", "describe", "validate", "score", "export", "track", "agree", "report", "test", "schema", "import", "sql"];
         Assert.Equal(expected, summaries.Keys);
         var commandLines = help.StdoutLines.SkipWhile(l => l != "commands:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
         Assert.Equal(expected.Select(name => "  " + name.PadRight(10) + summaries[name]), commandLines);
@@ -121,11 +121,11 @@ public sealed class InProcessTests
 
         Assert.Equal(2, r.ExitCode);
         Assert.Equal("instruments: error: unknown command 'valdiate'; did you mean 'validate'?", r.StderrLines[0]);
-        Assert.StartsWith("usage: instruments <command> [options]; commands: list, describe, validate, score, track, agree, report, test", r.StderrLines[1], StringComparison.Ordinal);
+        Assert.StartsWith("usage: instruments <command> [options]; commands: list, describe, validate, score, export, track, agree, report, test", r.StderrLines[1], StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData(new[] { "score", "swls", "--input", "a.csv", "--format", "xml" }, "option '--format' must be one of csv, json, ndjson, not 'xml'")]
+    [InlineData(new[] { "score", "swls", "--input", "a.csv", "--format", "xml" }, "option '--format' must be one of csv, json, ndjson, fhir, fhir-ndjson, not 'xml'")]
     [InlineData(new[] { "score", "swls", "--input" }, "option '--input' needs a value (FILE)")]
     [InlineData(new[] { "score", "swls", "-i", "a.csv", "--input", "b.csv" }, "option '--input' given more than once")]
     [InlineData(new[] { "score", "swls", "extra", "--input", "a.csv" }, "unexpected argument 'extra' for 'score'")]

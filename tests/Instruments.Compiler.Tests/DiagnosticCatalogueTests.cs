@@ -144,6 +144,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS114" => ["Protocols"],
             "INS115" => ["Definition", "Bands"],
             "INS116" => ["Definition"],
+            "INS117" => ["Codes"],
             "INS118" => ["Import"],
             "INS119" => ["Sql"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
@@ -177,8 +178,8 @@ public sealed partial class DiagnosticCatalogueTests
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
         // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x;
         // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x; PairingDiagnosticTests: INS113x;
-        // KeptItemDiagnosticTests: INS116x; RedcapImportTests: INS118x; SqlEmitDiagnosticTests: INS119x).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests), typeof(RedcapImportTests), typeof(SqlEmitDiagnosticTests) }
+        // KeptItemDiagnosticTests: INS116x; CodeDiagnosticTests: INS117x; RedcapImportTests: INS118x; SqlEmitDiagnosticTests: INS119x).
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests), typeof(CodeDiagnosticTests), typeof(RedcapImportTests), typeof(SqlEmitDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

@@ -9,6 +9,7 @@ internal static class Commands
         CatalogCommands.CreateDescribe(context),
         ValidateCommand.Create(context),
         ScoreCommand.Create(context),
+        ExportCommand.Create(context),
         TrackCommand.Create(context),
         AgreeCommand.Create(context),
         ReportCommand.Create(context),

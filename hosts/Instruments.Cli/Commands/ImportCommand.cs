@@ -26,7 +26,7 @@ internal static class ImportCommand
         (INS1183), text, notes, file, descriptive and sql fields (INS1180), choices that do not parse (INS1185,
         INS1186) and field names that cannot be item ids (INS1189). A field with branching logic is imported with a
         TODO (INS1184). Score a REDCap export with the result through 'instruments score --map' (see
-        docs/interop-redcap.md).
+        docs/interop.md).
 
         exit codes: 0 skeleton written (warnings may have been printed), 1 nothing could be imported (no form chosen,
                     not a data dictionary, no field maps to an item), 2 usage error (for example a file that does not

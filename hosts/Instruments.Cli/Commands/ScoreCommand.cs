@@ -28,7 +28,12 @@ internal static class ScoreCommand
         item ids: a CSV file with the header 'redcap_field,item_id' and one 'column,item' line per mapped column
         (JSON and NDJSON keys too). Mapped columns are read as their items; other columns as before. A map entry naming
         an item the instrument does not have is an error before anything is read; one naming a column the CSV header
-        lacks is a warning (see docs/interop-redcap.md).
+        lacks is a warning (see docs/interop.md).
+
+        FHIR (docs/interop.md): --input-format fhir reads QuestionnaireResponses (a Bundle, one resource, or
+        NDJSON); each gives one row, with its 'response', 'subject' and 'authored' passed through. --format fhir writes
+        a Bundle of Observations (one per score), --format fhir-ndjson one Observation per line; from CSV or JSON
+        input, columns named 'response', 'subject' and 'authored' fill derivedFrom, subject and effective.
 
         Output: --output FILE is written to a temporary file and renamed over FILE when complete, keeping an older
         FILE's permissions; devices and FIFOs (/dev/null, a named pipe) are written in place. An output that is the
@@ -46,8 +51,11 @@ internal static class ScoreCommand
         var instrument = new Argument<string>("instrument") { Arity = ArgumentArity.ZeroOrOne };
         var input = InputFiles.InputOption();
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
-        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
-        var inputFormat = InputFiles.InputFormatOption();
+        var format = CliOptions.Choice("--format", "-f", "FORMAT",
+            "output format: csv, json, ndjson, fhir (a Bundle of Observations) or fhir-ndjson (default: from the output extension, else csv)", ScoreFormats.Output);
+        var inputFormat = CliOptions.Choice("--input-format", null, "FORMAT",
+            "input format: csv, json, ndjson or fhir (QuestionnaireResponses: a Bundle, one resource or NDJSON) (default: from the input extension; csv for stdin)", ScoreFormats.Input);
+        var questionnaire = CliOptions.Text("--questionnaire", null, "FILE", "with --input-format fhir: the Questionnaire the responses answer (maps each linkId to its item by question code)");
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
         var map = CliOptions.Text("--map", null, "FILE", "read input columns as items through a column map (CSV 'redcap_field,item_id')");
         var plugins = CliOptions.Plugins();
@@ -56,19 +64,28 @@ internal static class ScoreCommand
         command.Options.Add(output);
         command.Options.Add(format);
         command.Options.Add(inputFormat);
+        command.Options.Add(questionnaire);
         command.Options.Add(quiet);
         command.Options.Add(map);
         command.Options.Add(plugins);
         command.RequireArguments(instrument, 1);
         command.SetAction(r => Run(
-            new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format), r.GetValue(inputFormat), r.GetValue(quiet),
-                CliOptions.PluginFolders(r, plugins, context)) { Map = r.GetValue(map) },
+            new ScoreSettings(r.GetValue(instrument)!, r.GetValue(input), r.GetValue(output) ?? "-", r.GetValue(format)?.Data, r.GetValue(inputFormat)?.Data, r.GetValue(quiet),
+                CliOptions.PluginFolders(r, plugins, context))
+            {
+                FhirOutput = r.GetValue(format)?.Fhir, FhirInput = r.GetValue(inputFormat)?.Fhir == true, Questionnaire = r.GetValue(questionnaire), Map = r.GetValue(map),
+            },
             context));
         return command;
     }
 
     public static int Run(ScoreSettings args, CliContext context)
     {
+        if (args.FhirInput || args.FhirOutput is not null || args.Questionnaire is not null)
+        {
+            return FhirScoring.Run(args, context);
+        }
+
         var stderr = context.Error;
         var input = args.Input ?? throw new CliException("'score' needs --input FILE (use '-' for standard input)", showUsage: true);
         var output = args.Output;
@@ -357,4 +374,13 @@ internal sealed record ScoreSettings(string Instrument, string? Input, string Ou
 {
     /// <summary>The <c>--map</c> file (input column to item id), or null.</summary>
     public string? Map { get; init; }
+
+    /// <summary>The FHIR output (<c>--format fhir</c> or <c>fhir-ndjson</c>), or null for <see cref="Format"/>.</summary>
+    public FhirOutputFormat? FhirOutput { get; init; }
+
+    /// <summary>True for <c>--input-format fhir</c>.</summary>
+    public bool FhirInput { get; init; }
+
+    /// <summary>The <c>--questionnaire</c> file (with FHIR input), or null.</summary>
+    public string? Questionnaire { get; init; }
 }

@@ -27,6 +27,7 @@ internal static class InstrumentSchema
         [nameof(R.OptionKeys)] = "option",
         [nameof(R.ItemKeys)] = "item",
         [nameof(R.ScoreKeys)] = "score",
+        [nameof(R.CodeKeys)] = "code",
         [nameof(R.MissingKeys)] = "missing",
         [nameof(R.RoundingKeys)] = "rounding",
         [nameof(R.BandKeys)] = "band",
@@ -67,6 +68,7 @@ internal static class InstrumentSchema
             ["flags"] = ListOf(new JsonObject { ["$ref"] = "#/$defs/flag" }, "Conditions that raise a flag."),
             ["examples"] = ListOf(new JsonObject { ["$ref"] = "#/$defs/example" },
                 "Worked examples: responses (or a series of administrations) with the results the manual's rules give them."),
+            ["code"] = Ref("code", "The instrument's code in a terminology, for example its LOINC panel."),
         }, "instrument", "version", "title", "license", "response_scales", "items", "scores");
 
         var defs = new JsonObject
@@ -100,6 +102,7 @@ internal static class InstrumentSchema
             {
                 ["value"] = Integer("The option's value, an integer unique within the scale."),
                 ["label"] = TextValue("The option's label."),
+                ["code"] = Ref("code", "The answer's code in a terminology, for example a LOINC answer code."),
             }, "value", "label"),
             ["item"] = Mapping("An item.", R.ItemKeys, new Dictionary<string, JsonObject>
             {
@@ -109,6 +112,7 @@ internal static class InstrumentSchema
                 ["reverse"] = Boolean("true for a reverse-keyed item. Default false."),
                 ["optional"] = Boolean("true for an item that may be left empty without making the response partial. Default false."),
                 ["keep"] = Boolean("true for an answer carried through to the output, never scored. Default false."),
+                ["code"] = Ref("code", "The question's code in a terminology, for example a LOINC question code."),
             }, "id", "scale"),
             ["score"] = WithAnyRequired(Mapping("A score: a sum or mean of items (method), or derived (expression).", R.ScoreKeys,
                 new Dictionary<string, JsonObject>
@@ -123,7 +127,15 @@ internal static class InstrumentSchema
                     ["bands"] = ListOf(new JsonObject { ["$ref"] = "#/$defs/band" }, "Interpretation bands."),
                     ["sources"] = Ref("sources", "Where the score's rule and cut-offs come from."),
                     ["change"] = Ref("change", "Change rules: how change in the score between administrations is read."),
+                    ["code"] = Ref("code", "The score's code in a terminology, for example the LOINC code of a total score."),
                 }, "id"), "method", "expression"),
+            ["code"] = Mapping("A code from a terminology (docs/yaml-format.md, Codes).", R.CodeKeys, new Dictionary<string, JsonObject>
+            {
+                ["system"] = TextValue("The code system as an absolute URI, such as http://loinc.org."),
+                ["code"] = TextValue("The code, as the code system writes it."),
+                ["display"] = TextValue("The code system's display text."),
+                ["sources"] = Ref("sources", "Where the code is stated: the terminology, or an implementation guide that uses it."),
+            }, "system", "code"),
             ["missing"] = Mapping("The missing-data rule.", R.MissingKeys, new Dictionary<string, JsonObject>
             {
                 ["max"] = Integer("How many of the score's items may be missing. Default 0."),

@@ -77,6 +77,7 @@ internal static partial class DefinitionBinder
             var order = OrderScores(scores, expressions, items.Length);
             var flags = BindFlags(slotOf);
             CheckSources();
+            CheckCodes();
             CheckExamples();
             CheckCourseExamples();
 

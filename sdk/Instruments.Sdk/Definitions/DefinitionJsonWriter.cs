@@ -33,6 +33,7 @@ public static class DefinitionJsonWriter
         w.WriteString("version", def.Version);
         w.WriteString("title", def.Title);
         w.WriteString("respondent", RespondentName(def.Respondent));
+        WriteCode(w, def.Code);
         if (def.Counterpart is { } counterpart)
         {
             w.WriteStartObject("counterpart");
@@ -71,6 +72,7 @@ public static class DefinitionJsonWriter
                 w.WriteStartObject();
                 w.WriteNumber("value", o.Value);
                 w.WriteString("label", o.Label);
+                WriteCode(w, o.Code);
                 w.WriteEndObject();
             }
 
@@ -94,6 +96,7 @@ public static class DefinitionJsonWriter
             w.WriteBoolean("reverse", item.Reverse);
             w.WriteBoolean("optional", item.Optional);
             w.WriteBoolean("keep", item.Keep);
+            WriteCode(w, item.Code);
             w.WriteEndObject();
         }
 
@@ -145,6 +148,7 @@ public static class DefinitionJsonWriter
 
             w.WriteEndArray();
             WriteStrings(w, "sources", s.Sources);
+            WriteCode(w, s.Code);
             WriteChange(w, s.Change);
             w.WriteEndObject();
         }
@@ -176,6 +180,25 @@ public static class DefinitionJsonWriter
 
         w.WriteEndObject();
         w.WriteString("notes", def.Notes);
+        w.WriteEndObject();
+    }
+
+    /// <summary>
+    /// <c>"code": { "system", "code", "display", "sources" }</c> when a code is declared; nothing otherwise, so that the JSON of
+    /// a definition without codes is as it was.
+    /// </summary>
+    private static void WriteCode(Utf8JsonWriter w, CodeDeclaration? code)
+    {
+        if (code is null)
+        {
+            return;
+        }
+
+        w.WriteStartObject("code");
+        w.WriteString("system", code.System);
+        w.WriteString("code", code.Code);
+        w.WriteString("display", code.Display);
+        WriteStrings(w, "sources", code.Sources);
         w.WriteEndObject();
     }
 

@@ -44,6 +44,9 @@ public sealed class InstrumentDefinition
     /// <summary>Notes for users: what is unconfirmed, choices made, caveats.</summary>
     public string? Notes { get; init; }
 
+    /// <summary>The instrument's code (for example a LOINC panel), with its sources; null when none is declared.</summary>
+    public CodeDeclaration? Code { get; init; }
+
     /// <summary>Codes that mean "not answered" (missing, not invalid), e.g. <c>-99</c>.</summary>
     public ImmutableArray<int> MissingCodes { get; init; } = [];
 
@@ -95,7 +98,7 @@ public sealed class InstrumentDefinition
             return new ScoreDefinition
             {
                 Id = s.Id, Title = s.Title, Method = s.Method, Items = s.Items, Expression = s.Expression, Missing = s.Missing,
-                Bands = s.Bands, Sources = s.Sources,
+                Bands = s.Bands, Sources = s.Sources, Code = s.Code,
                 Change = new ChangeRules
                 {
                     Direction = change.Direction, Caseness = change.Caseness, ReliableChange = change.ReliableChange,
@@ -113,7 +116,7 @@ public sealed class InstrumentDefinition
         return new InstrumentDefinition
         {
             Id = Id, Version = Version, Title = Title, Citation = Citation, License = License, Respondent = Respondent,
-            Counterpart = Counterpart, Language = Language, Instructions = Instructions, Notes = Notes, MissingCodes = MissingCodes,
+            Counterpart = Counterpart, Language = Language, Instructions = Instructions, Notes = Notes, Code = Code, MissingCodes = MissingCodes,
             ResponseScales = ResponseScales, Items = Items, Scores = scores, Flags = Flags, Examples = Examples,
             CourseExamples = CourseExamples,
         };
@@ -193,6 +196,9 @@ public sealed class ResponseOption
 
     /// <summary>The label shown to the respondent.</summary>
     public required string Label { get; init; }
+
+    /// <summary>The answer's code (for example a LOINC answer code), with its sources; null when none is declared.</summary>
+    public CodeDeclaration? Code { get; init; }
 }
 
 /// <summary>A set of answer options shared by items.</summary>
@@ -238,6 +244,9 @@ public sealed class ItemDefinition
     /// as given, among the pass-through columns. No score, derived score or flag may use it (INS1160).
     /// </summary>
     public bool Keep { get; init; }
+
+    /// <summary>The question's code (for example a LOINC question code), with its sources; null when none is declared.</summary>
+    public CodeDeclaration? Code { get; init; }
 }
 
 /// <summary>How missing items are handled for one score.</summary>
@@ -356,6 +365,10 @@ public sealed class ScoreDefinition
     /// source are reported (INS1070).
     /// </summary>
     public ImmutableArray<string> Sources { get; init; } = [];
+
+    /// <summary>The score's code (for example the LOINC code of a total score), with its sources; null when none is declared.</summary>
+    public CodeDeclaration? Code { get; init; }
+
     /// <summary>
     /// How change in this score across administrations is interpreted (direction, caseness, reliable change, clinical
     /// significance, sudden gains), or null when the definition declares no change rules.

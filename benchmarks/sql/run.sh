@@ -23,4 +23,6 @@ echo "== console host: score --input $data" >&2
 echo "== DuckDB: read_csv(all_varchar) into a table, then the emitted query, COPY to CSV" >&2
 /usr/bin/time -f "duckdb (whole process incl. start-up): %e s wall, %M KiB peak RSS" \
   dotnet run -c Release benchmarks/sql/duckdb-score.cs -- "$work/query.sql" "$data" "$work/sql.csv"
+echo "== DuckDB: the same, scored into an in-memory table (no CSV written)" >&2
+dotnet run -c Release benchmarks/sql/duckdb-score.cs -- "$work/query.sql" "$data" --table
 echo "rows: host $(($(wc -l < "$work/host.csv") - 1)), duckdb $(($(wc -l < "$work/sql.csv") - 1))" >&2

@@ -46,7 +46,7 @@ public sealed class InProcessTests
         Assert.StartsWith("usage: instruments <command> [options]", help.Stdout, StringComparison.Ordinal);
         var summaries = Commands.Commands.Create(new CliContext { Out = TextWriter.Null, Error = TextWriter.Null, OpenStandardInput = () => Stream.Null, OpenStandardOutput = () => Stream.Null })
             .ToDictionary(c => c.Name, c => c.Description);
-        string[] expected = ["list", "describe", "validate", "score", "export", "track", "agree", "report", "test", "schema", "import"];
+        string[] expected = ["list", "describe", "validate", "score", "export", "track", "agree", "report", "test", "schema", "import", "sql"];
         Assert.Equal(expected, summaries.Keys);
         var commandLines = help.StdoutLines.SkipWhile(l => l != "commands:").Skip(1).TakeWhile(l => l.Length > 0).ToList();
         Assert.Equal(expected.Select(name => "  " + name.PadRight(10) + summaries[name]), commandLines);

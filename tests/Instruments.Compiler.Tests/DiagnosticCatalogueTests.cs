@@ -146,6 +146,7 @@ public sealed partial class DiagnosticCatalogueTests
             "INS116" => ["Definition"],
             "INS117" => ["Codes"],
             "INS118" => ["Import"],
+            "INS119" => ["Sql"],
             _ when id.StartsWith("RSP2", StringComparison.Ordinal) => ["Response"],
             _ => [],
         };
@@ -177,8 +178,8 @@ public sealed partial class DiagnosticCatalogueTests
         // CompilerDiagnosticTests, plus the feature test classes that test their own IDs (LibraryFormatTests: INS106x-INS107x;
         // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x;
         // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x; PairingDiagnosticTests: INS113x;
-        // KeptItemDiagnosticTests: INS116x; CodeDiagnosticTests: INS117x; RedcapImportTests: INS118x).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests), typeof(CodeDiagnosticTests), typeof(RedcapImportTests) }
+        // KeptItemDiagnosticTests: INS116x; CodeDiagnosticTests: INS117x; RedcapImportTests: INS118x; SqlEmitDiagnosticTests: INS119x).
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests), typeof(CodeDiagnosticTests), typeof(RedcapImportTests), typeof(SqlEmitDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

@@ -15,7 +15,7 @@ namespace Instruments.PublicApi.Tests;
 [UseReporter(typeof(QuietReporter))]
 public sealed class PublicApiTests
 {
-    private static readonly string[] Names = ["Instruments.Sdk", "Instruments.Compiler", "Instruments.Data", "Instruments.Reports", "Instruments.Hosting", "Instruments.Fhir"];
+    private static readonly string[] Names = ["Instruments.Sdk", "Instruments.Compiler", "Instruments.Data", "Instruments.Reports", "Instruments.Hosting", "Instruments.Fhir", "Instruments.Sql"];
 
     public static TheoryData<string> Assemblies => new(Names);
 

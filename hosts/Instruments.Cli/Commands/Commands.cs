@@ -16,5 +16,6 @@ internal static class Commands
         TestCommand.Create(context),
         SchemaCommand.Create(context),
         ImportCommand.Create(context),
+        SqlCommand.Create(context),
     ];
 }

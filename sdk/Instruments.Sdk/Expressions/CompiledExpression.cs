@@ -65,6 +65,9 @@ internal sealed class CompiledExpression
     /// <summary>The height of evaluation stack the expression needs.</summary>
     internal int MaxStack => _maxStack;
 
+    /// <summary>The instructions, in postfix order (for emitters that lower the expression elsewhere, such as SQL).</summary>
+    internal ReadOnlySpan<Instruction> Code => _code;
+
     /// <summary>The number of instructions.</summary>
     internal int InstructionCount => _code.Length;
 

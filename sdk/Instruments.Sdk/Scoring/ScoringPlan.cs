@@ -212,6 +212,12 @@ public sealed class ScoringPlan
     /// </summary>
     public ScoreRange GetScoreRange(int score) => _bound.Scores[score].Range;
 
+    /// <summary>The bound instrument this plan scores (for emitters that lower the same binding elsewhere, such as SQL).</summary>
+    internal BoundInstrument Bound => _bound;
+
+    /// <summary>True when plugin response checks run after each response.</summary>
+    internal bool HasResponseChecks => !_checks.IsDefaultOrEmpty;
+
     /// <summary>The definition this plan scores.</summary>
     public InstrumentDefinition Definition => _bound.Definition;
 

@@ -1,0 +1,46 @@
+using DuckDB.NET.Data;
+
+namespace Instruments.Sql.Tests;
+
+/// <summary>
+/// The documented way to run the query (docs/scale.md): DuckDB reads a sample CSV with
+/// <c>read_csv(..., all_varchar = true)</c> into a table and the emitted query scores it; every cell equals the console
+/// host's CSV output for the same file.
+/// </summary>
+public sealed class SampleCsvTests
+{
+    [Theory]
+    [InlineData("samples/phq-9.csv", "plugins/symptoms/instruments/phq-9.yaml")]
+    [InlineData("samples/swls.csv", "plugins/wellbeing/instruments/swls.yaml")]
+    [InlineData("samples/dsm5-specific-phobia.csv", "plugins/symptoms/instruments/dsm5-specific-phobia-adult.yaml")]
+    public void SampleCsv_ReadByDuckDb_ScoresAsTheConsoleHost(string sample, string instrument)
+    {
+        var plan = DuckDbDifferentialTests.Compile(File.ReadAllText(Path.Combine(Paths.RepoRoot, instrument)), instrument);
+        var csvPath = Path.Combine(Paths.RepoRoot, sample);
+        var engine = Differential.EngineCsv(plan, File.ReadAllBytes(csvPath));
+        var query = SqlEmitter.Emit(plan).Query!;
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE TABLE responses AS SELECT * FROM read_csv('{csvPath.Replace("'", "''", StringComparison.Ordinal)}', all_varchar = true);";
+        command.ExecuteNonQuery();
+        command.CommandText = query;
+        using var reader = command.ExecuteReader();
+        var r = 0;
+        while (reader.Read())
+        {
+            var row = Enumerable.Range(0, reader.FieldCount).ToDictionary(reader.GetName, c => reader.IsDBNull(c) ? null : reader.GetValue(c), StringComparer.Ordinal);
+            for (var c = 0; c < engine.Header.Length; c++)
+            {
+                Assert.True(row.ContainsKey(engine.Header[c]), $"no column '{engine.Header[c]}'");
+                Differential.CompareCell(engine.Header[c], engine.Rows[r][c], row[engine.Header[c]], r, [], []);
+            }
+
+            r++;
+        }
+
+        Assert.Equal(engine.Rows.Count, r);
+        Assert.True(r > 0);
+    }
+}

@@ -49,23 +49,7 @@ internal static class CatalogEndpoints
             {
                 var def = i.Definition;
                 w.WriteStartObject();
-                w.WriteString("id", def.Id);
-                w.WriteString("version", def.Version);
-                w.WriteString("title", def.Title);
-                w.WriteNumber("item_count", def.Items.Length);
-                w.WriteStartArray("scores");
-                foreach (var s in def.Scores)
-                {
-                    w.WriteStringValue(s.Id);
-                }
-
-                w.WriteEndArray();
-                w.WriteString("respondent", DefinitionJsonWriter.RespondentName(def.Respondent));
-                w.WriteString("license", def.License.Name);
-                w.WriteString("texts", def.License.Texts == TextLicense.Restricted ? "restricted" : "shipped");
-                w.WriteString("license_url", def.License.Url);
-                w.WriteString("license_notice", def.License.Notice);
-                w.WriteNumber("example_count", def.Examples.Length);
+                DefinitionJsonWriter.WriteSummaryProperties(w, def);
                 w.WriteEndObject();
             }
 

@@ -202,6 +202,37 @@ public static class DefinitionJsonWriter
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// Writes an instrument's summary into the current JSON object: <c>id</c>, <c>version</c>, <c>title</c>,
+    /// <c>item_count</c>, <c>scores</c> (ids), <c>respondent</c>, <c>license</c>, <c>texts</c>, <c>license_url</c>,
+    /// <c>license_notice</c> and <c>example_count</c>, the fields of <c>instruments list --format json</c> and of the
+    /// service's <c>GET /instruments</c>.
+    /// </summary>
+    /// <param name="writer">A writer positioned inside an object.</param>
+    /// <param name="definition">The instrument.</param>
+    public static void WriteSummaryProperties(Utf8JsonWriter writer, InstrumentDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(definition);
+        writer.WriteString("id", definition.Id);
+        writer.WriteString("version", definition.Version);
+        writer.WriteString("title", definition.Title);
+        writer.WriteNumber("item_count", definition.Items.Length);
+        writer.WriteStartArray("scores");
+        foreach (var s in definition.Scores)
+        {
+            writer.WriteStringValue(s.Id);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteString("respondent", RespondentName(definition.Respondent));
+        writer.WriteString("license", definition.License.Name);
+        writer.WriteString("texts", definition.License.Texts == TextLicense.Restricted ? "restricted" : "shipped");
+        writer.WriteString("license_url", definition.License.Url);
+        writer.WriteString("license_notice", definition.License.Notice);
+        writer.WriteNumber("example_count", definition.Examples.Length);
+    }
+
     /// <summary>The respondent as written in JSON and text output: <c>client</c>, <c>clinician</c> ... (null when not given).</summary>
     public static string? RespondentName(Respondent? respondent) => respondent?.ToString().ToLowerInvariant();
 

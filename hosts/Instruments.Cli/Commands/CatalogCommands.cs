@@ -237,15 +237,8 @@ internal static class CatalogCommands
                 sb.AppendLine($"    {range,-7} {b.Label}{(b.Description is null ? string.Empty : ": " + b.Description)}");
             }
 
-            if (!s.Sources.IsDefaultOrEmpty)
-            {
-                sb.AppendLine("    sources: " + string.Join("; ", s.Sources));
-            }
-
-            if (!s.Missing.Sources.IsDefaultOrEmpty)
-            {
-                sb.AppendLine("    missing-data rule sources: " + string.Join("; ", s.Missing.Sources));
-            }
+            Sources(sb, "sources", s.Sources);
+            Sources(sb, "missing-data rule sources", s.Missing.Sources);
 
             if (s.Change is { } change)
             {
@@ -264,10 +257,7 @@ internal static class CatalogCommands
                     sb.AppendLine("    " + f.Message);
                 }
 
-                if (!f.Sources.IsDefaultOrEmpty)
-                {
-                    sb.AppendLine("    sources: " + string.Join("; ", f.Sources));
-                }
+                Sources(sb, "sources", f.Sources);
             }
         }
 
@@ -350,13 +340,7 @@ internal static class CatalogCommands
             Sources(sg.Sources);
         }
 
-        void Sources(System.Collections.Immutable.ImmutableArray<string> sources)
-        {
-            if (!sources.IsDefaultOrEmpty)
-            {
-                sb.AppendLine("        sources: " + string.Join("; ", sources));
-            }
-        }
+        void Sources(System.Collections.Immutable.ImmutableArray<string> sources) => CatalogCommands.Sources(sb, "sources", sources, "        ");
     }
 
     private static string Fixed(double v) => double.IsFinite(v) ? v.ToString("0.##", CultureInfo.InvariantCulture) : "-";
@@ -374,11 +358,12 @@ internal static class CatalogCommands
     private static string ItemList(IReadOnlyList<string> items) =>
         items.Count > 4 ? $"{items[0]} .. {items[^1]} ({items.Count} items)" : string.Join(", ", items);
 
-    private static void Sources(StringBuilder sb, string what, System.Collections.Immutable.ImmutableArray<string> sources)
+    /// <summary>"    sources: a; b", or nothing when there are none.</summary>
+    private static void Sources(StringBuilder sb, string what, System.Collections.Immutable.ImmutableArray<string> sources, string indent = "    ")
     {
         if (!sources.IsDefaultOrEmpty)
         {
-            sb.AppendLine($"    {what}: " + string.Join("; ", sources));
+            sb.AppendLine($"{indent}{what}: " + string.Join("; ", sources));
         }
     }
 

@@ -1,5 +1,6 @@
 using CsCheck;
 using Instruments.Course;
+using Instruments.Tests.Shared;
 
 namespace Instruments.Sdk.Tests.Course;
 
@@ -136,14 +137,13 @@ public sealed class AllianceOutcomeTests
     {
         var a = new AllianceOutcomeAccumulator();
         double[] series = [40, N, 44, 50, 52];
-        a.Add(AllianceOutcomeAccumulator.EarlyAlliance(series, 3, out _), -3);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            a.Add(AllianceOutcomeAccumulator.EarlyAlliance(series, 3, out _) + i, -i % 7);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 1000; i++)
+            {
+                a.Add(AllianceOutcomeAccumulator.EarlyAlliance(series, 3, out _) + i, -i % 7);
+            }
+        }));
     }
 
     [Fact]

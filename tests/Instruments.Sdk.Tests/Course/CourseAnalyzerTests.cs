@@ -1,5 +1,6 @@
 using Instruments.Course;
 using Instruments.Definitions;
+using Instruments.Tests.Shared;
 using static Instruments.Sdk.Tests.Course.CourseTestSupport;
 
 namespace Instruments.Sdk.Tests.Course;
@@ -438,14 +439,14 @@ public sealed class CourseAnalyzerTests
 
         Assert.NotEmpty(result.SuddenGains);
         Assert.NotEmpty(result.SuddenLosses);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            analyzer.Analyze(withGains, result);
-            analyzer.Analyze(without, result);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 2_000; i++)
+            {
+                analyzer.Analyze(withGains, result);
+                analyzer.Analyze(without, result);
+            }
+        }));
         Assert.Empty(result.SuddenGains);
         Assert.Empty(result.SuddenLosses);
         Assert.Null(result.Outcome(0));

@@ -2,6 +2,7 @@ using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
+using Instruments.Tests.Shared;
 
 namespace Instruments.Sdk.Tests.Course;
 
@@ -206,16 +207,14 @@ public sealed class ProtocolPlanTests
         var texts = new string?[values.Length];
         MeasureFacts[] facts = [new(true, false, ChangeOutcome.Improved), new(null, false, null)];
         var outcomes = new bool?[2];
-        plan.Score(values, texts, result);
-        plan.Evaluate(facts, outcomes);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            plan.Score(values, texts, result);
-            plan.Evaluate(facts, outcomes);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 100; i++)
+            {
+                plan.Score(values, texts, result);
+                plan.Evaluate(facts, outcomes);
+            }
+        }));
         Assert.Equal([true, true], outcomes);
     }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using CsCheck;
 using Instruments.Course;
 using Instruments.Definitions;
+using Instruments.Tests.Shared;
 
 namespace Instruments.Sdk.Tests.Course;
 
@@ -192,14 +193,13 @@ public sealed class RuptureTests
         }));
         var result = analyzer.CreateResult();
         double[] series = [10, 7, 10, 6, 9, 12, 5, 5, 11];
-        analyzer.Analyze(series, result);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            analyzer.Analyze(series, result);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 100; i++)
+            {
+                analyzer.Analyze(series, result);
+            }
+        }));
         Assert.True(result.Ruptures[0].Count > 0);
     }
 

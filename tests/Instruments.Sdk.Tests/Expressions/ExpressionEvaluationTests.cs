@@ -1,4 +1,5 @@
 using Instruments.Expressions;
+using Instruments.Tests.Shared;
 using static Instruments.Sdk.Tests.Expressions.ExpressionTestHelpers;
 
 namespace Instruments.Sdk.Tests.Expressions;
@@ -150,14 +151,13 @@ public class ExpressionEvaluationTests
             sink += expr.Evaluate(slots); // warm-up (JIT tiers)
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            sink += expr.Evaluate(slots);
-        }
-
-        long after = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(0, after - before);
+            for (int i = 0; i < 10_000; i++)
+            {
+                sink += expr.Evaluate(slots);
+            }
+        }));
         Assert.False(double.IsInfinity(sink));
     }
 

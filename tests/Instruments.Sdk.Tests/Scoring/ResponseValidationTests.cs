@@ -1,4 +1,5 @@
 using Instruments.Scoring;
+using Instruments.Tests.Shared;
 using static Instruments.Sdk.Tests.Scoring.ScoringTestSupport;
 
 namespace Instruments.Sdk.Tests.Scoring;
@@ -121,18 +122,13 @@ public sealed class ResponseValidationTests
     {
         var values = Parse("2", "2", "-99", "2", "x", "2", "2", "2", "1", "");
         var result = Phq9.CreateResult();
-        for (var i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            Phq9.Score(values, result);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
-        {
-            Phq9.Score(values, result);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 2_000; i++)
+            {
+                Phq9.Score(values, result);
+            }
+        }));
     }
 
     [Fact]
@@ -141,18 +137,13 @@ public sealed class ResponseValidationTests
         string[] cells = ["2", "2", "-99", "2", "x", "2", "2", "2", "1", ""];
         var values = Parse(cells);
         var result = Phq9.CreateResult();
-        for (var i = 0; i < 100; i++)
+        Assert.Equal(0, Allocations.SteadyState(() =>
         {
-            Phq9.Score(values, cells, result);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
-        {
-            Phq9.Score(values, cells, result);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            for (var i = 0; i < 2_000; i++)
+            {
+                Phq9.Score(values, cells, result);
+            }
+        }));
         Assert.Contains(result.Diagnostics.ToArray(), d => d.Id == "RSP2002" && d.Text == "x");
     }
 

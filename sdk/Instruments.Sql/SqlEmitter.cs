@@ -204,8 +204,7 @@ public static partial class SqlEmitter
         {
             var part = Lower();
             var header = "-- Scores instrument '" + plan.Definition.Id + "' " + plan.Definition.Version + " row by row (emitted by Instruments.Sql, one row in and one row out).\n";
-            return Assemble(sql, header, part.Stages, part.Excluded,
-                [$"CASE WHEN {part.Errors} THEN 'invalid' WHEN {part.Missing} THEN 'partial' ELSE 'complete' END AS {sql.Identifier("status")}", .. part.Select], table);
+            return Assemble(sql, header, part.Stages, part.Excluded, part.Select, table);
         }
 
         /// <summary>Lowers the instrument: every working column in its stage, and the output columns after <c>status</c>.</summary>

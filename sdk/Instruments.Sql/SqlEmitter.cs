@@ -37,7 +37,7 @@ public sealed class SqlQueryResult
     /// <summary>The query, or null when the plan cannot be expressed exactly in SQL.</summary>
     public string? Query { get; }
 
-    /// <summary>Why no query was emitted (INS1190-INS1193); empty on success.</summary>
+    /// <summary>Why no query was emitted (INS1190-INS1193 for an instrument, INS1197-INS1198 for a protocol); empty on success.</summary>
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 }
 
@@ -161,9 +161,9 @@ public static partial class SqlEmitter
     /// <summary>One query under construction: columns computed in stages (each stage reads only earlier ones).</summary>
     /// <param name="plan">The instrument.</param>
     /// <param name="sql">The dialect.</param>
-    /// <param name="prefix">The prefix of working column names (distinct per instrument when parts are merged).</param>
-    /// <param name="output">The prefix of output column names (<c>phq-9.</c> in a protocol; empty for one instrument).</param>
-    internal sealed class Lowering(ScoringPlan plan, ISqlDialect sql, string prefix = "__ins_", string output = "")
+    /// <param name="workPrefix">The prefix of working column names (distinct per instrument when parts are merged).</param>
+    /// <param name="outputPrefix">The prefix of output column names (<c>phq-9.</c> in a protocol; empty for one instrument).</param>
+    internal sealed class Lowering(ScoringPlan plan, ISqlDialect sql, string workPrefix = "__ins_", string outputPrefix = "")
     {
         private const string Prefix = "__ins_";
         private readonly List<List<(string Name, string Sql)>> _stages = [];
@@ -192,7 +192,7 @@ public static partial class SqlEmitter
                 _stages.Add([]);
             }
 
-            var name = prefix + hint + "_" + (_next++).ToString(CultureInfo.InvariantCulture);
+            var name = workPrefix + hint + "_" + (_next++).ToString(CultureInfo.InvariantCulture);
             _stages[stage - 1].Add((name, text));
             _temps.Add(name);
             return new Node(sql.Identifier(name), stage, true);
@@ -207,7 +207,7 @@ public static partial class SqlEmitter
             return Assemble(sql, header, part.Stages, part.Excluded, part.Select, table);
         }
 
-        /// <summary>Lowers the instrument: every working column in its stage, and the output columns after <c>status</c>.</summary>
+        /// <summary>Lowers the instrument: every working column in its stage, and the output columns (<c>status</c> first).</summary>
         public LoweredPart Lower()
         {
             var bound = plan.Bound;
@@ -280,37 +280,37 @@ public static partial class SqlEmitter
             {
                 var def = scores[s].Definition;
                 var o = outputs[s];
-                select.Add($"{o.Value.Text} AS {sql.Identifier(output + def.Id)}");
+                select.Add($"{o.Value.Text} AS {sql.Identifier(outputPrefix + def.Id)}");
                 if (def.Rounding is { Method: RoundingMethod.Nearest } || def.Missing.Rounding is { Method: RoundingMethod.Nearest })
                 {
-                    select.Add($"CASE WHEN {o.Unrounded.Text} <> {o.Value.Text} THEN {o.Unrounded.Text} END AS {sql.Identifier(output + def.Id + "_unrounded")}");
+                    select.Add($"CASE WHEN {o.Unrounded.Text} <> {o.Value.Text} THEN {o.Unrounded.Text} END AS {sql.Identifier(outputPrefix + def.Id + "_unrounded")}");
                 }
 
                 if (o.Band is { } band)
                 {
-                    select.Add($"{band.Text} AS {sql.Identifier(output + def.Id + "_band")}");
+                    select.Add($"{band.Text} AS {sql.Identifier(outputPrefix + def.Id + "_band")}");
                 }
 
                 if (o.Prorated is { } prorated)
                 {
-                    select.Add($"{prorated.Text} AS {sql.Identifier(output + def.Id + "_prorated")}");
+                    select.Add($"{prorated.Text} AS {sql.Identifier(outputPrefix + def.Id + "_prorated")}");
                 }
             }
 
             for (var f = 0; f < bound.Flags.Length; f++)
             {
-                select.Add($"{flagState[f].Text} AS {sql.Identifier(output + "flag_" + bound.Flags[f].Definition.Id)}");
+                select.Add($"{flagState[f].Text} AS {sql.Identifier(outputPrefix + "flag_" + bound.Flags[f].Definition.Id)}");
             }
 
             select.Add(sql.JoinSkippingNulls([.. Enumerable.Range(0, bound.Flags.Length)
-                .Select(f => $"CASE WHEN {flagState[f].Text} THEN {sql.Text(bound.Flags[f].Definition.Id)} END")]) + " AS " + sql.Identifier(output + "flags"));
+                .Select(f => $"CASE WHEN {flagState[f].Text} THEN {sql.Text(bound.Flags[f].Definition.Id)} END")]) + " AS " + sql.Identifier(outputPrefix + "flags"));
             var diagnostics = itemDiag.Select(d => d.Text)
                 .Concat(bound.ScoreOrder.Where(s => scores[s].Expression is null).SelectMany(s => scoreDiags[s].Select(d => d.Text)))
                 .Concat(bound.ScoreOrder.Where(s => scores[s].Expression is not null).SelectMany(s => scoreDiags[s].Select(d => d.Text)))
                 .Concat(flagDiags.Select(d => d.Text)).ToList();
-            select.Add(sql.JoinSkippingNulls(diagnostics) + " AS " + sql.Identifier(output + "diagnostics"));
+            select.Add(sql.JoinSkippingNulls(diagnostics) + " AS " + sql.Identifier(outputPrefix + "diagnostics"));
             return new LoweredPart([.. _stages], [.. items.Where(x => !x.Definition.Keep).Select(x => x.Definition.Id), .. _temps], errors, missing,
-                [$"CASE WHEN {errors} THEN 'invalid' WHEN {missing} THEN 'partial' ELSE 'complete' END AS {sql.Identifier(output + "status")}", .. select]);
+                [$"CASE WHEN {errors} THEN 'invalid' WHEN {missing} THEN 'partial' ELSE 'complete' END AS {sql.Identifier(outputPrefix + "status")}", .. select]);
         }
 
         /// <summary>

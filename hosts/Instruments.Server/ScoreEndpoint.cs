@@ -152,7 +152,7 @@ internal static class ScoreEndpoint
                 }
                 else
                 {
-                    log.LogInformation("Scoring '{Id}': {Count} warnings found after the answer started (no trailers on {Protocol}): {Warnings}",
+                    log.LogInformation("Scoring '{Id}': {Count} warning(s) found after the answer started (no trailers on {Protocol}): {Warnings}",
                         id, late.Count, context.Request.Protocol, string.Join(" | ", late));
                 }
             }

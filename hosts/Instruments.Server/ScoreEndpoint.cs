@@ -33,6 +33,7 @@ internal static class ScoreEndpoint
             {
                 operation.RequestBody = OpenApiBodies.Body("The responses: CSV with a header row, one JSON object or an array of them, or NDJSON.",
                     MediaTypes.Csv, MediaTypes.Json, MediaTypes.Ndjson);
+                OpenApiBodies.ScoreHeaders(operation);
                 return Task.CompletedTask;
             })
             .Produces(StatusCodes.Status200OK, contentType: MediaTypes.Csv, additionalContentTypes: [MediaTypes.Json, MediaTypes.Ndjson])
@@ -69,6 +70,17 @@ internal static class ScoreEndpoint
             return;
         }
 
+        ColumnMap? map;
+        try
+        {
+            map = ColumnMapHeader.Parse(context.Request.Headers[ColumnMapHeader.Field], protocol?.ReaderPlan ?? plan!);
+        }
+        catch (ResponseFileException e)
+        {
+            await Problems.WriteAsync(context, StatusCodes.Status400BadRequest, InstrumentDiagnostics.ColumnMapUnusable, e.Message).ConfigureAwait(false);
+            return;
+        }
+
         var limit = settings.MaxRequestBodyBytes;
         if (context.Request.ContentLength > limit)
         {
@@ -90,7 +102,7 @@ internal static class ScoreEndpoint
                 if (ended)
                 {
                     log.LogDebug("Scoring '{Id}': a small body ({Bytes} bytes), scored on the request thread", id, body.Length);
-                    await ScoreSmall(context, plan, protocol, inputFormat, outputFormat, body, warnings, cancel).ConfigureAwait(false);
+                    await ScoreSmall(context, plan, protocol, map, inputFormat, outputFormat, body, warnings, cancel).ConfigureAwait(false);
                     return;
                 }
 
@@ -138,7 +150,7 @@ internal static class ScoreEndpoint
         {
             // The pipeline reads and writes synchronously: it runs on threads of its own, never on a request thread.
             await Task.Factory.StartNew(
-                () => Run(plan, protocol, inputFormat, outputFormat, input, output, warnings.Add,
+                () => Run(plan, protocol, map, inputFormat, outputFormat, input, output, warnings.Add,
                     new ScoringPipelineOptions { Workers = workers, Progress = rows => Volatile.Write(ref written, rows), Warnings = warnings.Add }, cancel),
                 CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).ConfigureAwait(false);
             if (warnings.Late() is { Count: > 0 } late)
@@ -222,7 +234,7 @@ internal static class ScoreEndpoint
     /// thread, with the pipeline's own steps (<see cref="ScoringPipelineOptions.OnCallingThread"/>: no threads, a
     /// block sized to the body), and the answer is sent in one write with its length and every warning in the headers.
     /// </summary>
-    private static async Task ScoreSmall(HttpContext context, ScoringPlan? plan, ProtocolPlan? protocol, DataFormat inputFormat,
+    private static async Task ScoreSmall(HttpContext context, ScoringPlan? plan, ProtocolPlan? protocol, ColumnMap? map, DataFormat inputFormat,
         DataFormat outputFormat, ReadOnlyMemory<byte> body, ResponseWarnings warnings, CancellationToken cancel)
     {
         // One JSON object is read as an array of one, as RequestBodyStream reads it.
@@ -231,7 +243,7 @@ internal static class ScoreEndpoint
             : MemoryMarshal.TryGetArray(body, out var array) ? new MemoryStream(array.Array!, array.Offset, array.Count, writable: false)
             : new MemoryStream(body.ToArray(), writable: false);
         var output = new MemoryStream(Math.Max(1024, body.Length * 2));
-        Run(plan, protocol, inputFormat, outputFormat, input, output, warnings.Add,
+        Run(plan, protocol, map, inputFormat, outputFormat, input, output, warnings.Add,
             new ScoringPipelineOptions { OnCallingThread = true, Warnings = warnings.Add }, cancel);
         context.Response.ContentType = MediaTypes.ContentType(outputFormat);
         context.Response.ContentLength = output.Length;
@@ -242,11 +254,11 @@ internal static class ScoreEndpoint
     private static bool TooLarge(Exception e) =>
         e is RequestBodyTooLargeException || (e is BadHttpRequestException b && b.StatusCode == StatusCodes.Status413PayloadTooLarge);
 
-    private static ScoreCounts Run(ScoringPlan? plan, ProtocolPlan? protocol, DataFormat inputFormat, DataFormat outputFormat,
+    private static ScoreCounts Run(ScoringPlan? plan, ProtocolPlan? protocol, ColumnMap? map, DataFormat inputFormat, DataFormat outputFormat,
         Stream input, Stream output, Action<string> readerWarnings, ScoringPipelineOptions options, CancellationToken cancel)
     {
-        // As ScoreCommand.ScoreAll in the console host, with no column map, and the warnings (stderr there) kept for the answer.
-        using var reader = ResponseReader.Open(input, inputFormat, protocol?.ReaderPlan ?? plan!, readerWarnings);
+        // As ScoreCommand.ScoreAll in the console host, and the warnings (stderr there) kept for the answer.
+        using var reader = ResponseReader.Open(input, inputFormat, protocol?.ReaderPlan ?? plan!, readerWarnings, map);
         var pipeline = protocol is null ? new ScoringPipeline(plan!, reader) : new ScoringPipeline(protocol, reader);
         var columns = outputFormat == DataFormat.Csv ? pipeline.DiscoverColumns() : [];
         var resultFormat = protocol is not null ? ResultFormat.Create(outputFormat, protocol, columns, positional: reader.Columns is not null)

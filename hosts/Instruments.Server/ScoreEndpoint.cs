@@ -98,7 +98,7 @@ internal static class ScoreEndpoint
             if (small > 0 && (context.Request.ContentLength is null || context.Request.ContentLength <= small))
             {
                 // A small body (or one of unknown length, until it proves large) is read whole: scored on this thread.
-                var (body, ended) = await ReadUpTo(context.Request.Body, (int)small, cancel).ConfigureAwait(false);
+                var (body, ended) = await ReadUpTo(context.Request.Body, (int)small, context.Request.ContentLength, cancel).ConfigureAwait(false);
                 if (ended)
                 {
                     log.LogDebug("Scoring '{Id}': a small body ({Bytes} bytes), scored on the request thread", id, body.Length);
@@ -202,10 +202,12 @@ internal static class ScoreEndpoint
     /// <summary>
     /// Reads the body until it ends or passes <paramref name="max"/> bytes: the bytes and whether the body ended
     /// (when not, the bytes are the first <paramref name="max"/> + 1 or more, to be read again by the pipeline).
+    /// <paramref name="contentLength"/>: the Content-Length, when sent (at most <paramref name="max"/> here).
     /// </summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, bool Ended)> ReadUpTo(Stream body, int max, CancellationToken cancel)
+    private static async Task<(ReadOnlyMemory<byte> Body, bool Ended)> ReadUpTo(Stream body, int max, long? contentLength, CancellationToken cancel)
     {
-        var buffer = new byte[Math.Min(max + 1, 4096)];
+        // Room for the whole body and one byte more (its end is then found without growing), or 4 KiB to start with.
+        var buffer = new byte[Math.Min(max + 1, contentLength is { } sent ? (int)sent + 1 : 4096)];
         var length = 0;
         while (true)
         {

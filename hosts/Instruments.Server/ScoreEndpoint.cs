@@ -134,7 +134,13 @@ internal static class ScoreEndpoint
         var trailers = context.Response.SupportsTrailers();
         context.Response.OnStarting(() =>
         {
-            // The warnings found so far (those of a CSV header) go with the headers; later ones in trailers.
+            // The warnings found so far (those of a CSV header) go with the headers; later ones in trailers. A problem
+            // answer (the body turned out too large or unreadable before any row was sent) carries none.
+            if (context.Response.StatusCode != StatusCodes.Status200OK)
+            {
+                return Task.CompletedTask;
+            }
+
             warnings.WriteHeaders(context.Response.Headers);
             if (trailers)
             {

@@ -161,7 +161,7 @@ internal sealed record Answer(HttpStatusCode Status, string? ContentType, bool S
         headers.TryGetValues("Instruments-Warning", out var values) ? values.Select(Uri.UnescapeDataString) : [];
 
     /// <summary>A body sent without a Content-Length (chunked), in small pieces.</summary>
-    private sealed class ChunkedContent(byte[] body) : HttpContent
+    internal sealed class ChunkedContent(byte[] body) : HttpContent
     {
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {

@@ -66,6 +66,21 @@ public sealed class WarningsTests(SmallAndPipelineServices services) : IClassFix
     }
 
     [Fact]
+    public async Task Warnings_AreNotSentWithAProblem_FoundAfterTheCsvHeaderWarned()
+    {
+        // The header warns (swls5 missing), then the streamed body (sent in 1,000-byte chunks, without a length, through
+        // the pipeline) passes the size limit before any row is answered: 413, without the header's warning.
+        using var service = new ServiceFactory(new Dictionary<string, string?> { ["Instruments:MaxRequestBodyBytes"] = "10000", ["Instruments:SmallBodyBytes"] = "0" });
+        var body = Encoding.UTF8.GetBytes("respondent_id,swls1,swls2,swls3,swls4\n" + string.Concat(Enumerable.Range(0, 2000).Select(i => $"r{i},5,5,5,5\n")));
+        var content = new Answer.ChunkedContent(body);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        using var r = await service.Client().PostAsync("/instruments/swls/score", content);
+        await Problem.AssertAsync(r, HttpStatusCode.RequestEntityTooLarge, "RSP2061");
+        Assert.Empty(Answer.Decode(r.Headers));
+        Assert.False(r.Headers.Contains("Trailer"));
+    }
+
+    [Fact]
     public async Task Warnings_JsonArrayNotClosed_IsAWarning()
     {
         var body = Encoding.UTF8.GetBytes("[{\"respondent_id\":\"a\",\"swls1\":5,\"swls2\":5,\"swls3\":5,\"swls4\":5,\"swls5\":5},");

@@ -17,8 +17,10 @@ public sealed class RequestBodyTooLargeException(long limit) : IOException($"the
 /// for any server, and for bodies without a Content-Length). A JSON body that is one object, not an array, is read
 /// as an array of that one object.
 /// </summary>
-internal sealed class RequestBodyStream(Stream inner, long limit, bool wrapSingleObject, CancellationToken cancel) : Stream
+/// <remarks><paramref name="prefix"/>: the start of the body, already read (and counted here again).</remarks>
+internal sealed class RequestBodyStream(Stream inner, long limit, bool wrapSingleObject, CancellationToken cancel, ReadOnlyMemory<byte> prefix = default) : Stream
 {
+    private ReadOnlyMemory<byte> _prefix = prefix;
     private static readonly byte[] OpenBracket = "["u8.ToArray();
     private static readonly byte[] CloseBracket = "]"u8.ToArray();
     private long _read;
@@ -84,24 +86,28 @@ internal sealed class RequestBodyStream(Stream inner, long limit, bool wrapSingl
         return read;
     }
 
+    /// <summary>
+    /// Where the JSON object starts when <paramref name="body"/> (its first bytes) starts with one, after a byte order
+    /// mark and white space, so that the body is one response; -1 otherwise (an array, or not JSON).
+    /// </summary>
+    public static int SingleObjectStart(ReadOnlySpan<byte> body)
+    {
+        var start = body.StartsWith("\uFEFF"u8) ? 3 : 0;
+        while (start < body.Length && body[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            start++;
+        }
+
+        return start < body.Length && body[start] == (byte)'{' ? start : -1;
+    }
+
     // Reads the start of the body: a JSON object first (after white space and a byte order mark) is one response.
     private void Peek()
     {
         _checked = true;
         var first = new byte[4096];
         var n = ReadInner(first);
-        var start = 0;
-        if (n >= 3 && first[0] == 0xEF && first[1] == 0xBB && first[2] == 0xBF)
-        {
-            start = 3;
-        }
-
-        while (start < n && first[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-        {
-            start++;
-        }
-
-        if (start < n && first[start] == (byte)'{')
+        if (SingleObjectStart(first.AsSpan(0, n)) is >= 0 and var start)
         {
             _wrapped = true;
             _pending = [.. OpenBracket, .. first.AsSpan(start, n - start)];
@@ -118,6 +124,15 @@ internal sealed class RequestBodyStream(Stream inner, long limit, bool wrapSingl
 
     private int ReadInner(Span<byte> buffer)
     {
+        if (!_prefix.IsEmpty)
+        {
+            var p = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span[..p].CopyTo(buffer);
+            _prefix = _prefix[p..];
+            _read += p;
+            return _read > limit ? throw new RequestBodyTooLargeException(limit) : p;
+        }
+
         var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
         try
         {

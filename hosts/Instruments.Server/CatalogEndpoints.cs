@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Diagnostics;
 using Instruments.Hosting;
@@ -24,7 +25,7 @@ internal static class CatalogEndpoints
 
         app.MapGet("/instruments/{id}", Describe)
             .WithName("DescribeInstrument")
-            .WithSummary("One instrument's definition, as 'instruments describe ID --format json' gives it (restricted item texts left out).")
+            .WithSummary("One instrument's definition, or one protocol's measures and outcome rules, as 'instruments describe ID --format json' gives it (restricted item texts left out).")
             .Produces(StatusCodes.Status200OK, contentType: "application/json")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -62,8 +63,14 @@ internal static class CatalogEndpoints
     {
         var library = await provider.Library.ConfigureAwait(false);
         var found = library.Find(id);
-        return found.Instrument is { } instrument
-            ? Results.Text(DefinitionJsonWriter.ToJson(instrument.Definition, RestrictedTextNote) + "\n", "application/json; charset=utf-8")
+        if (found.Instrument is { } instrument)
+        {
+            return Results.Text(DefinitionJsonWriter.ToJson(instrument.Definition, RestrictedTextNote) + "\n", "application/json; charset=utf-8");
+        }
+
+        // A protocol (scored by /score too): its measures, their rules and its outcomes, as 'describe <protocol>' writes them.
+        return library.FindProtocol(id) is { } protocol
+            ? Results.Text(ProtocolJsonWriter.ToJson(protocol.Plan) + "\n", "application/json; charset=utf-8")
             : Unknown(found);
     }
 

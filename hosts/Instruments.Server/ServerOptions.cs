@@ -28,6 +28,14 @@ public sealed class ServerOptions
     /// <value>Null.</value>
     public string? BuiltInFolder { get; set; }
 
+    /// <summary>
+    /// A score request whose body is at most this many bytes is read whole and scored on the request thread, without
+    /// the parallel pipeline (its threads and its 0.8 MB of block buffers); the answer is the same bytes. 0 sends every
+    /// body through the pipeline.
+    /// </summary>
+    /// <value>64 KiB (about 2,000 PHQ-9 rows of CSV).</value>
+    public int SmallBodyBytes { get; set; } = 64 * 1024;
+
     /// <summary>Scoring threads per request (the pipeline's workers).</summary>
     /// <value>0: one per processor.</value>
     public int WorkersPerRequest { get; set; }

@@ -15,13 +15,36 @@ internal sealed class RowBlock
     /// <summary>A block is full once its raw bytes reach this size (one row may take it past).</summary>
     public const int TargetBytes = 256 * 1024;
 
-    private int[] _start = new int[MaxRows];
-    private int[] _length = new int[MaxRows];
-    private int[] _line = new int[MaxRows];
-    private string?[] _malformed = new string?[MaxRows];
+    private int[] _start;
+    private int[] _length;
+    private int[] _line;
+    private string?[] _malformed;
+
+    /// <summary>A block with room for a full one (the pipeline's, recycled run after run).</summary>
+    public RowBlock()
+        : this(TargetBytes)
+    {
+    }
+
+    /// <summary>
+    /// A block that starts with room for about <paramref name="initialBytes"/> of input (and a few rows) and grows as
+    /// rows are added, up to a full block: for a small input, which would not use a full block's 0.8 MB.
+    /// </summary>
+    /// <param name="initialBytes">The input expected, in bytes.</param>
+    public RowBlock(int initialBytes)
+    {
+        var bytes = Math.Clamp(initialBytes, 256, TargetBytes);
+        var rows = bytes == TargetBytes ? MaxRows : 16;
+        _start = new int[rows];
+        _length = new int[rows];
+        _line = new int[rows];
+        _malformed = new string?[rows];
+        Data = new(bytes == TargetBytes ? TargetBytes + (16 * 1024) : bytes);
+        Output = new(bytes * 2);
+    }
 
     /// <summary>The rows' raw bytes, back to back.</summary>
-    public ByteBuffer Data { get; } = new(TargetBytes + (16 * 1024));
+    public ByteBuffer Data { get; }
 
     /// <summary>Number of rows.</summary>
     public int Count { get; private set; }
@@ -36,7 +59,7 @@ internal sealed class RowBlock
     public List<(string Key, string Message)>? RowWarnings { get; private set; }
 
     /// <summary>The formatted results of the rows.</summary>
-    public ByteBuffer Output { get; } = new(TargetBytes * 2);
+    public ByteBuffer Output { get; }
 
     public int Complete { get; set; }
 
@@ -85,6 +108,11 @@ internal sealed class RowBlock
     /// <summary>Adds a row whose raw bytes are <see cref="Data"/>[start..start+length).</summary>
     public void Add(int start, int length, int line, string? malformed = null)
     {
+        if (Count == _start.Length)
+        {
+            Grow();
+        }
+
         _start[Count] = start;
         _length[Count] = length;
         _line[Count] = line;
@@ -98,6 +126,15 @@ internal sealed class RowBlock
         var start = Data.Length;
         Data.Write(raw);
         Add(start, raw.Length, line, malformed);
+    }
+
+    private void Grow()
+    {
+        var rows = Math.Min(MaxRows, _start.Length * 2);
+        Array.Resize(ref _start, rows);
+        Array.Resize(ref _length, rows);
+        Array.Resize(ref _line, rows);
+        Array.Resize(ref _malformed, rows);
     }
 
     public void AddReaderWarning(string message) => (ReaderWarnings ??= []).Add(message);

@@ -409,7 +409,7 @@ internal sealed class CsvRowReader : ResponseReader
     public CsvRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes, ColumnMap? map = null)
         : base(warnings)
     {
-        _input = new ByteInput(stream, 256 * 1024, maxRowBytes);
+        _input = new ByteInput(stream, ByteInput.BufferSizeFor(stream, 256 * 1024), maxRowBytes);
         var header = ReadHeader();
         var fields = new Range[Csv.SplitFields(header, [])];
         Csv.SplitFields(header, fields);
@@ -1302,7 +1302,7 @@ internal sealed class JsonObjectParser
 internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings = null, int maxRowBytes = ByteInput.DefaultMaxRowBytes, ColumnMap? map = null)
     : ResponseReader(warnings)
 {
-    private readonly ByteInput _input = new(stream, 256 * 1024, maxRowBytes);
+    private readonly ByteInput _input = new(stream, ByteInput.BufferSizeFor(stream, 256 * 1024), maxRowBytes);
 
     internal override bool ReadBlock(RowBlock block)
     {
@@ -1379,7 +1379,7 @@ internal sealed class NdjsonRowReader(Stream stream, ScoringPlan plan, Action<st
 internal sealed class JsonArrayRowReader(Stream stream, ScoringPlan plan, Action<string>? warnings, int maxRowBytes = ByteInput.DefaultMaxRowBytes, ColumnMap? map = null)
     : ResponseReader(warnings)
 {
-    private readonly ByteInput _input = new(stream, 256 * 1024, maxRowBytes);
+    private readonly ByteInput _input = new(stream, ByteInput.BufferSizeFor(stream, 256 * 1024), maxRowBytes);
     private State _state = State.Start;
 
     private enum State

@@ -45,6 +45,8 @@ public sealed class CatalogEndpointTests(ServiceFactory service) : IClassFixture
     [Theory]
     [InlineData("phq-9")]
     [InlineData("core-10")] // item texts restricted: never served
+    [InlineData("alliance-and-symptoms")] // a protocol (no outcome rules, an alliance pairing)
+    [InlineData("nhs-talking-therapies")] // a protocol with outcome rules
     public async Task Describe_IsTheConsoleHostsDescribeJson_ByteForByte(string id)
     {
         var r = await service.Client().GetAsync($"/instruments/{id}");
@@ -52,6 +54,26 @@ public sealed class CatalogEndpointTests(ServiceFactory service) : IClassFixture
         Assert.Equal("application/json", r.Content.Headers.ContentType?.MediaType);
         var expected = await ConsoleHost.RunAsync("describe", id, "--format", "json");
         Assert.Equal(ConsoleHost.Text(expected), await r.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Describe_Protocol_GivesItsMeasuresAndOutcomeRules_AndTheOpenApiSummarySaysSo()
+    {
+        var r = await service.Client().GetAsync("/instruments/nhs-talking-therapies");
+        Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+        using var doc = JsonDocument.Parse(await r.Content.ReadAsStringAsync());
+        var root = doc.RootElement;
+        Assert.Equal("nhs-talking-therapies", root.GetProperty("protocol").GetString());
+        var measures = root.GetProperty("measures").EnumerateArray().ToList();
+        Assert.Equal(["phq-9", "gad-7"], measures.Select(m => m.GetProperty("instrument").GetString()));
+        Assert.All(measures, m => Assert.Equal("nhs-talking-therapies", m.GetProperty("reliable_change").GetString()));
+        Assert.All(measures, m => Assert.False(string.IsNullOrEmpty(m.GetProperty("score").GetString())));
+        Assert.NotEmpty(root.GetProperty("outcomes").EnumerateArray());
+        Assert.All(root.GetProperty("outcomes").EnumerateArray(), o => Assert.False(string.IsNullOrEmpty(o.GetProperty("when").GetString())));
+
+        using var openApi = JsonDocument.Parse(await service.Client().GetStringAsync("/openapi/v1.json"));
+        var summary = openApi.RootElement.GetProperty("paths").GetProperty("/instruments/{id}").GetProperty("get").GetProperty("summary").GetString();
+        Assert.Contains("protocol", summary, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -30,7 +30,8 @@ public sealed class ServiceFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(Logs)));
+        builder.ConfigureLogging(logging => logging.AddProvider(new QueueLoggerProvider(Logs))
+            .AddFilter<QueueLoggerProvider>("Instruments.Server", LogLevel.Debug));
         builder.UseSetting("Instruments:BuiltInFolder", Paths.ServerPlugins);
         foreach (var (key, value) in _settings ?? new Dictionary<string, string?>())
         {
@@ -80,7 +81,10 @@ public static class Paths
 /// <summary>Runs the console host, <c>dotnet instruments.dll ...</c>, and returns its standard output as bytes.</summary>
 public static class ConsoleHost
 {
-    public static async Task<byte[]> RunAsync(params string[] args)
+    public static async Task<byte[]> RunAsync(params string[] args) => (await RunWithErrorsAsync(args)).Stdout;
+
+    /// <summary>As <see cref="RunAsync"/>, with what the console host wrote to standard error.</summary>
+    public static async Task<(byte[] Stdout, string Stderr)> RunWithErrorsAsync(params string[] args)
     {
         Assert.True(File.Exists(Paths.CliDll), $"The console host was not built: {Paths.CliDll}");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } p && File.Exists(p) ? p : "dotnet";
@@ -105,7 +109,7 @@ public static class ConsoleHost
         await copy;
         await process.WaitForExitAsync();
         Assert.True(process.ExitCode is 0 or 1, $"instruments {string.Join(' ', args)}: exit {process.ExitCode}\n{await stderr}");
-        return stdout.ToArray();
+        return (stdout.ToArray(), await stderr);
     }
 
     public static string Text(byte[] bytes) => Encoding.UTF8.GetString(bytes);

@@ -21,6 +21,31 @@ internal sealed class ByteInput : IDisposable
         _buf = new byte[Math.Min(bufferSize, maxRowBytes)];
     }
 
+    /// <summary>
+    /// <paramref name="bufferSize"/>, or less for a stream that says it holds less (a seekable one, such as a request
+    /// body in memory): room for all of it and one byte more, so that the end is found without growing the buffer.
+    /// </summary>
+    /// <param name="stream">The input.</param>
+    /// <param name="bufferSize">The buffer for a long input.</param>
+    /// <returns>The buffer size.</returns>
+    public static int BufferSizeFor(Stream stream, int bufferSize)
+    {
+        if (!stream.CanSeek)
+        {
+            return bufferSize;
+        }
+
+        try
+        {
+            var remaining = stream.Length - stream.Position;
+            return remaining >= 0 && remaining < bufferSize - 1 ? Math.Max(16, (int)remaining + 1) : bufferSize;
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException)
+        {
+            return bufferSize;
+        }
+    }
+
     /// <summary>Largest accepted row, in bytes: the buffer never grows past it.</summary>
     public int MaxRowBytes { get; }
 

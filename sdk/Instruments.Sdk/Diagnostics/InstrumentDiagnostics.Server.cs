@@ -18,4 +18,7 @@ public static partial class InstrumentDiagnostics
 
     /// <summary>RSP2064: an Accept header naming no format the service writes (HTTP 406).</summary>
     public static readonly DiagnosticDescriptor NotAcceptable = new("RSP2064", "Response format not acceptable", "Accept '{0}' names no format the service writes; accept {1}", Response, DiagnosticSeverity.Error);
+
+    /// <summary>RSP2065: an <c>Instruments-Column-Map</c> header that cannot be used as a column map (HTTP 400).</summary>
+    public static readonly DiagnosticDescriptor ColumnMapUnusable = new("RSP2065", "Column map unusable", "The Instruments-Column-Map header cannot be used: {0}", Response, DiagnosticSeverity.Error);
 }

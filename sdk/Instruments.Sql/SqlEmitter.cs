@@ -76,6 +76,7 @@ public static class SqlEmitter
         {
             SqlDialect.DuckDb => DuckDbDialect.Instance,
             SqlDialect.PostgreSql => PostgreSqlDialect.Instance,
+            SqlDialect.ClickHouse => ClickHouseDialect.For(plan),
             _ => throw new ArgumentOutOfRangeException(nameof(options), options.Dialect, "unknown SQL dialect"),
         };
 
@@ -155,12 +156,9 @@ public static class SqlEmitter
         /// <summary>An SQL value: its text, the latest stage it reads, and whether it is a bare column or constant.</summary>
         private readonly record struct Node(string Text, int Stage, bool Simple);
 
-        private string Num(double v) =>
-            double.IsInteger(v) && Math.Abs(v) < 1e15
-                ? "CAST(" + v.ToString("R", CultureInfo.InvariantCulture) + " AS " + sql.DoubleType + ")"
-                : "CAST('" + v.ToString("R", CultureInfo.InvariantCulture) + "' AS " + sql.DoubleType + ")";
+        private string Num(double v) => sql.Double(v);
 
-        private static string Int(long v) => "CAST(" + v.ToString(CultureInfo.InvariantCulture) + " AS BIGINT)";
+        private string Int(long v) => sql.Integer(v);
 
         private static int Max(params Node[] nodes) => nodes.Length == 0 ? 0 : nodes.Max(n => n.Stage);
 
@@ -196,16 +194,20 @@ public static class SqlEmitter
                 var trimmed = Column("t", sql.Trim(sql.Identifier(id)), 0);
                 var number = Column("n", $"CASE WHEN {sql.IsDecimalText(trimmed.Text)} THEN {sql.ToFiniteDouble(trimmed.Text)} END", trimmed.Stage);
                 var options = string.Join(", ", items[i].Scale!.Options.Select(o => Num(o.Value)));
-                var missingCodes = bound.MissingCodes.Length == 0 ? "FALSE" : $"{number.Text} IN ({string.Join(", ", bound.MissingCodes.Select(c => Num(c)))})";
+                var missingCodes = bound.MissingCodes.Length == 0 ? sql.False : $"{number.Text} IN ({string.Join(", ", bound.MissingCodes.Select(c => Num(c)))})";
                 var state = Column("s", $"CASE WHEN {number.Text} IN ({options}) THEN 0 WHEN {missingCodes} THEN 4 WHEN {number.Text} IS NOT NULL THEN 1 " +
                     $"WHEN {trimmed.Text} IS NULL OR {trimmed.Text} = '' THEN 3 ELSE 2 END", Max(trimmed, number));
                 itemState[i] = state;
-                _slots[i] = Column("v", $"CASE WHEN {state.Text} = 0 THEN CAST(CAST({number.Text} AS BIGINT) AS {sql.DoubleType}) END", Max(state, number));
+                _slots[i] = Column("v", $"CASE WHEN {state.Text} = 0 THEN CAST(CAST({number.Text} AS {sql.BigIntType}) AS {sql.DoubleType}) END", Max(state, number));
                 var optional = items[i].Definition.Optional;
-                itemDiag[i] = new Node(
-                    $"CASE {state.Text} WHEN 1 THEN {sql.Text("RSP2001:" + id)} WHEN 2 THEN {sql.Text("RSP2002:" + id)} " +
-                    (optional ? string.Empty : $"WHEN 3 THEN {sql.Text("RSP2004:" + id)} ") + $"WHEN 4 THEN {sql.Text("RSP2006:" + id)} END",
-                    state.Stage, false);
+                List<(int, string)> arms = [(1, sql.Text("RSP2001:" + id)), (2, sql.Text("RSP2002:" + id))];
+                if (!optional)
+                {
+                    arms.Add((3, sql.Text("RSP2004:" + id)));
+                }
+
+                arms.Add((4, sql.Text("RSP2006:" + id)));
+                itemDiag[i] = new Node(sql.CaseOn(state.Text, arms), state.Stage, false);
             }
 
             // Reverse keys: min + max - value.
@@ -243,9 +245,9 @@ public static class SqlEmitter
             }
 
             // Status: invalid when any error (RSP2001, RSP2002), else partial when a non-optional item has no valid value.
-            var errors = items.Length == 0 ? "FALSE" : string.Join(" OR ", itemState.Select(st => $"{st.Text} IN (1, 2)"));
+            var errors = items.Length == 0 ? sql.False : string.Join(" OR ", itemState.Select(st => $"{st.Text} IN (1, 2)"));
             var nonOptional = Enumerable.Range(0, items.Length).Where(i => !items[i].Definition.Optional).ToList();
-            var missing = nonOptional.Count == 0 ? "FALSE" : string.Join(" OR ", nonOptional.Select(i => $"{itemState[i].Text} <> 0"));
+            var missing = nonOptional.Count == 0 ? sql.False : string.Join(" OR ", nonOptional.Select(i => $"{itemState[i].Text} <> 0"));
 
             // The final projection.
             var select = new List<string>
@@ -292,6 +294,11 @@ public static class SqlEmitter
             b.Append("-- Scores instrument '").Append(plan.Definition.Id).Append("' ").Append(plan.Definition.Version)
                 .Append(" row by row (emitted by Instruments.Sql, one row in and one row out).\n");
             var source = string.Join(".", table.Split('.').Select(sql.Identifier));
+            if (sql.NestedStages)
+            {
+                return Nested(b, select, source);
+            }
+
             if (_stages.Count == 0)
             {
                 b.Append("SELECT ").Append(string.Join(",\n  ", select)).Append("\nFROM ").Append(source).Append(";\n");
@@ -321,6 +328,29 @@ public static class SqlEmitter
             return b.ToString();
         }
 
+        /// <summary>
+        /// The stages as nested subqueries, for a dialect without <c>WITH name AS (query)</c> (ClickHouse 18.16): stage k is
+        /// <c>SELECT *, ... FROM (stage k - 1)</c>, the innermost reads the table, the projection reads the outermost.
+        /// </summary>
+        private string Nested(StringBuilder b, List<string> select, string source)
+        {
+            var from = source;
+            for (var k = 0; k < _stages.Count; k++)
+            {
+                var indent = new string(' ', 2 * (_stages.Count - k));
+                var stage = new StringBuilder("(SELECT *");
+                foreach (var (name, text) in _stages[k])
+                {
+                    stage.Append(",\n").Append(indent).Append("  ").Append(text).Append(" AS ").Append(sql.Identifier(name));
+                }
+
+                from = stage.Append('\n').Append(indent).Append("FROM ").Append(from).Append(')').ToString();
+            }
+
+            b.Append("SELECT\n  ").Append(string.Join(",\n  ", select)).Append("\nFROM ").Append(from).Append(";\n");
+            return b.ToString();
+        }
+
         private sealed record ScoreOutput(Node Value, Node Unrounded, Node? Prorated)
         {
             public Node? Band { get; set; }
@@ -336,14 +366,14 @@ public static class SqlEmitter
             var terms = score.Items.Select(i => keyed[i]).ToArray();
             var stage = Max(terms);
             var answered = Column("a", n == 0 ? "0" : string.Join(" + ", terms.Select(t => $"CASE WHEN {t.Text} IS NULL THEN 0 ELSE 1 END")), stage);
-            var sum = Column("sum", n == 0 ? Int(0) : string.Join(" + ", terms.Select(t => $"COALESCE(CAST({t.Text} AS BIGINT), {Int(0)})")), stage);
+            var sum = Column("sum", n == 0 ? Int(0) : string.Join(" + ", terms.Select(t => sql.Coalesce($"CAST({t.Text} AS {sql.BigIntType})", Int(0)))), stage);
             var at = Max(answered, sum);
             var max = def.Missing.MaxMissing;
             var mean = def.Method == ScoreMethod.Mean;
             var tooMany = $"{n} - {answered.Text} > {max}";
             // The value as p / q: a mean sum / answered; prorated sum * n / answered; else sum / 1. NULL when not computed.
             var p = Column("p", $"CASE WHEN {tooMany} THEN NULL " + (mean ? $"ELSE {sum.Text} END" : $"WHEN {answered.Text} < {n} THEN {sum.Text} * {n} ELSE {sum.Text} END"), at);
-            var q = Column("q", $"CASE WHEN {tooMany} THEN NULL " + (mean ? $"ELSE CAST({answered.Text} AS BIGINT) END" : $"WHEN {answered.Text} < {n} THEN CAST({answered.Text} AS BIGINT) ELSE {Int(1)} END"), at);
+            var q = Column("q", $"CASE WHEN {tooMany} THEN NULL " + (mean ? $"ELSE CAST({answered.Text} AS {sql.BigIntType}) END" : $"WHEN {answered.Text} < {n} THEN CAST({answered.Text} AS {sql.BigIntType}) ELSE {Int(1)} END"), at);
             Node? prorated = null;
             diags.Add(new Node($"CASE WHEN {tooMany} THEN {sql.Text("RSP2005:" + id)} END", at, false));
             if (!mean && max > 0)
@@ -393,8 +423,8 @@ public static class SqlEmitter
             var at = Max(r, floor, q, big);
             var tieUp = rule.Ties switch
             {
-                RoundingTies.HalfUp => "TRUE",
-                RoundingTies.HalfDown => "FALSE",
+                RoundingTies.HalfUp => sql.True,
+                RoundingTies.HalfDown => sql.False,
                 RoundingTies.HalfEven => $"{floor.Text} % 2 <> 0",
                 RoundingTies.HalfAwayFromZero => $"{big.Text} > 0",
                 _ => null,
@@ -509,14 +539,14 @@ public static class SqlEmitter
                         break;
                     case OpCode.MeanStart:
                         a = Hoist(stack.Pop(), "x");
-                        stack.Push(new Node($"COALESCE({a.Text}, {Num(0)})", a.Stage, false));
+                        stack.Push(new Node(sql.Coalesce(a.Text, Num(0)), a.Stage, false));
                         stack.Push(new Node($"CASE WHEN {a.Text} IS NULL THEN {Num(0)} ELSE {Num(1)} END", a.Stage, false));
                         break;
                     case OpCode.MeanAdd:
                         var x = Hoist(stack.Pop(), "x");
                         var count = stack.Pop();
                         var total = stack.Pop();
-                        stack.Push(new Node($"({total.Text} + COALESCE({x.Text}, {Num(0)}))", Max(total, x), false));
+                        stack.Push(new Node($"({total.Text} + {sql.Coalesce(x.Text, Num(0))})", Max(total, x), false));
                         stack.Push(new Node($"({count.Text} + CASE WHEN {x.Text} IS NULL THEN {Num(0)} ELSE {Num(1)} END)", Max(count, x), false));
                         break;
                     case OpCode.MeanEnd:

@@ -1,0 +1,332 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Instruments.Scoring;
+
+namespace Instruments.Sql.Tests;
+
+/// <summary>
+/// A real two-shard ClickHouse cluster for the tests: two <c>clickhouse-server</c> processes (Debian's
+/// <c>clickhouse-server</c> package, 18.16; .ci/run installs it) on free loopback ports, each with its own data, tmp and
+/// user_files folders under one temporary folder, and a generated <c>remote_servers</c> entry <c>instruments</c> (two
+/// shards, one replica each, pointing to the two TCP ports). Queries go through the HTTP interface with plain
+/// <see cref="HttpClient"/> (no client library: the newer ones do not speak to an 18.16 server reliably). Both servers are
+/// stopped and the folder deleted after. When the binary is missing the fixture fails with a message, as
+/// <see cref="PostgreSqlServer"/> does: the tests never skip silently. 18.16 runs as root, so the servers run as the
+/// current user (no <c>runuser</c> needed, unlike PostgreSQL).
+/// </summary>
+public sealed class ClickHouseCluster : IDisposable
+{
+    public const string Cluster = "instruments";
+    private const string Binary = "/usr/sbin/clickhouse-server";
+    private readonly string _root;
+    private readonly List<Process> _servers = [];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
+
+    public ClickHouseCluster()
+    {
+        if (!File.Exists(Binary))
+        {
+            throw new InvalidOperationException(
+                $"ClickHouse server binary not found ({Binary}): install Debian's 'clickhouse-server' package (.ci/run does)");
+        }
+
+        _root = Directory.CreateTempSubdirectory("instruments-ch-").FullName;
+        var ports = FreePorts(4);
+        TcpPorts = [ports[0], ports[1]];
+        HttpPorts = [ports[2], ports[3]];
+        try
+        {
+            for (var shard = 0; shard < 2; shard++)
+            {
+                var dir = Path.Combine(_root, "shard" + (shard + 1).ToString(CultureInfo.InvariantCulture));
+                foreach (var sub in new[] { "data", "tmp", "user_files", "log" })
+                {
+                    Directory.CreateDirectory(Path.Combine(dir, sub));
+                }
+
+                File.WriteAllText(Path.Combine(dir, "config.xml"), Config(dir, HttpPorts[shard], TcpPorts[shard]));
+                File.WriteAllText(Path.Combine(dir, "users.xml"), Users);
+                var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                start.ArgumentList.Add("--config-file=" + Path.Combine(dir, "config.xml"));
+                var process = Process.Start(start)!;
+                process.OutputDataReceived += (_, _) => { };
+                process.ErrorDataReceived += (_, _) => { };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+                _servers.Add(process);
+            }
+
+            for (var shard = 0; shard < 2; shard++)
+            {
+                WaitReady(shard);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The TCP (native protocol) ports of shard 1 and shard 2, as in <c>remote_servers</c>.</summary>
+    public int[] TcpPorts { get; }
+
+    /// <summary>The HTTP ports of shard 1 and shard 2.</summary>
+    public int[] HttpPorts { get; }
+
+    /// <summary>Runs a statement on a shard (0 or 1); the answer's text (an error is an exception with the server's message).</summary>
+    public string Query(int shard, string sql, string? data = null)
+    {
+        var url = $"http://127.0.0.1:{HttpPorts[shard]}/";
+        using var content = new StringContent(data ?? sql, Encoding.UTF8);
+        if (data is not null)
+        {
+            url += "?query=" + Uri.EscapeDataString(sql);
+        }
+
+        using var response = _http.PostAsync(url, content).GetAwaiter().GetResult();
+        var text = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"ClickHouse (shard {shard + 1}) answered {(int)response.StatusCode}: {text}");
+        }
+
+        return text;
+    }
+
+    public void Dispose()
+    {
+        foreach (var process in _servers)
+        {
+            try
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(30_000);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+
+            process.Dispose();
+        }
+
+        _servers.Clear();
+        _http.Dispose();
+        if (Directory.Exists(_root))
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+    }
+
+    private string Config(string dir, int http, int tcp) => $"""
+        <?xml version="1.0"?>
+        <yandex>
+          <logger><level>warning</level><log>{dir}/log/server.log</log><errorlog>{dir}/log/error.log</errorlog><size>10M</size><count>1</count></logger>
+          <http_port>{http}</http_port>
+          <tcp_port>{tcp}</tcp_port>
+          <listen_host>127.0.0.1</listen_host>
+          <path>{dir}/data/</path>
+          <tmp_path>{dir}/tmp/</tmp_path>
+          <user_files_path>{dir}/user_files/</user_files_path>
+          <users_config>{dir}/users.xml</users_config>
+          <default_profile>default</default_profile>
+          <default_database>default</default_database>
+          <mark_cache_size>268435456</mark_cache_size>
+          <timezone>UTC</timezone>
+          <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>
+          <remote_servers>
+            <{Cluster}>
+              <shard><replica><host>127.0.0.1</host><port>{TcpPorts[0]}</port></replica></shard>
+              <shard><replica><host>127.0.0.1</host><port>{TcpPorts[1]}</port></replica></shard>
+            </{Cluster}>
+          </remote_servers>
+        </yandex>
+        """;
+
+    // The emitted query of a large instrument is longer than the default max_query_size (256 KiB) and has more AST
+    // elements than the default limits; a real deployment raises these the same way (docs/scale.md).
+    private const string Users = """
+        <?xml version="1.0"?>
+        <yandex>
+          <profiles><default>
+            <max_memory_usage>4000000000</max_memory_usage>
+            <max_query_size>16777216</max_query_size>
+            <max_ast_elements>10000000</max_ast_elements>
+            <max_expanded_ast_elements>10000000</max_expanded_ast_elements>
+            <log_queries>1</log_queries>
+          </default></profiles>
+          <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+          <quotas><default></default></quotas>
+        </yandex>
+        """;
+
+    private void WaitReady(int shard)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (_servers[shard].HasExited)
+            {
+                throw new InvalidOperationException($"clickhouse-server (shard {shard + 1}) exited with {_servers[shard].ExitCode}: {Log(shard)}");
+            }
+
+            try
+            {
+                if (Query(shard, "SELECT 1").Trim() == "1")
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"clickhouse-server (shard {shard + 1}) did not answer within 60 s: {Log(shard)}");
+            }
+
+            Thread.Sleep(200);
+        }
+    }
+
+    private string Log(int shard)
+    {
+        var file = Path.Combine(_root, "shard" + (shard + 1).ToString(CultureInfo.InvariantCulture), "log", "error.log");
+        return File.Exists(file) ? File.ReadAllText(file) : "(no error log)";
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
+}
+
+/// <summary>
+/// The emitted ClickHouse query against the engine on a real two-shard cluster: the generated rows (as in
+/// <see cref="DuckDbDifferentialTests"/>) are split over the two shards' local tables, the query runs once against the
+/// <c>Distributed</c> table over them (each shard scores its own rows), and every cell is compared with the engine's CSV
+/// output for the same rows, for every shipped instrument and the synthetic one. Distributed results come back in no
+/// order: the test appends <c>ORDER BY rid</c> (the generated row number) to the emitted query.
+/// </summary>
+public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : IClassFixture<ClickHouseCluster>
+{
+    [Theory]
+    [MemberData(nameof(DuckDbDifferentialTests.ShippedInstruments), MemberType = typeof(DuckDbDifferentialTests))]
+    public void ShippedInstrument_SqlInClickHouseCluster_MatchesTheEngineCellByCell(string path)
+    {
+        var plan = DuckDbDifferentialTests.Compile(File.ReadAllText(Path.Combine(Paths.RepoRoot, path)), path);
+        Differential.Run(plan, seed: path.Length * 7919, backend: Rows).AssertCovered(plan);
+    }
+
+    [Fact]
+    public void EveryRoundingRule_BandKind_AndExpressionOperator_MatchesTheEngine()
+    {
+        var plan = DuckDbDifferentialTests.Compile(Synthetic.Yaml, "synthetic.yaml");
+        var report = Differential.Run(plan, seed: 12345, rows: 6000, backend: Rows);
+        report.AssertCovered(plan);
+        foreach (var score in new[] { "halfup", "halfdown", "halfeven", "away", "unstated", "mean1" })
+        {
+            Assert.True(report.Ties.Contains(score), $"no rounding tie met for score '{score}'");
+        }
+    }
+
+    private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data)
+    {
+        var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.ClickHouse, Table = "responses" });
+        Assert.True(emitted.Query is not null, string.Join("\n", emitted.Diagnostics));
+        var columnList = string.Join(", ", columns.Select(c => "`" + c + "` Nullable(String)"));
+        for (var shard = 0; shard < 2; shard++)
+        {
+            cluster.Query(shard, "DROP TABLE IF EXISTS responses");
+            cluster.Query(shard, "DROP TABLE IF EXISTS responses_local");
+            cluster.Query(shard, $"CREATE TABLE responses_local ({columnList}) ENGINE = Log");
+            // Odd rows on shard 1, even rows on shard 2.
+            var tsv = new StringBuilder();
+            for (var r = shard; r < data.Count; r += 2)
+            {
+                tsv.Append(string.Join('\t', data[r].Select(Tsv))).Append('\n');
+            }
+
+            cluster.Query(shard, "INSERT INTO responses_local FORMAT TabSeparated", tsv.ToString());
+            Assert.Equal((data.Count + 1 - shard) / 2, int.Parse(cluster.Query(shard, "SELECT count() FROM responses_local").Trim(), CultureInfo.InvariantCulture));
+        }
+
+        cluster.Query(0, $"CREATE TABLE responses AS responses_local ENGINE = Distributed({ClickHouseCluster.Cluster}, default, responses_local)");
+        var answer = cluster.Query(0, emitted.Query!.TrimEnd().TrimEnd(';') + "\nORDER BY `rid`\nFORMAT TabSeparatedWithNamesAndTypes");
+        return Parse(answer);
+    }
+
+    private static string Tsv(string? cell) => cell is null
+        ? "\\N"
+        : cell.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+
+    /// <summary>TabSeparatedWithNamesAndTypes: doubles as doubles, the 0/1 of the <c>_prorated</c> and <c>flag_</c> columns as booleans.</summary>
+    internal static List<Dictionary<string, object?>> Parse(string answer)
+    {
+        var lines = answer.Split('\n');
+        var names = lines[0].Split('\t').Select(Unescape).ToArray();
+        var types = lines[1].Split('\t');
+        var rows = new List<Dictionary<string, object?>>();
+        foreach (var line in lines.Skip(2).Where(l => l.Length > 0))
+        {
+            var cells = line.Split('\t');
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var c = 0; c < names.Length; c++)
+            {
+                var name = names[c];
+                var type = types[c];
+                row[name] = cells[c] == "\\N" ? null
+                    : type.Contains("Float64", StringComparison.Ordinal) ? double.Parse(cells[c], CultureInfo.InvariantCulture)
+                    : type.Contains("UInt8", StringComparison.Ordinal) && (name.EndsWith("_prorated", StringComparison.Ordinal) || name.StartsWith("flag_", StringComparison.Ordinal)) ? cells[c] == "1"
+                    : Unescape(cells[c]);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static string Unescape(string cell)
+    {
+        if (!cell.Contains('\\', StringComparison.Ordinal))
+        {
+            return cell;
+        }
+
+        var b = new StringBuilder();
+        for (var i = 0; i < cell.Length; i++)
+        {
+            if (cell[i] == '\\' && i + 1 < cell.Length)
+            {
+                i++;
+                b.Append(cell[i] switch { 't' => '\t', 'n' => '\n', 'r' => '\r', '0' => '\0', 'b' => '\b', 'f' => '\f', _ => cell[i] });
+            }
+            else
+            {
+                b.Append(cell[i]);
+            }
+        }
+
+        return b.ToString();
+    }
+}

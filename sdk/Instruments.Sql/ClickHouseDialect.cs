@@ -82,6 +82,9 @@ internal sealed class ClickHouseDialect : ISqlDialect
 
     public string Coalesce(string a, string b) => $"ifNull({a}, {b})";
 
+    // multiIf evaluates every branch for every row, and an integer division by 0 (or by a NULL's 0) is an error.
+    public string Divisor(string positive) => $"greatest(ifNull({positive}, toInt64(1)), toInt64(1))";
+
     public string Double(double v)
     {
         if (!double.IsFinite(v))

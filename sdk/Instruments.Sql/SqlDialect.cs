@@ -92,6 +92,13 @@ internal interface ISqlDialect
     /// <summary>The first of two values that is not NULL.</summary>
     string Coalesce(string a, string b) => $"COALESCE({a}, {b})";
 
+    /// <summary>
+    /// A positive integer divisor as used where the query only reads the quotient when it is positive: unchanged, or for
+    /// a dialect that evaluates every branch of a CASE (ClickHouse, where an integer division by 0 or NULL is an
+    /// error), 1 where it is NULL or not positive.
+    /// </summary>
+    string Divisor(string positive) => positive;
+
     /// <summary>A double constant, exactly.</summary>
     string Double(double v) =>
         double.IsInteger(v) && Math.Abs(v) < 1e15

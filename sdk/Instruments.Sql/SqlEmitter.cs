@@ -418,8 +418,9 @@ public static class SqlEmitter
             var big = Column("rn", $"{p.Text} * {Int(scale)}", Max(p, q));
             var stage = Max(big, q);
             var valid = $"{q.Text} IS NOT NULL AND {q.Text} > 0" + (when is { } w ? $" AND {w.Text}" : string.Empty);
-            var r = Column("rr", $"CASE WHEN {valid} THEN (({big.Text} % {q.Text}) + {q.Text}) % {q.Text} END", Math.Max(stage, when?.Stage ?? 0));
-            var floor = Column("rf", $"CASE WHEN {r.Text} IS NOT NULL THEN {sql.ExactDivide($"{big.Text} - {r.Text}", q.Text)} END", Max(r, big, q));
+            var d = sql.Divisor(q.Text);
+            var r = Column("rr", $"CASE WHEN {valid} THEN (({big.Text} % {d}) + {q.Text}) % {d} END", Math.Max(stage, when?.Stage ?? 0));
+            var floor = Column("rf", $"CASE WHEN {r.Text} IS NOT NULL THEN {sql.ExactDivide($"{big.Text} - {r.Text}", d)} END", Max(r, big, q));
             var at = Max(r, floor, q, big);
             var tieUp = rule.Ties switch
             {

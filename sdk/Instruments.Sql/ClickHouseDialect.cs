@@ -9,15 +9,18 @@ namespace Instruments.Sql;
 /// ClickHouse (18.16, the oldest tested; later versions keep these functions). What differs from DuckDB and PostgreSQL,
 /// each checked against a real 18.16 server:
 /// <list type="bullet">
-/// <item>No <c>WITH name AS (query)</c>: the working columns are defined in place as aliases inside the one SELECT
-/// (aliases are visible across a ClickHouse SELECT list), so the query has no subquery and a <c>Distributed</c> table
-/// sends the whole of it to every shard. No <c>* EXCEPT</c>: the output starts with every input column (<c>*</c>).</item>
+/// <item>No <c>WITH name AS (query)</c>: the stages are nested subqueries, <c>SELECT *, ... FROM (SELECT *, ... FROM
+/// table)</c>. (Aliases inside one SELECT would avoid the nesting, but 18.16 expands every alias into each use before
+/// analysis, so the tree grows exponentially with the stages: "AST is too big" on a five-item instrument.) No
+/// <c>* EXCEPT</c>: the output holds every input column and the working columns <c>__ins_*</c>, then the results.</item>
 /// <item>Reading a number: <c>toFloat64OrNull</c> and <c>CAST(text AS Float64)</c> are not correctly rounded (in 18.16
 /// '2.81233956478' reads as 2.8123395647800002 and '57.999999999999996447...' as 58, where .NET reads 57.99999999999999),
 /// so the text is classified on its digits: the integer the engine's double would equal (the fraction compared as text
 /// with the exact halfway points 2^(e-53) around each whole number) or a non-integral stand-in, and overflow on the
 /// integer digits. Constants are SQL literals, which the parser does read correctly rounded.</item>
-/// <item>Types: every cast is to a Nullable type (a cast of NULL to a plain type is an error); no TRUE/FALSE (1/0); the
+/// <item>Types: every cast is to a Nullable type (a cast of NULL to a plain type is an error), but constants are plain
+/// (<c>toInt64(0)</c>, <c>toFloat64(2.5)</c>): 18.16 mishandles Nullable constants; every branch of a CASE is evaluated,
+/// so an integer divisor is kept positive where it is not read; no TRUE/FALSE (1/0); the
 /// simple <c>CASE x WHEN</c> gives NULL for a Nullable subject, so it is written as <c>CASE WHEN x = ...</c>;
 /// <c>IN</c> compares doubles by their bits (-0 is not 0), so a read integer is built from an integer, never -0.</item>
 /// <item>No <c>concat_ws</c>: texts are joined with <c>concat</c> and <c>ifNull</c>; <c>round</c> is worked out as in

@@ -248,6 +248,83 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         }
     }
 
+    /// <summary>
+    /// ClickHouse's own float parsing is not correctly rounded, so the query reads numbers from their digits: every
+    /// halfway point between an integer and its neighbouring doubles (exactly on it, and 1e-60 either side), in every
+    /// binade of the scale, reads as .NET reads it (an option, a missing code, or a number that is neither).
+    /// </summary>
+    [Fact]
+    public void NumberText_AtEveryHalfwayPointAroundTheIntegers_ReadsAsTheEngine()
+    {
+        var plan = DuckDbDifferentialTests.Compile("""
+            instrument: digits
+            version: 1.0.0
+            title: number reading test instrument
+            license: { name: test, texts: restricted }
+            missing_codes: [-99]
+            response_scales:
+              wide: { options: [ { value: 0, label: a }, { value: 1, label: b }, { value: 2, label: c }, { value: 3, label: d }, { value: 4, label: e }, { value: 7, label: f }, { value: 8, label: g }, { value: 15, label: h }, { value: 16, label: i }, { value: 99, label: j } ] }
+            items:
+              - { id: x, scale: wide }
+            scores:
+              - { id: total, items: [x], method: sum }
+            """, "digits.yaml");
+        var texts = new List<string>();
+        var tiny = System.Numerics.BigInteger.Pow(10, 60);
+        foreach (var k in new long[] { 0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 98, 99, 100, -1, -99, -100 })
+        {
+            var magnitude = Math.Abs(k);
+            // Half a unit in the last place above |k| and below it (2^(e-53), e the binade; 2^-54 below 1; 2^-1075 above 0).
+            var e = magnitude == 0 ? -1075 + 53 : (int)Math.Floor(Math.Log2(magnitude));
+            var eBelow = magnitude == 0 ? -1075 + 53 : (int)Math.Floor(Math.Log2(magnitude - 0.5));
+            foreach (var (sign, exponent) in new[] { (1, e - 53), (-1, magnitude == 1 ? -54 : eBelow - 53) })
+            {
+                if (magnitude == 0 && sign < 0)
+                {
+                    continue;
+                }
+
+                // |k| + sign * 2^exponent, exactly, then 1e-60 either side, as decimal text.
+                var scale = System.Numerics.BigInteger.Pow(10, -exponent + 60);
+                var at = magnitude * scale + sign * System.Numerics.BigInteger.Pow(5, -exponent) * System.Numerics.BigInteger.Pow(10, 60);
+                foreach (var v in new[] { at, at - scale / tiny, at + scale / tiny })
+                {
+                    var digits = v.ToString(CultureInfo.InvariantCulture).PadLeft(-exponent + 61, '0');
+                    var text = digits[..^(-exponent + 60)] + "." + digits[^(-exponent + 60)..];
+                    texts.Add((k < 0 ? "-" : string.Empty) + text);
+                }
+            }
+        }
+
+        texts.AddRange(["57.99999999999999644728632084422767336904378542414892333924439360437474988430039", "2.81233956478", "-0", "-0.0", "099", "99.000", ".9999999999999999999", "16.000000000000001776356839400250464677810668945312"]);
+        var columns = new List<string> { "rid", "x" };
+        var data = texts.Select((t, i) => new string?[] { i.ToString("D6", CultureInfo.InvariantCulture), t }).ToList();
+        var csv = new StringBuilder("rid,x\n");
+        foreach (var row in data)
+        {
+            csv.Append(row[0]).Append(",\"").Append(row[1]).Append("\"\n");
+        }
+
+        var engine = Differential.EngineCsv(plan, Encoding.UTF8.GetBytes(csv.ToString()));
+        var sql = Rows(plan, columns, data);
+        Assert.Equal(data.Count, sql.Count);
+        var kinds = new HashSet<string>(StringComparer.Ordinal);
+        for (var r = 0; r < data.Count; r++)
+        {
+            for (var c = 0; c < engine.Header.Length; c++)
+            {
+                Differential.CompareCell(engine.Header[c], engine.Rows[r][c], sql[r][engine.Header[c]], r, data[r], columns);
+            }
+
+            kinds.Add(engine.Rows[r][Array.IndexOf(engine.Header, "status")] + ":" + engine.Rows[r][Array.IndexOf(engine.Header, "diagnostics")].Split(':')[0]);
+        }
+
+        // Options, missing codes and numbers that are neither were all met.
+        Assert.Contains("complete:", kinds);
+        Assert.Contains("partial:RSP2006", kinds);
+        Assert.Contains("invalid:RSP2001", kinds);
+    }
+
     private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data)
     {
         var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.ClickHouse, Table = "responses" });

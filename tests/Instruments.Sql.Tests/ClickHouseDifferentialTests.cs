@@ -249,6 +249,18 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
     }
 
     /// <summary>
+    /// The deployment that scores on the shards (docs/scale.md): the query over each shard's local table as a view on
+    /// every shard, and a <c>Distributed</c> table over the views. (Through a <c>Distributed</c> table of responses, only the
+    /// innermost stage runs on the shards; the outer stages run on the server that was asked.)
+    /// </summary>
+    [Fact]
+    public void SyntheticInstrument_AsAViewOnEveryShard_MatchesTheEngine()
+    {
+        var plan = DuckDbDifferentialTests.Compile(Synthetic.Yaml, "synthetic.yaml");
+        Differential.Run(plan, seed: 4242, rows: 3000, backend: (p, c, d) => Rows(p, c, d, viaViews: true)).AssertCovered(plan);
+    }
+
+    /// <summary>
     /// ClickHouse's own float parsing is not correctly rounded, so the query reads numbers from their digits: every
     /// halfway point between an integer and its neighbouring doubles (exactly on it, and 1e-60 either side), in every
     /// binade of the scale, reads as .NET reads it (an option, a missing code, or a number that is neither).
@@ -325,14 +337,18 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         Assert.Contains("invalid:RSP2001", kinds);
     }
 
-    private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data)
+    private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data) => Rows(plan, columns, data, viaViews: false);
+
+    private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data, bool viaViews)
     {
-        var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.ClickHouse, Table = "responses" });
+        var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.ClickHouse, Table = viaViews ? "responses_local" : "responses" });
         Assert.True(emitted.Query is not null, string.Join("\n", emitted.Diagnostics));
         var columnList = string.Join(", ", columns.Select(c => "`" + c + "` Nullable(String)"));
         for (var shard = 0; shard < 2; shard++)
         {
             cluster.Query(shard, "DROP TABLE IF EXISTS responses");
+            cluster.Query(shard, "DROP TABLE IF EXISTS scored");
+            cluster.Query(shard, "DROP TABLE IF EXISTS scored_local");
             cluster.Query(shard, "DROP TABLE IF EXISTS responses_local");
             cluster.Query(shard, $"CREATE TABLE responses_local ({columnList}) ENGINE = Log");
             // Odd rows on shard 1, even rows on shard 2.
@@ -344,6 +360,17 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
 
             cluster.Query(shard, "INSERT INTO responses_local FORMAT TabSeparated", tsv.ToString());
             Assert.Equal((data.Count + 1 - shard) / 2, int.Parse(cluster.Query(shard, "SELECT count() FROM responses_local").Trim(), CultureInfo.InvariantCulture));
+        }
+
+        if (viaViews)
+        {
+            for (var shard = 0; shard < 2; shard++)
+            {
+                cluster.Query(shard, "CREATE VIEW scored_local AS\n" + emitted.Query!.TrimEnd().TrimEnd(';'));
+            }
+
+            cluster.Query(0, $"CREATE TABLE scored AS scored_local ENGINE = Distributed({ClickHouseCluster.Cluster}, default, scored_local)");
+            return Parse(cluster.Query(0, "SELECT * FROM scored ORDER BY `rid` FORMAT TabSeparatedWithNamesAndTypes"));
         }
 
         cluster.Query(0, $"CREATE TABLE responses AS responses_local ENGINE = Distributed({ClickHouseCluster.Cluster}, default, responses_local)");

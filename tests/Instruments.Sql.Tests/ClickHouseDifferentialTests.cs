@@ -12,7 +12,8 @@ namespace Instruments.Sql.Tests;
 /// <c>clickhouse-server</c> package, 18.16; .ci/run installs it) on free loopback ports, each with its own data, tmp and
 /// user_files folders under one temporary folder, and a generated <c>remote_servers</c> entry <c>instruments</c> (two
 /// shards, one replica each, pointing to the two TCP ports). Queries go through the HTTP interface with plain
-/// <see cref="HttpClient"/> (no client library: the newer ones do not speak to an 18.16 server reliably). Both servers are
+/// <see cref="HttpClient"/> and <c>TabSeparated</c> formats, no client library (the one served, ClickHouse.Driver 1.5.0, is
+/// written for current servers and was not tried against 18.16; the HTTP interface needs no dependency). Both servers are
 /// stopped and the folder deleted after. When the binary is missing the fixture fails with a message, as
 /// <see cref="PostgreSqlServer"/> does: the tests never skip silently. 18.16 runs as root, so the servers run as the
 /// current user (no <c>runuser</c> needed, unlike PostgreSQL).
@@ -140,7 +141,6 @@ public sealed class ClickHouseCluster : IDisposable
           <default_database>default</default_database>
           <mark_cache_size>268435456</mark_cache_size>
           <timezone>UTC</timezone>
-          <query_log><database>system</database><table>query_log</table><flush_interval_milliseconds>1000</flush_interval_milliseconds></query_log>
           <remote_servers>
             <{Cluster}>
               <shard><replica><host>127.0.0.1</host><port>{TcpPorts[0]}</port></replica></shard>
@@ -160,7 +160,6 @@ public sealed class ClickHouseCluster : IDisposable
             <max_query_size>16777216</max_query_size>
             <max_ast_elements>10000000</max_ast_elements>
             <max_expanded_ast_elements>10000000</max_expanded_ast_elements>
-            <log_queries>1</log_queries>
           </default></profiles>
           <users><default><password></password><networks><ip>127.0.0.1</ip></networks><profile>default</profile><quota>default</quota></default></users>
           <quotas><default></default></quotas>

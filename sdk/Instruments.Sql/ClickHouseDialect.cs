@@ -51,19 +51,21 @@ internal sealed class ClickHouseDialect : ISqlDialect
 
     public string? WholeRow => null;
 
-    /// <summary>The dialect for a plan: number reading is exact up to the largest option or missing code in magnitude.</summary>
-    public static ClickHouseDialect For(ScoringPlan plan)
+    /// <summary>The dialect for plans: number reading is exact up to their largest option or missing code in magnitude.</summary>
+    public static ClickHouseDialect For(IEnumerable<ScoringPlan> plans)
     {
-        var bound = plan.Bound;
         long max = 1;
-        foreach (var item in bound.Items)
+        foreach (var bound in plans.Select(p => p.Bound))
         {
-            max = Math.Max(max, Math.Max(Math.Abs((long)item.Min), Math.Abs((long)item.Max)));
-        }
+            foreach (var item in bound.Items)
+            {
+                max = Math.Max(max, Math.Max(Math.Abs((long)item.Min), Math.Abs((long)item.Max)));
+            }
 
-        foreach (var code in bound.MissingCodes)
-        {
-            max = Math.Max(max, Math.Abs((long)code));
+            foreach (var code in bound.MissingCodes)
+            {
+                max = Math.Max(max, Math.Abs((long)code));
+            }
         }
 
         return new ClickHouseDialect(max);

@@ -9,7 +9,7 @@ using Instruments.Scoring;
 
 namespace Instruments.Sql;
 
-/// <summary>Options of <see cref="SqlEmitter.Emit"/>.</summary>
+/// <summary>Options of <c>SqlEmitter.Emit</c> (an instrument or a protocol).</summary>
 public sealed class SqlEmitOptions
 {
     /// <summary>The dialect of the query. <value>Default: <see cref="SqlDialect.DuckDb"/>.</value></summary>
@@ -37,7 +37,7 @@ public sealed class SqlQueryResult
     /// <summary>The query, or null when the plan cannot be expressed exactly in SQL.</summary>
     public string? Query { get; }
 
-    /// <summary>Why no query was emitted (INS1190-INS1193); empty on success.</summary>
+    /// <summary>Why no query was emitted (INS1190-INS1193 for an instrument, INS1197-INS1198 for a protocol); empty on success.</summary>
     public ImmutableArray<Diagnostic> Diagnostics { get; }
 }
 
@@ -63,7 +63,7 @@ public sealed class SqlQueryResult
 /// rounding rule on a derived score (INS1191).
 /// </para>
 /// </remarks>
-public static class SqlEmitter
+public static partial class SqlEmitter
 {
     private static readonly Regex TableName = new(@"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$", RegexOptions.CultureInvariant);
 
@@ -72,13 +72,7 @@ public static class SqlEmitter
     {
         ArgumentNullException.ThrowIfNull(plan);
         options ??= new SqlEmitOptions();
-        ISqlDialect dialect = options.Dialect switch
-        {
-            SqlDialect.DuckDb => DuckDbDialect.Instance,
-            SqlDialect.PostgreSql => PostgreSqlDialect.Instance,
-            SqlDialect.ClickHouse => ClickHouseDialect.For(plan),
-            _ => throw new ArgumentOutOfRangeException(nameof(options), options.Dialect, "unknown SQL dialect"),
-        };
+        var dialect = DialectOf(options, [plan]);
 
         var diagnostics = Check(plan, options.Table);
         if (!diagnostics.IsEmpty)
@@ -94,6 +88,15 @@ public static class SqlEmitter
 
         return new SqlQueryResult(query, []);
     }
+
+    /// <summary>The dialect for the options; ClickHouse's reads numbers exactly up to the largest option or code of <paramref name="plans"/>.</summary>
+    private static ISqlDialect DialectOf(SqlEmitOptions options, IReadOnlyList<ScoringPlan> plans) => options.Dialect switch
+    {
+        SqlDialect.DuckDb => DuckDbDialect.Instance,
+        SqlDialect.PostgreSql => PostgreSqlDialect.Instance,
+        SqlDialect.ClickHouse => ClickHouseDialect.For(plans),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Dialect, "unknown SQL dialect"),
+    };
 
     private static ImmutableArray<Diagnostic> Check(ScoringPlan plan, string table)
     {
@@ -144,8 +147,25 @@ public static class SqlEmitter
         return list.ToImmutable();
     }
 
+    /// <summary>
+    /// One instrument's part of a query, lowered but not yet written as a query: its stages of working columns (stage k
+    /// reads only the table's columns and stages before k), the columns the output leaves out (scored items, working
+    /// columns), the conditions of its status, and its output columns (<c>expression AS name</c>, status first).
+    /// Several parts with distinct working prefixes can be merged stage by stage over the same row (a protocol).
+    /// </summary>
+    internal sealed record LoweredPart(
+        IReadOnlyList<IReadOnlyList<(string Name, string Sql)>> Stages,
+        IReadOnlyList<string> Excluded,
+        string Errors,
+        string Missing,
+        IReadOnlyList<string> Select);
+
     /// <summary>One query under construction: columns computed in stages (each stage reads only earlier ones).</summary>
-    private sealed class Lowering(ScoringPlan plan, ISqlDialect sql)
+    /// <param name="plan">The instrument.</param>
+    /// <param name="sql">The dialect.</param>
+    /// <param name="workPrefix">The prefix of working column names (distinct per instrument when parts are merged).</param>
+    /// <param name="outputPrefix">The prefix of output column names (<c>phq-9.</c> in a protocol; empty for one instrument).</param>
+    internal sealed class Lowering(ScoringPlan plan, ISqlDialect sql, string workPrefix = "__ins_", string outputPrefix = "")
     {
         private const string Prefix = "__ins_";
         private readonly List<List<(string Name, string Sql)>> _stages = [];
@@ -171,7 +191,7 @@ public static class SqlEmitter
                 _stages.Add([]);
             }
 
-            var name = Prefix + hint + "_" + (_next++).ToString(CultureInfo.InvariantCulture);
+            var name = workPrefix + hint + "_" + (_next++).ToString(CultureInfo.InvariantCulture);
             _stages[stage - 1].Add((name, text));
             _temps.Add(name);
             return new Node(sql.Identifier(name), stage, true);
@@ -180,6 +200,14 @@ public static class SqlEmitter
         private Node Hoist(Node node, string hint) => node.Simple ? node : Column(hint, node.Text, node.Stage);
 
         public string Build(string table)
+        {
+            var part = Lower();
+            var header = "-- Scores instrument '" + plan.Definition.Id + "' " + plan.Definition.Version + " row by row (emitted by Instruments.Sql, one row in and one row out).\n";
+            return Assemble(sql, header, part.Stages, part.Excluded, part.Select, table);
+        }
+
+        /// <summary>Lowers the instrument: every working column in its stage, and the output columns (<c>status</c> first).</summary>
+        public LoweredPart Lower()
         {
             var bound = plan.Bound;
             var items = bound.Items;
@@ -249,64 +277,71 @@ public static class SqlEmitter
             var nonOptional = Enumerable.Range(0, items.Length).Where(i => !items[i].Definition.Optional).ToList();
             var missing = nonOptional.Count == 0 ? sql.False : string.Join(" OR ", nonOptional.Select(i => $"{itemState[i].Text} <> 0"));
 
-            // The final projection.
-            var select = new List<string>
-            {
-                sql.StarExcept([.. items.Where(x => !x.Definition.Keep).Select(x => x.Definition.Id), .. _temps]),
-                $"CASE WHEN {errors} THEN 'invalid' WHEN {missing} THEN 'partial' ELSE 'complete' END AS {sql.Identifier("status")}",
-            };
+            // The output columns after the status.
+            var select = new List<string>();
             for (var s = 0; s < scores.Length; s++)
             {
                 var def = scores[s].Definition;
                 var o = outputs[s];
-                select.Add($"{o.Value.Text} AS {sql.Identifier(def.Id)}");
+                select.Add($"{o.Value.Text} AS {sql.Identifier(outputPrefix + def.Id)}");
                 if (def.Rounding is { Method: RoundingMethod.Nearest } || def.Missing.Rounding is { Method: RoundingMethod.Nearest })
                 {
-                    select.Add($"CASE WHEN {o.Unrounded.Text} <> {o.Value.Text} THEN {o.Unrounded.Text} END AS {sql.Identifier(def.Id + "_unrounded")}");
+                    select.Add($"CASE WHEN {o.Unrounded.Text} <> {o.Value.Text} THEN {o.Unrounded.Text} END AS {sql.Identifier(outputPrefix + def.Id + "_unrounded")}");
                 }
 
                 if (o.Band is { } band)
                 {
-                    select.Add($"{band.Text} AS {sql.Identifier(def.Id + "_band")}");
+                    select.Add($"{band.Text} AS {sql.Identifier(outputPrefix + def.Id + "_band")}");
                 }
 
                 if (o.Prorated is { } prorated)
                 {
-                    select.Add($"{prorated.Text} AS {sql.Identifier(def.Id + "_prorated")}");
+                    select.Add($"{prorated.Text} AS {sql.Identifier(outputPrefix + def.Id + "_prorated")}");
                 }
             }
 
             for (var f = 0; f < bound.Flags.Length; f++)
             {
-                select.Add($"{flagState[f].Text} AS {sql.Identifier("flag_" + bound.Flags[f].Definition.Id)}");
+                select.Add($"{flagState[f].Text} AS {sql.Identifier(outputPrefix + "flag_" + bound.Flags[f].Definition.Id)}");
             }
 
             select.Add(sql.JoinSkippingNulls([.. Enumerable.Range(0, bound.Flags.Length)
-                .Select(f => $"CASE WHEN {flagState[f].Text} THEN {sql.Text(bound.Flags[f].Definition.Id)} END")]) + " AS " + sql.Identifier("flags"));
+                .Select(f => $"CASE WHEN {flagState[f].Text} THEN {sql.Text(bound.Flags[f].Definition.Id)} END")]) + " AS " + sql.Identifier(outputPrefix + "flags"));
             var diagnostics = itemDiag.Select(d => d.Text)
                 .Concat(bound.ScoreOrder.Where(s => scores[s].Expression is null).SelectMany(s => scoreDiags[s].Select(d => d.Text)))
                 .Concat(bound.ScoreOrder.Where(s => scores[s].Expression is not null).SelectMany(s => scoreDiags[s].Select(d => d.Text)))
                 .Concat(flagDiags.Select(d => d.Text)).ToList();
-            select.Add(sql.JoinSkippingNulls(diagnostics) + " AS " + sql.Identifier("diagnostics"));
+            select.Add(sql.JoinSkippingNulls(diagnostics) + " AS " + sql.Identifier(outputPrefix + "diagnostics"));
+            return new LoweredPart([.. _stages], [.. items.Where(x => !x.Definition.Keep).Select(x => x.Definition.Id), .. _temps], errors, missing,
+                [$"CASE WHEN {errors} THEN 'invalid' WHEN {missing} THEN 'partial' ELSE 'complete' END AS {sql.Identifier(outputPrefix + "status")}", .. select]);
+        }
+
+        /// <summary>
+        /// Writes the query: the stages as a chain of <c>WITH</c> steps over <paramref name="table"/>, then every input
+        /// column except <paramref name="excluded"/> and the <paramref name="select"/> columns.
+        /// </summary>
+        internal static string Assemble(ISqlDialect sql, string header, IReadOnlyList<IReadOnlyList<(string Name, string Sql)>> stages,
+            IReadOnlyList<string> excluded, IReadOnlyList<string> select, string table)
+        {
+            select = [sql.StarExcept(excluded), .. select];
 
             // Everything the projection reads must be a column of the last stage: hoisting made every input a column.
             var b = new StringBuilder();
-            b.Append("-- Scores instrument '").Append(plan.Definition.Id).Append("' ").Append(plan.Definition.Version)
-                .Append(" row by row (emitted by Instruments.Sql, one row in and one row out).\n");
+            b.Append(header);
             var source = string.Join(".", table.Split('.').Select(sql.Identifier));
             if (sql.NestedStages)
             {
-                return Nested(b, select, source);
+                return Nested(sql, stages, b, select, source);
             }
 
-            if (_stages.Count == 0)
+            if (stages.Count == 0)
             {
                 b.Append("SELECT ").Append(string.Join(",\n  ", select)).Append("\nFROM ").Append(source).Append(";\n");
                 return b.ToString();
             }
 
             b.Append("WITH\n");
-            for (var k = 0; k < _stages.Count; k++)
+            for (var k = 0; k < stages.Count; k++)
             {
                 b.Append(sql.Identifier(Prefix + "stage" + (k + 1).ToString(CultureInfo.InvariantCulture))).Append(" AS (SELECT *");
                 if (k == 0 && sql.WholeRow is { } row)
@@ -314,17 +349,17 @@ public static class SqlEmitter
                     b.Append(", ").Append(sql.Identifier(Prefix + "src")).Append(" AS ").Append(sql.Identifier(row));
                 }
 
-                foreach (var (name, text) in _stages[k])
+                foreach (var (name, text) in stages[k])
                 {
                     b.Append(",\n    ").Append(text).Append(" AS ").Append(sql.Identifier(name));
                 }
 
                 b.Append("\n  FROM ").Append(k == 0 ? source + " AS " + sql.Identifier(Prefix + "src") : sql.Identifier(Prefix + "stage" + k.ToString(CultureInfo.InvariantCulture))).Append(sql.StageEnd).Append(')')
-                    .Append(k + 1 < _stages.Count ? ",\n" : "\n");
+                    .Append(k + 1 < stages.Count ? ",\n" : "\n");
             }
 
             b.Append("SELECT\n  ").Append(string.Join(",\n  ", select)).Append("\nFROM ")
-                .Append(sql.Identifier(Prefix + "stage" + _stages.Count.ToString(CultureInfo.InvariantCulture))).Append(";\n");
+                .Append(sql.Identifier(Prefix + "stage" + stages.Count.ToString(CultureInfo.InvariantCulture))).Append(";\n");
             return b.ToString();
         }
 
@@ -332,14 +367,14 @@ public static class SqlEmitter
         /// The stages as nested subqueries, for a dialect without <c>WITH name AS (query)</c> (ClickHouse 18.16): stage k is
         /// <c>SELECT *, ... FROM (stage k - 1)</c>, the innermost reads the table, the projection reads the outermost.
         /// </summary>
-        private string Nested(StringBuilder b, List<string> select, string source)
+        private static string Nested(ISqlDialect sql, IReadOnlyList<IReadOnlyList<(string Name, string Sql)>> stages, StringBuilder b, IReadOnlyList<string> select, string source)
         {
             var from = source;
-            for (var k = 0; k < _stages.Count; k++)
+            for (var k = 0; k < stages.Count; k++)
             {
-                var indent = new string(' ', 2 * (_stages.Count - k));
+                var indent = new string(' ', 2 * (stages.Count - k));
                 var stage = new StringBuilder("(SELECT *");
-                foreach (var (name, text) in _stages[k])
+                foreach (var (name, text) in stages[k])
                 {
                     stage.Append(",\n").Append(indent).Append("  ").Append(text).Append(" AS ").Append(sql.Identifier(name));
                 }

@@ -61,12 +61,30 @@ public sealed class SqlCommandTests
     }
 
     [Fact]
-    public async Task Sql_Protocol_IsRefusedWithAMessage()
+    public async Task Sql_Protocol_PrintsOneQuery_WithEachInstrumentsColumnsUnderItsId()
     {
-        var r = await InProcess.RunAsync("sql", "alliance-and-symptoms", "--dialect", "duckdb");
-        Assert.Equal(2, r.ExitCode);
-        Assert.Contains("is a protocol; SQL is emitted for one instrument at a time", r.Stderr, StringComparison.Ordinal);
-        Assert.Equal(string.Empty, r.Stdout);
+        // The query itself is proven against 'score <protocol>' by tests/Instruments.Sql.Tests (ProtocolDuckDbTests, ProtocolPostgreSqlTests).
+        var r = await InProcess.RunAsync("sql", "alliance-and-symptoms", "--dialect", "duckdb", "--table", "clinic.sessions");
+
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal(string.Empty, r.Stderr);
+        Assert.StartsWith("-- Scores protocol 'alliance-and-symptoms' 1.0.0 ('wai-sr' 1.0.0, 'phq-9' 1.0.0) row by row", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("FROM \"clinic\".\"sessions\"", r.Stdout, StringComparison.Ordinal);
+        foreach (var column in new[] { "status", "wai-sr.status", "wai-sr.total", "wai-sr.diagnostics", "phq-9.status", "phq-9.total_band", "phq-9.total_prorated", "phq-9.flag_item9_positive", "phq-9.flags" })
+        {
+            Assert.Contains($"AS \"{column}\"", r.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(1, r.Stdout.Replace("';'", string.Empty, StringComparison.Ordinal).Count(c => c == ';'));
+    }
+
+    [Fact]
+    public async Task Sql_Protocol_Postgres_PrintsAFencedQuery()
+    {
+        var r = await InProcess.RunAsync("sql", "nhs-talking-therapies", "--dialect", "postgres");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains(" OFFSET 0)", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("AS \"gad-7.total_band\"", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

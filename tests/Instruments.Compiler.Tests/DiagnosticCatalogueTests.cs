@@ -179,7 +179,7 @@ public sealed partial class DiagnosticCatalogueTests
         // FileSafetyTests: INS1000, INS1009, INS1065; CourseExampleTests: INS1074-INS1079; ChangeRuleDiagnosticTests: INS108x-INS109x;
         // ProtocolDiagnosticTests: INS110x-INS111x; RuptureRuleDiagnosticTests: INS112x; PairingDiagnosticTests: INS113x;
         // KeptItemDiagnosticTests: INS116x; CodeDiagnosticTests: INS117x; RedcapImportTests: INS118x; SqlEmitDiagnosticTests: INS119x).
-        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests), typeof(CodeDiagnosticTests), typeof(RedcapImportTests), typeof(SqlEmitDiagnosticTests) }
+        var testNames = new[] { typeof(CompilerDiagnosticTests), typeof(LibraryFormatTests), typeof(FileSafetyTests), typeof(CourseExampleTests), typeof(ChangeRuleDiagnosticTests), typeof(ProtocolDiagnosticTests), typeof(RuptureRuleDiagnosticTests), typeof(PairingDiagnosticTests), typeof(KeptItemDiagnosticTests), typeof(CodeDiagnosticTests), typeof(RedcapImportTests), typeof(SqlEmitDiagnosticTests), typeof(ProtocolSqlEmitDiagnosticTests) }
             .SelectMany(t => t.GetMethods()).Select(m => m.Name).ToList();
         var untested = InstrumentDiagnostics.All
             .Where(d => d.Id.StartsWith("INS", StringComparison.Ordinal))

@@ -342,6 +342,16 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
     {
         var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.ClickHouse, Table = viaViews ? "responses_local" : "responses" });
         Assert.True(emitted.Query is not null, string.Join("\n", emitted.Diagnostics));
+        return Rows(cluster, emitted.Query!, columns, data, viaViews);
+    }
+
+    /// <summary>
+    /// Puts the rows on the cluster (odd rows on shard 1, even rows on shard 2) and runs <paramref name="query"/>
+    /// (over <c>responses</c>, the Distributed table; or, <paramref name="viaViews"/>, over <c>responses_local</c> as a
+    /// view on every shard, through a Distributed table of the views), ordered by <c>rid</c>.
+    /// </summary>
+    internal static List<Dictionary<string, object?>> Rows(ClickHouseCluster cluster, string query, List<string> columns, List<string?[]> data, bool viaViews)
+    {
         var columnList = string.Join(", ", columns.Select(c => "`" + c + "` Nullable(String)"));
         for (var shard = 0; shard < 2; shard++)
         {
@@ -365,7 +375,7 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         {
             for (var shard = 0; shard < 2; shard++)
             {
-                cluster.Query(shard, "CREATE VIEW scored_local AS\n" + emitted.Query!.TrimEnd().TrimEnd(';'));
+                cluster.Query(shard, "CREATE VIEW scored_local AS\n" + query.TrimEnd().TrimEnd(';'));
             }
 
             cluster.Query(0, $"CREATE TABLE scored AS scored_local ENGINE = Distributed({ClickHouseCluster.Cluster}, default, scored_local)");
@@ -373,7 +383,7 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         }
 
         cluster.Query(0, $"CREATE TABLE responses AS responses_local ENGINE = Distributed({ClickHouseCluster.Cluster}, default, responses_local)");
-        var answer = cluster.Query(0, emitted.Query!.TrimEnd().TrimEnd(';') + "\nORDER BY `rid`\nFORMAT TabSeparatedWithNamesAndTypes");
+        var answer = cluster.Query(0, query.TrimEnd().TrimEnd(';') + "\nORDER BY `rid`\nFORMAT TabSeparatedWithNamesAndTypes");
         return Parse(answer);
     }
 
@@ -382,7 +392,7 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         : cell.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal)
             .Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
 
-    /// <summary>TabSeparatedWithNamesAndTypes: doubles as doubles, the 0/1 of the <c>_prorated</c> and <c>flag_</c> columns as booleans.</summary>
+    /// <summary>TabSeparatedWithNamesAndTypes: doubles as doubles, the 0/1 of the <c>_prorated</c> and <c>flag_</c> columns (a protocol's <c>phq-9.flag_</c> too) as booleans.</summary>
     internal static List<Dictionary<string, object?>> Parse(string answer)
     {
         var lines = answer.Split('\n');
@@ -399,7 +409,7 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
                 var type = types[c];
                 row[name] = cells[c] == "\\N" ? null
                     : type.Contains("Float64", StringComparison.Ordinal) ? double.Parse(cells[c], CultureInfo.InvariantCulture)
-                    : type.Contains("UInt8", StringComparison.Ordinal) && (name.EndsWith("_prorated", StringComparison.Ordinal) || name.StartsWith("flag_", StringComparison.Ordinal)) ? cells[c] == "1"
+                    : type.Contains("UInt8", StringComparison.Ordinal) && (name.EndsWith("_prorated", StringComparison.Ordinal) || name[(name.LastIndexOf('.') + 1)..].StartsWith("flag_", StringComparison.Ordinal)) ? cells[c] == "1"
                     : Unescape(cells[c]);
             }
 
@@ -431,5 +441,29 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         }
 
         return b.ToString();
+    }
+}
+
+/// <summary>
+/// Protocols in ClickHouse: the protocol query (every instrument's stages side by side, nested as subqueries) on the
+/// two-shard cluster through the Distributed table, against the engine's protocol CSV, as ProtocolPostgreSqlTests.
+/// </summary>
+public sealed class ProtocolClickHouseTests(ClickHouseCluster cluster) : IClassFixture<ClickHouseCluster>
+{
+    [Theory]
+    [MemberData(nameof(ProtocolDifferential.ShippedProtocols), MemberType = typeof(ProtocolDifferential))]
+    public void ShippedProtocol_SqlInClickHouseCluster_MatchesTheEngineCellByCell(string path)
+    {
+        var protocol = ProtocolDifferential.Shipped(path);
+        ProtocolDifferential.Run(protocol, SqlDialect.ClickHouse, seed: path.Length * 7919, rows: 3000,
+            (query, columns, data) => ClickHouseDifferentialTests.Rows(cluster, query, columns, data, viaViews: false)).AssertCovered();
+    }
+
+    [Fact]
+    public void TestProtocol_WithRoundingKeptAndOptionalItems_MatchesTheEngineCellByCell()
+    {
+        var protocol = ProtocolDifferential.Compile(ProtocolDifferential.SyntheticProtocol, "synthetic-and-phq.yaml");
+        ProtocolDifferential.Run(protocol, SqlDialect.ClickHouse, seed: 4242, rows: 4000,
+            (query, columns, data) => ClickHouseDifferentialTests.Rows(cluster, query, columns, data, viaViews: false)).AssertCovered();
     }
 }

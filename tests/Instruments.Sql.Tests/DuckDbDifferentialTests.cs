@@ -165,7 +165,7 @@ internal static class Differential
         Assert.True(expected == text, $"{where}: engine '{expected}', SQL '{text}'");
     }
 
-    private static string?[] Row(ScoringPlan plan, Random random, int r, int width)
+    internal static string?[] Row(ScoringPlan plan, Random random, int r, int width)
     {
         var def = plan.Definition;
         var cells = new string?[width];
@@ -263,6 +263,12 @@ internal static class Differential
     {
         var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Table = "responses" });
         Assert.True(emitted.Query is not null, string.Join("\n", emitted.Diagnostics));
+        return DuckDbRows(emitted.Query!, columns, data);
+    }
+
+    /// <summary>The rows of <paramref name="query"/> over a DuckDB table 'responses' of the text cells, ordered by 'rid'.</summary>
+    internal static List<Dictionary<string, object?>> DuckDbRows(string query, List<string> columns, List<string?[]> data)
+    {
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         using (var create = connection.CreateCommand())
@@ -286,7 +292,7 @@ internal static class Differential
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM (" + emitted.Query!.TrimEnd().TrimEnd(';') + ") ORDER BY rid";
+        command.CommandText = "SELECT * FROM (" + query.TrimEnd().TrimEnd(';') + ") ORDER BY rid";
         using var result = command.ExecuteReader();
         var rows = new List<Dictionary<string, object?>>();
         while (result.Read())
@@ -294,7 +300,7 @@ internal static class Differential
             var row = new Dictionary<string, object?>(StringComparer.Ordinal);
             for (var c = 0; c < result.FieldCount; c++)
             {
-                row[result.GetName(c)] = result.IsDBNull(c) ? null : result.GetValue(c);
+                row.Add(result.GetName(c), result.IsDBNull(c) ? null : result.GetValue(c));   // a name twice fails
             }
 
             rows.Add(row);

@@ -128,6 +128,12 @@ public sealed class PostgreSqlDifferentialTests(PostgreSqlServer server) : IClas
     {
         var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.PostgreSql, Table = "responses" });
         Assert.True(emitted.Query is not null, string.Join("\n", emitted.Diagnostics));
+        return Rows(server, emitted.Query!, columns, data);
+    }
+
+    /// <summary>The rows of <paramref name="query"/> over a PostgreSQL table 'responses' of the text cells (binary COPY), ordered by 'rid'.</summary>
+    internal static List<Dictionary<string, object?>> Rows(PostgreSqlServer server, string query, List<string> columns, List<string?[]> data)
+    {
         using var connection = new NpgsqlConnection(server.ConnectionString);
         connection.Open();
         using (var create = connection.CreateCommand())
@@ -158,7 +164,7 @@ public sealed class PostgreSqlDifferentialTests(PostgreSqlServer server) : IClas
         }
 
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT * FROM (" + emitted.Query!.TrimEnd().TrimEnd(';') + "\n) AS scored ORDER BY rid";
+        command.CommandText = "SELECT * FROM (" + query.TrimEnd().TrimEnd(';') + "\n) AS scored ORDER BY rid";
         using var result = command.ExecuteReader();
         var rows = new List<Dictionary<string, object?>>();
         while (result.Read())
@@ -166,7 +172,7 @@ public sealed class PostgreSqlDifferentialTests(PostgreSqlServer server) : IClas
             var row = new Dictionary<string, object?>(StringComparer.Ordinal);
             for (var c = 0; c < result.FieldCount; c++)
             {
-                row[result.GetName(c)] = result.IsDBNull(c) ? null : result.GetValue(c);
+                row.Add(result.GetName(c), result.IsDBNull(c) ? null : result.GetValue(c));   // a name twice fails
             }
 
             rows.Add(row);

@@ -10,21 +10,23 @@ namespace Instruments.Cli.Commands;
 internal static class SqlCommand
 {
     private const string Details = """
-        <instrument> is the id of a loaded instrument (see 'instruments list') or the path of a .yaml file.
+        <instrument> is the id of a loaded instrument or protocol (see 'instruments list') or the path of a .yaml file.
         The query reads table NAME (default: responses): one row per response, one text column per item named by the
         item id (empty or NULL = not answered; numbers as text, as read from a CSV), other columns carried through.
         It adds status, every score (with <score>_unrounded, <score>_band and <score>_prorated where the definition
         has them), flag_<flag> per flag, flags and diagnostics: the cells 'instruments score' writes to a CSV. The
         query is row-wise (no window functions, joins or aggregates). Dialects: duckdb, postgres (PostgreSQL 15) and
-        clickhouse (18.16 and later; one SELECT with no subquery, so a Distributed table runs it on every shard),
-        each proven cell by cell against the engine (in PostgreSQL and ClickHouse the output starts with every input
-        column, the item columns too). Protocols are not emitted yet (emit each instrument).
+        clickhouse (18.16; the stages are nested subqueries), each proven cell by cell against the engine (in
+        PostgreSQL the output starts with every input column, the item columns too; in ClickHouse every input
+        column, then the working columns __ins_*, then the results). For a protocol the row is the one 'instruments
+        score <protocol>' writes: status (the worst of the instruments'), then each instrument's columns named
+        <instrument>.<column> (phq-9.status, phq-9.total, phq-9.total_prorated, phq-9.flags ...).
         A definition the query cannot score exactly (a plugin function, a plugin's response checks, a rounding rule
-        on a derived score) gets an error INS1190-INS1193 and no query (see docs/scale.md).
+        on a derived score) gets an error INS1190-INS1198 and no query (see docs/scale.md).
 
         Example: instruments sql phq-9 --dialect duckdb --table responses > phq-9.sql
 
-        exit codes: 0 query printed, 2 usage error, unknown instrument, or a definition SQL cannot express
+        exit codes: 0 query printed, 2 usage error, unknown instrument or protocol, or a definition SQL cannot express
         """;
 
     private static readonly IReadOnlyList<(string Name, SqlDialect Value)> Dialects = [("duckdb", SqlDialect.DuckDb), ("postgres", SqlDialect.PostgreSql), ("clickhouse", SqlDialect.ClickHouse)];
@@ -50,12 +52,8 @@ internal static class SqlCommand
     {
         var chosen = dialect ?? throw new CliException("'sql' needs --dialect duckdb|postgres|clickhouse", showUsage: true);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(name, plugins, context.Error);
-        if (protocol is not null)
-        {
-            throw new CliException($"'{name}' is a protocol; SQL is emitted for one instrument at a time (run 'instruments sql' for each of its instruments)");
-        }
-
-        var result = SqlEmitter.Emit(plan!, new SqlEmitOptions { Dialect = chosen, Table = table });
+        var options = new SqlEmitOptions { Dialect = chosen, Table = table };
+        var result = protocol is not null ? SqlEmitter.Emit(protocol, options) : SqlEmitter.Emit(plan!, options);
         foreach (var d in result.Diagnostics)
         {
             context.Error.WriteLine(TerminalText.Escape(d.ToString()));

@@ -17,4 +17,10 @@ public static partial class InstrumentDiagnostics
 
     /// <summary>INS1193: the table name is not a plain (optionally schema-qualified) SQL identifier.</summary>
     public static readonly DiagnosticDescriptor SqlTableName = new("INS1193", "SQL table name not usable", "'{0}' is not a table name the query can use (letters, digits and '_', not starting with a digit, optionally 'schema.table')", Sql, DiagnosticSeverity.Error);
+
+    /// <summary>INS1197: a protocol has no SQL query because one of its instruments has none (its own errors come first).</summary>
+    public static readonly DiagnosticDescriptor SqlProtocolInstrument = new("INS1197", "Protocol instrument not expressible in SQL", "Protocol '{0}' has no SQL query: its instrument '{1}' cannot be scored exactly in SQL (see the errors before this one)", Sql, DiagnosticSeverity.Error);
+
+    /// <summary>INS1198: an output column name is longer than the database keeps (PostgreSQL: 63 bytes), so it would be cut silently.</summary>
+    public static readonly DiagnosticDescriptor SqlColumnNameTooLong = new("INS1198", "SQL column name too long", "Output column '{0}' is longer than the {1} bytes the database keeps in a name (it would be cut without an error); no SQL query is emitted", Sql, DiagnosticSeverity.Error);
 }

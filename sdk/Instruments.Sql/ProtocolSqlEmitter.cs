@@ -44,7 +44,7 @@ public static partial class SqlEmitter
     {
         ArgumentNullException.ThrowIfNull(protocol);
         options ??= new SqlEmitOptions();
-        var dialect = DialectOf(options);
+        var dialect = DialectOf(options, protocol.Instruments);
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         if (options.Table is null || !TableName.IsMatch(options.Table))
         {

@@ -11,6 +11,12 @@ public enum SqlDialect
 
     /// <summary>PostgreSQL 15 (tested against a real server started by the tests). Outputs every input column, items included.</summary>
     PostgreSql,
+
+    /// <summary>
+    /// ClickHouse 18.16 and later (tested on a real two-shard cluster through a <c>Distributed</c> table). The stages are
+    /// nested subqueries; outputs every input column (items included) and the working columns, then the results.
+    /// </summary>
+    ClickHouse,
 }
 
 /// <summary>
@@ -46,7 +52,11 @@ internal interface ISqlDialect
     /// <summary>True when trimmed text is a number the engine reads: an optional sign, digits, an optional decimal point.</summary>
     string IsDecimalText(string trimmed);
 
-    /// <summary>The number a decimal text stands for, as a double (NULL when it does not convert or is not finite).</summary>
+    /// <summary>
+    /// The number a decimal text stands for, as a double (NULL when it does not convert or is not finite). Only whether it
+    /// equals an option or a missing code (all integers) and, when it does, its integer value are read, so a dialect may
+    /// give any non-integral stand-in for a number that is no integer within the plan's options and codes.
+    /// </summary>
     string ToFiniteDouble(string trimmed);
 
     /// <summary>Exact integer division of two BIGINT values whose quotient is known to be whole.</summary>
@@ -60,6 +70,44 @@ internal interface ISqlDialect
 
     /// <summary>Texts joined with ';', NULL ones skipped; '' when all are NULL.</summary>
     string JoinSkippingNulls(IReadOnlyList<string> parts);
+
+    /// <summary>The name of the 64-bit integer type (nullable where the engine's casts need it).</summary>
+    string BigIntType => "BIGINT";
+
+    /// <summary>The literal true.</summary>
+    string True => "TRUE";
+
+    /// <summary>The literal false.</summary>
+    string False => "FALSE";
+
+    /// <summary>
+    /// True when the stages are nested subqueries (<c>SELECT *, ... FROM (SELECT *, ... FROM table)</c>), for a dialect
+    /// without <c>WITH name AS (query)</c> (ClickHouse 18.16); false for a chain of <c>WITH</c> stages.
+    /// </summary>
+    bool NestedStages => false;
+
+    /// <summary>A 64-bit integer constant.</summary>
+    string Integer(long v) => "CAST(" + v.ToString(CultureInfo.InvariantCulture) + " AS BIGINT)";
+
+    /// <summary>The first of two values that is not NULL.</summary>
+    string Coalesce(string a, string b) => $"COALESCE({a}, {b})";
+
+    /// <summary>
+    /// A positive integer divisor as used where the query only reads the quotient when it is positive: unchanged, or for
+    /// a dialect that evaluates every branch of a CASE (ClickHouse, where an integer division by 0 or NULL is an
+    /// error), 1 where it is NULL or not positive.
+    /// </summary>
+    string Divisor(string positive) => positive;
+
+    /// <summary>A double constant, exactly.</summary>
+    string Double(double v) =>
+        double.IsInteger(v) && Math.Abs(v) < 1e15
+            ? "CAST(" + v.ToString("R", CultureInfo.InvariantCulture) + " AS " + DoubleType + ")"
+            : "CAST('" + v.ToString("R", CultureInfo.InvariantCulture) + "' AS " + DoubleType + ")";
+
+    /// <summary>The text of the first arm whose integer equals <paramref name="subject"/> (never NULL), else NULL.</summary>
+    string CaseOn(string subject, IReadOnlyList<(int When, string Then)> arms) =>
+        "CASE " + subject + string.Concat(arms.Select(a => " WHEN " + a.When.ToString(CultureInfo.InvariantCulture) + " THEN " + a.Then)) + " END";
 
     /// <summary>
     /// The input's columns except <paramref name="excluded"/> (scored items and working columns), in their order; a

@@ -72,7 +72,7 @@ public static partial class SqlEmitter
     {
         ArgumentNullException.ThrowIfNull(plan);
         options ??= new SqlEmitOptions();
-        var dialect = DialectOf(options);
+        var dialect = DialectOf(options, [plan]);
 
         var diagnostics = Check(plan, options.Table);
         if (!diagnostics.IsEmpty)
@@ -89,10 +89,12 @@ public static partial class SqlEmitter
         return new SqlQueryResult(query, []);
     }
 
-    private static ISqlDialect DialectOf(SqlEmitOptions options) => options.Dialect switch
+    /// <summary>The dialect for the options; ClickHouse's reads numbers exactly up to the largest option or code of <paramref name="plans"/>.</summary>
+    private static ISqlDialect DialectOf(SqlEmitOptions options, IReadOnlyList<ScoringPlan> plans) => options.Dialect switch
     {
         SqlDialect.DuckDb => DuckDbDialect.Instance,
         SqlDialect.PostgreSql => PostgreSqlDialect.Instance,
+        SqlDialect.ClickHouse => ClickHouseDialect.For(plans),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Dialect, "unknown SQL dialect"),
     };
 
@@ -174,12 +176,9 @@ public static partial class SqlEmitter
         /// <summary>An SQL value: its text, the latest stage it reads, and whether it is a bare column or constant.</summary>
         private readonly record struct Node(string Text, int Stage, bool Simple);
 
-        private string Num(double v) =>
-            double.IsInteger(v) && Math.Abs(v) < 1e15
-                ? "CAST(" + v.ToString("R", CultureInfo.InvariantCulture) + " AS " + sql.DoubleType + ")"
-                : "CAST('" + v.ToString("R", CultureInfo.InvariantCulture) + "' AS " + sql.DoubleType + ")";
+        private string Num(double v) => sql.Double(v);
 
-        private static string Int(long v) => "CAST(" + v.ToString(CultureInfo.InvariantCulture) + " AS BIGINT)";
+        private string Int(long v) => sql.Integer(v);
 
         private static int Max(params Node[] nodes) => nodes.Length == 0 ? 0 : nodes.Max(n => n.Stage);
 
@@ -223,16 +222,20 @@ public static partial class SqlEmitter
                 var trimmed = Column("t", sql.Trim(sql.Identifier(id)), 0);
                 var number = Column("n", $"CASE WHEN {sql.IsDecimalText(trimmed.Text)} THEN {sql.ToFiniteDouble(trimmed.Text)} END", trimmed.Stage);
                 var options = string.Join(", ", items[i].Scale!.Options.Select(o => Num(o.Value)));
-                var missingCodes = bound.MissingCodes.Length == 0 ? "FALSE" : $"{number.Text} IN ({string.Join(", ", bound.MissingCodes.Select(c => Num(c)))})";
+                var missingCodes = bound.MissingCodes.Length == 0 ? sql.False : $"{number.Text} IN ({string.Join(", ", bound.MissingCodes.Select(c => Num(c)))})";
                 var state = Column("s", $"CASE WHEN {number.Text} IN ({options}) THEN 0 WHEN {missingCodes} THEN 4 WHEN {number.Text} IS NOT NULL THEN 1 " +
                     $"WHEN {trimmed.Text} IS NULL OR {trimmed.Text} = '' THEN 3 ELSE 2 END", Max(trimmed, number));
                 itemState[i] = state;
-                _slots[i] = Column("v", $"CASE WHEN {state.Text} = 0 THEN CAST(CAST({number.Text} AS BIGINT) AS {sql.DoubleType}) END", Max(state, number));
+                _slots[i] = Column("v", $"CASE WHEN {state.Text} = 0 THEN CAST(CAST({number.Text} AS {sql.BigIntType}) AS {sql.DoubleType}) END", Max(state, number));
                 var optional = items[i].Definition.Optional;
-                itemDiag[i] = new Node(
-                    $"CASE {state.Text} WHEN 1 THEN {sql.Text("RSP2001:" + id)} WHEN 2 THEN {sql.Text("RSP2002:" + id)} " +
-                    (optional ? string.Empty : $"WHEN 3 THEN {sql.Text("RSP2004:" + id)} ") + $"WHEN 4 THEN {sql.Text("RSP2006:" + id)} END",
-                    state.Stage, false);
+                List<(int, string)> arms = [(1, sql.Text("RSP2001:" + id)), (2, sql.Text("RSP2002:" + id))];
+                if (!optional)
+                {
+                    arms.Add((3, sql.Text("RSP2004:" + id)));
+                }
+
+                arms.Add((4, sql.Text("RSP2006:" + id)));
+                itemDiag[i] = new Node(sql.CaseOn(state.Text, arms), state.Stage, false);
             }
 
             // Reverse keys: min + max - value.
@@ -270,9 +273,9 @@ public static partial class SqlEmitter
             }
 
             // Status: invalid when any error (RSP2001, RSP2002), else partial when a non-optional item has no valid value.
-            var errors = items.Length == 0 ? "FALSE" : string.Join(" OR ", itemState.Select(st => $"{st.Text} IN (1, 2)"));
+            var errors = items.Length == 0 ? sql.False : string.Join(" OR ", itemState.Select(st => $"{st.Text} IN (1, 2)"));
             var nonOptional = Enumerable.Range(0, items.Length).Where(i => !items[i].Definition.Optional).ToList();
-            var missing = nonOptional.Count == 0 ? "FALSE" : string.Join(" OR ", nonOptional.Select(i => $"{itemState[i].Text} <> 0"));
+            var missing = nonOptional.Count == 0 ? sql.False : string.Join(" OR ", nonOptional.Select(i => $"{itemState[i].Text} <> 0"));
 
             // The output columns after the status.
             var select = new List<string>();
@@ -326,6 +329,11 @@ public static partial class SqlEmitter
             var b = new StringBuilder();
             b.Append(header);
             var source = string.Join(".", table.Split('.').Select(sql.Identifier));
+            if (sql.NestedStages)
+            {
+                return Nested(sql, stages, b, select, source);
+            }
+
             if (stages.Count == 0)
             {
                 b.Append("SELECT ").Append(string.Join(",\n  ", select)).Append("\nFROM ").Append(source).Append(";\n");
@@ -355,6 +363,29 @@ public static partial class SqlEmitter
             return b.ToString();
         }
 
+        /// <summary>
+        /// The stages as nested subqueries, for a dialect without <c>WITH name AS (query)</c> (ClickHouse 18.16): stage k is
+        /// <c>SELECT *, ... FROM (stage k - 1)</c>, the innermost reads the table, the projection reads the outermost.
+        /// </summary>
+        private static string Nested(ISqlDialect sql, IReadOnlyList<IReadOnlyList<(string Name, string Sql)>> stages, StringBuilder b, IReadOnlyList<string> select, string source)
+        {
+            var from = source;
+            for (var k = 0; k < stages.Count; k++)
+            {
+                var indent = new string(' ', 2 * (stages.Count - k));
+                var stage = new StringBuilder("(SELECT *");
+                foreach (var (name, text) in stages[k])
+                {
+                    stage.Append(",\n").Append(indent).Append("  ").Append(text).Append(" AS ").Append(sql.Identifier(name));
+                }
+
+                from = stage.Append('\n').Append(indent).Append("FROM ").Append(from).Append(')').ToString();
+            }
+
+            b.Append("SELECT\n  ").Append(string.Join(",\n  ", select)).Append("\nFROM ").Append(from).Append(";\n");
+            return b.ToString();
+        }
+
         private sealed record ScoreOutput(Node Value, Node Unrounded, Node? Prorated)
         {
             public Node? Band { get; set; }
@@ -370,14 +401,14 @@ public static partial class SqlEmitter
             var terms = score.Items.Select(i => keyed[i]).ToArray();
             var stage = Max(terms);
             var answered = Column("a", n == 0 ? "0" : string.Join(" + ", terms.Select(t => $"CASE WHEN {t.Text} IS NULL THEN 0 ELSE 1 END")), stage);
-            var sum = Column("sum", n == 0 ? Int(0) : string.Join(" + ", terms.Select(t => $"COALESCE(CAST({t.Text} AS BIGINT), {Int(0)})")), stage);
+            var sum = Column("sum", n == 0 ? Int(0) : string.Join(" + ", terms.Select(t => sql.Coalesce($"CAST({t.Text} AS {sql.BigIntType})", Int(0)))), stage);
             var at = Max(answered, sum);
             var max = def.Missing.MaxMissing;
             var mean = def.Method == ScoreMethod.Mean;
             var tooMany = $"{n} - {answered.Text} > {max}";
             // The value as p / q: a mean sum / answered; prorated sum * n / answered; else sum / 1. NULL when not computed.
             var p = Column("p", $"CASE WHEN {tooMany} THEN NULL " + (mean ? $"ELSE {sum.Text} END" : $"WHEN {answered.Text} < {n} THEN {sum.Text} * {n} ELSE {sum.Text} END"), at);
-            var q = Column("q", $"CASE WHEN {tooMany} THEN NULL " + (mean ? $"ELSE CAST({answered.Text} AS BIGINT) END" : $"WHEN {answered.Text} < {n} THEN CAST({answered.Text} AS BIGINT) ELSE {Int(1)} END"), at);
+            var q = Column("q", $"CASE WHEN {tooMany} THEN NULL " + (mean ? $"ELSE CAST({answered.Text} AS {sql.BigIntType}) END" : $"WHEN {answered.Text} < {n} THEN CAST({answered.Text} AS {sql.BigIntType}) ELSE {Int(1)} END"), at);
             Node? prorated = null;
             diags.Add(new Node($"CASE WHEN {tooMany} THEN {sql.Text("RSP2005:" + id)} END", at, false));
             if (!mean && max > 0)
@@ -422,13 +453,14 @@ public static partial class SqlEmitter
             var big = Column("rn", $"{p.Text} * {Int(scale)}", Max(p, q));
             var stage = Max(big, q);
             var valid = $"{q.Text} IS NOT NULL AND {q.Text} > 0" + (when is { } w ? $" AND {w.Text}" : string.Empty);
-            var r = Column("rr", $"CASE WHEN {valid} THEN (({big.Text} % {q.Text}) + {q.Text}) % {q.Text} END", Math.Max(stage, when?.Stage ?? 0));
-            var floor = Column("rf", $"CASE WHEN {r.Text} IS NOT NULL THEN {sql.ExactDivide($"{big.Text} - {r.Text}", q.Text)} END", Max(r, big, q));
+            var d = sql.Divisor(q.Text);
+            var r = Column("rr", $"CASE WHEN {valid} THEN (({big.Text} % {d}) + {q.Text}) % {d} END", Math.Max(stage, when?.Stage ?? 0));
+            var floor = Column("rf", $"CASE WHEN {r.Text} IS NOT NULL THEN {sql.ExactDivide($"{big.Text} - {r.Text}", d)} END", Max(r, big, q));
             var at = Max(r, floor, q, big);
             var tieUp = rule.Ties switch
             {
-                RoundingTies.HalfUp => "TRUE",
-                RoundingTies.HalfDown => "FALSE",
+                RoundingTies.HalfUp => sql.True,
+                RoundingTies.HalfDown => sql.False,
                 RoundingTies.HalfEven => $"{floor.Text} % 2 <> 0",
                 RoundingTies.HalfAwayFromZero => $"{big.Text} > 0",
                 _ => null,
@@ -543,14 +575,14 @@ public static partial class SqlEmitter
                         break;
                     case OpCode.MeanStart:
                         a = Hoist(stack.Pop(), "x");
-                        stack.Push(new Node($"COALESCE({a.Text}, {Num(0)})", a.Stage, false));
+                        stack.Push(new Node(sql.Coalesce(a.Text, Num(0)), a.Stage, false));
                         stack.Push(new Node($"CASE WHEN {a.Text} IS NULL THEN {Num(0)} ELSE {Num(1)} END", a.Stage, false));
                         break;
                     case OpCode.MeanAdd:
                         var x = Hoist(stack.Pop(), "x");
                         var count = stack.Pop();
                         var total = stack.Pop();
-                        stack.Push(new Node($"({total.Text} + COALESCE({x.Text}, {Num(0)}))", Max(total, x), false));
+                        stack.Push(new Node($"({total.Text} + {sql.Coalesce(x.Text, Num(0))})", Max(total, x), false));
                         stack.Push(new Node($"({count.Text} + CASE WHEN {x.Text} IS NULL THEN {Num(0)} ELSE {Num(1)} END)", Max(count, x), false));
                         break;
                     case OpCode.MeanEnd:

@@ -42,9 +42,22 @@ public sealed class SqlCommandTests
     [Fact]
     public async Task Sql_UnsupportedDialect_IsAUsageError()
     {
-        var r = await InProcess.RunAsync("sql", "phq-9", "--dialect", "clickhouse");
+        var r = await InProcess.RunAsync("sql", "phq-9", "--dialect", "spark");
         Assert.Equal(2, r.ExitCode);
         Assert.Equal(string.Empty, r.Stdout);
+    }
+
+    [Fact]
+    public async Task Sql_ClickHouse_NestsTheStagesAsSubqueriesWithoutWith()
+    {
+        var r = await InProcess.RunAsync("sql", "phq-9", "--dialect", "clickhouse", "--table", "responses");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("FROM (SELECT *,", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains("FROM `responses`)", r.Stdout, StringComparison.Ordinal);
+        Assert.Contains(" AS `__ins_t_0`,", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("WITH", r.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("concat_ws", r.Stdout, StringComparison.Ordinal);
+        Assert.EndsWith(";\n", r.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -331,6 +331,7 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
         long complete = 0, partial = 0, invalid = 0;
         var warned = new HashSet<string>(StringComparer.Ordinal);
         var edge = new ByteBuffer(1024);
+        var sink = format.CreateSink(output);
         var started = false;
         foreach (var block in ordered.GetConsumingEnumerable(token))
         {
@@ -339,11 +340,11 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
             {
                 // Only once the first rows are read, so that an input that cannot be read leaves the output empty.
                 format.WriteHeader(edge);
-                output.Write(edge.WrittenSpan);
+                sink.Write(edge.WrittenSpan);
                 started = true;
             }
 
-            output.Write(block.Output.WrittenSpan);
+            sink.Write(block.Output.WrittenSpan);
             if (block.RowWarnings is { } rowWarnings)
             {
                 foreach (var (key, message) in rowWarnings)
@@ -379,8 +380,8 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
         }
 
         format.WriteFooter(edge, complete + partial + invalid);
-        output.Write(edge.WrittenSpan);
-        output.Flush();
+        sink.Write(edge.WrittenSpan);
+        sink.Complete();
         return new ScoreCounts(complete, partial, invalid);
     }
 }

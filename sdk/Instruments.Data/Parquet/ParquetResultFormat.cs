@@ -366,8 +366,13 @@ internal sealed class ParquetResultFormat : ResultFormat
         private static void Numbers(ParquetRowGroupWriter group, DataField field, double?[] values, int n) =>
             group.WriteAsync<double>(field, new ReadOnlyMemory<double?>(values, 0, n), null, null, default).GetAwaiter().GetResult();
 
+        // Snappy (the default codec) at its fastest level, and the dictionary decision taken on a sample of 1,000 values
+        // instead of a scan of the whole column: 3-4 times faster on 1 M rows, the same file size (measured on the
+        // WAI-shaped benchmark's output, benchmarks/parquet).
+        private static readonly ParquetOptions Options = new() { CompressionLevel = System.IO.Compression.CompressionLevel.Fastest, DictionaryEncodingSampleSize = 1000 };
+
         private ParquetWriter Writer() =>
-            _writer ??= ParquetWriter.CreateAsync(new ParquetSchema(_format._fields), _output).GetAwaiter().GetResult();
+            _writer ??= ParquetWriter.CreateAsync(new ParquetSchema(_format._fields), _output, Options).GetAwaiter().GetResult();
 
         public override void Complete()
         {

@@ -349,28 +349,49 @@ internal sealed class ParquetRowReader : ResponseReader
         private sealed class Values<T>(Func<T, Span<byte>, (int Length, byte Kind)> format) : Cells
             where T : struct
         {
-            private T?[] _values = [];
+            private T[] _values = [];          // the non-null values, packed
+            private int[] _levels = [];        // per row: its definition level (the maximum: a value; less: null)
+            private int[] _index = [];         // per row: where its value is in _values, or -1 for null
 
+            // Raw reading (packed values and definition levels) is about a third faster than reading into T?[].
             public override void Load(ParquetRowGroupReader group, DataField field, int rows)
             {
                 if (_values.Length < rows)
                 {
-                    _values = new T?[rows];
+                    _values = new T[rows];
+                    _levels = new int[rows];
+                    _index = new int[rows];
                 }
 
-                group.ReadAsync<T>(field, _values.AsMemory(0, rows), null, default).AsTask().GetAwaiter().GetResult();
+                var max = field.MaxDefinitionLevel;
+                if (max == 0)
+                {
+                    // A required column: every row has a value, and there are no definition levels.
+                    group.ReadAsync<T>(field, _values.AsMemory(0, rows), null, default).AsTask().GetAwaiter().GetResult();
+                }
+                else
+                {
+                    group.ReadRawAsync<T>(field, _values.AsMemory(0, rows), _levels.AsMemory(0, rows), null, default).AsTask().GetAwaiter().GetResult();
+                }
+
+                var k = 0;
+                for (var i = 0; i < rows; i++)
+                {
+                    _index[i] = max == 0 || _levels[i] == max ? k++ : -1;
+                }
             }
 
             public override void Append(int i, ByteBuffer output)
             {
-                if (_values[i] is not { } value)
+                var at = _index[i];
+                if (at < 0)
                 {
                     Null(output);
                     return;
                 }
 
                 var span = output.GetSpan(5 + 64);
-                var (n, kind) = format(value, span[5..]);
+                var (n, kind) = format(_values[at], span[5..]);
                 span[0] = kind;
                 BinaryPrimitives.WriteInt32LittleEndian(span[1..], n);
                 output.Advance(5 + n);
@@ -379,16 +400,17 @@ internal sealed class ParquetRowReader : ResponseReader
 
         private sealed class Strings : Cells
         {
-            private string?[] _values = [];
+            private ReadOnlyMemory<char>?[] _values = [];
 
+            // Slices of the page's text rather than a string per cell: about three times faster to read.
             public override void Load(ParquetRowGroupReader group, DataField field, int rows)
             {
                 if (_values.Length < rows)
                 {
-                    _values = new string?[rows];
+                    _values = new ReadOnlyMemory<char>?[rows];
                 }
 
-                group.ReadAsync(field, _values.AsMemory(0, rows), null, default).AsTask().GetAwaiter().GetResult();
+                group.ReadAsync<ReadOnlyMemory<char>>(field, _values.AsMemory(0, rows), null, default).AsTask().GetAwaiter().GetResult();
             }
 
             public override void Append(int i, ByteBuffer output)
@@ -399,8 +421,9 @@ internal sealed class ParquetRowReader : ResponseReader
                     return;
                 }
 
-                var span = output.GetSpan(5 + Encoding.UTF8.GetMaxByteCount(value.Length));
-                var n = Encoding.UTF8.GetBytes(value, span[5..]);
+                var chars = value.Span;
+                var span = output.GetSpan(5 + Encoding.UTF8.GetMaxByteCount(chars.Length));
+                var n = Encoding.UTF8.GetBytes(chars, span[5..]);
                 span[0] = TextCell;
                 BinaryPrimitives.WriteInt32LittleEndian(span[1..], n);
                 output.Advance(5 + n);

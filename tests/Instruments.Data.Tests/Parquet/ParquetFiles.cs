@@ -16,6 +16,9 @@ internal static class ParquetFiles
     public static Column Of<T>(string name, params T?[] values)
         where T : struct => new(new DataField<T?>(name), values);
 
+    /// <summary>A required (non-nullable) int32 column: no definition levels in the file.</summary>
+    public static Column Required(string name, params int[] values) => new(new DataField<int>(name), values);
+
     /// <summary>A Parquet file of <paramref name="columns"/>, <paramref name="groupRows"/> rows per row group.</summary>
     public static byte[] Write(int groupRows, params Column[] columns)
     {
@@ -50,6 +53,7 @@ internal static class ParquetFiles
     private static Task WriteColumn(ParquetRowGroupWriter group, Column c, int start, int n) => c.Values switch
     {
         string?[] s => group.WriteAsync(c.Field, new ArraySegment<string?>(s, start, n)!, null),
+        int[] v => group.WriteAsync<int>(c.Field, new ReadOnlyMemory<int>(v, start, n), null, null, default),
         int?[] v => group.WriteAsync<int>(c.Field, new ReadOnlyMemory<int?>(v, start, n), null, null, default),
         long?[] v => group.WriteAsync<long>(c.Field, new ReadOnlyMemory<long?>(v, start, n), null, null, default),
         short?[] v => group.WriteAsync<short>(c.Field, new ReadOnlyMemory<short?>(v, start, n), null, null, default),

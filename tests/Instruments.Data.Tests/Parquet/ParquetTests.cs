@@ -31,12 +31,13 @@ public sealed class ParquetTests
 
     private static string Quote(string? cell) => cell is null ? string.Empty : "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    public static TheoryData<string> CellTypes() => ["int32", "int64", "int16", "double", "float", "decimal", "bool", "string", "timestamp", "binary"];
+    public static TheoryData<string> CellTypes() => ["int32", "int32 required", "int64", "int16", "double", "float", "decimal", "bool", "string", "string required", "timestamp", "binary"];
 
     /// <summary>Item column 'a' of each Parquet type, and the CSV text each of its cells stands for.</summary>
     private static (Column Column, string?[] Csv) TypedColumn(string type) => type switch
     {
         "int32" => (Of<int>("a", 1, null, 5, -1, 0, 3), ["1", "", "5", "-1", "0", "3"]),
+        "int32 required" => (Required("a", 1, 2, 5, -1, 0, 3), ["1", "2", "5", "-1", "0", "3"]),
         "int64" => (Of<long>("a", 3, null, 30_000_000_000, 2, -7, 4), ["3", "", "30000000000", "2", "-7", "4"]),
         "int16" => (Of<short>("a", 2, null, 6, 1, 5, 4), ["2", "", "6", "1", "5", "4"]),
         "double" => (Of<double>("a", 1.5, double.NaN, double.PositiveInfinity, 2.0, null, 4.25), ["1.5", "NaN", "Infinity", "2", "", "4.25"]),
@@ -44,6 +45,7 @@ public sealed class ParquetTests
         "decimal" => (Of<decimal>("a", 2.50m, 3m, null, 1.10m, 5.00m, 7m), ["2.50", "3", "", "1.10", "5.00", "7"]),
         "bool" => (Of<bool>("a", true, false, null, true, false, true), ["true", "false", "", "true", "false", "true"]),
         "string" => (Strings("a", " 3 ", "x", "", null, "2.0", "1e1"), [" 3 ", "x", "", "", "2.0", "1e1"]),
+        "string required" => (new Column(new DataField("a", typeof(string), isNullable: false), new string?[] { "1", " 2", "x", "", "5", "4" }), ["1", " 2", "x", "", "5", "4"]),
         "timestamp" => (Of<DateTime>("a", new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc), null, new DateTime(2021, 1, 1), null, null, null),
                         ["2020-01-02T03:04:05", "", "2021-01-01T00:00:00", "", "", ""]),
         "binary" => (new Column(new DataField("a", typeof(byte[]), isNullable: true), new byte[]?[] { "4"u8.ToArray(), null, [0xff], "x"u8.ToArray(), " 5"u8.ToArray(), [] }),

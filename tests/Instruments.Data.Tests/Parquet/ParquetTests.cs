@@ -296,11 +296,13 @@ public sealed class ParquetTests
     [Fact]
     public void Read_KeptAndPassThroughCells_KeepTheirJsonKinds()
     {
-        var parquet = Write(10, Of<long>("id", 12, null), Of<double>("w", 0.5, double.NaN), Of<bool>("ok", true, null), Of<int>("a", 1, 2), Of<int>("b", 1, 2), Of<int>("c", 1, 2));
+        // A float is written by its own shortest text (0.1, not 0.10000000149011612, its value as a double).
+        var parquet = Write(10, Of<long>("id", 12, null), Of<double>("w", 0.5, double.NaN), Of<float>("f", 0.1f, float.NegativeInfinity), Of<bool>("ok", true, null),
+            Of<int>("a", 1, 2), Of<int>("b", 1, 2), Of<int>("c", 1, 2));
         var (output, _, _) = Score(Tiny, parquet, DataFormat.Parquet, DataFormat.Ndjson);
         var lines = Encoding.UTF8.GetString(output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains("\"fields\":{\"id\":12,\"w\":0.5,\"ok\":true}", lines[0], StringComparison.Ordinal);
-        Assert.Contains("\"fields\":{\"id\":null,\"w\":\"NaN\",\"ok\":null}", lines[1], StringComparison.Ordinal);
+        Assert.Contains("\"fields\":{\"id\":12,\"w\":0.5,\"f\":0.1,\"ok\":true}", lines[0], StringComparison.Ordinal);
+        Assert.Contains("\"fields\":{\"id\":null,\"w\":\"NaN\",\"f\":\"-Infinity\",\"ok\":null}", lines[1], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -175,13 +175,20 @@ internal sealed class ParquetRowReader : ResponseReader
             return false;
         }
 
-        var group = _file.OpenRowGroupReader(_group);
-        _groupRows = group.RowCount;
+        // The row count comes from the footer, read when the file was opened: it is known even when the group's pages
+        // cannot be read, so that each of its rows still gives one output row.
+        _groupRows = _file.Metadata!.RowGroups[_group].NumRows;
+        if (_groupRows is < 0 or > int.MaxValue)
+        {
+            throw new ResponseFileException($"the Parquet file's footer gives row group {_group + 1} {_groupRows:N0} rows, which cannot be right: the file is damaged");
+        }
+
         _next = 0;
         _groupError = null;
         try
         {
-            var rows = checked((int)_groupRows);
+            var rows = (int)_groupRows;
+            var group = _file.OpenRowGroupReader(_group);
             foreach (var column in _columns)
             {
                 column.Cells.Load(group, column.Field, rows);

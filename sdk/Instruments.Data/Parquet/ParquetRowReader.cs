@@ -54,11 +54,18 @@ internal sealed class ParquetRowReader : ResponseReader
         {
             _file = ParquetReader.CreateAsync(stream, new ParquetOptions { TreatByteArrayAsString = false }, leaveStreamOpen: true).GetAwaiter().GetResult();
         }
-        catch (Exception e) when (e is IOException or ParquetException or InvalidDataException or InvalidOperationException or NotSupportedException
-                                      or ArgumentException or IndexOutOfRangeException or OverflowException or FormatException || e.GetType().Namespace?.StartsWith("Parquet", StringComparison.Ordinal) == true)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever a damaged footer makes the library throw (its own exceptions, Thrift's, an index or a length out
+            // of range, an allocation a corrupt length makes impossible), the file cannot be read.
             stream.Dispose();
             throw new ResponseFileException($"the input is not a readable Parquet file: {Describe(e)}", e);
+        }
+
+        if (_file.Metadata is { } meta && meta.RowGroups.Sum(g => g.NumRows) != meta.NumRows)
+        {
+            Dispose();
+            throw new ResponseFileException($"the input is not a readable Parquet file: its footer counts {meta.NumRows:N0} rows but its row groups {meta.RowGroups.Sum(g => g.NumRows):N0}");
         }
 
         var columns = new List<Column>();
@@ -194,8 +201,9 @@ internal sealed class ParquetRowReader : ResponseReader
                 column.Cells.Load(group, column.Field, rows);
             }
         }
-        catch (Exception e) when (e is not OutOfMemoryException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Including an allocation that a damaged page's length makes impossible: the group's rows become invalid.
             _groupError = $"row group {_group + 1} of the Parquet file (rows {_row + 1:N0} to {_row + _groupRows:N0}) cannot be read: {Describe(e)}";
         }
 

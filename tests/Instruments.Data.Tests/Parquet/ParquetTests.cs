@@ -429,6 +429,55 @@ public sealed class ParquetTests
         }
     }
 
+    [Fact]
+    public void Read_RandomlyDamagedFiles_AreAFileErrorOrOneRowOutPerRowIn()
+    {
+        // 300 files with 1 to 8 bytes overwritten anywhere: the reader either refuses the file (ResponseFileException)
+        // or scores every row the footer counts, never anything else (no other exception, no lost or extra row).
+        var ids = Enumerable.Range(1, 150).Select(i => "r" + i).ToArray();
+        var values = Enumerable.Range(1, 150).Select(i => (int?)(i % 7 == 0 ? null : (i % 5) + 1)).ToArray();
+        var good = Write(50, Strings("id", ids), Of("a", values), Of<double>("b", [.. values.Select(v => (double?)v)]), Strings("c", [.. values.Select(v => v?.ToString(CultureInfo.InvariantCulture))]));
+        var random = new Random(20261129);
+        var footer = good.Length - 8 - BitConverter.ToInt32(good, good.Length - 8);   // the footer (file metadata) starts here
+        var refused = 0;
+        var scored = 0;
+        for (var k = 0; k < 300; k++)
+        {
+            var file = (byte[])good.Clone();
+            var footerIntact = true;
+            for (var n = random.Next(1, 9); n > 0; n--)
+            {
+                var at = random.Next(file.Length);
+                file[at] = (byte)random.Next(256);
+                footerIntact &= at < footer;
+            }
+
+            ScoreCounts counts;
+            byte[] output;
+            try
+            {
+                (output, counts, _) = Score(Tiny, file, DataFormat.Parquet, DataFormat.Csv, workers: 1);
+            }
+            catch (ResponseFileException)
+            {
+                refused++;
+                continue;
+            }
+
+            // One output row per row the footer counts; with the footer intact, that is every row written.
+            var lines = ParquetFiles.ParseCsv(Encoding.UTF8.GetString(output));
+            Assert.Equal(counts.Total, lines.Count - 1);
+            if (footerIntact)
+            {
+                Assert.Equal(150, counts.Total);
+                scored++;
+            }
+        }
+
+        Assert.InRange(refused, 1, 299);
+        Assert.True(scored > 50, $"only {scored} files with an intact footer");
+    }
+
     private static string RepoRoot { get; } = FindRoot();
 
     private static string FindRoot()

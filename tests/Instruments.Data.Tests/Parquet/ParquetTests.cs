@@ -279,6 +279,29 @@ public sealed class ParquetTests
     }
 
     [Fact]
+    public void Read_ColumnMap_ReadsMappedColumnsAsTheirItemsAsForCsv()
+    {
+        var map = ColumnMap.Parse("redcap_field,item_id\nq_a,a\nq_b,b\nq_z,c\n", "map.csv");
+        var parquet = Write(10, Strings("id", "x", "y"), Of<int>("q_a", 1, 5), Of<int>("q_b", 2, null), Of<int>("c", 3, 4));
+        var warnings = new List<string>();
+        using var reader = ResponseReader.Open(new MemoryStream(parquet), DataFormat.Parquet, Tiny, warnings.Add, map);
+        var csvWarnings = new List<string>();
+        using var csv = ResponseReader.Open(new MemoryStream(Csv("id,q_a,q_b,c\nx,1,2,3\ny,5,,4\n")), DataFormat.Csv, Tiny, csvWarnings.Add, map);
+        Assert.Equal(csv.Columns, reader.Columns);
+        Assert.Equal(csvWarnings, warnings);   // 'q_z' is not in the file
+        var row = new ResponseRow(Tiny);
+        var twin = new ResponseRow(Tiny);
+        while (csv.Read(twin))
+        {
+            Assert.True(reader.Read(row));
+            Assert.Equal(twin.Values, row.Values);
+            Assert.Equal(twin.Fields, row.Fields);
+        }
+
+        Assert.False(reader.Read(row));
+    }
+
+    [Fact]
     public void Read_RowOverTheSizeLimit_IsOneMalformedRow()
     {
         var parquet = Write(10, Strings("id", "short", new string('x', 500), "after"), Of<int>("a", 1, 1, 1), Of<int>("b", 1, 1, 1), Of<int>("c", 1, 1, 1));

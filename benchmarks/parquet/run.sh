@@ -3,8 +3,8 @@
 # medians of RUNS runs each (wall time, peak RSS from /usr/bin/time -v's fields), rows per second.
 #   bash benchmarks/parquet/run.sh [ROWS] [RUNS]      (default 10000000 rows, 3 runs; files kept under $PARQUET_BENCH_WORK)
 # Input: benchmarks/compare/gen.py (WAI-shaped: respondent_id, w1..w12 with 1-5 and ~1% empty), converted to Parquet by
-# DuckDB (benchmarks/parquet/duckdb-parquet.cs: typed columns, so the items are nullable BIGINT; row groups of 122,880
-# rows; Snappy). Scored with benchmarks/compare/wai-shaped.yaml. The CSV output from Parquet must equal the CSV output
+# DuckDB (benchmarks/parquet/duckdb-parquet.cs: typed columns, so the items are nullable BIGINT; row groups of about
+# 123,000 rows; Snappy). Scored with benchmarks/compare/wai-shaped.yaml. The CSV output from Parquet must equal the CSV output
 # from CSV byte for byte (checked), and DuckDB counts the rows of each Parquet output.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -11,15 +11,21 @@ public enum DataFormat
 
     /// <summary>Newline-delimited JSON: one object per line.</summary>
     Ndjson,
+
+    /// <summary>
+    /// Apache Parquet: read row group by row group (a file, not a pipe: its index is at its end), written with one row
+    /// group per 65,536 rows. See <c>docs/interop.md</c> for how each Parquet type is read.
+    /// </summary>
+    Parquet,
 }
 
 /// <summary>Names and file extensions of the <see cref="DataFormat"/>s.</summary>
 public static class DataFormats
 {
-    /// <summary>The formats' names as users type them: <c>csv</c>, <c>json</c>, <c>ndjson</c>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["csv", "json", "ndjson"];
+    /// <summary>The formats' names as users type them: <c>csv</c>, <c>json</c>, <c>ndjson</c>, <c>parquet</c>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["csv", "json", "ndjson", "parquet"];
 
-    /// <summary>The format a file name's extension stands for (<c>.csv</c>, <c>.json</c>, <c>.ndjson</c> or <c>.jsonl</c>).</summary>
+    /// <summary>The format a file name's extension stands for (<c>.csv</c>, <c>.json</c>, <c>.ndjson</c> or <c>.jsonl</c>, <c>.parquet</c>).</summary>
     /// <param name="path">A file name or path.</param>
     /// <returns>The format, or null when the extension names none.</returns>
     public static DataFormat? FromExtension(string path) => Path.GetExtension(path).ToLowerInvariant() switch
@@ -27,6 +33,7 @@ public static class DataFormats
         ".csv" => DataFormat.Csv,
         ".json" => DataFormat.Json,
         ".ndjson" or ".jsonl" => DataFormat.Ndjson,
+        ".parquet" => DataFormat.Parquet,
         _ => null,
     };
 
@@ -41,18 +48,20 @@ public static class DataFormats
             case "csv": format = DataFormat.Csv; return true;
             case "json": format = DataFormat.Json; return true;
             case "ndjson": format = DataFormat.Ndjson; return true;
+            case "parquet": format = DataFormat.Parquet; return true;
             default: format = default; return false;
         }
     }
 
     /// <summary>The name of <paramref name="format"/> as users type it.</summary>
     /// <param name="format">The format.</param>
-    /// <returns><c>csv</c>, <c>json</c> or <c>ndjson</c>.</returns>
+    /// <returns><c>csv</c>, <c>json</c>, <c>ndjson</c> or <c>parquet</c>.</returns>
     public static string Name(DataFormat format) => format switch
     {
         DataFormat.Csv => "csv",
         DataFormat.Json => "json",
         DataFormat.Ndjson => "ndjson",
+        DataFormat.Parquet => "parquet",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 }

@@ -13,7 +13,7 @@ public sealed class ResultWriter
     private const int FlushBytes = 64 * 1024;
 
     private readonly ResultFormat _format;
-    private readonly Stream _output;
+    private readonly ResultSink _output;
     private readonly Action<string>? _warnings;
     private readonly ResultFormatter _formatter;
     private readonly RowBlock _block = new();
@@ -31,7 +31,7 @@ public sealed class ResultWriter
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(output);
         _format = format;
-        _output = output;
+        _output = format.CreateSink(output);
         _warnings = warnings;
         _formatter = format.CreateFormatter();
         _block.Reset(0);
@@ -129,7 +129,7 @@ public sealed class ResultWriter
         _format.WriteFooter(_block.Output, _rows);
         _output.Write(_block.Output.WrittenSpan);
         _block.Output.Clear();
-        _output.Flush();
+        _output.Complete();
         _completed = true;
     }
 }

@@ -67,8 +67,28 @@ public abstract class ResultFormat
         DataFormat.Csv => CreateCsv(plan, passThroughColumns, positional),
         DataFormat.Json => CreateJson(plan),
         DataFormat.Ndjson => CreateNdjson(plan),
+        DataFormat.Parquet => CreateParquet(plan, passThroughColumns, positional),
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
     };
+
+    /// <summary>
+    /// Apache Parquet with the columns of <see cref="CreateCsv(ScoringPlan, IReadOnlyList{string}, bool)"/>: the
+    /// pass-through columns (nullable strings), <c>status</c>, each score (a nullable double, followed by
+    /// <c>&lt;score&gt;_unrounded</c> when it rounds and <c>&lt;score&gt;_band</c>, a nullable string, when it has bands),
+    /// <c>flags</c> and <c>diagnostics</c> (strings, empty when there are none, as the CSV cells are). A pass-through
+    /// column named like a result column is written as <c>name_2</c>. One row group per 65,536 rows; the stream must be
+    /// seekable (a file), and the file is complete only once the run ends.
+    /// </summary>
+    /// <param name="plan">The plan whose results are written.</param>
+    /// <param name="passThroughColumns">The pass-through columns (as for CSV).</param>
+    /// <param name="positional">True when every well-formed row carries exactly these columns, in order (CSV or Parquet input).</param>
+    /// <returns>The format.</returns>
+    public static ResultFormat CreateParquet(ScoringPlan plan, IReadOnlyList<string> passThroughColumns, bool positional = false)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(passThroughColumns);
+        return new ParquetResultFormat(plan, passThroughColumns, positional);
+    }
 
     /// <summary>
     /// CSV of a protocol's results: the pass-through columns, <c>status</c> (the worst of the instruments'), then for
@@ -104,6 +124,7 @@ public abstract class ResultFormat
             DataFormat.Csv => CreateCsv(protocol, passThroughColumns, positional),
             DataFormat.Json => new JsonProtocolResultFormat(protocol, ndjson: false),
             DataFormat.Ndjson => new JsonProtocolResultFormat(protocol, ndjson: true),
+            DataFormat.Parquet => throw new NotSupportedException("Parquet output of a protocol's results is not built yet; use csv, json or ndjson"),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
         };
     }
@@ -119,6 +140,12 @@ public abstract class ResultFormat
 
     /// <summary>A formatter for one thread.</summary>
     internal abstract ResultFormatter CreateFormatter();
+
+    /// <summary>
+    /// Where the formatted rows go: by default the bytes are written to <paramref name="output"/> as they are; a
+    /// columnar format (Parquet) collects its rows' records into row groups instead.
+    /// </summary>
+    internal virtual ResultSink CreateSink(Stream output) => new StreamSink(output);
 
     internal static ReadOnlySpan<byte> StatusBytes(ResponseStatus status) => status switch
     {
@@ -409,34 +436,41 @@ internal sealed class CsvResultFormat : ResultFormat
 
         private void WriteDiagnostics(ByteBuffer o, ReadOnlySpan<ResponseDiagnostic> diagnostics)
         {
-            var d = _diagnostics;
-            d.Clear();
-            foreach (ref readonly var x in diagnostics)
-            {
-                if (d.Length > 0)
-                {
-                    d.Write((byte)';');
-                }
+            _diagnostics.Clear();
+            DiagnosticsText(_diagnostics, format._plan, format._itemIds, format._scoreIds, diagnostics);
+            Csv.WriteCell(o, _diagnostics.WrittenSpan);
+        }
+    }
 
-                WriteUtf8(d, x.Id);
-                if (x.Item >= 0)
-                {
-                    d.Write((byte)':');
-                    d.Write(format._itemIds[x.Item]);
-                }
-                else if (x.Score >= 0)
-                {
-                    d.Write((byte)':');
-                    d.Write(format._scoreIds[x.Score]);
-                }
-                else if (Subject(format._plan, x) is { } subject)
-                {
-                    d.Write((byte)':');
-                    WriteUtf8(d, subject);
-                }
+    /// <summary>
+    /// Writes the text of the <c>diagnostics</c> cell (before CSV quoting): <c>ID:subject</c> per diagnostic, separated
+    /// by <c>;</c>. Shared with the Parquet output, whose <c>diagnostics</c> column holds the same text.
+    /// </summary>
+    internal static void DiagnosticsText(ByteBuffer d, ScoringPlan plan, byte[][] itemIds, byte[][] scoreIds, ReadOnlySpan<ResponseDiagnostic> diagnostics)
+    {
+        foreach (ref readonly var x in diagnostics)
+        {
+            if (d.Length > 0)
+            {
+                d.Write((byte)';');
             }
 
-            Csv.WriteCell(o, d.WrittenSpan);
+            WriteUtf8(d, x.Id);
+            if (x.Item >= 0)
+            {
+                d.Write((byte)':');
+                d.Write(itemIds[x.Item]);
+            }
+            else if (x.Score >= 0)
+            {
+                d.Write((byte)':');
+                d.Write(scoreIds[x.Score]);
+            }
+            else if (Subject(plan, x) is { } subject)
+            {
+                d.Write((byte)':');
+                WriteUtf8(d, subject);
+            }
         }
     }
 }
@@ -759,4 +793,22 @@ internal sealed class JsonResultFormat : ResultFormat
 
         w.WriteEndArray();
     }
+}
+
+/// <summary>Where a format's formatted rows go (see <see cref="ResultFormat.CreateSink"/>). Not thread-safe.</summary>
+internal abstract class ResultSink
+{
+    /// <summary>Takes formatted bytes: the header, whole rows, the footer, in order.</summary>
+    public abstract void Write(ReadOnlySpan<byte> bytes);
+
+    /// <summary>Ends the output after the footer, and flushes it.</summary>
+    public abstract void Complete();
+}
+
+/// <summary>The sink of the text formats: the bytes are the output.</summary>
+internal sealed class StreamSink(Stream output) : ResultSink
+{
+    public override void Write(ReadOnlySpan<byte> bytes) => output.Write(bytes);
+
+    public override void Complete() => output.Flush();
 }

@@ -236,7 +236,7 @@ public abstract class ResponseReader : IDisposable
     /// Opens a reader of <paramref name="format"/> over <paramref name="stream"/> for <paramref name="plan"/>'s
     /// instrument. A CSV header is read here.
     /// </summary>
-    /// <param name="stream">UTF-8 input (a byte order mark is skipped); the reader disposes it.</param>
+    /// <param name="stream">UTF-8 input (a byte order mark is skipped); the reader disposes it. Parquet needs a seekable stream (a file).</param>
     /// <param name="format">The input format.</param>
     /// <param name="plan">The plan whose item ids name the item columns or keys; other columns are passed through.</param>
     /// <param name="warnings">Receives the reader's warnings (for example item columns the input lacks), or null.</param>
@@ -276,6 +276,7 @@ public abstract class ResponseReader : IDisposable
             DataFormat.Json => new JsonArrayRowReader(stream, plan, warnings, maxRowBytes, columnMap),
             DataFormat.Ndjson => new NdjsonRowReader(stream, plan, warnings, maxRowBytes, columnMap),
             DataFormat.Csv => new CsvRowReader(stream, plan, warnings, maxRowBytes, columnMap),
+            DataFormat.Parquet => new ParquetRowReader(stream, plan, warnings, maxRowBytes, columnMap),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an input format"),
         };
     }
@@ -457,17 +458,31 @@ internal sealed class CsvRowReader : ResponseReader
 
         MakeUnique(plan, warnings);
         _passColumns = [.. _names.Where((_, c) => _itemOfColumn[c] < 0 || _keptColumn[c])];
-        var missing = Enumerable.Range(0, plan.ItemCount).Where(i => !itemSeen[i]).Select(i => plan.Definition.Items[i].Id).ToList();
-        if (missing.Count > 0)
+        if (MissingItems(plan, itemSeen, pass) is { } missing)
         {
-            var hints = missing
-                .Select(m => (m, close: NameSuggester.Closest(m, pass, 1)))
-                .Where(x => x.close.Count > 0)
-                .Select(x => $"'{x.close[0]}' for '{x.m}'")
-                .ToList();
-            var hint = hints.Count > 0 ? " (column names are case-sensitive; did you mean " + string.Join(", ", hints) + "?)" : string.Empty;
-            warnings?.Invoke($"the input has no column for {(missing.Count == 1 ? "item" : "items")} {string.Join(", ", missing)}; {(missing.Count == 1 ? "it counts" : "they count")} as missing in every row{hint}");
+            warnings?.Invoke(missing);
         }
+    }
+
+    /// <summary>
+    /// The warning for the items the input has no column for (they count as missing in every row), with "did you mean"
+    /// hints among the pass-through <paramref name="columns"/>; null when every item has one. Shared with the Parquet reader.
+    /// </summary>
+    internal static string? MissingItems(ScoringPlan plan, bool[] itemSeen, IReadOnlyList<string> columns)
+    {
+        var missing = Enumerable.Range(0, plan.ItemCount).Where(i => !itemSeen[i]).Select(i => plan.Definition.Items[i].Id).ToList();
+        if (missing.Count == 0)
+        {
+            return null;
+        }
+
+        var hints = missing
+            .Select(m => (m, close: NameSuggester.Closest(m, columns, 1)))
+            .Where(x => x.close.Count > 0)
+            .Select(x => $"'{x.close[0]}' for '{x.m}'")
+            .ToList();
+        var hint = hints.Count > 0 ? " (column names are case-sensitive; did you mean " + string.Join(", ", hints) + "?)" : string.Empty;
+        return $"the input has no column for {(missing.Count == 1 ? "item" : "items")} {string.Join(", ", missing)}; {(missing.Count == 1 ? "it counts" : "they count")} as missing in every row{hint}";
     }
 
     public override IReadOnlyList<string> Columns => _passColumns;
@@ -922,7 +937,7 @@ internal sealed class CsvRowReader : ResponseReader
     /// a non-numeric cell goes to <paramref name="texts"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreCell(ref ResponseValue target, ReadOnlySpan<byte> cell, string?[] texts, int item)
+    internal static void StoreCell(ref ResponseValue target, ReadOnlySpan<byte> cell, string?[] texts, int item)
     {
         if (cell.Length == 1 && unchecked((uint)(cell[0] - '0')) <= 9)
         {

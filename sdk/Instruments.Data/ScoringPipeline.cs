@@ -407,6 +407,7 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
     {
         private readonly HashSet<string> _warned = new(StringComparer.Ordinal);
         private readonly ByteBuffer _edge = new(1024);
+        private readonly ResultSink _sink = format.CreateSink(output);
         private bool _started;
         private long _complete;
         private long _partial;
@@ -418,11 +419,11 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
             {
                 // Only once the first rows are read, so that an input that cannot be read leaves the output empty.
                 format.WriteHeader(_edge);
-                output.Write(_edge.WrittenSpan);
+                _sink.Write(_edge.WrittenSpan);
                 _started = true;
             }
 
-            output.Write(block.Output.WrittenSpan);
+            _sink.Write(block.Output.WrittenSpan);
             if (block.RowWarnings is { } rowWarnings)
             {
                 foreach (var (key, message) in rowWarnings)
@@ -457,8 +458,8 @@ public sealed class ScoringPipeline(ScoringPlan plan, ResponseReader reader)
             }
 
             format.WriteFooter(_edge, _complete + _partial + _invalid);
-            output.Write(_edge.WrittenSpan);
-            output.Flush();
+            _sink.Write(_edge.WrittenSpan);
+            _sink.Complete();
             return new ScoreCounts(_complete, _partial, _invalid);
         }
     }

@@ -125,7 +125,7 @@ public sealed class InProcessTests
     }
 
     [Theory]
-    [InlineData(new[] { "score", "swls", "--input", "a.csv", "--format", "xml" }, "option '--format' must be one of csv, json, ndjson, fhir, fhir-ndjson, not 'xml'")]
+    [InlineData(new[] { "score", "swls", "--input", "a.csv", "--format", "xml" }, "option '--format' must be one of csv, json, ndjson, parquet, fhir, fhir-ndjson, not 'xml'")]
     [InlineData(new[] { "score", "swls", "--input" }, "option '--input' needs a value (FILE)")]
     [InlineData(new[] { "score", "swls", "-i", "a.csv", "--input", "b.csv" }, "option '--input' given more than once")]
     [InlineData(new[] { "score", "swls", "extra", "--input", "a.csv" }, "unexpected argument 'extra' for 'score'")]

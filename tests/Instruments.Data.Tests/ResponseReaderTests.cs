@@ -107,9 +107,19 @@ public sealed class ResponseReaderTests
     [InlineData("dir/X.JSON", DataFormat.Json)]
     [InlineData("x.ndjson", DataFormat.Ndjson)]
     [InlineData("x.jsonl", DataFormat.Ndjson)]
+    [InlineData("data/X.Parquet", DataFormat.Parquet)]
     public void DataFormats_FromExtension_KnowsTheExtensions(string path, DataFormat expected) =>
         Assert.Equal(expected, DataFormats.FromExtension(path));
 
     [Fact]
     public void DataFormats_FromExtension_UnknownIsNull() => Assert.Null(DataFormats.FromExtension("x.txt"));
+
+    [Fact]
+    public void DataFormats_Parquet_ParsesAndNamesItself()
+    {
+        Assert.True(DataFormats.TryParse("Parquet", out var format));
+        Assert.Equal(DataFormat.Parquet, format);
+        Assert.Equal("parquet", DataFormats.Name(DataFormat.Parquet));
+        Assert.Contains("parquet", DataFormats.Names);
+    }
 }

@@ -65,7 +65,7 @@ internal static class AgreeCommand
         var discrepancy = CliOptions.Text("--discrepancy", null, "POINTS", "flag pairs whose |client - therapist| is at least POINTS (default: no flag)");
         var summary = CliOptions.Switch("--summary", null, "CSV/NDJSON: the dyads and the across-dyad figures instead of the pairs table");
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
-        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.TextFormats);
         var inputFormat = InputFiles.InputFormatOption();
         var quiet = CliOptions.Switch("--quiet", "-q", "no summary on stderr");
         var report = CliOptions.Choice("--report", null, "FORMAT", "one report per dyad and a service summary into the --output folder: md (markdown) or html",
@@ -239,7 +239,7 @@ internal static class AgreeCommand
             return WriteReports(args, pipeline, pairing, reports, warnings, context);
         }
 
-        var outputFormat = args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv;
+        var outputFormat = InputFiles.TextOutput(args.Format ?? (args.Output == "-" ? null : DataFormats.FromExtension(args.Output)) ?? DataFormat.Csv, "agree");
         return OutputTarget.Write(args.Output, context, stream =>
         {
             try

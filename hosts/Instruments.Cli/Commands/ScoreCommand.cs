@@ -11,7 +11,7 @@ using Instruments.Scoring;
 
 namespace Instruments.Cli.Commands;
 
-/// <summary><c>instruments score &lt;instrument&gt; --input FILE|-</c>: scores every row of a CSV, JSON or NDJSON input, streaming.</summary>
+/// <summary><c>instruments score &lt;instrument&gt; --input FILE|-</c>: scores every row of a CSV, JSON, NDJSON or Parquet input, streaming.</summary>
 internal static class ScoreCommand
 {
     private const string Details = """
@@ -21,8 +21,11 @@ internal static class ScoreCommand
         one object per instrument under "instruments".
 
         Inputs: CSV with a header row (columns named by item id; other columns are passed through), a JSON
-        array of objects, or NDJSON (one object per line). Every input row gives exactly one output row, in
-        order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
+        array of objects, NDJSON (one object per line), or a Parquet file (read row group by row group; a cell
+        means what its text would mean in CSV, a null is not answered). Every input row gives exactly one output
+        row, in order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
+        Parquet output (--format parquet or --output FILE.parquet) has the CSV output's columns, typed; it needs
+        a file (not standard output), and is not built for protocols yet.
 
         --map FILE reads input columns under other names, e.g. a REDCap raw-data export whose fields are not the
         item ids: a CSV file with the header 'redcap_field,item_id' and one 'column,item' line per mapped column
@@ -52,9 +55,9 @@ internal static class ScoreCommand
         var input = InputFiles.InputOption();
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
         var format = CliOptions.Choice("--format", "-f", "FORMAT",
-            "output format: csv, json, ndjson, fhir (a Bundle of Observations) or fhir-ndjson (default: from the output extension, else csv)", ScoreFormats.Output);
+            "output format: csv, json, ndjson, parquet (a file only), fhir (a Bundle of Observations) or fhir-ndjson (default: from the output extension, else csv)", ScoreFormats.Output);
         var inputFormat = CliOptions.Choice("--input-format", null, "FORMAT",
-            "input format: csv, json, ndjson or fhir (QuestionnaireResponses: a Bundle, one resource or NDJSON) (default: from the input extension; csv for stdin)", ScoreFormats.Input);
+            "input format: csv, json, ndjson, parquet (a file only) or fhir (QuestionnaireResponses: a Bundle, one resource or NDJSON) (default: from the input extension; csv for stdin)", ScoreFormats.Input);
         var questionnaire = CliOptions.Text("--questionnaire", null, "FILE", "with --input-format fhir: the Questionnaire the responses answer (maps each linkId to its item by question code)");
         var quiet = CliOptions.Switch("--quiet", "-q", "no progress or summary on stderr");
         var map = CliOptions.Text("--map", null, "FILE", "read input columns as items through a column map (CSV 'redcap_field,item_id')");
@@ -93,8 +96,14 @@ internal static class ScoreCommand
         InputFiles.RefuseToOverwrite(input, output);
         var inputFormat = InputFiles.Format(input, args.InputFormat);
         var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
+        RefuseParquetToStandardOutput(outputFormat, output);
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
+        if (protocol is not null && outputFormat == DataFormat.Parquet)
+        {
+            throw new CliException($"'{args.Instrument}' is a protocol; Parquet output of a protocol is not built yet: use --format csv, json or ndjson", showUsage: true);
+        }
+
         var columnMap = InputFiles.LoadMap(args.Map, protocol?.ReaderPlan ?? plan!);
         var inputStream = InputFiles.Open(input, context);
         try
@@ -120,6 +129,15 @@ internal static class ScoreCommand
         }
     }
 
+    /// <summary>Parquet is binary and its index is written last: it goes to a file, never to standard output.</summary>
+    internal static void RefuseParquetToStandardOutput(DataFormat format, string output)
+    {
+        if (format == DataFormat.Parquet && output == "-")
+        {
+            throw new CliException("Parquet output is binary: write it to a file with --output FILE.parquet (standard output takes csv, json or ndjson)", showUsage: true);
+        }
+    }
+
     private static ScoreCounts ScoreAll(ScoringPlan? plan, ProtocolPlan? protocol, ResponseReader reader, Stream output, DataFormat format, TextWriter stderr, bool showProgress, CancellationToken cancel)
     {
         var pipeline = protocol is null ? new ScoringPipeline(plan!, reader) : new ScoringPipeline(protocol, reader);
@@ -129,10 +147,9 @@ internal static class ScoreCommand
         try
         {
             // Finding the CSV columns of a JSON input reads its first rows, so an input that is not JSON at all fails here.
-            var columns = format == DataFormat.Csv ? pipeline.DiscoverColumns() : [];
+            var columns = format is DataFormat.Csv or DataFormat.Parquet ? pipeline.DiscoverColumns() : [];
             var resultFormat = protocol is not null ? ResultFormat.Create(format, protocol, columns, positional: reader.Columns is not null)
-                : format == DataFormat.Csv ? ResultFormat.CreateCsv(plan!, columns, positional: reader.Columns is not null)
-                : ResultFormat.Create(format, plan!, []);
+                : ResultFormat.Create(format, plan!, columns, positional: reader.Columns is not null);
             counts = pipeline.Run(resultFormat, output, options, cancel);
         }
         catch (ResponseFileException e)

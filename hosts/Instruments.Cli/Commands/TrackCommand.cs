@@ -58,7 +58,7 @@ internal static class TrackCommand
         var client = CliOptions.Text("--client", null, "COL", "column (or JSON key) of the client id (default: client_id)");
         var occasion = CliOptions.Text("--occasion", null, "COL", "column (or JSON key) of the occasion: a number or yyyy-MM-dd (default: session)");
         var output = CliOptions.Text("--output", "-o", "FILE", "output file (written atomically), or '-' for standard output (default)");
-        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.Formats);
+        var format = CliOptions.Choice("--format", "-f", "FORMAT", "output format: csv, json or ndjson (default: from the output extension, else csv)", InputFiles.TextFormats);
         var occasions = CliOptions.Switch("--occasions", null, "one row per administration (value, changes, events) instead of per client");
         var report = CliOptions.Choice("--report", null, "FORMAT", "one course-of-care report per client into the --output folder: md (markdown) or html",
             [("md", ReportFormat.Markdown), ("markdown", ReportFormat.Markdown), ("html", ReportFormat.Html)]);
@@ -117,7 +117,7 @@ internal static class TrackCommand
 
         InputFiles.RefuseToOverwrite(input, output);
         var inputFormat = InputFiles.Format(input, args.InputFormat);
-        var outputFormat = args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv;
+        var outputFormat = InputFiles.TextOutput(args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv, "track");
         TrackingPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         (plan, protocol) = SuddenGainOption.Apply(args.SuddenGains, plan, protocol, stderr);

@@ -32,6 +32,11 @@ internal static class FhirScoring
         var dataOutput = args.FhirOutput is null
             ? args.Format ?? (output == "-" ? null : DataFormats.FromExtension(output)) ?? DataFormat.Csv
             : (DataFormat?)null;
+        if (dataOutput is { } data)
+        {
+            Commands.ScoreCommand.RefuseParquetToStandardOutput(data, output);
+        }
+
         var dataInput = args.FhirInput ? (DataFormat?)null : InputFiles.Format(input, args.InputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
         if (protocol is not null)
@@ -144,8 +149,8 @@ internal static class FhirScoring
             }
             else
             {
-                var format = data!.Value == DataFormat.Csv
-                    ? ResultFormat.CreateCsv(plan, QuestionnaireResponseReader.FieldNames)
+                var format = data!.Value is DataFormat.Csv or DataFormat.Parquet
+                    ? ResultFormat.Create(data.Value, plan, QuestionnaireResponseReader.FieldNames)
                     : ResultFormat.Create(data.Value, plan, []);
                 _rows = new ResultWriter(format, output, warnings);
             }

@@ -11,19 +11,27 @@ internal static class InputFiles
     public static readonly (string Name, DataFormat Format)[] Formats =
         [.. DataFormats.Names.Select(n => (n, DataFormats.TryParse(n, out var f) ? f : throw new InvalidOperationException(n)))];
 
+    /// <summary>The formats of the commands whose output is only text (<c>track</c>, <c>agree</c>): all but Parquet.</summary>
+    public static readonly (string Name, DataFormat Format)[] TextFormats = [.. Formats.Where(f => f.Format != DataFormat.Parquet)];
+
+    /// <summary>Refuses Parquet output (a usage error) for a command that writes only text formats.</summary>
+    public static DataFormat TextOutput(DataFormat format, string command) => format == DataFormat.Parquet
+        ? throw new CliException($"'{command}' writes csv, json or ndjson; Parquet output is built for 'score' only", showUsage: true)
+        : format;
+
     /// <summary>A new <c>--input</c> option for the commands that read rows.</summary>
     public static Option<string?> InputOption() => CliOptions.Text("--input", "-i", "FILE", "input file, or '-' for standard input (required)");
 
     /// <summary>A new <c>--input-format</c> option for the commands that read rows.</summary>
     public static Option<DataFormat?> InputFormatOption() =>
-        CliOptions.Choice("--input-format", null, "FORMAT", "input format: csv, json or ndjson (default: from the input extension; csv for stdin)", Formats);
+        CliOptions.Choice("--input-format", null, "FORMAT", "input format: csv, json, ndjson or parquet (default: from the input extension; csv for stdin)", Formats);
 
     /// <summary>The format given by <c>--input-format</c>, else by the extension (standard input: CSV); a user error otherwise.</summary>
     public static DataFormat Format(string input, DataFormat? inputFormat) =>
         inputFormat is { } given ? given
         : input == "-" ? DataFormat.Csv
         : DataFormats.FromExtension(input)
-          ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json or ndjson");
+          ?? throw new CliException($"cannot tell the format of '{input}' from its extension; use --input-format csv, json, ndjson or parquet");
 
     /// <summary>
     /// Refuses (a usage error, before anything is read) an output that would overwrite the input file: the same path,

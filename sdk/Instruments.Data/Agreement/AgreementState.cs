@@ -465,10 +465,7 @@ internal sealed class AgreementState
         {
             if (at[side].Count > 1)
             {
-                var lines = at[side].Select(r => Usable[side][r].Line).Order().ToList();
-                Unusable += lines.Count;
-                AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
-                    [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
+                Several(side, dyad, occasion, at[side]);
             }
         }
 
@@ -485,11 +482,7 @@ internal sealed class AgreementState
                 continue;
             }
 
-            var other = 1 - side;
-            var otherForm = other == 0 ? "client" : "therapist";
-            var reason = at[other].Count == 0
-                ? _noPartner[side]
-                : $"the {otherForm} administrations at this occasion (lines {string.Join(", ", at[other].Select(r => Usable[other][r].Line).Order())}) are several, so none is paired";
+            var reason = at[1 - side].Count == 0 ? _noPartner[side] : SeveralReason(1 - side, at[1 - side]);
             var row = at[side][0];
             unpaired.Add(new UnpairedRow(side, row, reason));
             var severity = _pairing.Client.Options.GetEffectiveSeverity(InstrumentDiagnostics.AdministrationWithoutPartner.Id, InstrumentDiagnostics.AdministrationWithoutPartner.DefaultSeverity);
@@ -500,6 +493,19 @@ internal sealed class AgreementState
             }
         }
     }
+
+    // RSP2041 for the rows of one side at one occasion (the lambdas live here, not in MatchSlot: a closure is allocated
+    // where its variable's scope starts, so in MatchSlot it would cost every occasion an allocation).
+    private void Several(int side, int dyad, Occasion occasion, ArraySegment<int> rows)
+    {
+        var lines = rows.Select(r => Usable[side][r].Line).Order().ToList();
+        Unusable += lines.Count;
+        AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
+            [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
+    }
+
+    private string SeveralReason(int other, ArraySegment<int> rows) =>
+        $"the {(other == 0 ? "client" : "therapist")} administrations at this occasion (lines {string.Join(", ", rows.Select(r => Usable[other][r].Line).Order())}) are several, so none is paired";
 
     // The rows of one side grouped by dyad: order[starts[d]..starts[d + 1]) are dyad d's rows (indexes into `rows`) by
     // occasion, then line. Rows come in input order, so a dyad's rows are often already in occasion order: insertion
@@ -540,7 +546,8 @@ internal sealed class AgreementState
     {
         if (to - from > 32)
         {
-            Array.Sort(order, from, to - from, byOccasion);
+            // Through the comparer's cached delegate: Array.Sort with an IComparer makes a delegate every call.
+            order.AsSpan(from, to - from).Sort(byOccasion.Comparison);
             return;
         }
 
@@ -560,6 +567,10 @@ internal sealed class AgreementState
     /// <summary>Orders one side's usable rows by occasion, then line.</summary>
     private sealed class RowOrder(List<UsableRow> rows) : IComparer<int>
     {
+        private Comparison<int>? _comparison;
+
+        public Comparison<int> Comparison => _comparison ??= Compare;
+
         public int Compare(int x, int y)
         {
             var (a, b) = (rows[x], rows[y]);

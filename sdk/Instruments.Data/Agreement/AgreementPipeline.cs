@@ -19,9 +19,16 @@ namespace Instruments.Data;
 /// an ISO date or not of the kind of its file's first (RSP2033), is invalid or one of its paired scores is not computed
 /// (RSP2040), or is one of several administrations of one form for one dyad at one occasion (RSP2041: never merged,
 /// none paired).</para>
-/// <para>Memory: both inputs' usable administrations are held until the end (about 40 bytes plus 8 per paired score
-/// each, plus each dyad's key once; matching groups them by dyad with one integer per administration), so memory grows
-/// with the number of administrations, grouped input or not; the statistics allocate nothing per pair.</para>
+/// <para>Memory. When both inputs can seek (files), the output is CSV or NDJSON and no
+/// <see cref="AgreementOptions.OnDyad"/> is given, both inputs are first read for their dyads only (fields, nothing
+/// scored): if each is grouped by dyad (every dyad's rows one contiguous run; rows that name no dyad or have no usable
+/// occasion may be anywhere) and the dyads both inputs have come in the same order, both are scored at once and merged
+/// dyad by dyad, each dyad written as soon as its rows end; memory holds one dyad's administrations, each dyad's key,
+/// and the unpaired rows already formatted (1 MiB in memory, then a temporary file), since the pairs table lists them
+/// last (<see cref="AgreementCounts.Streamed"/>). Otherwise both inputs' usable administrations are held until the end
+/// (about 40 bytes plus 8 per paired score each, plus each dyad's key once; matching groups them by dyad with one
+/// integer per administration). The output is the same either way; the warnings are the same, in input order per file
+/// when buffered and dyad by dyad when streamed. The statistics allocate nothing per pair.</para>
 /// </remarks>
 public sealed class AgreementPipeline
 {

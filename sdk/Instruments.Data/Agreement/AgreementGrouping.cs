@@ -27,7 +27,39 @@ internal static class AgreementGrouping
     /// </summary>
     public static Plan? Scan(Stream client, DataFormat clientFormat, Stream therapist, DataFormat therapistFormat, AgreementOptions options, CancellationToken cancel)
     {
-        if (Runs(client, clientFormat, options, cancel) is not { } c || Runs(therapist, therapistFormat, options, cancel) is not { } t)
+        // The two inputs at once, the therapist's on another thread; the first found not grouped stops the other.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        List<string>? Scan(Stream input, DataFormat format)
+        {
+            try
+            {
+                var runs = Runs(input, format, options, stop.Token);
+                if (runs is null)
+                {
+                    stop.Cancel();
+                }
+
+                return runs;
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested && !cancel.IsCancellationRequested)
+            {
+                return null;
+            }
+        }
+
+        var therapistRuns = Task.Factory.StartNew(() => Scan(therapist, therapistFormat), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        List<string>? c;
+        try
+        {
+            c = Scan(client, clientFormat);
+        }
+        finally
+        {
+            // Wait for it whatever happens here: the input is put back in place afterwards.
+            ((IAsyncResult)therapistRuns).AsyncWaitHandle.WaitOne();
+        }
+
+        if (c is null || therapistRuns.GetAwaiter().GetResult() is not { } t)
         {
             return null;
         }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using Instruments.Course;
@@ -193,14 +192,17 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 
 /// <summary>
 /// The records (<see cref="TrackedRowFormat"/>) one input's scoring pipeline writes, handed from its thread to the merge:
-/// each write (a block's records) is copied into a pooled array and queued; at most <see cref="Capacity"/> wait, so the
-/// pipeline waits when the merge is behind.
+/// each write (a block's records) is copied into an array of the queue's own and queued; at most <see cref="Capacity"/>
+/// wait, so the pipeline waits when the merge is behind. The merge gives each array back (<see cref="Recycle"/>): the
+/// queue's arrays are a fixed few, reused for the whole run (no pool shared across threads, whose arrays, dropped when a
+/// bucket is full, would be large-object garbage).
 /// </summary>
 internal sealed class RecordQueue(CancellationToken cancel) : Stream
 {
     public const int Capacity = 8;
 
     private readonly BlockingCollection<(byte[] Data, int Length)> _chunks = new(Capacity);
+    private readonly ConcurrentBag<byte[]> _free = [];
 
     public override bool CanRead => false;
 
@@ -221,10 +223,17 @@ internal sealed class RecordQueue(CancellationToken cancel) : Stream
             return;
         }
 
-        var data = ArrayPool<byte>.Shared.Rent(buffer.Length);
+        if (!_free.TryTake(out var data) || data.Length < buffer.Length)
+        {
+            data = new byte[Math.Max(buffer.Length, 1 << 16)];
+        }
+
         buffer.CopyTo(data);
         _chunks.Add((data, buffer.Length), cancel);
     }
+
+    /// <summary>Gives an array taken from the queue back, to be written into again.</summary>
+    public void Recycle(byte[] data) => _free.Add(data);
 
     /// <summary>No more records (called by the writing side when its pipeline ends, however it ends).</summary>
     public void Complete() => _chunks.CompleteAdding();
@@ -246,11 +255,6 @@ internal sealed class RecordQueue(CancellationToken cancel) : Stream
     {
         if (disposing)
         {
-            while (_chunks.TryTake(out var chunk))
-            {
-                ArrayPool<byte>.Shared.Return(chunk.Data);
-            }
-
             _chunks.Dispose();
         }
 
@@ -299,10 +303,11 @@ internal sealed class RecordCursor(RecordQueue queue, int instruments, int score
 
             if (rest > 0)
             {
-                var joined = ArrayPool<byte>.Shared.Rent(rest + next.Length);
+                // A record cut between two writes (the pipeline writes whole blocks, so not expected): joined in a new array.
+                var joined = new byte[rest + next.Length];
                 _data.AsSpan(_at, rest).CopyTo(joined);
                 next.Data.AsSpan(0, next.Length).CopyTo(joined.AsSpan(rest));
-                ArrayPool<byte>.Shared.Return(next.Data);
+                queue.Recycle(next.Data);
                 next = (joined, rest + next.Length);
             }
 
@@ -318,7 +323,7 @@ internal sealed class RecordCursor(RecordQueue queue, int instruments, int score
     {
         if (_data is not null)
         {
-            ArrayPool<byte>.Shared.Return(_data);
+            queue.Recycle(_data);
             _data = null;
         }
     }

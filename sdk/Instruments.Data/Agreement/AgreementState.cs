@@ -232,9 +232,17 @@ internal sealed class AgreementState
             return (key, null);
         }
 
-        var cut = key.IndexOf((char)TrackedRowFormat.KeySeparator, StringComparison.Ordinal);
-        return (key[..cut], key[(cut + 1)..]);
+        // The last dyad's ids are kept: its pairs are written one after the other (no two strings per row).
+        if (_ids.Dyad != dyad)
+        {
+            var cut = key.IndexOf((char)TrackedRowFormat.KeySeparator, StringComparison.Ordinal);
+            _ids = (dyad, key[..cut], key[(cut + 1)..]);
+        }
+
+        return (_ids.Client, _ids.Therapist);
     }
+
+    private (int Dyad, string Client, string Therapist) _ids = (-1, string.Empty, string.Empty);
 
     /// <summary>How a dyad is named in messages: <c>client 'c1'</c> or <c>client 'c1' with therapist 't1'</c>.</summary>
     public string DyadName(int dyad) => DyadIds(dyad) is (var c, { } t) ? $"client '{c}' with therapist '{t}'" : $"client '{DyadIds(dyad).Client}'";

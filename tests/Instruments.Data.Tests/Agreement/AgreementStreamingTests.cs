@@ -136,22 +136,25 @@ public sealed class AgreementStreamingTests
         Assert.Equal(Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: true).Output, Encoding.UTF8.GetString(output.ToArray()));
     }
 
-    [Fact]
-    public void Streamed_HoldsOneDyad_TheMergingThreadAllocatesNothingPerRow()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Streamed_HoldsOneDyad_TheMergingThreadAllocatesNothingPerRow(bool therapistColumn)
     {
         // The same 100 dyads with 4 and with 40 sessions each, every administration paired, the table to Stream.Null:
         // what the merging thread allocates grows with dyads (their keys, their summaries), not with rows. Holding every
         // administration (growing lists: about 60 bytes a row) or an object per row (24 bytes at least) would cost well
         // over the 8 bytes a row allowed here for the blocks handed between threads.
-        static string Rows(int dyads, int sessions, int shift) => Header + string.Concat(
-            Enumerable.Range(0, dyads).SelectMany(d => Enumerable.Range(1, sessions).Select(s => $"client{d},{s},{1 + ((d + s + shift) % 5)},{1 + ((d * s) % 5)},3\r\n")));
+        string Rows(int dyads, int sessions, int shift) => (therapistColumn ? TherapistHeader : Header) + string.Concat(
+            Enumerable.Range(0, dyads).SelectMany(d => Enumerable.Range(1, sessions).Select(s =>
+                $"client{d},{(therapistColumn ? "t" + (d % 3) + "," : string.Empty)}{s},{1 + ((d + s + shift) % 5)},{1 + ((d * s) % 5)},3\r\n")));
         long Allocated(int sessions)
         {
             var (client, therapist) = (Encoding.UTF8.GetBytes(Rows(100, sessions, 0)), Encoding.UTF8.GetBytes(Rows(100, sessions, 2)));
             return Allocations.SteadyState(() =>
             {
                 var counts = new AgreementPipeline(Pairing, new MemoryStream(client), DataFormat.Csv, new MemoryStream(therapist), DataFormat.Csv,
-                    new AgreementOptions { Workers = 2 }).Run(DataFormat.Csv, Stream.Null);
+                    new AgreementOptions { Workers = 2, TherapistColumn = therapistColumn ? "therapist_id" : null }).Run(DataFormat.Csv, Stream.Null);
                 Assert.True(counts.Streamed);
                 Assert.Equal(100 * sessions, counts.Pairs);
             });

@@ -187,4 +187,31 @@ public sealed class AgreeCommandTests
         Assert.Contains("declares 'counterpart:'", r.Stdout, StringComparison.Ordinal);
         Assert.Contains("exit codes:", r.Stdout, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("csv", false)]
+    [InlineData("csv", true)]
+    [InlineData("ndjson", false)]
+    public async Task GroupedFiles_FromFilesOrFromStandardInput_WriteTheSameBytes(string format, bool summary)
+    {
+        // Both files grouped by client, in the same order (a client only in each file, unpaired rows on both sides, an
+        // invalid row): from files the run streams; with the therapist file on standard input (which cannot be read
+        // twice) it holds everything. The output is the same, and so are the warnings (in another order).
+        using var dir = Plugin();
+        var client = dir.File("client.csv", "client_id,session,i1,i2\na,2,5,5\na,1,4,4\nb,1,3,3\nc,1,9,1\nc,2,2,2\nd,1,1,1\n");
+        const string therapist = "client_id,session,i1,i2\na,1,3,3\na,2,4,4\ne,1,2,2\nc,2,2,1\nc,3,1,1\nd,1,2,2\n";
+        var therapistFile = dir.File("therapist.csv", therapist);
+        string[] Args(string counterpart) =>
+            ["agree", "pair.c", "--input", client, "--counterpart-input", counterpart, "--plugins", dir["pair"], "--format", format, .. summary ? ["--summary"] : Array.Empty<string>()];
+        var streamed = await InProcess.RunAsync(Args(therapistFile), stdin: null);
+        var buffered = await InProcess.RunAsync(Args("-"), stdin: therapist);
+        Assert.True(streamed.ExitCode == 1, streamed.ToString());
+        Assert.True(buffered.ExitCode == 1, buffered.ToString());
+        var named = buffered.Stdout.Replace("in -", "in " + therapistFile, StringComparison.Ordinal)
+            .Replace("\"input\":\"-\"", "\"input\":\"" + therapistFile + "\"", StringComparison.Ordinal);
+        Assert.Equal(named, streamed.Stdout);
+        Assert.Contains("4 pairs in 3 dyads from 12 rows", streamed.Stderr, StringComparison.Ordinal);
+        static string[] Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal)];
+        Assert.Equal(Lines(buffered.Stderr.Replace(": -", ": " + therapistFile, StringComparison.Ordinal).Replace("in -", "in " + therapistFile, StringComparison.Ordinal)), Lines(streamed.Stderr));
+    }
 }

@@ -45,7 +45,11 @@ internal static class AgreeCommand
         the counts, the across-dyad figures and ruptures per 100 sessions (docs/alliance.md, "Reports"). No table is
         written then. Each file is written atomically.
 
-        Memory: both files' usable administrations are held until the end (about 40 bytes + 8 per paired score each).
+        Memory: flat when both files are grouped by dyad (each client's rows together, or each client and therapist's
+        with --therapist) and the dyads both files have come in the same order, the output is a CSV or NDJSON table and
+        both inputs are files: a first reading of the id columns checks that, then both files are scored at once and
+        written dyad by dyad. Otherwise both files' usable administrations are held until the end (about 40 bytes + 8
+        per paired score each). The output is the same either way (docs/alliance.md, "Memory").
 
         exit codes: 0 every administration paired, 1 output written but some rows unpaired or not usable,
                     2 nothing written (usage error, unknown instrument, no or broken pairing, unreadable input, a

@@ -61,4 +61,13 @@ public sealed record AgreementOptions
 /// <param name="Unpaired">Usable administrations without a partner (listed in the output).</param>
 /// <param name="Unusable">Rows not usable: unreadable, no client, therapist or usable occasion, invalid, a paired score not computed, or one of several at one occasion.</param>
 /// <param name="Dyads">Dyads with at least one pair.</param>
-public readonly record struct AgreementCounts(long Rows, long Pairs, long Unpaired, long Unusable, long Dyads);
+public readonly record struct AgreementCounts(long Rows, long Pairs, long Unpaired, long Unusable, long Dyads)
+{
+    /// <summary>
+    /// True when the run read both inputs at once and wrote dyad by dyad, holding one dyad's administrations (both inputs
+    /// seekable and grouped by dyad, with the dyads they share in the same order; a CSV or NDJSON table; no
+    /// <see cref="AgreementOptions.OnDyad"/>); false when every usable administration was held until the end. The output
+    /// is the same either way.
+    /// </summary>
+    public bool Streamed { get; init; }
+}

@@ -19,9 +19,16 @@ namespace Instruments.Data;
 /// an ISO date or not of the kind of its file's first (RSP2033), is invalid or one of its paired scores is not computed
 /// (RSP2040), or is one of several administrations of one form for one dyad at one occasion (RSP2041: never merged,
 /// none paired).</para>
-/// <para>Memory: both inputs' usable administrations are held until the end (about 40 bytes plus 8 per paired score
-/// each, plus each dyad's key once; matching groups them by dyad with one integer per administration), so memory grows
-/// with the number of administrations, grouped input or not; the statistics allocate nothing per pair.</para>
+/// <para>Memory. When both inputs can seek (files), the output is CSV or NDJSON and no
+/// <see cref="AgreementOptions.OnDyad"/> is given, both inputs are first read for their dyads only (fields, nothing
+/// scored): if each is grouped by dyad (every dyad's rows one contiguous run; rows that name no dyad or have no usable
+/// occasion may be anywhere) and the dyads both inputs have come in the same order, both are scored at once and merged
+/// dyad by dyad, each dyad written as soon as its rows end; memory holds one dyad's administrations, each dyad's key,
+/// and the unpaired rows already formatted (1 MiB in memory, then a temporary file), since the pairs table lists them
+/// last (<see cref="AgreementCounts.Streamed"/>). Otherwise both inputs' usable administrations are held until the end
+/// (about 40 bytes plus 8 per paired score each, plus each dyad's key once; matching groups them by dyad with one
+/// integer per administration). The output is the same either way; the warnings are the same, in input order per file
+/// when buffered and dyad by dyad when streamed. The statistics allocate nothing per pair.</para>
 /// </remarks>
 public sealed class AgreementPipeline
 {
@@ -102,6 +109,11 @@ public sealed class AgreementPipeline
         ArgumentNullException.ThrowIfNull(output);
         try
         {
+            if (CanStream(format) && Prescan(cancel) is { } plan)
+            {
+                return RunStreaming(plan, format, output, cancel);
+            }
+
             var state = new AgreementState(_pairing, _options);
             if (_protocol is { } protocol)
             {
@@ -130,6 +142,169 @@ public sealed class AgreementPipeline
             _inputs[0].Input.Dispose();
             _inputs[1].Input.Dispose();
         }
+    }
+
+    /// <summary>False to never stream (tests: the buffered run's bytes, to compare the streaming run's with).</summary>
+    internal bool Streaming { get; init; } = true;
+
+    /// <summary>How many bytes of unpaired rows a streaming run holds in memory before it moves them to a temporary file.</summary>
+    internal int SpillMemoryBytes { get; init; } = 1 << 20;
+
+    // Streaming needs two inputs it can read twice, a table (CSV or NDJSON: JSON lists the diagnostics, in input order,
+    // after everything else) and no dyad handed over (OnDyad receives every dyad after the output is written).
+    private bool CanStream(DataFormat format) =>
+        Streaming && _protocol is null && _options.OnDyad is null && format is DataFormat.Csv or DataFormat.Ndjson
+        && _inputs[0].Input.CanSeek && _inputs[1].Input.CanSeek;
+
+    // Both inputs read once for their dyads' runs (fields only), then put back where they were.
+    private AgreementGrouping.Plan? Prescan(CancellationToken cancel)
+    {
+        var (client, therapist) = (_inputs[0].Input, _inputs[1].Input);
+        var (clientStart, therapistStart) = (client.Position, therapist.Position);
+        try
+        {
+            return AgreementGrouping.Scan(client, _inputs[0].Format, therapist, _inputs[1].Format, _options, cancel);
+        }
+        catch (ResponseFileException)
+        {
+            return null;   // the buffered run reads it again and says what is wrong, as it always has
+        }
+        finally
+        {
+            client.Position = clientStart;
+            therapist.Position = therapistStart;
+        }
+    }
+
+    // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming).
+    private AgreementCounts RunStreaming(AgreementGrouping.Plan plan, DataFormat format, Stream output, CancellationToken cancel)
+    {
+        // The user's warnings callback is called from one thread at a time (the two readers warn on their own threads).
+        var gate = new Lock();
+        var warn = _options.Warnings;
+        var options = warn is null ? _options : _options with
+        {
+            Warnings = text =>
+            {
+                lock (gate)
+                {
+                    warn(text);
+                }
+            },
+        };
+        var state = new AgreementState(_pairing, options, keepDiagnostics: false);
+        var readers = new ResponseReader?[2];
+        var queues = new RecordQueue?[2];
+        var tasks = new Task?[2];
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var spill0 = new SpillBuffer(SpillMemoryBytes);
+        using var spill1 = new SpillBuffer(SpillMemoryBytes);
+        try
+        {
+            var cursors = new RecordCursor[2];
+            for (var side = 0; side < 2; side++)
+            {
+                var (input, inputFormat) = _inputs[side];
+                var form = side == 0 ? _pairing.Client : _pairing.Therapist;
+                var name = side == 0 ? options.ClientInputName : options.TherapistInputName;
+                var reader = readers[side] = ResponseReader.Open(input, inputFormat, form, options.Warnings is { } w ? text => w(name + ": " + text) : null);
+                RequireColumns(reader, name);
+            }
+
+            for (var side = 0; side < 2; side++)
+            {
+                var form = side == 0 ? _pairing.Client : _pairing.Therapist;
+                var set = new TrackedSet(form);
+                var rowFormat = new TrackedRowFormat(set, options.ClientColumn, options.OccasionColumn, options.TherapistColumn);
+                var queue = queues[side] = new RecordQueue(stop.Token);
+                var reader = readers[side]!;
+                var task = tasks[side] = Task.Factory.StartNew(() =>
+                {
+                    try
+                    {
+                        new ScoringPipeline(form, reader).Run(rowFormat, queue, new ScoringPipelineOptions { Workers = options.Workers }, stop.Token);
+                    }
+                    finally
+                    {
+                        queue.Complete();
+                    }
+                }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                cursors[side] = new RecordCursor(queue, 1, set.ScoreCount, () => task.GetAwaiter().GetResult());
+            }
+
+            using var table = new AgreementTableWriter(format, output, _pairing, options, state);
+            table.Start();
+            var merge = new AgreementStreaming(state, plan, table, options.Summary);
+            var spill = new[] { table.CreateTarget(spill0), table.CreateTarget(spill1) };
+            try
+            {
+                merge.Run(cursors, spill, stop.Token);
+                if (!options.Summary)
+                {
+                    // The pairs table lists the unpaired administrations after every pair: the client's, then the therapist's.
+                    table.Main.Flush();
+                    for (var side = 0; side < 2; side++)
+                    {
+                        spill[side].Flush();
+                        (side == 0 ? spill0 : spill1).CopyInto(output);
+                    }
+                }
+
+                table.End(merge.Totals());
+            }
+            finally
+            {
+                spill[0].Dispose();
+                spill[1].Dispose();
+            }
+
+            output.Flush();
+            return new AgreementCounts(state.Rows, merge.Pairs, merge.Unpaired, state.Unusable, merge.Dyads) { Streamed = true };
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested && Failure(tasks) is { } failure)
+        {
+            // A pipeline failed (its input cannot be read): its error, not the cancellation it caused here.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;
+        }
+        finally
+        {
+            stop.Cancel();
+            foreach (var task in tasks)
+            {
+                try
+                {
+                    task?.Wait(TimeSpan.FromSeconds(5));
+                }
+                catch (AggregateException)
+                {
+                    // reported above, or the consequence of this run ending first
+                }
+            }
+
+            foreach (var queue in queues)
+            {
+                queue?.Dispose();
+            }
+
+            foreach (var reader in readers)
+            {
+                reader?.Dispose();
+            }
+        }
+    }
+
+    private static Exception? Failure(Task?[] tasks)
+    {
+        foreach (var task in tasks)
+        {
+            if (task is { IsFaulted: true } && task.Exception!.InnerException is { } e and not OperationCanceledException)
+            {
+                return e;
+            }
+        }
+
+        return null;
     }
 
     private void ReadSide(AgreementState state, int side, CancellationToken cancel)

@@ -41,13 +41,31 @@ internal sealed class AgreementState
     private readonly int _scores;
     private readonly (OccasionKind Kind, int Line)[] _fileKind = new (OccasionKind, int)[2];
     private readonly char[] _chars = new char[256];
+    private readonly bool _keepDiagnostics;
+    private readonly RowOrder[] _byOccasion;
+    private readonly Comparison<UnpairedRow> _bySideAndLine;
+    private readonly string[] _noPartner = new string[2];
+    private int _currentDyad = -1;
 
-    public AgreementState(InstrumentPairing pairing, AgreementOptions options)
+    /// <param name="pairing">The forms.</param>
+    /// <param name="options">The run's options.</param>
+    /// <param name="keepDiagnostics">
+    /// True to list every diagnostic in <see cref="Diagnostics"/> (for JSON output); false to only hand them to
+    /// <see cref="AgreementOptions.Warnings"/> (streaming, where the table holds no diagnostics).
+    /// </param>
+    public AgreementState(InstrumentPairing pairing, AgreementOptions options, bool keepDiagnostics = true)
     {
         _pairing = pairing;
         _options = options;
+        _keepDiagnostics = keepDiagnostics;
         _scores = pairing.Scores.Length;
         _scoreIndex = [[.. pairing.Scores.Select(s => s.ClientIndex)], [.. pairing.Scores.Select(s => s.TherapistIndex)]];
+        _byOccasion = [new RowOrder(Usable[0]), new RowOrder(Usable[1])];
+        _bySideAndLine = (a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : Usable[a.Side][a.Row].Line.CompareTo(Usable[b.Side][b.Row].Line);
+        for (var side = 0; side < 2; side++)
+        {
+            _noPartner[side] = $"no usable {(side == 0 ? "therapist" : "client")} administration at this occasion in {SideName(1 - side)}";
+        }
     }
 
     public List<string> Dyads { get; } = [];
@@ -162,7 +180,28 @@ internal sealed class AgreementState
             store.Add(BinaryPrimitives.ReadDoubleLittleEndian(values[(8 * (scoreStart + indexes[s]))..]));
         }
 
-        Usable[side].Add(new UsableRow(row.Line, DyadIndex(row.Client), row.Occasion, start));
+        Usable[side].Add(new UsableRow(row.Line, _currentDyad >= 0 ? _currentDyad : DyadIndex(row.Client), row.Occasion, start));
+    }
+
+    /// <summary>
+    /// Streaming: the dyad whose rows come next (its key as the rows give it), numbered after those before it; every
+    /// usable administration added until <see cref="EndDyad"/> belongs to it, without looking its key up.
+    /// </summary>
+    public int BeginDyad(string key)
+    {
+        Dyads.Add(key);
+        return _currentDyad = Dyads.Count - 1;
+    }
+
+    /// <summary>Streaming: forgets the current dyad's administrations (its key stays, for <see cref="DyadIds"/>).</summary>
+    public void EndDyad()
+    {
+        _currentDyad = -1;
+        for (var side = 0; side < 2; side++)
+        {
+            Usable[side].Clear();
+            Values[side].Clear();
+        }
     }
 
     private static string Article(OccasionKind kind) => kind == OccasionKind.Date ? "a date" : "a number";
@@ -193,9 +232,17 @@ internal sealed class AgreementState
             return (key, null);
         }
 
-        var cut = key.IndexOf((char)TrackedRowFormat.KeySeparator, StringComparison.Ordinal);
-        return (key[..cut], key[(cut + 1)..]);
+        // The last dyad's ids are kept: its pairs are written one after the other (no two strings per row).
+        if (_ids.Dyad != dyad)
+        {
+            var cut = key.IndexOf((char)TrackedRowFormat.KeySeparator, StringComparison.Ordinal);
+            _ids = (dyad, key[..cut], key[(cut + 1)..]);
+        }
+
+        return (_ids.Client, _ids.Therapist);
     }
+
+    private (int Dyad, string Client, string Therapist) _ids = (-1, string.Empty, string.Empty);
 
     /// <summary>How a dyad is named in messages: <c>client 'c1'</c> or <c>client 'c1' with therapist 't1'</c>.</summary>
     public string DyadName(int dyad) => DyadIds(dyad) is (var c, { } t) ? $"client '{c}' with therapist '{t}'" : $"client '{DyadIds(dyad).Client}'";
@@ -220,7 +267,11 @@ internal sealed class AgreementState
         }
 
         var d = new AgreementDiagnostic(side, line, descriptor, severity, message);
-        Diagnostics.Add(d);
+        if (_keepDiagnostics)
+        {
+            Diagnostics.Add(d);
+        }
+
         _options.Warnings?.Invoke(d.ToString());
     }
 
@@ -232,68 +283,115 @@ internal sealed class AgreementState
         // (dyad, occasion): two int arrays per side, and the pairs come out in (dyad, occasion) order.
         var (order0, starts0) = GroupByDyad(Usable[0]);
         var (order1, starts1) = GroupByDyad(Usable[1]);
-        var (rows0, rows1) = (Usable[0], Usable[1]);
         var pairs = new List<PairRow>();
         var unpaired = new List<UnpairedRow>();
         for (var dyad = 0; dyad < Dyads.Count; dyad++)
         {
-            int i = starts0[dyad], iEnd = starts0[dyad + 1], j = starts1[dyad], jEnd = starts1[dyad + 1];
-            while (i < iEnd || j < jEnd)
-            {
-                var occasion = j >= jEnd || (i < iEnd && rows0[order0[i]].Occasion.CompareTo(rows1[order1[j]].Occasion) <= 0)
-                    ? rows0[order0[i]].Occasion
-                    : rows1[order1[j]].Occasion;
-                var (i0, j0) = (i, j);
-                while (i < iEnd && rows0[order0[i]].Occasion.Equals(occasion))
-                {
-                    i++;
-                }
-
-                while (j < jEnd && rows1[order1[j]].Occasion.Equals(occasion))
-                {
-                    j++;
-                }
-
-                MatchSlot(dyad, occasion, [new(order0, i0, i - i0), new(order1, j0, j - j0)], pairs, unpaired);
-            }
+            MatchDyad(dyad, new(order0, starts0[dyad], starts0[dyad + 1] - starts0[dyad]), new(order1, starts1[dyad], starts1[dyad + 1] - starts1[dyad]), pairs, unpaired);
         }
 
-        unpaired.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : Usable[a.Side][a.Row].Line.CompareTo(Usable[b.Side][b.Row].Line));
+        unpaired.Sort(_bySideAndLine);
         Diagnostics.Sort((a, b) => a.Side != b.Side ? a.Side.CompareTo(b.Side) : a.Line.CompareTo(b.Line));
 
         // Per dyad, then across dyads (over dyad means) and across all pairs.
         var dyads = new List<DyadSummary>();
-        var overDyads = Enumerable.Range(0, _scores).Select(_ => new AgreementAccumulator()).ToArray();
-        var overPairs = Enumerable.Range(0, _scores).Select(_ => new AgreementAccumulator()).ToArray();
-        var current = Enumerable.Range(0, _scores).Select(_ => new AgreementAccumulator()).ToArray();
+        var totals = new AgreementTotals(_scores);
         for (var i = 0; i < pairs.Count;)
         {
-            var dyad = pairs[i].Dyad;
-            foreach (var a in current)
+            var from = i;
+            for (; i < pairs.Count && pairs[i].Dyad == pairs[from].Dyad; i++)
             {
-                a.Clear();
             }
 
-            for (; i < pairs.Count && pairs[i].Dyad == dyad; i++)
-            {
-                for (var s = 0; s < _scores; s++)
-                {
-                    var (c, t) = (Value(0, pairs[i].Client, s), Value(1, pairs[i].Therapist, s));
-                    current[s].Add(c, t);
-                    overPairs[s].Add(c, t);
-                }
-            }
-
-            var summaries = current.Select(a => a.Summarize()).ToArray();
-            for (var s = 0; s < _scores; s++)
-            {
-                overDyads[s].Add(summaries[s].MeanClient.Value!.Value, summaries[s].MeanTherapist.Value!.Value);
-            }
-
-            dyads.Add(new DyadSummary(dyad, summaries));
+            dyads.Add(Summarize(pairs, from, i, totals));
         }
 
-        return new AgreementResult(this, pairs, unpaired, dyads, [.. overDyads.Select(a => a.Summarize())], [.. overPairs.Select(a => a.Summarize())], Diagnostics);
+        return new AgreementResult(this, pairs, unpaired, dyads, totals.OverDyads(), totals.OverPairs(), Diagnostics);
+    }
+
+    /// <summary>
+    /// Pairs one dyad's usable administrations: <paramref name="rows0"/> and <paramref name="rows1"/> are its rows of
+    /// each side (indexes into <see cref="Usable"/>) in occasion order, then line order. Pairs are added in occasion
+    /// order; unpaired administrations are added in occasion order (sort them by side and line).
+    /// </summary>
+    public void MatchDyad(int dyad, ArraySegment<int> rows0, ArraySegment<int> rows1, List<PairRow> pairs, List<UnpairedRow> unpaired)
+    {
+        var (u0, u1) = (Usable[0], Usable[1]);
+        int i = 0, iEnd = rows0.Count, j = 0, jEnd = rows1.Count;
+        while (i < iEnd || j < jEnd)
+        {
+            var occasion = j >= jEnd || (i < iEnd && u0[rows0[i]].Occasion.CompareTo(u1[rows1[j]].Occasion) <= 0)
+                ? u0[rows0[i]].Occasion
+                : u1[rows1[j]].Occasion;
+            var (i0, j0) = (i, j);
+            while (i < iEnd && u0[rows0[i]].Occasion.Equals(occasion))
+            {
+                i++;
+            }
+
+            while (j < jEnd && u1[rows1[j]].Occasion.Equals(occasion))
+            {
+                j++;
+            }
+
+            MatchSlot(dyad, occasion, [rows0.Slice(i0, i - i0), rows1.Slice(j0, j - j0)], pairs, unpaired);
+        }
+    }
+
+    /// <summary>Sorts one dyad's unpaired administrations by side, then line (the order the output lists them in).</summary>
+    public void SortUnpaired(List<UnpairedRow> unpaired) => unpaired.Sort(_bySideAndLine);
+
+    /// <summary>
+    /// Streaming: the current dyad's rows of one side (all of <see cref="Usable"/>[side]) in occasion order, then line
+    /// order, into <paramref name="order"/> (grown when short).
+    /// </summary>
+    public ArraySegment<int> OrderByOccasion(int side, ref int[] order)
+    {
+        var n = Usable[side].Count;
+        if (order.Length < n)
+        {
+            order = new int[Math.Max(n, order.Length * 2)];
+        }
+
+        for (var r = 0; r < n; r++)
+        {
+            order[r] = r;
+        }
+
+        SortByOccasion(order, 0, n, _byOccasion[side]);
+        return new ArraySegment<int>(order, 0, n);
+    }
+
+    /// <summary>
+    /// The summary of one dyad's pairs (<paramref name="pairs"/>[from..to), all of one dyad, in occasion order), added
+    /// to the across-dyad totals.
+    /// </summary>
+    public DyadSummary Summarize(List<PairRow> pairs, int from, int to, AgreementTotals totals)
+    {
+        var current = totals.Current;
+        foreach (var a in current)
+        {
+            a.Clear();
+        }
+
+        for (var i = from; i < to; i++)
+        {
+            for (var s = 0; s < _scores; s++)
+            {
+                var (c, t) = (Value(0, pairs[i].Client, s), Value(1, pairs[i].Therapist, s));
+                current[s].Add(c, t);
+                totals.Pairs[s].Add(c, t);
+            }
+        }
+
+        var summaries = new AgreementSummary[_scores];
+        for (var s = 0; s < _scores; s++)
+        {
+            summaries[s] = current[s].Summarize();
+            totals.Dyads[s].Add(summaries[s].MeanClient.Value!.Value, summaries[s].MeanTherapist.Value!.Value);
+        }
+
+        return new DyadSummary(pairs[from].Dyad, summaries);
     }
 
     /// <summary>
@@ -375,10 +473,7 @@ internal sealed class AgreementState
         {
             if (at[side].Count > 1)
             {
-                var lines = at[side].Select(r => Usable[side][r].Line).Order().ToList();
-                Unusable += lines.Count;
-                AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
-                    [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
+                Several(side, dyad, occasion, at[side]);
             }
         }
 
@@ -395,11 +490,7 @@ internal sealed class AgreementState
                 continue;
             }
 
-            var other = 1 - side;
-            var otherForm = other == 0 ? "client" : "therapist";
-            var reason = at[other].Count == 0
-                ? $"no usable {otherForm} administration at this occasion in {SideName(other)}"
-                : $"the {otherForm} administrations at this occasion (lines {string.Join(", ", at[other].Select(r => Usable[other][r].Line).Order())}) are several, so none is paired";
+            var reason = at[1 - side].Count == 0 ? _noPartner[side] : SeveralReason(1 - side, at[1 - side]);
             var row = at[side][0];
             unpaired.Add(new UnpairedRow(side, row, reason));
             var severity = _pairing.Client.Options.GetEffectiveSeverity(InstrumentDiagnostics.AdministrationWithoutPartner.Id, InstrumentDiagnostics.AdministrationWithoutPartner.DefaultSeverity);
@@ -410,6 +501,19 @@ internal sealed class AgreementState
             }
         }
     }
+
+    // RSP2041 for the rows of one side at one occasion (the lambdas live here, not in MatchSlot: a closure is allocated
+    // where its variable's scope starts, so in MatchSlot it would cost every occasion an allocation).
+    private void Several(int side, int dyad, Occasion occasion, ArraySegment<int> rows)
+    {
+        var lines = rows.Select(r => Usable[side][r].Line).Order().ToList();
+        Unusable += lines.Count;
+        AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
+            [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
+    }
+
+    private string SeveralReason(int other, ArraySegment<int> rows) =>
+        $"the {(other == 0 ? "client" : "therapist")} administrations at this occasion (lines {string.Join(", ", rows.Select(r => Usable[other][r].Line).Order())}) are several, so none is paired";
 
     // The rows of one side grouped by dyad: order[starts[d]..starts[d + 1]) are dyad d's rows (indexes into `rows`) by
     // occasion, then line. Rows come in input order, so a dyad's rows are often already in occasion order: insertion
@@ -437,32 +541,44 @@ internal sealed class AgreementState
         var byOccasion = new RowOrder(rows);
         for (var d = 0; d < Dyads.Count; d++)
         {
-            var (from, to) = (starts[d], starts[d + 1]);
-            if (to - from > 32)
-            {
-                Array.Sort(order, from, to - from, byOccasion);
-                continue;
-            }
-
-            for (var k = from + 1; k < to; k++)
-            {
-                var r = order[k];
-                var m = k - 1;
-                for (; m >= from && byOccasion.Compare(order[m], r) > 0; m--)
-                {
-                    order[m + 1] = order[m];
-                }
-
-                order[m + 1] = r;
-            }
+            SortByOccasion(order, starts[d], starts[d + 1], byOccasion);
         }
 
         return (order, starts);
     }
 
+    // order[from..to) by occasion, then line. Rows come in input order, so a dyad's rows are often already in occasion
+    // order: insertion sort for small groups (linear then), Array.Sort for large ones. The order is total (lines differ),
+    // so any sort gives the same result.
+    private static void SortByOccasion(int[] order, int from, int to, RowOrder byOccasion)
+    {
+        if (to - from > 32)
+        {
+            // Through the comparer's cached delegate: Array.Sort with an IComparer makes a delegate every call.
+            order.AsSpan(from, to - from).Sort(byOccasion.Comparison);
+            return;
+        }
+
+        for (var k = from + 1; k < to; k++)
+        {
+            var r = order[k];
+            var m = k - 1;
+            for (; m >= from && byOccasion.Compare(order[m], r) > 0; m--)
+            {
+                order[m + 1] = order[m];
+            }
+
+            order[m + 1] = r;
+        }
+    }
+
     /// <summary>Orders one side's usable rows by occasion, then line.</summary>
     private sealed class RowOrder(List<UsableRow> rows) : IComparer<int>
     {
+        private Comparison<int>? _comparison;
+
+        public Comparison<int> Comparison => _comparison ??= Compare;
+
         public int Compare(int x, int y)
         {
             var (a, b) = (rows[x], rows[y]);
@@ -470,4 +586,20 @@ internal sealed class AgreementState
             return c != 0 ? c : a.Line.CompareTo(b.Line);
         }
     }
+}
+
+/// <summary>The across-dyad accumulators of a run (one per paired score, over dyad means and over pairs) and a per-dyad scratch set.</summary>
+internal sealed class AgreementTotals(int scores)
+{
+    public AgreementAccumulator[] Dyads { get; } = Create(scores);
+
+    public AgreementAccumulator[] Pairs { get; } = Create(scores);
+
+    public AgreementAccumulator[] Current { get; } = Create(scores);
+
+    public AgreementSummary[] OverDyads() => [.. Dyads.Select(a => a.Summarize())];
+
+    public AgreementSummary[] OverPairs() => [.. Pairs.Select(a => a.Summarize())];
+
+    private static AgreementAccumulator[] Create(int n) => [.. Enumerable.Range(0, n).Select(_ => new AgreementAccumulator())];
 }

@@ -25,28 +25,38 @@ internal static class AgreementWriter
             case DataFormat.Json:
                 WriteJson(output, pairing, options, result);
                 break;
-            case DataFormat.Csv:
+            default:
             {
-                using var text = new StreamWriter(output, Utf8, 1 << 16, leaveOpen: true) { NewLine = "\r\n" };
+                // The table (CSV or NDJSON) through the writer that streaming uses, row by row: the same bytes either way.
+                using var table = new AgreementTableWriter(format, output, pairing, options, result.State);
+                table.Start();
                 if (options.Summary)
                 {
-                    WriteSummaryCsv(text, pairing, options, result);
+                    foreach (var d in result.Dyads)
+                    {
+                        table.Dyad(d);
+                    }
                 }
                 else
                 {
-                    WritePairsCsv(text, pairing, options, result);
+                    foreach (var p in result.Pairs)
+                    {
+                        table.Pair(p);
+                    }
+
+                    foreach (var u in result.Unpaired)
+                    {
+                        table.Unpaired(table.Main, u);
+                    }
                 }
 
+                table.End(new AgreementTotalsSummary(result.Pairs.Count, result.Dyads.Count, result.Unpaired.Count, result.State.Unusable, result.OverDyads, result.OverPairs));
                 break;
             }
-
-            default:
-                WriteLines(output, pairing, options, result);
-                break;
         }
     }
 
-    private static JsonWriterOptions JsonOptions(bool indented) => new() { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static JsonWriterOptions JsonOptions(bool indented) => new() { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static void WriteJson(Stream output, InstrumentPairing pairing, AgreementOptions options, AgreementResult result)
     {
@@ -92,7 +102,7 @@ internal static class AgreementWriter
 
         json.WriteEndArray();
         json.WritePropertyName("summary");
-        WriteSummary(json, pairing, result);
+        WriteSummary(json, pairing, new AgreementTotalsSummary(result.Pairs.Count, result.Dyads.Count, result.Unpaired.Count, result.State.Unusable, result.OverDyads, result.OverPairs));
         json.WriteStartArray("diagnostics");
         foreach (var d in result.Diagnostics)
         {
@@ -121,7 +131,7 @@ internal static class AgreementWriter
         }
     }
 
-    private static void WritePair(Utf8JsonWriter json, InstrumentPairing pairing, AgreementOptions options, AgreementState state, PairRow p)
+    internal static void WritePair(Utf8JsonWriter json, InstrumentPairing pairing, AgreementOptions options, AgreementState state, PairRow p)
     {
         json.WriteStartObject();
         json.WriteString("status", "paired");
@@ -153,7 +163,7 @@ internal static class AgreementWriter
         json.WriteEndObject();
     }
 
-    private static void WriteUnpaired(Utf8JsonWriter json, InstrumentPairing pairing, AgreementState state, UnpairedRow u)
+    internal static void WriteUnpaired(Utf8JsonWriter json, InstrumentPairing pairing, AgreementState state, UnpairedRow u)
     {
         var row = state.Usable[u.Side][u.Row];
         json.WriteStartObject();
@@ -174,7 +184,7 @@ internal static class AgreementWriter
         json.WriteEndObject();
     }
 
-    private static void WriteDyad(Utf8JsonWriter json, InstrumentPairing pairing, AgreementState state, DyadSummary d)
+    internal static void WriteDyad(Utf8JsonWriter json, InstrumentPairing pairing, AgreementState state, DyadSummary d)
     {
         json.WriteStartObject();
         WriteIds(json, state, d.Dyad, state.DyadIds(d.Dyad).Therapist is not null);
@@ -195,13 +205,13 @@ internal static class AgreementWriter
         json.WriteEndObject();
     }
 
-    private static void WriteSummary(Utf8JsonWriter json, InstrumentPairing pairing, AgreementResult result)
+    internal static void WriteSummary(Utf8JsonWriter json, InstrumentPairing pairing, AgreementTotalsSummary result)
     {
         json.WriteStartObject();
-        json.WriteNumber("pairs", result.Pairs.Count);
-        json.WriteNumber("dyads", result.Dyads.Count);
-        json.WriteNumber("unpaired", result.Unpaired.Count);
-        json.WriteNumber("unusable", result.State.Unusable);
+        json.WriteNumber("pairs", result.Pairs);
+        json.WriteNumber("dyads", result.Dyads);
+        json.WriteNumber("unpaired", result.Unpaired);
+        json.WriteNumber("unusable", result.Unusable);
         json.WriteString("over_dyads", "one pair of means (client, therapist) per dyad with at least one pair; n = dyads");
         json.WriteString("over_pairs", "every pair; n = pairs; pairs of one dyad are not independent, so treat these figures as descriptive");
         json.WriteStartObject("scores");
@@ -267,254 +277,7 @@ internal static class AgreementWriter
             json.WriteString(name, value);
         }
     }
-
-    // ---- NDJSON: the pairs table (or dyads and summary), one object per line ----
-
-    private static void WriteLines(Stream output, InstrumentPairing pairing, AgreementOptions options, AgreementResult result)
-    {
-        var state = result.State;
-        void Line(Action<Utf8JsonWriter> write)
-        {
-            using (var json = new Utf8JsonWriter(output, JsonOptions(indented: false)))
-            {
-                write(json);
-            }
-
-            output.WriteByte((byte)'\n');
-        }
-
-        if (!options.Summary)
-        {
-            foreach (var p in result.Pairs)
-            {
-                Line(j => WritePair(j, pairing, options, state, p));
-            }
-
-            foreach (var u in result.Unpaired)
-            {
-                Line(j => WriteUnpaired(j, pairing, state, u));
-            }
-
-            return;
-        }
-
-        foreach (var d in result.Dyads)
-        {
-            Line(j => WriteDyad(j, pairing, state, d));
-        }
-
-        Line(j => WriteSummary(j, pairing, result));
-    }
-
-    // ---- CSV ----
-
-    private static string Cell(string text) =>
-        text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static void WritePairsCsv(TextWriter w, InstrumentPairing pairing, AgreementOptions options, AgreementResult result)
-    {
-        var state = result.State;
-        var therapist = options.TherapistColumn is not null;
-        var flag = options.Discrepancy is not null;
-        var header = new List<string> { "status", "client_id" };
-        if (therapist)
-        {
-            header.Add("therapist_id");
-        }
-
-        header.AddRange(["occasion", "client_line", "therapist_line"]);
-        foreach (var s in pairing.Scores)
-        {
-            header.AddRange([s.ClientScore + ".client", s.ClientScore + ".therapist", s.ClientScore + ".difference"]);
-            if (flag)
-            {
-                header.Add(s.ClientScore + ".discrepancy");
-            }
-        }
-
-        header.Add("reason");
-        w.WriteLine(string.Join(",", header.Select(Cell)));
-
-        // One row per pair and per unpaired administration, written cell by cell (no string per cell: the numbers go
-        // through a char buffer; the ids are the dyad's strings).
-        Span<char> buffer = stackalloc char[NumberBufferLength];
-        foreach (var p in result.Pairs)
-        {
-            var (c, t) = state.DyadIds(p.Dyad);
-            w.Write("paired,");
-            w.Write(Cell(c));
-            if (therapist)
-            {
-                w.Write(',');
-                w.Write(Cell(t!));
-            }
-
-            w.Write(',');
-            WriteOccasion(w, p.Occasion, buffer);
-            w.Write(',');
-            WriteInteger(w, state.Usable[0][p.Client].Line, buffer);
-            w.Write(',');
-            WriteInteger(w, state.Usable[1][p.Therapist].Line, buffer);
-            for (var s = 0; s < pairing.Scores.Length; s++)
-            {
-                var (x, y) = (state.Value(0, p.Client, s), state.Value(1, p.Therapist, s));
-                w.Write(',');
-                WriteNumber(w, x, buffer);
-                w.Write(',');
-                WriteNumber(w, y, buffer);
-                w.Write(',');
-                WriteNumber(w, x - y, buffer);
-                if (flag)
-                {
-                    w.Write(AgreementSummary.IsDiscrepancy(x - y, options.Discrepancy!.Value) ? ",true" : ",false");
-                }
-            }
-
-            w.WriteLine(',');
-        }
-
-        foreach (var u in result.Unpaired)
-        {
-            var row = state.Usable[u.Side][u.Row];
-            var (c, t) = state.DyadIds(row.Dyad);
-            w.Write("unpaired,");
-            w.Write(Cell(c));
-            if (therapist)
-            {
-                w.Write(',');
-                w.Write(Cell(t!));
-            }
-
-            w.Write(',');
-            WriteOccasion(w, row.Occasion, buffer);
-            w.Write(u.Side == 0 ? "," : ",,");
-            WriteInteger(w, row.Line, buffer);
-            if (u.Side == 0)
-            {
-                w.Write(',');
-            }
-
-            for (var s = 0; s < pairing.Scores.Length; s++)
-            {
-                w.Write(u.Side == 0 ? "," : ",,");
-                WriteNumber(w, state.Value(u.Side, u.Row, s), buffer);
-                w.Write(u.Side == 0 ? ",," : ",");
-                if (flag)
-                {
-                    w.Write(',');
-                }
-            }
-
-            w.Write(',');
-            w.WriteLine(Cell(u.Reason));
-        }
-    }
-
-    // Enough for any double in "R" form (at most 24 characters) and any integer.
-    private const int NumberBufferLength = 32;
-
-    // The text of Number(v) without a string: a whole number below 1e15 (not -0) as an integer, which is exactly what
-    // "R" writes for it; anything else with "R".
-    private static void WriteNumber(TextWriter w, double v, Span<char> buffer)
-    {
-        int n;
-        if (v == Math.Floor(v) && Math.Abs(v) < 1e15 && !(v == 0 && double.IsNegative(v)))
-        {
-            ((long)v).TryFormat(buffer, out n, default, CultureInfo.InvariantCulture);
-        }
-        else
-        {
-            v.TryFormat(buffer, out n, "R", CultureInfo.InvariantCulture);
-        }
-
-        w.Write(buffer[..n]);
-    }
-
-    // Number(value): nothing for an undefined statistic.
-    private static void WriteNumber(TextWriter w, double? value, Span<char> buffer)
-    {
-        if (value is { } v)
-        {
-            WriteNumber(w, v, buffer);
-        }
-    }
-
-    private static void WriteInteger(TextWriter w, int v, Span<char> buffer)
-    {
-        v.TryFormat(buffer, out var n, default, CultureInfo.InvariantCulture);
-        w.Write(buffer[..n]);
-    }
-
-    // Occasion.ToString() (canonical: a number in "R" form or yyyy-MM-dd; never a character CSV would quote).
-    private static void WriteOccasion(TextWriter w, Occasion occasion, Span<char> buffer)
-    {
-        if (occasion.Kind == OccasionKind.Number)
-        {
-            WriteNumber(w, occasion.Value, buffer);
-        }
-        else
-        {
-            w.Write(occasion.ToString());
-        }
-    }
-
-    private static void WriteSummaryCsv(TextWriter w, InstrumentPairing pairing, AgreementOptions options, AgreementResult result)
-    {
-        var state = result.State;
-        var therapist = options.TherapistColumn is not null;
-        w.WriteLine("level,client_id," + (therapist ? "therapist_id," : string.Empty)
-            + "score,n,mean_client,mean_therapist,mean_difference,sd_difference,lower_limit,upper_limit,pearson_r,icc_a1");
-        var buffer = new char[NumberBufferLength];
-        void Row(string level, string client, string? th, string score, AgreementSummary x, bool full)
-        {
-            w.Write(level);
-            w.Write(',');
-            w.Write(Cell(client));
-            if (therapist)
-            {
-                w.Write(',');
-                w.Write(Cell(th ?? string.Empty));
-            }
-
-            w.Write(',');
-            w.Write(Cell(score));
-            w.Write(',');
-            WriteInteger(w, x.N, buffer);
-            foreach (var v in (ReadOnlySpan<AgreementStatistic>)[x.MeanClient, x.MeanTherapist, x.MeanDifference, x.SdDifference])
-            {
-                w.Write(',');
-                WriteNumber(w, v.Value, buffer);
-            }
-
-            if (full)
-            {
-                foreach (var v in (ReadOnlySpan<AgreementStatistic>)[x.LowerLimit, x.UpperLimit, x.Pearson, x.Icc])
-                {
-                    w.Write(',');
-                    WriteNumber(w, v.Value, buffer);
-                }
-
-                w.WriteLine();
-            }
-            else
-            {
-                w.WriteLine(",,,,");
-            }
-        }
-
-        foreach (var d in result.Dyads)
-        {
-            var (c, t) = state.DyadIds(d.Dyad);
-            for (var s = 0; s < pairing.Scores.Length; s++)
-            {
-                Row("dyad", c, t, pairing.Scores[s].ClientScore, d.Scores[s], full: false);
-            }
-        }
-
-        for (var s = 0; s < pairing.Scores.Length; s++)
-        {
-            Row("over_dyads", string.Empty, null, pairing.Scores[s].ClientScore, result.OverDyads[s], full: true);
-            Row("over_pairs", string.Empty, null, pairing.Scores[s].ClientScore, result.OverPairs[s], full: true);
-        }
-    }
 }
+
+/// <summary>The counts and across-dyad figures of a run, for the summary.</summary>
+internal sealed record AgreementTotalsSummary(long Pairs, long Dyads, long Unpaired, long Unusable, AgreementSummary[] OverDyads, AgreementSummary[] OverPairs);

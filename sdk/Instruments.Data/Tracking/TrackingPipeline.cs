@@ -250,7 +250,7 @@ public sealed class TrackingPipeline
     }
 
     /// <summary>The input, kept open when a reader over it is disposed (the pipeline disposes it once, at the end).</summary>
-    private sealed class KeepOpen(Stream inner) : Stream
+    internal sealed class KeepOpen(Stream inner) : Stream
     {
         public override bool CanRead => true;
 
@@ -281,7 +281,7 @@ public sealed class TrackingPipeline
     internal ClientRuns.Hasher? ClientHash { get; init; }
 
     /// <summary>The pre-scan of a seekable input: is every client's run of rows contiguous?</summary>
-    private static class GroupScan
+    internal static class GroupScan
     {
         /// <summary>
         /// Null when a client comes back after another's rows; otherwise the hashes of ids that collided (usually
@@ -356,7 +356,7 @@ public sealed class TrackingPipeline
         }
 
         // A plan whose only item no input has (a plan needs one), so that every column is a pass-through field.
-        private static readonly ScoringPlan? FieldsOnly = ScoringPlan.Create(new InstrumentDefinition
+        internal static readonly ScoringPlan? FieldsOnly = ScoringPlan.Create(new InstrumentDefinition
         {
             Id = "fields-only",
             Version = "0.0.0",

@@ -1,0 +1,410 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Instruments.Course;
+
+namespace Instruments.Data;
+
+/// <summary>
+/// The streaming run of <see cref="AgreementPipeline"/>, for two inputs that <see cref="AgreementGrouping"/> found
+/// grouped by dyad and in the same order: both inputs are scored at once, each by its own
+/// <see cref="ScoringPipeline"/> on its own threads, into a <see cref="RecordQueue"/>; this merge takes the two streams of
+/// records run by run (a run is one dyad's rows), pairs each dyad as soon as its runs end, writes its pairs (or its
+/// summary rows) and forgets it. Held: one dyad's administrations, each dyad's key, the queues' few blocks, and the
+/// unpaired rows already formatted (in a <see cref="SpillBuffer"/>: 1 MiB in memory, then a temporary file), which the
+/// pairs table lists after every pair.
+/// </summary>
+internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping.Plan plan, AgreementTableWriter table, bool summary)
+{
+    private readonly List<PairRow> _pairs = [];
+    private readonly List<UnpairedRow> _unpaired = [];
+    private readonly byte[][] _head = [new byte[64], new byte[64]];
+    private readonly int[] _headLength = [-1, -1];
+    private readonly int[] _run = [0, 0];
+    private readonly AgreementTotals _totals = new(table.ScoreCount);
+    private char[] _chars = new char[64];
+    private int[] _order0 = new int[64];
+    private int[] _order1 = new int[64];
+
+    public long Pairs { get; private set; }
+
+    public long Unpaired { get; private set; }
+
+    public long Dyads { get; private set; }
+
+    /// <summary>Merges the two inputs' records; the unpaired rows go to <paramref name="spill"/> (one target per side).</summary>
+    public void Run(RecordCursor[] cursors, AgreementTableWriter.Target[] spill, CancellationToken cancel)
+    {
+        var lists = new[] { plan.Client, plan.Therapist };
+        var others = new[] { plan.InTherapist, plan.InClient };
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var has0 = NextHead(0, cursors[0]);
+            var has1 = NextHead(1, cursors[1]);
+            if (!has0 && !has1)
+            {
+                return;
+            }
+
+            // Which run comes next: a dyad the other input does not have goes alone; otherwise both inputs are at the same
+            // dyad (the plan says the shared dyads come in the same order).
+            var key0 = has0 ? Expected(0, lists[0]) : null;
+            var key1 = has1 ? Expected(1, lists[1]) : null;
+            if (key0 is not null && !others[0].Contains(key0))
+            {
+                Dyad(key0, cursors, spill, take0: true, take1: false);
+            }
+            else if (key1 is not null && !others[1].Contains(key1))
+            {
+                Dyad(key1, cursors, spill, take0: false, take1: true);
+            }
+            else if (key0 is not null && key1 is not null && string.Equals(key0, key1, StringComparison.Ordinal))
+            {
+                Dyad(key0, cursors, spill, take0: true, take1: true);
+            }
+            else
+            {
+                throw Changed(key0 is null ? 1 : 0);
+            }
+        }
+    }
+
+    // The next row of a side that names a dyad; rows before it that name none are reported on the way. False at the end.
+    private bool NextHead(int side, RecordCursor cursor)
+    {
+        while (cursor.TryPeek(out var row))
+        {
+            if (row.Kind == TrackedKind.Ok)
+            {
+                var client = row.Client;
+                if (_head[side].Length < client.Length)
+                {
+                    _head[side] = new byte[client.Length * 2];
+                }
+
+                client.CopyTo(_head[side]);
+                _headLength[side] = client.Length;
+                return true;
+            }
+
+            state.Add(side, row);
+            cursor.Advance();
+        }
+
+        _headLength[side] = -1;
+        return false;
+    }
+
+    // The dyad the plan says comes next on a side, checked against the key the rows give.
+    private string Expected(int side, List<string> list)
+    {
+        var key = _head[side].AsSpan(0, _headLength[side]);
+        if (_chars.Length < Encoding.UTF8.GetMaxCharCount(key.Length))
+        {
+            _chars = new char[Encoding.UTF8.GetMaxCharCount(key.Length)];
+        }
+
+        var n = Encoding.UTF8.GetChars(key, _chars);
+        if (_run[side] >= list.Count || !_chars.AsSpan(0, n).SequenceEqual(list[_run[side]]))
+        {
+            throw Changed(side);
+        }
+
+        return list[_run[side]];
+    }
+
+    private ResponseFileException Changed(int side) =>
+        new($"{state.SideName(side)}: the input changed while it was read (its dyads are not those its first reading found)");
+
+    // One dyad: its run on each side taken, then paired, written and forgotten.
+    private void Dyad(string key, RecordCursor[] cursors, AgreementTableWriter.Target[] spill, bool take0, bool take1)
+    {
+        var dyad = state.BeginDyad(key);
+        if (take0)
+        {
+            TakeRun(0, cursors[0]);
+        }
+
+        if (take1)
+        {
+            TakeRun(1, cursors[1]);
+        }
+
+        _pairs.Clear();
+        _unpaired.Clear();
+        state.MatchDyad(dyad, state.OrderByOccasion(0, ref _order0), state.OrderByOccasion(1, ref _order1), _pairs, _unpaired);
+        if (_pairs.Count > 0)
+        {
+            Pairs += _pairs.Count;
+            Dyads++;
+            if (!summary)
+            {
+                foreach (var p in _pairs)
+                {
+                    table.Pair(p);
+                }
+            }
+
+            var d = state.Summarize(_pairs, 0, _pairs.Count, _totals);
+            if (summary)
+            {
+                table.Dyad(d);
+            }
+        }
+
+        if (_unpaired.Count > 0)
+        {
+            Unpaired += _unpaired.Count;
+            if (!summary)
+            {
+                state.SortUnpaired(_unpaired);
+                foreach (var u in _unpaired)
+                {
+                    table.Unpaired(spill[u.Side], u);
+                }
+            }
+        }
+
+        state.EndDyad();
+    }
+
+    // The rows of a side's current run (its head's key), and the rows naming no dyad among them.
+    private void TakeRun(int side, RecordCursor cursor)
+    {
+        var key = _head[side].AsSpan(0, _headLength[side]);
+        while (cursor.TryPeek(out var row))
+        {
+            if (row.Kind == TrackedKind.Ok && !row.Client.SequenceEqual(key))
+            {
+                break;
+            }
+
+            state.Add(side, row);
+            cursor.Advance();
+        }
+
+        _run[side]++;
+    }
+
+    /// <summary>The across-dyad figures, after <see cref="Run"/>.</summary>
+    public AgreementTotalsSummary Totals() => new(Pairs, Dyads, Unpaired, state.Unusable, _totals.OverDyads(), _totals.OverPairs());
+}
+
+/// <summary>
+/// The records (<see cref="TrackedRowFormat"/>) one input's scoring pipeline writes, handed from its thread to the merge:
+/// each write (a block's records) is copied into an array of the queue's own and queued; at most <see cref="Capacity"/>
+/// wait, so the pipeline waits when the merge is behind. The merge gives each array back (<see cref="Recycle"/>): the
+/// queue's arrays are a fixed few, reused for the whole run (no pool shared across threads, whose arrays, dropped when a
+/// bucket is full, would be large-object garbage).
+/// </summary>
+internal sealed class RecordQueue(CancellationToken cancel) : Stream
+{
+    public const int Capacity = 8;
+
+    private readonly BlockingCollection<(byte[] Data, int Length)> _chunks = new(Capacity);
+    private readonly ConcurrentBag<byte[]> _free = [];
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (buffer.IsEmpty)
+        {
+            return;
+        }
+
+        if (!_free.TryTake(out var data) || data.Length < buffer.Length)
+        {
+            data = new byte[Math.Max(buffer.Length, 1 << 16)];
+        }
+
+        buffer.CopyTo(data);
+        _chunks.Add((data, buffer.Length), cancel);
+    }
+
+    /// <summary>Gives an array taken from the queue back, to be written into again.</summary>
+    public void Recycle(byte[] data) => _free.Add(data);
+
+    /// <summary>No more records (called by the writing side when its pipeline ends, however it ends).</summary>
+    public void Complete() => _chunks.CompleteAdding();
+
+    /// <summary>The next block of records; false when the queue is complete and empty.</summary>
+    public bool TryTake(out (byte[] Data, int Length) chunk) => _chunks.TryTake(out chunk, Timeout.Infinite, cancel);
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _chunks.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>Reads the records of a <see cref="RecordQueue"/> one at a time (a record split across two blocks is joined).</summary>
+internal sealed class RecordCursor(RecordQueue queue, int instruments, int scores, Action ended)
+{
+    private byte[]? _data;
+    private int _length;
+    private int _at;
+    private int _size;
+
+    /// <summary>
+    /// The record at the cursor, without moving; false at the end of the input. The row's spans stay valid until the
+    /// next call after <see cref="Advance"/>.
+    /// </summary>
+    public bool TryPeek(out TrackedRow row)
+    {
+        while (true)
+        {
+            if (_data is not null)
+            {
+                _size = TrackedRow.TryRead(_data.AsSpan(_at, _length - _at), instruments, scores, out row);
+                if (_size > 0)
+                {
+                    return true;
+                }
+            }
+
+            var rest = _data is null ? 0 : _length - _at;
+            if (!queue.TryTake(out var next))
+            {
+                ended();
+                if (rest > 0)
+                {
+                    throw new InvalidOperationException("the scoring pipeline ended in the middle of a record");
+                }
+
+                Return();
+                row = default;
+                return false;
+            }
+
+            if (rest > 0)
+            {
+                // A record cut between two writes (the pipeline writes whole blocks, so not expected): joined in a new array.
+                var joined = new byte[rest + next.Length];
+                _data.AsSpan(_at, rest).CopyTo(joined);
+                next.Data.AsSpan(0, next.Length).CopyTo(joined.AsSpan(rest));
+                queue.Recycle(next.Data);
+                next = (joined, rest + next.Length);
+            }
+
+            Return();
+            (_data, _length, _at) = (next.Data, next.Length, 0);
+        }
+    }
+
+    /// <summary>Moves past the record <see cref="TryPeek"/> gave.</summary>
+    public void Advance() => _at += _size;
+
+    private void Return()
+    {
+        if (_data is not null)
+        {
+            queue.Recycle(_data);
+            _data = null;
+        }
+    }
+}
+
+/// <summary>
+/// Bytes written now and read back once at the end (the unpaired rows of a streaming run): in memory up to a limit, then
+/// in a temporary file deleted when this is disposed.
+/// </summary>
+internal sealed class SpillBuffer(int memoryLimit) : Stream
+{
+    private MemoryStream? _memory = new();
+    private FileStream? _file;
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => _memory?.Length ?? _file!.Length;
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    /// <summary>True once the bytes went to a file.</summary>
+    public bool Spilled => _file is not null;
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (_memory is not null && _memory.Length + buffer.Length > memoryLimit)
+        {
+            _file = new FileStream(Path.Combine(Path.GetTempPath(), "instruments-agree-" + Guid.NewGuid().ToString("N") + ".tmp"), FileMode.CreateNew,
+                FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+            _file.Write(_memory.GetBuffer().AsSpan(0, (int)_memory.Length));
+            _memory = null;
+        }
+
+        if (_memory is not null)
+        {
+            _memory.Write(buffer);
+        }
+        else
+        {
+            _file!.Write(buffer);
+        }
+    }
+
+    /// <summary>Writes every byte held into <paramref name="output"/>.</summary>
+    public void CopyInto(Stream output)
+    {
+        if (_memory is not null)
+        {
+            output.Write(_memory.GetBuffer().AsSpan(0, (int)_memory.Length));
+            return;
+        }
+
+        _file!.Flush();
+        _file.Position = 0;
+        _file.CopyTo(output, 1 << 16);
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _memory?.Dispose();
+            _file?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}

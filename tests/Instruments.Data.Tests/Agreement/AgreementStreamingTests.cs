@@ -1,0 +1,280 @@
+using System.Text;
+using Instruments.Tests.Shared;
+using static Instruments.Data.Tests.Agreement.AgreementTestForms;
+
+namespace Instruments.Data.Tests.Agreement;
+
+/// <summary>
+/// The streaming run of <see cref="AgreementPipeline"/> (both inputs grouped by dyad, the dyads they share in the same
+/// order) against the buffered run on the same inputs: the same bytes in every table shape, over grouped, shuffled and
+/// partly grouped inputs with unpaired rows on either side, dyads in one input only, unusable rows and duplicates; and
+/// what the streaming run holds (nothing per row on the merging thread).
+/// </summary>
+public sealed class AgreementStreamingTests
+{
+    private const string Header = "client_id,session,a,b,c\r\n";
+    private const string TherapistHeader = "client_id,therapist_id,session,a,b,c\r\n";
+
+    public enum Order
+    {
+        /// <summary>Each dyad's rows together, the shared dyads in the same order in both inputs (occasions in any order within a dyad).</summary>
+        Grouped,
+
+        /// <summary>Grouped, but the dyads in another order in each input.</summary>
+        OtherOrder,
+
+        /// <summary>Grouped, except one dyad's rows split in two runs in one input.</summary>
+        PartlyGrouped,
+
+        /// <summary>Every row anywhere.</summary>
+        Shuffled,
+    }
+
+    public static TheoryData<Order, bool> Orders() => new()
+    {
+        { Order.Grouped, false }, { Order.Grouped, true }, { Order.OtherOrder, false }, { Order.PartlyGrouped, false }, { Order.PartlyGrouped, true }, { Order.Shuffled, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Orders))]
+    public void StreamedAndBuffered_WriteTheSameBytes_InEveryTableShape(Order order, bool therapistColumn)
+    {
+        var random = new Random(1500 + (int)order + (therapistColumn ? 10 : 0));
+        var buffered = 0;
+        for (var round = 0; round < 12; round++)
+        {
+            var (client, therapist) = Inputs(random, order, therapistColumn);
+            foreach (var format in new[] { DataFormat.Csv, DataFormat.Ndjson })
+            {
+                foreach (var summary in new[] { false, true })
+                {
+                    var options = new AgreementOptions
+                    {
+                        Summary = summary,
+                        TherapistColumn = therapistColumn ? "therapist_id" : null,
+                        Discrepancy = round % 2 == 0 ? 3 : null,
+                    };
+                    var (streamed, streamedCounts, streamedWarnings) = Run(client, therapist, format, options, streaming: true);
+                    var (reference, bufferedCounts, bufferedWarnings) = Run(client, therapist, format, options, streaming: false);
+                    var what = $"{order}, round {round}, {format}, summary {summary}\nclient:\n{client}\ntherapist:\n{therapist}";
+                    Assert.True(reference == streamed, what + "\nbuffered:\n" + reference + "\nstreamed:\n" + streamed);
+                    Assert.True(order != Order.Grouped || streamedCounts.Streamed, what);
+                    buffered += streamedCounts.Streamed ? 0 : 1;
+                    Assert.False(bufferedCounts.Streamed);
+                    Assert.Equal(bufferedCounts, streamedCounts with { Streamed = false });
+
+                    // The same warnings (one per unusable row and unpaired administration), in another order when streamed.
+                    Assert.Equal(bufferedWarnings.Order(StringComparer.Ordinal), streamedWarnings.Order(StringComparer.Ordinal));
+                }
+            }
+        }
+
+        // Each order other than grouped made the run fall back to buffering in some rounds (when it changed anything).
+        Assert.True(order == Order.Grouped ? buffered == 0 : buffered > 0, $"{buffered} buffered runs");
+    }
+
+    [Fact]
+    public void Streamed_EveryRowIsMentionedOnce_AsInTheBufferedRun()
+    {
+        // One dyad only in each input, unpaired rows on both sides, every kind of unusable row, a duplicate occasion.
+        var client = Header
+            + "c1,2,5,5,5\r\n"      // 2: paired (occasions out of order within the dyad)
+            + "c1,1,4,4,4\r\n"      // 3: paired
+            + "c1,3,9,4,4\r\n"      // 4: invalid: RSP2040
+            + ",5,3,3,3\r\n"        // 5: no client: RSP2034 (between two dyads' rows)
+            + "c2,1,3,3,3\r\n"      // 6: duplicate at 1 (with 7): RSP2041
+            + "c2,1,2,2,2\r\n"      // 7
+            + "c2,x,3,3,3\r\n"      // 8: bad occasion: RSP2033
+            + "c0,1,3,3,3\r\n"      // 9: unpaired (no therapist c0)
+            + "c3,1,1,2,3\r\n"      // 10: paired
+            + "c3,4,1,2,3\r\n";     // 11: unpaired (no therapist at 4)
+        var therapist = Header
+            + "c1,1,4,4,4\r\n"      // 2: paired
+            + "c1,2,3,3,3\r\n"      // 3: paired
+            + "t9,1,3,3,3\r\n"      // 4: unpaired (no client t9)
+            + "c2,1,3,3,3\r\n"      // 5: unpaired (client's at 1 are several)
+            + "c3,1,3,3,3\r\n"      // 6: paired
+            + "c3,2,3,3,3\r\n";     // 7: unpaired
+        var (streamed, counts, _) = Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: true);
+        Assert.True(counts.Streamed);
+        Assert.Equal(
+            "status,client_id,occasion,client_line,therapist_line,total.client,total.therapist,total.difference,ab.client,ab.therapist,ab.difference,reason\r\n"
+            + "paired,c1,1,3,2,12,12,0,8,8,0,\r\n"
+            + "paired,c1,2,2,3,15,9,6,10,6,4,\r\n"
+            + "paired,c3,1,10,6,6,9,-3,3,6,-3,\r\n"
+            + "unpaired,c0,1,9,,9,,,6,,,no usable therapist administration at this occasion in t.csv\r\n"
+            + "unpaired,c3,4,11,,6,,,3,,,no usable therapist administration at this occasion in t.csv\r\n"
+            + "unpaired,t9,1,,4,,9,,,6,,no usable client administration at this occasion in c.csv\r\n"
+            + "unpaired,c2,1,,5,,9,,,6,,\"the client administrations at this occasion (lines 6, 7) are several, so none is paired\"\r\n"
+            + "unpaired,c3,2,,7,,9,,,6,,no usable client administration at this occasion in c.csv\r\n",
+            streamed);
+        Assert.Equal(new AgreementCounts(16, 3, 5, 5, 2) { Streamed = true }, counts);
+        Assert.Equal(counts.Rows, (2 * counts.Pairs) + counts.Unpaired + counts.Unusable);
+    }
+
+    [Fact]
+    public void Streamed_UnpairedRowsBeyondTheMemoryLimit_GoThroughATemporaryFile_WithTheSameBytes()
+    {
+        var (client, therapist) = Inputs(new Random(7), Order.Grouped, therapistColumn: false, dyads: 60);
+        var options = new AgreementOptions();
+        var (buffered, _, _) = Run(client, therapist, DataFormat.Csv, options, streaming: false);
+        var (streamed, counts, _) = Run(client, therapist, DataFormat.Csv, options, streaming: true, spillBytes: 64);
+        Assert.True(counts.Streamed);
+        Assert.True(counts.Unpaired > 10);
+        Assert.Equal(buffered, streamed);
+    }
+
+    [Fact]
+    public void Streamed_OnAnInputThatCannotSeek_IsBuffered_WithTheSameBytes()
+    {
+        var (client, therapist) = Inputs(new Random(8), Order.Grouped, therapistColumn: false);
+        var pipeline = new AgreementPipeline(Pairing, new NoSeek(Encoding.UTF8.GetBytes(client)), DataFormat.Csv,
+            new MemoryStream(Encoding.UTF8.GetBytes(therapist)), DataFormat.Csv, new AgreementOptions { ClientInputName = "c.csv", TherapistInputName = "t.csv", Workers = 2 });
+        var output = new MemoryStream();
+        var counts = pipeline.Run(DataFormat.Csv, output);
+        Assert.False(counts.Streamed);
+        Assert.Equal(Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: true).Output, Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Streamed_HoldsOneDyad_TheMergingThreadAllocatesNothingPerRow(bool therapistColumn)
+    {
+        // The same 100 dyads with 4 and with 40 sessions each, every administration paired, the table to Stream.Null:
+        // what the merging thread allocates grows with dyads (their keys, their summaries), not with rows. Holding every
+        // administration (growing lists: about 60 bytes a row) or an object per row (24 bytes at least) would cost well
+        // over the 8 bytes a row allowed here for the blocks handed between threads.
+        string Rows(int dyads, int sessions, int shift) => (therapistColumn ? TherapistHeader : Header) + string.Concat(
+            Enumerable.Range(0, dyads).SelectMany(d => Enumerable.Range(1, sessions).Select(s =>
+                $"client{d},{(therapistColumn ? "t" + (d % 3) + "," : string.Empty)}{s},{1 + ((d + s + shift) % 5)},{1 + ((d * s) % 5)},3\r\n")));
+        long Allocated(int sessions)
+        {
+            var (client, therapist) = (Encoding.UTF8.GetBytes(Rows(100, sessions, 0)), Encoding.UTF8.GetBytes(Rows(100, sessions, 2)));
+            return Allocations.SteadyState(() =>
+            {
+                var counts = new AgreementPipeline(Pairing, new MemoryStream(client), DataFormat.Csv, new MemoryStream(therapist), DataFormat.Csv,
+                    new AgreementOptions { Workers = 2, TherapistColumn = therapistColumn ? "therapist_id" : null }).Run(DataFormat.Csv, Stream.Null);
+                Assert.True(counts.Streamed);
+                Assert.Equal(100 * sessions, counts.Pairs);
+            });
+        }
+
+        var (few, many) = (Allocated(4), Allocated(40));
+        var extraRows = 2 * 100 * (40 - 4);
+        Assert.True(many - few < 8 * extraRows, $"{many - few} bytes more for {extraRows} more rows ({few} -> {many})");
+    }
+
+    // Client and therapist files: dyads with sessions on either side, some dyads in one file only, a few unusable rows
+    // (an invalid answer, an empty client id, a bad occasion, a duplicate occasion), in the given order.
+    private static (string Client, string Therapist) Inputs(Random random, Order order, bool therapistColumn, int dyads = 0)
+    {
+        dyads = dyads > 0 ? dyads : random.Next(1, 9);
+        var sides = new[] { new List<List<string>>(), new List<List<string>>() };
+        for (var d = 0; d < dyads; d++)
+        {
+            var client = "c" + d + (random.Next(4) == 0 ? ",x" : string.Empty);   // a comma: a quoted cell
+            var cell = client.Contains(',', StringComparison.Ordinal) ? $"\"{client}\"" : client;
+            var key = therapistColumn ? $"{cell},t{random.Next(2)}" : cell;
+            var only = random.Next(6);   // 0: client file only, 1: therapist file only
+            for (var side = 0; side < 2; side++)
+            {
+                var rows = new List<string>();
+                if ((only == 0 && side == 1) || (only == 1 && side == 0))
+                {
+                    sides[side].Add(rows);
+                    continue;
+                }
+
+                var sessions = random.Next(0, 7);
+                for (var s = 1; s <= sessions; s++)
+                {
+                    if (random.Next(5) == 0)
+                    {
+                        continue;   // this side missed the session: the other's is unpaired
+                    }
+
+                    var items = $"{random.Next(1, 6)},{random.Next(1, 6)},{random.Next(1, 6)}";
+                    var kind = random.Next(30);
+                    rows.Add(kind switch
+                    {
+                        0 => $"{key},{s},9,3,3",                   // invalid
+                        1 => $"{key},{s},1,,3",                    // a paired score not computed
+                        2 => $"{key},soon,{items}",                // bad occasion
+                        3 => therapistColumn ? $",t0,{s},{items}" : $",{s},{items}",   // no client id
+                        _ => $"{key},{s},{items}",
+                    });
+                    if (random.Next(25) == 0)
+                    {
+                        rows.Add($"{key},{s},{items}");             // a duplicate occasion
+                    }
+                }
+
+                Shuffle(random, rows);                              // occasions in any order within a dyad
+                sides[side].Add(rows);
+            }
+        }
+
+        var files = new string[2];
+        var dyadOrder = Enumerable.Range(0, dyads).ToList();
+        Shuffle(random, dyadOrder);
+        for (var side = 0; side < 2; side++)
+        {
+            var order1 = dyadOrder.ToList();
+            if (order == Order.OtherOrder && side == 1 && dyads > 1)
+            {
+                order1.Reverse();
+            }
+
+            var rows = order1.SelectMany(d => sides[side][d]).ToList();
+            if (order == Order.PartlyGrouped && side == random.Next(2))
+            {
+                // One dyad's first row moved to the end.
+                var split = order1.Select(d => sides[side][d]).FirstOrDefault(r => r.Count > 1 && order1.Count > 1);
+                if (split is not null)
+                {
+                    rows.Remove(split[0]);
+                    rows.Add(split[0]);
+                }
+            }
+            else if (order == Order.Shuffled)
+            {
+                Shuffle(random, rows);
+            }
+
+            files[side] = (therapistColumn ? TherapistHeader : Header) + string.Concat(rows.Select(r => r + "\r\n"));
+        }
+
+        return (files[0], files[1]);
+    }
+
+    private static void Shuffle<T>(Random random, List<T> list)
+    {
+        for (var i = list.Count - 1; i > 0; i--)
+        {
+            var j = random.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+
+    private static (string Output, AgreementCounts Counts, List<string> Warnings) Run(string client, string therapist, DataFormat format, AgreementOptions options,
+        bool streaming, int spillBytes = 1 << 20)
+    {
+        var warnings = new List<string>();
+        options = options with { ClientInputName = "c.csv", TherapistInputName = "t.csv", Warnings = warnings.Add, Workers = 2 };
+        var pipeline = new AgreementPipeline(Pairing, new MemoryStream(Encoding.UTF8.GetBytes(client)), DataFormat.Csv,
+            new MemoryStream(Encoding.UTF8.GetBytes(therapist)), DataFormat.Csv, options)
+        {
+            Streaming = streaming,
+            SpillMemoryBytes = spillBytes,
+        };
+        var output = new MemoryStream();
+        var counts = pipeline.Run(format, output);
+        return (Encoding.UTF8.GetString(output.ToArray()), counts, warnings);
+    }
+
+    private sealed class NoSeek(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}

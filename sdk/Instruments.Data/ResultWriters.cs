@@ -109,12 +109,15 @@ public abstract class ResultFormat
     /// <summary>
     /// The format <paramref name="format"/> of a protocol's results: CSV (see <see cref="CreateCsv(ProtocolPlan, IReadOnlyList{string}, bool)"/>),
     /// JSON (<c>{"protocol", "version", "instruments", "results": [...]}</c>, each result nesting one object per
-    /// instrument id under <c>instruments</c>) or NDJSON (one such result per line).
+    /// instrument id under <c>instruments</c>), NDJSON (one such result per line) or Parquet (the CSV's columns, typed
+    /// as in <see cref="CreateParquet"/>: each instrument's scores and <c>_unrounded</c> columns nullable doubles, the
+    /// rest strings; a pass-through column named like a result column is written as <c>name_2</c>; the stream must be
+    /// seekable).
     /// </summary>
     /// <param name="format">The output format.</param>
     /// <param name="protocol">The protocol whose results are written.</param>
-    /// <param name="passThroughColumns">For CSV: the pass-through columns.</param>
-    /// <param name="positional">For CSV: true when every well-formed row carries exactly these columns, in order.</param>
+    /// <param name="passThroughColumns">For CSV and Parquet: the pass-through columns.</param>
+    /// <param name="positional">For CSV and Parquet: true when every well-formed row carries exactly these columns, in order.</param>
     /// <returns>The format.</returns>
     public static ResultFormat Create(DataFormat format, ProtocolPlan protocol, IReadOnlyList<string> passThroughColumns, bool positional = false)
     {
@@ -124,7 +127,7 @@ public abstract class ResultFormat
             DataFormat.Csv => CreateCsv(protocol, passThroughColumns, positional),
             DataFormat.Json => new JsonProtocolResultFormat(protocol, ndjson: false),
             DataFormat.Ndjson => new JsonProtocolResultFormat(protocol, ndjson: true),
-            DataFormat.Parquet => throw new NotSupportedException("Parquet output of a protocol's results is not built yet; use csv, json or ndjson"),
+            DataFormat.Parquet => new ParquetResultFormat(protocol, passThroughColumns ?? throw new ArgumentNullException(nameof(passThroughColumns)), positional),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, "not an output format"),
         };
     }

@@ -220,13 +220,29 @@ public sealed class ParquetCommandTests : IDisposable
         Assert.Equal(",invalid,,,,RSP2010:line 4", lines[4]);
     }
 
-    [Fact]
-    public async Task Score_ProtocolToParquet_IsRefused()
+    // The shipped NHS Talking Therapies protocol's rows: complete, partial ('x'), and a malformed last row.
+    private const string TalkingTherapiesCsv =
+        "client,phq9_1,phq9_2,phq9_3,phq9_4,phq9_5,phq9_6,phq9_7,phq9_8,phq9_9,gad7_1,gad7_2,gad7_3,gad7_4,gad7_5,gad7_6,gad7_7\n" +
+        "c1,1,2,3,1,0,0,1,2,0,1,1,1,1,1,1,1\nc2,1,2,,1,0,0,1,2,0,3,3,3,3,3,3,x\nc3,\"open,1\n";
+
+    [Theory]
+    [InlineData("nhs-talking-therapies", null)]
+    [InlineData("alliance-and-symptoms", "alliance-and-symptoms.csv")]
+    public async Task Score_ProtocolToParquet_HoldsTheProtocolCsvOutputsCells(string protocol, string? sample)
     {
-        var r = await InProcess.RunAsync("score", "nhs-talking-therapies", "--input", _dir.File("in.csv", "id\n1\n"), "--output", _dir["out.parquet"]);
-        Assert.True(r.ExitCode == 2, r.ToString());
-        Assert.Contains("Parquet output of a protocol is not built yet", r.Stderr, StringComparison.Ordinal);
-        Assert.False(File.Exists(_dir["out.parquet"]));
+        var input = sample is null ? _dir.File("in.csv", TalkingTherapiesCsv) : Host.Sample(sample);
+        var output = _dir["out.parquet"];
+
+        var csv = await InProcess.RunAsync("score", protocol, "--input", input, "--quiet");
+        var r = await InProcess.RunAsync("score", protocol, "--input", input, "--output", output);
+
+        Assert.True(r.ExitCode == csv.ExitCode, r.ToString());
+        Assert.Empty(r.Stdout);
+        var rows = ReadParquet(output, out var header);
+        Assert.Equal(csv.StdoutLines[0], string.Join(",", header));
+        Assert.Equal(csv.StdoutLines.Skip(1), rows.Select(Line));
+        Assert.Contains(protocol == "alliance-and-symptoms" ? "wai-sr.status" : "gad-7.status", header);
+        Assert.Empty(Directory.GetFiles(_dir.Path, ".*.tmp"));
     }
 
     [Fact]

@@ -24,8 +24,8 @@ internal static class ScoreCommand
         array of objects, NDJSON (one object per line), or a Parquet file (read row group by row group; a cell
         means what its text would mean in CSV, a null is not answered). Every input row gives exactly one output
         row, in order; a row that cannot be read is reported as invalid (RSP2010) and the others are still scored.
-        Parquet output (--format parquet or --output FILE.parquet) has the CSV output's columns, typed; it needs
-        a file (not standard output), and is not built for protocols yet.
+        Parquet output (--format parquet or --output FILE.parquet) has the CSV output's columns, typed (a
+        protocol's too); it needs a file (not standard output).
 
         --map FILE reads input columns under other names, e.g. a REDCap raw-data export whose fields are not the
         item ids: a CSV file with the header 'redcap_field,item_id' and one 'column,item' line per mapped column
@@ -99,11 +99,6 @@ internal static class ScoreCommand
         RefuseParquetToStandardOutput(outputFormat, output);
         ScoringPipeline.PrepareInBackground(inputFormat, outputFormat);
         var (plan, protocol) = InstrumentCatalog.ResolveForScoring(args.Instrument, args.Plugins, stderr);
-        if (protocol is not null && outputFormat == DataFormat.Parquet)
-        {
-            throw new CliException($"'{args.Instrument}' is a protocol; Parquet output of a protocol is not built yet: use --format csv, json or ndjson", showUsage: true);
-        }
-
         var columnMap = InputFiles.LoadMap(args.Map, protocol?.ReaderPlan ?? plan!);
         var inputStream = InputFiles.Open(input, context);
         try

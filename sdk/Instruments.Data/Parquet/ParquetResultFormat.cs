@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Instruments.Course;
 using Instruments.Data.IO;
 using Instruments.Scoring;
 using Parquet;
@@ -8,55 +9,40 @@ using Parquet.Schema;
 namespace Instruments.Data;
 
 /// <summary>
-/// Parquet output with the columns of the CSV output (<see cref="ResultFormat.CreateParquet"/>). The workers format each
-/// row as a compact record (no text formatting of numbers) into their block's output; the <see cref="Sink"/>, on the
-/// writing thread, gathers the records into column arrays and writes a row group every <see cref="RowGroupRows"/> rows,
-/// so memory stays within one row group whatever the input's size.
+/// Parquet output with the columns of the CSV output (<see cref="ResultFormat.CreateParquet"/>), of a single instrument
+/// or of a protocol (<see cref="ResultFormat.Create(DataFormat, ProtocolPlan, IReadOnlyList{string}, bool)"/>): the
+/// pass-through columns, <c>status</c>, then each instrument's <see cref="ParquetScoreColumns"/>. The workers format
+/// each row as a compact record (no text formatting of numbers) into their block's output; the <see cref="Sink"/>, on
+/// the writing thread, gathers the records into column arrays and writes a row group every <see cref="RowGroupRows"/>
+/// rows, so memory stays within one row group whatever the input's size.
 /// </summary>
 internal sealed class ParquetResultFormat : ResultFormat
 {
     /// <summary>Rows per row group unless set otherwise.</summary>
     public const int DefaultRowGroupRows = 65_536;
 
-    private readonly ScoringPlan _plan;
     private readonly string[] _columns;
     private readonly bool _positional;
-    private readonly bool[] _unrounded;
-    private readonly string[]?[] _bands;
-    private readonly byte[][] _flagIds;
-    private readonly byte[][] _itemIds;
-    private readonly byte[][] _scoreIds;
+    private readonly ParquetScoreColumns[] _members;   // one instrument's columns, or one per instrument of the protocol
     private readonly DataField[] _fields;
 
+    /// <summary>A single instrument's results: its columns unprefixed, its status the row's <c>status</c>.</summary>
     public ParquetResultFormat(ScoringPlan plan, IReadOnlyList<string> columns, bool positional)
+        : this(columns, positional, [new ParquetScoreColumns(plan, string.Empty, status: false)])
     {
-        _plan = plan;
+    }
+
+    /// <summary>A protocol's results: <c>status</c> (the worst of the instruments'), then each instrument's columns, prefixed by its id.</summary>
+    public ParquetResultFormat(ProtocolPlan protocol, IReadOnlyList<string> columns, bool positional)
+        : this(columns, positional, [.. protocol.Instruments.Select(p => new ParquetScoreColumns(p, p.Definition.Id + ".", status: true))]) =>
+        Protocol = protocol;
+
+    private ParquetResultFormat(IReadOnlyList<string> columns, bool positional, ParquetScoreColumns[] members)
+    {
         _columns = [.. columns];
         _positional = positional;
-        var def = plan.Definition;
-        _unrounded = [.. def.Scores.Select(CsvResultFormat.HasUnroundedColumn)];
-        _bands = [.. def.Scores.Select(s => s.Bands.Length > 0 ? s.Bands.Select(b => b.Label).ToArray() : null)];
-        _flagIds = [.. def.Flags.Select(f => Encoding.UTF8.GetBytes(f.Id))];
-        _itemIds = [.. def.Items.Select(i => Encoding.UTF8.GetBytes(i.Id))];
-        _scoreIds = [.. def.Scores.Select(s => Encoding.UTF8.GetBytes(s.Id))];
-
-        var results = new List<DataField> { new DataField("status", typeof(string), isNullable: false) };
-        foreach (var s in def.Scores)
-        {
-            results.Add(new DataField<double?>(s.Id));
-            if (CsvResultFormat.HasUnroundedColumn(s))
-            {
-                results.Add(new DataField<double?>(s.Id + "_unrounded"));
-            }
-
-            if (s.Bands.Length > 0)
-            {
-                results.Add(new DataField(s.Id + "_band", typeof(string), isNullable: true));
-            }
-        }
-
-        results.Add(new DataField("flags", typeof(string), isNullable: false));
-        results.Add(new DataField("diagnostics", typeof(string), isNullable: false));
+        _members = members;
+        List<DataField> results = [new DataField("status", typeof(string), isNullable: false), .. members.SelectMany(m => m.Fields)];
 
         // A Parquet schema cannot name a column twice: a pass-through column named like a result column (or like an
         // earlier pass-through column) gets the first free name_2, name_3, ...
@@ -97,9 +83,8 @@ internal sealed class ParquetResultFormat : ResultFormat
     internal override ResultSink CreateSink(Stream output) => new Sink(this, output);
 
     /// <summary>
-    /// Writes a row as a record: the status (1 byte); each pass-through cell (0 for null, else 1, a length and UTF-8);
-    /// each score's double (NaN: none), its unrounded value and its band index where it has those columns; the flags'
-    /// and the diagnostics' text (a length and UTF-8).
+    /// Writes a row as a record: the row's status (1 byte); each pass-through cell (0 for null, else 1, a length and
+    /// UTF-8); each instrument's <see cref="ParquetScoreColumns.WriteRecord"/>.
     /// </summary>
     private sealed class Formatter(ParquetResultFormat format) : ResultFormatter
     {
@@ -108,53 +93,31 @@ internal sealed class ParquetResultFormat : ResultFormat
 
         public override void WriteRow(long rowNumber, ResponseRow row, ScoreResult result, RowBlock block)
         {
+            if (format.Protocol is not null)
+            {
+                throw new InvalidOperationException("a protocol's format writes protocol results");
+            }
+
             var o = block.Output;
             o.Write((byte)result.Status);
             WritePassThrough(o, row, block);
-            var scores = format._plan.ScoreCount;
-            var span = o.GetSpan(scores * 20);
-            var p = 0;
-            for (var s = 0; s < scores; s++)
-            {
-                BinaryPrimitives.WriteDoubleLittleEndian(span[p..], result.GetScoreValue(s));
-                p += 8;
-                if (format._unrounded[s])
-                {
-                    BinaryPrimitives.WriteDoubleLittleEndian(span[p..], result.IsRounded(s) ? result.GetUnroundedScore(s) : double.NaN);
-                    p += 8;
-                }
+            format._members[0].WriteRecord(o, result, _text);
+        }
 
-                if (format._bands[s] is not null)
-                {
-                    BinaryPrimitives.WriteInt32LittleEndian(span[p..], result.GetBandIndex(s));
-                    p += 4;
-                }
+        public override void WriteRow(long rowNumber, ResponseRow row, ProtocolResult result, RowBlock block)
+        {
+            if (format.Protocol is null)
+            {
+                throw new InvalidOperationException("this format writes a single instrument's results");
             }
 
-            o.Advance(p);
-            _text.Clear();
-            for (var f = 0; f < format._flagIds.Length; f++)
+            var o = block.Output;
+            o.Write((byte)result.Status);
+            WritePassThrough(o, row, block);
+            for (var k = 0; k < format._members.Length; k++)
             {
-                if (result.GetFlag(f) == FlagState.Raised)
-                {
-                    if (_text.Length > 0)
-                    {
-                        _text.Write((byte)';');
-                    }
-
-                    _text.Write(format._flagIds[f]);
-                }
+                format._members[k].WriteRecord(o, result.GetResult(k), _text);
             }
-
-            Text(o, _text.WrittenSpan);
-            _text.Clear();
-            var diagnostics = result.Diagnostics;
-            if (!diagnostics.IsEmpty)
-            {
-                CsvResultFormat.DiagnosticsText(_text, format._plan, format._itemIds, format._scoreIds, diagnostics);
-            }
-
-            Text(o, _text.WrittenSpan);
         }
 
         private void WritePassThrough(ByteBuffer o, ResponseRow row, RowBlock block)
@@ -180,7 +143,7 @@ internal sealed class ParquetResultFormat : ResultFormat
                 else
                 {
                     o.Write((byte)1);
-                    Text(o, row.FieldValue(f));
+                    ParquetScoreColumns.WriteText(o, row.FieldValue(f));
                 }
             }
 
@@ -209,29 +172,22 @@ internal sealed class ParquetResultFormat : ResultFormat
 
             return -1;
         }
-
-        private static void Text(ByteBuffer o, ReadOnlySpan<byte> text)
-        {
-            var span = o.GetSpan(4 + text.Length);
-            BinaryPrimitives.WriteInt32LittleEndian(span, text.Length);
-            text.CopyTo(span[4..]);
-            o.Advance(4 + text.Length);
-        }
     }
 
     /// <summary>Gathers the records into column arrays and writes them as row groups; the footer on <see cref="Complete"/>.</summary>
     private sealed class Sink : ResultSink
     {
+        // Snappy (the default codec) at its fastest level, and the dictionary decision taken on a sample of 1,000 values
+        // instead of a scan of the whole column: 3-4 times faster on 1 M rows, the same file size (measured on the
+        // WAI-shaped benchmark's output, benchmarks/parquet).
+        private static readonly ParquetOptions Options = new() { CompressionLevel = System.IO.Compression.CompressionLevel.Fastest, DictionaryEncodingSampleSize = 1000 };
+
         private readonly ParquetResultFormat _format;
         private readonly Stream _output;
         private readonly int _capacity;
         private readonly string?[][] _pass;
         private readonly string[] _status;
-        private readonly double?[][] _numbers;      // per score: the value, then the unrounded value where there is one
-        private readonly string?[][] _bandLabels;   // per score with bands: the labels of its rows
-        private readonly string[] _flags;
-        private readonly string[] _diagnostics;
-        private readonly Interned _texts = new();
+        private readonly ParquetScoreColumns.Buffer[] _members;
         private ParquetWriter? _writer;
         private int _count;
 
@@ -242,10 +198,8 @@ internal sealed class ParquetResultFormat : ResultFormat
             _capacity = Math.Max(1, format.RowGroupRows);
             _pass = [.. format._columns.Select(_ => new string?[_capacity])];
             _status = new string[_capacity];
-            _numbers = [.. Enumerable.Range(0, format._unrounded.Count(u => u) + format._plan.ScoreCount).Select(_ => new double?[_capacity])];
-            _bandLabels = [.. format._bands.Where(b => b is not null).Select(_ => new string?[_capacity])];
-            _flags = new string[_capacity];
-            _diagnostics = new string[_capacity];
+            var texts = new InternedStrings();
+            _members = [.. format._members.Select(m => m.CreateBuffer(_capacity, texts))];
         }
 
         public override void Write(ReadOnlySpan<byte> bytes)
@@ -280,41 +234,13 @@ internal sealed class ParquetResultFormat : ResultFormat
                 }
             }
 
-            var number = 0;
-            var band = 0;
-            var bands = _format._bands;
-            for (var s = 0; s < bands.Length; s++)
+            foreach (var member in _members)
             {
-                _numbers[number++][row] = Nullable(BinaryPrimitives.ReadDoubleLittleEndian(r[p..]));
-                p += 8;
-                if (_format._unrounded[s])
-                {
-                    _numbers[number++][row] = Nullable(BinaryPrimitives.ReadDoubleLittleEndian(r[p..]));
-                    p += 8;
-                }
-
-                if (bands[s] is { } labels)
-                {
-                    var b = BinaryPrimitives.ReadInt32LittleEndian(r[p..]);
-                    _bandLabels[band++][row] = b >= 0 ? labels[b] : null;
-                    p += 4;
-                }
+                member.Read(r, ref p, row);
             }
 
-            _flags[row] = ReadText(r, ref p);
-            _diagnostics[row] = ReadText(r, ref p);
             return r[p..];
         }
-
-        private string ReadText(ReadOnlySpan<byte> r, ref int p)
-        {
-            var length = BinaryPrimitives.ReadInt32LittleEndian(r[p..]);
-            var text = _texts.Get(r.Slice(p + 4, length));
-            p += 4 + length;
-            return text;
-        }
-
-        private static double? Nullable(double value) => double.IsNaN(value) ? null : value;
 
         private void WriteGroup()
         {
@@ -326,29 +252,15 @@ internal sealed class ParquetResultFormat : ResultFormat
                 var f = 0;
                 foreach (var column in _pass)
                 {
-                    Strings(group, fields[f++], column, n);
+                    ParquetScoreColumns.Strings(group, fields[f++], column, n);
                 }
 
-                Strings(group, fields[f++], _status, n);
-                var number = 0;
-                var band = 0;
-                var bands = _format._bands;
-                for (var s = 0; s < bands.Length; s++)
+                ParquetScoreColumns.Strings(group, fields[f], _status, n);
+                foreach (var member in _members)
                 {
-                    Numbers(group, fields[f++], _numbers[number++], n);
-                    if (_format._unrounded[s])
-                    {
-                        Numbers(group, fields[f++], _numbers[number++], n);
-                    }
-
-                    if (bands[s] is not null)
-                    {
-                        Strings(group, fields[f++], _bandLabels[band++], n);
-                    }
+                    member.Write(group, n);
                 }
 
-                Strings(group, fields[f++], _flags, n);
-                Strings(group, fields[f], _diagnostics, n);
                 group.CompleteValidate();
             }
 
@@ -359,17 +271,6 @@ internal sealed class ParquetResultFormat : ResultFormat
 
             _count = 0;
         }
-
-        private static void Strings(ParquetRowGroupWriter group, DataField field, string?[] values, int n) =>
-            group.WriteAsync(field, new ArraySegment<string?>(values, 0, n)!, null).GetAwaiter().GetResult();
-
-        private static void Numbers(ParquetRowGroupWriter group, DataField field, double?[] values, int n) =>
-            group.WriteAsync<double>(field, new ReadOnlyMemory<double?>(values, 0, n), null, null, default).GetAwaiter().GetResult();
-
-        // Snappy (the default codec) at its fastest level, and the dictionary decision taken on a sample of 1,000 values
-        // instead of a scan of the whole column: 3-4 times faster on 1 M rows, the same file size (measured on the
-        // WAI-shaped benchmark's output, benchmarks/parquet).
-        private static readonly ParquetOptions Options = new() { CompressionLevel = System.IO.Compression.CompressionLevel.Fastest, DictionaryEncodingSampleSize = 1000 };
 
         private ParquetWriter Writer() =>
             _writer ??= ParquetWriter.CreateAsync(new ParquetSchema(_format._fields), _output, Options).GetAwaiter().GetResult();
@@ -384,44 +285,6 @@ internal sealed class ParquetResultFormat : ResultFormat
             // A run without rows still writes a valid file: the schema and no row group.
             Writer().DisposeAsync().AsTask().GetAwaiter().GetResult();
             _output.Flush();
-        }
-    }
-
-    /// <summary>Strings of the flags and diagnostics columns, which repeat from row to row: decoded once (up to 4,096 distinct).</summary>
-    private sealed class Interned
-    {
-        private const int Max = 4096;
-        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-
-        public Interned() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public string Get(ReadOnlySpan<byte> utf8)
-        {
-            if (utf8.IsEmpty)
-            {
-                return string.Empty;
-            }
-
-            if (utf8.Length > 512)
-            {
-                return Encoding.UTF8.GetString(utf8);
-            }
-
-            Span<char> chars = stackalloc char[512];
-            var n = Encoding.UTF8.GetChars(utf8, chars);
-            if (_lookup.TryGetValue(chars[..n], out var s))
-            {
-                return s;
-            }
-
-            s = chars[..n].ToString();
-            if (_set.Count < Max)
-            {
-                _set.Add(s);
-            }
-
-            return s;
         }
     }
 }

@@ -202,6 +202,42 @@ internal static class ParquetFiles
         return rows;
     }
 
+    /// <summary>The Parquet output's cells are the CSV output's: null for an empty cell, numbers by their shortest text.</summary>
+    public static void AssertSameCells(List<string[]> csv, Table parquet)
+    {
+        Assert.Equal(csv[0], parquet.Header);
+        Assert.Equal(csv.Count - 1, parquet.Rows.Count);
+        for (var r = 1; r < csv.Count; r++)
+        {
+            for (var c = 0; c < csv[0].Length; c++)
+            {
+                var expected = csv[r][c];
+                var actual = parquet.Rows[r - 1][c] ?? string.Empty;
+                if (expected.Length == actual.Length + 1 && expected[0] == '\'' && actual.Length > 0 && "=+-@\t\r".Contains(actual[0], StringComparison.Ordinal))
+                {
+                    expected = expected[1..];   // the CSV writer's guard against spreadsheet formulas
+                }
+
+                Assert.True(expected == actual, $"row {r}, column '{csv[0][c]}': CSV '{expected}', Parquet '{actual}'");
+            }
+        }
+    }
+
+    /// <summary>Scores <paramref name="input"/> with a protocol into <paramref name="output"/>'s format with the pipeline.</summary>
+    public static (byte[] Output, ScoreCounts Counts) Score(
+        Instruments.Course.ProtocolPlan protocol, byte[] input, DataFormat format, DataFormat output, int workers = 2, int? rowGroupRows = null)
+    {
+        using var reader = ResponseReader.Open(new MemoryStream(input), format, protocol.ReaderPlan);
+        var pipeline = new ScoringPipeline(protocol, reader);
+        var columns = output is DataFormat.Csv or DataFormat.Parquet ? pipeline.DiscoverColumns() : [];
+        var resultFormat = rowGroupRows is { } rows
+            ? new ParquetResultFormat(protocol, columns, reader.Columns is not null) { RowGroupRows = rows }
+            : ResultFormat.Create(output, protocol, columns, positional: reader.Columns is not null);
+        using var stream = new MemoryStream();
+        var counts = pipeline.Run(resultFormat, stream, new ScoringPipelineOptions { Workers = workers });
+        return (stream.ToArray(), counts);
+    }
+
     /// <summary>Scores <paramref name="input"/> (of <paramref name="format"/>) into <paramref name="output"/>'s format with the pipeline.</summary>
     public static (byte[] Output, ScoreCounts Counts, List<string> Warnings) Score(
         Instruments.Scoring.ScoringPlan plan, byte[] input, DataFormat format, DataFormat output, int workers = 2, int? rowGroupRows = null)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using Instruments.Course;
+using Instruments.Data.IO;
 
 namespace Instruments.Data;
 
@@ -197,24 +198,12 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 /// queue's arrays are a fixed few, reused for the whole run (no pool shared across threads, whose arrays, dropped when a
 /// bucket is full, would be large-object garbage).
 /// </summary>
-internal sealed class RecordQueue(CancellationToken cancel) : Stream
+internal sealed class RecordQueue(CancellationToken cancel) : WriteOnlyStream
 {
     public const int Capacity = 8;
 
     private readonly BlockingCollection<(byte[] Data, int Length)> _chunks = new(Capacity);
     private readonly ConcurrentBag<byte[]> _free = [];
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -240,16 +229,6 @@ internal sealed class RecordQueue(CancellationToken cancel) : Stream
 
     /// <summary>The next block of records; false when the queue is complete and empty.</summary>
     public bool TryTake(out (byte[] Data, int Length) chunk) => _chunks.TryTake(out chunk, Timeout.Infinite, cancel);
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -333,25 +312,15 @@ internal sealed class RecordCursor(RecordQueue queue, int instruments, int score
 /// Bytes written now and read back once at the end (the unpaired rows of a streaming run): in memory up to a limit, then
 /// in a temporary file deleted when this is disposed.
 /// </summary>
-internal sealed class SpillBuffer(int memoryLimit) : Stream
+internal sealed class SpillBuffer(int memoryLimit) : WriteOnlyStream
 {
     private MemoryStream? _memory = new();
     private FileStream? _file;
 
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
     public override long Length => _memory?.Length ?? _file!.Length;
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     /// <summary>True once the bytes went to a file.</summary>
     public bool Spilled => _file is not null;
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -386,16 +355,6 @@ internal sealed class SpillBuffer(int memoryLimit) : Stream
         _file.Position = 0;
         _file.CopyTo(output, 1 << 16);
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -326,23 +326,11 @@ internal readonly ref struct TrackedRow(int line, TrackedKind kind, ResponseStat
 /// <see cref="TrackedRowFormat"/>, in input order, and hands each row to a callback (on the calling thread of
 /// <see cref="ScoringPipeline.Run"/>). A record split across writes is kept until its end arrives.
 /// </summary>
-internal sealed class TrackedRowSink(int instruments, int scores, TrackedRowSink.Consumer consume) : Stream
+internal sealed class TrackedRowSink(int instruments, int scores, TrackedRowSink.Consumer consume) : WriteOnlyStream
 {
     public delegate void Consumer(in TrackedRow row);
 
     private readonly ByteBuffer _carry = new(256);
-
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -377,13 +365,4 @@ internal sealed class TrackedRowSink(int instruments, int scores, TrackedRowSink
         }
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

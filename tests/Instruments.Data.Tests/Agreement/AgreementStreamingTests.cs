@@ -144,7 +144,8 @@ public sealed class AgreementStreamingTests
         // The same 100 dyads with 4 and with 40 sessions each, every administration paired, the table to Stream.Null:
         // what the merging thread allocates grows with dyads (their keys, their summaries), not with rows. Holding every
         // administration (growing lists: about 60 bytes a row) or an object per row (24 bytes at least) would cost well
-        // over the 8 bytes a row allowed here for the blocks handed between threads.
+        // over the 8 bytes a row allowed here for the blocks handed between threads. The inputs hide their length: a
+        // reader sizes its buffer to a small seekable input (ByteInput.BufferSizeFor), which would grow with the input.
         string Rows(int dyads, int sessions, int shift) => (therapistColumn ? TherapistHeader : Header) + string.Concat(
             Enumerable.Range(0, dyads).SelectMany(d => Enumerable.Range(1, sessions).Select(s =>
                 $"client{d},{(therapistColumn ? "t" + (d % 3) + "," : string.Empty)}{s},{1 + ((d + s + shift) % 5)},{1 + ((d * s) % 5)},3\r\n")));
@@ -153,7 +154,7 @@ public sealed class AgreementStreamingTests
             var (client, therapist) = (Encoding.UTF8.GetBytes(Rows(100, sessions, 0)), Encoding.UTF8.GetBytes(Rows(100, sessions, 2)));
             return Allocations.SteadyState(() =>
             {
-                var counts = new AgreementPipeline(Pairing, new MemoryStream(client), DataFormat.Csv, new MemoryStream(therapist), DataFormat.Csv,
+                var counts = new AgreementPipeline(Pairing, new NoLength(client), DataFormat.Csv, new NoLength(therapist), DataFormat.Csv,
                     new AgreementOptions { Workers = 2, TherapistColumn = therapistColumn ? "therapist_id" : null }).Run(DataFormat.Csv, Stream.Null);
                 Assert.True(counts.Streamed);
                 Assert.Equal(100 * sessions, counts.Pairs);
@@ -276,5 +277,11 @@ public sealed class AgreementStreamingTests
     private sealed class NoSeek(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+
+    /// <summary>A seekable input that does not tell its length, so that readers take their full-size buffer.</summary>
+    private sealed class NoLength(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override long Length => throw new NotSupportedException();
     }
 }

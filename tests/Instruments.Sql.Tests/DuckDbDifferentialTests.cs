@@ -5,6 +5,7 @@ using Instruments.Compiler;
 using Instruments.Data;
 using Instruments.Definitions;
 using Instruments.Scoring;
+using Instruments.Tests.Shared;
 
 namespace Instruments.Sql.Tests;
 
@@ -80,6 +81,24 @@ public sealed class DuckDbDifferentialTests
 /// <summary>Generates responses, scores them both ways and compares.</summary>
 internal static class Differential
 {
+    /// <summary>Every row of a query's result, as column name to value (NULL as null); a column name given twice fails.</summary>
+    internal static List<Dictionary<string, object?>> ReadRows(System.Data.Common.DbDataReader result)
+    {
+        var rows = new List<Dictionary<string, object?>>();
+        while (result.Read())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var c = 0; c < result.FieldCount; c++)
+            {
+                row.Add(result.GetName(c), result.IsDBNull(c) ? null : result.GetValue(c));
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     // Cells that are not plain options: each exercises one reading rule of the engine.
     private static readonly string[] Odd =
     [
@@ -255,7 +274,7 @@ internal static class Differential
         var passThrough = pipeline.DiscoverColumns();
         using var output = new MemoryStream();
         pipeline.Run(ResultFormat.Create(DataFormat.Csv, plan, passThrough, positional: reader.Columns is not null), output, new ScoringPipelineOptions { Workers = 1 });
-        var lines = ParseCsv(Encoding.UTF8.GetString(output.ToArray()));
+        var lines = TestCsv.Parse(Encoding.UTF8.GetString(output.ToArray()));
         return new EngineOutput(lines[0], lines.Skip(1).ToList());
     }
 
@@ -294,70 +313,7 @@ internal static class Differential
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM (" + query.TrimEnd().TrimEnd(';') + ") ORDER BY rid";
         using var result = command.ExecuteReader();
-        var rows = new List<Dictionary<string, object?>>();
-        while (result.Read())
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (var c = 0; c < result.FieldCount; c++)
-            {
-                row.Add(result.GetName(c), result.IsDBNull(c) ? null : result.GetValue(c));   // a name twice fails
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
-    }
-
-    internal static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                row.Add(cell.ToString());
-                cell.Clear();
-            }
-            else if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-            {
-                row.Add(cell.ToString());
-                cell.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-                i++;
-            }
-            else
-            {
-                cell.Append(ch);
-            }
-        }
-
-        return rows;
+        return Differential.ReadRows(result);
     }
 
     internal sealed record EngineOutput(string[] Header, List<string[]> Rows);

@@ -166,18 +166,6 @@ public sealed class PostgreSqlDifferentialTests(PostgreSqlServer server) : IClas
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT * FROM (" + query.TrimEnd().TrimEnd(';') + "\n) AS scored ORDER BY rid";
         using var result = command.ExecuteReader();
-        var rows = new List<Dictionary<string, object?>>();
-        while (result.Read())
-        {
-            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-            for (var c = 0; c < result.FieldCount; c++)
-            {
-                row.Add(result.GetName(c), result.IsDBNull(c) ? null : result.GetValue(c));   // a name twice fails
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
+        return Differential.ReadRows(result);
     }
 }

@@ -4,6 +4,7 @@ using Instruments.Compiler;
 using Instruments.Course;
 using Instruments.Data;
 using Instruments.Scoring;
+using Instruments.Tests.Shared;
 
 namespace Instruments.Sql.Tests;
 
@@ -169,7 +170,7 @@ internal static class ProtocolDifferential
         var passThrough = pipeline.DiscoverColumns();
         using var output = new MemoryStream();
         pipeline.Run(ResultFormat.Create(DataFormat.Csv, protocol, passThrough, positional: reader.Columns is not null), output, new ScoringPipelineOptions { Workers = 1 });
-        var lines = Differential.ParseCsv(Encoding.UTF8.GetString(output.ToArray()));
+        var lines = TestCsv.Parse(Encoding.UTF8.GetString(output.ToArray()));
         return new Differential.EngineOutput(lines[0], lines.Skip(1).ToList());
     }
 

@@ -140,68 +140,6 @@ internal static class ParquetFiles
         return strings;
     }
 
-    /// <summary>RFC 4180 CSV (as the CSV writer writes it) into rows of cells.</summary>
-    public static List<string[]> ParseCsv(string text)
-    {
-        var rows = new List<string[]>();
-        var row = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                row.Add(cell.ToString());
-                cell.Clear();
-            }
-            else if (ch == '\r' || ch == '\n')
-            {
-                if (ch == '\r' && i + 1 < text.Length && text[i + 1] == '\n')
-                {
-                    i++;
-                }
-
-                row.Add(cell.ToString());
-                cell.Clear();
-                rows.Add([.. row]);
-                row.Clear();
-            }
-            else
-            {
-                cell.Append(ch);
-            }
-        }
-
-        if (row.Count > 0 || cell.Length > 0)
-        {
-            row.Add(cell.ToString());
-            rows.Add([.. row]);
-        }
-
-        return rows;
-    }
-
     /// <summary>The Parquet output's cells are the CSV output's: null for an empty cell, numbers by their shortest text.</summary>
     public static void AssertSameCells(List<string[]> csv, Table parquet)
     {

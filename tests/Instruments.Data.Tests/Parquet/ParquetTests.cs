@@ -3,6 +3,7 @@ using System.Text;
 using Instruments.Compiler;
 using Instruments.Scoring;
 using Parquet.Schema;
+using Instruments.Tests.Shared;
 using static Instruments.Data.Tests.Parquet.ParquetFiles;
 
 namespace Instruments.Data.Tests.Parquet;
@@ -74,7 +75,7 @@ public sealed class ParquetTests
     {
         var parquet = Write(10, Strings("id", "nan", "inf", "bool", "null"), Of<double>("a", double.NaN, double.PositiveInfinity, 1, null),
             Of<bool>("b", null, null, true, null), Of<int>("c", 3, 3, 3, 3));
-        var table = ParquetFiles.ParseCsv(Encoding.UTF8.GetString(Score(Tiny, parquet, DataFormat.Parquet, DataFormat.Csv).Output));
+        var table = TestCsv.Parse(Encoding.UTF8.GetString(Score(Tiny, parquet, DataFormat.Parquet, DataFormat.Csv).Output));
         Assert.Equal(["nan", "invalid", "", "", "RSP2002:a;RSP2004:b;RSP2005:total"], table[1]);
         Assert.Equal(["inf", "invalid", "", "", "RSP2002:a;RSP2004:b;RSP2005:total"], table[2]);
         Assert.Equal(["bool", "invalid", "2", "", "RSP2002:b"], table[3]);
@@ -119,7 +120,7 @@ public sealed class ParquetTests
         Assert.Equal(Encoding.UTF8.GetString(reference.Output), Encoding.UTF8.GetString(parquetToCsv.Output));
 
         var parquetToParquet = Score(plan, parquet, DataFormat.Parquet, DataFormat.Parquet, rowGroupRows: 1000);
-        AssertSameCells(ParquetFiles.ParseCsv(Encoding.UTF8.GetString(reference.Output)), Read(parquetToParquet.Output));
+        AssertSameCells(TestCsv.Parse(Encoding.UTF8.GetString(reference.Output)), Read(parquetToParquet.Output));
         Assert.Equal(reference.Counts, parquetToParquet.Counts);
 
         // Typed cells: item columns as int32 (a cell that is not a plain integer becomes null), against the CSV of those values.
@@ -135,7 +136,7 @@ public sealed class ParquetTests
         }
 
         var typedReference = Score(plan, Csv(typedCsv.ToString()), DataFormat.Csv, DataFormat.Csv);
-        AssertSameCells(ParquetFiles.ParseCsv(Encoding.UTF8.GetString(typedReference.Output)), Read(Score(plan, typed, DataFormat.Parquet, DataFormat.Parquet).Output));
+        AssertSameCells(TestCsv.Parse(Encoding.UTF8.GetString(typedReference.Output)), Read(Score(plan, typed, DataFormat.Parquet, DataFormat.Parquet).Output));
     }
 
     private static readonly string[] Odd = ["", " ", "abc", "1e1", "NaN", "Infinity", "1.", ".5", "+1", " 2 ", "2.0", "1.5", "-0", "99999999999", "1\u00a0", "٣"];
@@ -224,7 +225,7 @@ public sealed class ParquetTests
         }
 
         var (output, counts, _) = Score(Tiny, file, DataFormat.Parquet, DataFormat.Csv);
-        var table = ParquetFiles.ParseCsv(Encoding.UTF8.GetString(output));
+        var table = TestCsv.Parse(Encoding.UTF8.GetString(output));
         Assert.Equal(301, table.Count);
         Assert.Equal(new ScoreCounts(200, 0, 100), counts);
         Assert.Equal(["r100", "complete"], table[100][..2]);
@@ -360,7 +361,7 @@ public sealed class ParquetTests
               - { id: top, when: "a >= 3", severity: warning, message: "a is 3" }
             """);
         var csv = Csv("a,b,c,d\r\n3,1,1,\r\n1,1,1,1\r\n,,,\r\n");
-        var reference = ParquetFiles.ParseCsv(Encoding.UTF8.GetString(Score(plan, csv, DataFormat.Csv, DataFormat.Csv).Output));
+        var reference = TestCsv.Parse(Encoding.UTF8.GetString(Score(plan, csv, DataFormat.Csv, DataFormat.Csv).Output));
         var table = Read(Score(plan, csv, DataFormat.Csv, DataFormat.Parquet).Output);
         AssertSameCells(reference, table);
         Assert.Equal(["status", "m", "m_unrounded", "m_band", "flags", "diagnostics"], table.Header);
@@ -467,7 +468,7 @@ public sealed class ParquetTests
             }
 
             // One output row per row the footer counts; with the footer intact, that is every row written.
-            var lines = ParquetFiles.ParseCsv(Encoding.UTF8.GetString(output));
+            var lines = TestCsv.Parse(Encoding.UTF8.GetString(output));
             Assert.Equal(counts.Total, lines.Count - 1);
             if (footerIntact)
             {

@@ -3,6 +3,7 @@ using System.Text;
 using Instruments.Compiler;
 using Instruments.Course;
 using Instruments.Scoring;
+using Instruments.Tests.Shared;
 using static Instruments.Data.Tests.Parquet.ParquetFiles;
 
 namespace Instruments.Data.Tests.Parquet;
@@ -58,7 +59,7 @@ public sealed class ProtocolParquetTests
         var reference = Score(protocol, input, DataFormat.Csv, DataFormat.Csv);
         var parquet = Score(protocol, input, DataFormat.Csv, DataFormat.Parquet, rowGroupRows: 700);
 
-        var csv = ParseCsv(Encoding.UTF8.GetString(reference.Output));
+        var csv = TestCsv.Parse(Encoding.UTF8.GetString(reference.Output));
         var table = Read(parquet.Output);
         AssertSameCells(csv, table);
         AssertTypes(protocol, table);
@@ -70,7 +71,7 @@ public sealed class ProtocolParquetTests
         var parquetInput = Write(600, [.. table.Header.Take(Array.IndexOf(table.Header, "status")).Select((name, c) => Strings(name, [.. CsvInputCells(input, c)]))]);
         var again = Score(protocol, parquetInput, DataFormat.Parquet, DataFormat.Parquet);
         var csvAgain = Score(protocol, parquetInput, DataFormat.Parquet, DataFormat.Csv);
-        AssertSameCells(ParseCsv(Encoding.UTF8.GetString(csvAgain.Output)), Read(again.Output));
+        AssertSameCells(TestCsv.Parse(Encoding.UTF8.GetString(csvAgain.Output)), Read(again.Output));
     }
 
     [Fact]
@@ -81,7 +82,7 @@ public sealed class ProtocolParquetTests
         var reference = Score(protocol, input, DataFormat.Csv, DataFormat.Csv);
         var parquet = Score(protocol, input, DataFormat.Csv, DataFormat.Parquet);
 
-        var csv = ParseCsv(Encoding.UTF8.GetString(reference.Output));
+        var csv = TestCsv.Parse(Encoding.UTF8.GetString(reference.Output));
         var table = Read(parquet.Output);
         AssertSameCells(csv, table);
         AssertTypes(protocol, table);
@@ -171,7 +172,7 @@ public sealed class ProtocolParquetTests
 
     /// <summary>Column <paramref name="c"/> of a generated input, the malformed last row left out (null for an empty cell).</summary>
     private static IEnumerable<string?> CsvInputCells(byte[] input, int c) =>
-        ParseCsv(Encoding.UTF8.GetString(input)).Skip(1).SkipLast(1).Select(r => r[c].Length == 0 ? null : r[c]);
+        TestCsv.Parse(Encoding.UTF8.GetString(input)).Skip(1).SkipLast(1).Select(r => r[c].Length == 0 ? null : r[c]);
 
     private static string FindRoot()
     {

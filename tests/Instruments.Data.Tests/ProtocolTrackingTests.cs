@@ -308,6 +308,38 @@ public sealed class ProtocolTrackingTests
         Assert.Equal([ClientRuns.Step.New, ClientRuns.Step.Repeat], new[] { a, b }.Select(id => strict.Next(id)));
     }
 
+    [Fact]
+    public void HashSet64_AddsExactlyAsAHashSetDoes()
+    {
+        // The reference is the framework's set; the values include 0 (the empty-slot mark), repeats, values that share a
+        // slot (multiples of 2^54 differ only above the slot bits at the first size) and enough to grow the table often.
+        var random = new Random(20261130);
+        var values = new List<long> { 0, 0, 1, -1, long.MinValue, long.MaxValue };
+        for (var k = 0; k < 64; k++)
+        {
+            values.Add((long)k << 54);
+            values.Add(k);
+        }
+
+        for (var i = 0; i < 200_000; i++)
+        {
+            values.Add(random.Next(4) == 0 && values.Count > 0 ? values[random.Next(values.Count)] : random.NextInt64(long.MinValue, long.MaxValue));
+        }
+
+        var set = new HashSet64();
+        var reference = new HashSet<long>();
+        foreach (var v in values)
+        {
+            Assert.Equal(reference.Add(v), set.Add(v));
+        }
+
+        Assert.Equal(reference.Count, set.Count);
+        foreach (var v in reference)
+        {
+            Assert.False(set.Add(v));
+        }
+    }
+
     private static bool? Truth(JsonElement client, string outcome)
     {
         var v = client.GetProperty("protocol").GetProperty(outcome);

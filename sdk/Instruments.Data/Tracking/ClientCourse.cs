@@ -359,7 +359,7 @@ internal sealed class ClientCourse
     {
         if (_set.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
         {
-            Diagnostics.Add(new TrackDiagnostic(descriptor, severity, line, score, descriptor.FormatMessage(args), lines, args));
+            Diagnostics.Add(new TrackDiagnostic(descriptor, severity, line, score, args, lines));
         }
     }
 }

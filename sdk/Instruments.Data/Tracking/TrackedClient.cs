@@ -82,7 +82,7 @@ public sealed class TrackedClient
         foreach (var d in course.Diagnostics)
         {
             var location = d.Line > 0 ? new Location(string.Empty, d.Line, 0, d.Line, 0) : Location.None;
-            diagnostics.Add(Diagnostic.Create(d.Descriptor, location, d.Arguments ?? [d.Message]).WithSeverity(d.Severity));
+            diagnostics.Add(Diagnostic.Create(d.Descriptor, location, d.Arguments).WithSeverity(d.Severity));
         }
 
         return new TrackedClient(course.Client, course.Count, list.ToImmutable(), diagnostics.MoveToImmutable());

@@ -311,7 +311,7 @@ internal sealed class Tracker
             return;
         }
 
-        var d = new TrackDiagnostic(descriptor, severity, line, -1, descriptor.FormatMessage(args));
+        var d = new TrackDiagnostic(descriptor, severity, line, -1, args);
         Unattributed.Add(d);
         if (severity >= DiagnosticSeverity.Warning)
         {

@@ -207,7 +207,10 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
     /// <returns>False when <paramref name="destination"/> is too short.</returns>
     public bool TryFormat(Span<byte> destination, out int written) => Kind == OccasionKind.Date
         ? Date.TryFormat(destination, out written, "yyyy-MM-dd", CultureInfo.InvariantCulture)
-        : _value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
+        : _value == Math.Floor(_value) && Math.Abs(_value) < 1e9
+            // A session number: its integer digits are its shortest round-trip text, without the work of finding it.
+            ? ((int)_value).TryFormat(destination, out written, default, CultureInfo.InvariantCulture)
+            : _value.TryFormat(destination, out written, "R", CultureInfo.InvariantCulture);
 
     /// <summary>Equal occasions.</summary>
     public static bool operator ==(Occasion left, Occasion right) => left.Equals(right);

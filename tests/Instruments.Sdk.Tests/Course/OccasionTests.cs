@@ -27,6 +27,29 @@ public sealed class OccasionTests
         Assert.Equal(canonical, Encoding.UTF8.GetString(utf8[..n]));
     }
 
+    [Fact]
+    public void TryFormat_WritesTheShortestRoundTripText_OfEveryNumber()
+    {
+        // The UTF-8 text has a fast path for whole numbers; the reference is the "R" text of the value itself.
+        var random = new Random(20261130);
+        var values = new List<double> { 0, 1, -1, 7, 10, 999_999_999, -999_999_999, 1e9, -1e9, 1e9 + 1, 2147483647, 2147483648, -2147483648,
+            1e14, 1e15, 1e16, 123456789.5, 0.5, -0.25, 1e-7, double.Epsilon, double.MaxValue, double.MinValue };
+        for (var i = 0; i < 20_000; i++)
+        {
+            values.Add(random.Next(-2_000_000_000, 2_000_000_000));
+            values.Add(Math.Round(random.NextDouble() * 4000 - 2000, random.Next(0, 4)));
+            values.Add(BitConverter.Int64BitsToDouble(random.NextInt64()) is var d && double.IsFinite(d) ? d : 3);
+        }
+
+        Span<byte> utf8 = stackalloc byte[32];
+        foreach (var value in values)
+        {
+            var occasion = Occasion.FromNumber(value);
+            Assert.True(occasion.TryFormat(utf8, out var n));
+            Assert.Equal((value == 0 ? 0 : value).ToString("R", System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetString(utf8[..n]));
+        }
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("  ")]

@@ -26,6 +26,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
     private readonly NumberFormatter _numbers = new();
     private readonly ByteBuffer _cell = new(256);
     private readonly byte[][] _scoreNames = [.. Enumerable.Range(0, set.ScoreCount).Select(s => Encoding.UTF8.GetBytes(set.ScoreName(s)))];
+    private readonly byte[][] _instrumentIds = [.. set.Instruments.Select(i => Encoding.UTF8.GetBytes(i.Definition.Id))];
 
     public override void Start()
     {
@@ -183,7 +184,13 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         }
 
         o.Write((byte)',');
-        Diagnostics(c.Diagnostics);
+        _cell.Clear();
+        foreach (var d in c.Diagnostics)
+        {
+            Diagnostic(d);
+        }
+
+        Csv.WriteCell(Buffer, _cell.WrittenSpan);
         o.Write("\r\n"u8);
     }
 
@@ -385,33 +392,56 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         _cell.Clear();
         foreach (var d in diagnostics)
         {
-            if (_cell.Length > 0)
-            {
-                _cell.Write((byte)';');
-            }
-
-            _cell.Write(Encoding.ASCII.GetBytes(d.Descriptor.Id));
-            if (d.Descriptor == Instruments.Diagnostics.InstrumentDiagnostics.NoChange && d.Score >= 0)
-            {
-                _cell.Write((byte)':');
-                _cell.Write(_scoreNames[d.Score]);
-            }
-            else if (d.Line > 0)
-            {
-                _cell.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $":line {d.Line}")));
-                if (Set.Protocol is not null && d.Descriptor == Instruments.Diagnostics.InstrumentDiagnostics.AdministrationNotUsed && d.Score >= 0)
-                {
-                    // "RSP2030:line 13:phq-9": which instrument's part of the row was not used.
-                    _cell.Write((byte)':');
-                    _cell.Write(Encoding.UTF8.GetBytes(Set.Instruments[Set.InstrumentOf(d.Score)].Definition.Id));
-                }
-            }
+            Diagnostic(d);
         }
 
         Csv.WriteCell(Buffer, _cell.WrittenSpan);
     }
 
-    private void Text(string text) => Csv.WriteCell(Buffer, Encoding.UTF8.GetBytes(text));
+    // One diagnostic of the cell, after a ';' when it is not the first; written without allocating (IDs are ASCII).
+    private void Diagnostic(in TrackDiagnostic d)
+    {
+        var c = _cell;
+        if (c.Length > 0)
+        {
+            c.Write((byte)';');
+        }
+
+        var id = d.Descriptor.Id;
+        var span = c.GetSpan(id.Length);
+        for (var i = 0; i < id.Length; i++)
+        {
+            span[i] = id[i] < 128 ? (byte)id[i] : (byte)'?';   // as Encoding.ASCII would
+        }
+
+        c.Advance(id.Length);
+        if (d.Descriptor == Instruments.Diagnostics.InstrumentDiagnostics.NoChange && d.Score >= 0)
+        {
+            c.Write((byte)':');
+            c.Write(_scoreNames[d.Score]);
+        }
+        else if (d.Line > 0)
+        {
+            c.Write(":line "u8);
+            d.Line.TryFormat(c.GetSpan(11), out var n, default, CultureInfo.InvariantCulture);
+            c.Advance(n);
+            if (Set.Protocol is not null && d.Descriptor == Instruments.Diagnostics.InstrumentDiagnostics.AdministrationNotUsed && d.Score >= 0)
+            {
+                // "RSP2030:line 13:phq-9": which instrument's part of the row was not used.
+                c.Write((byte)':');
+                c.Write(_instrumentIds[Set.InstrumentOf(d.Score)]);
+            }
+        }
+    }
+
+    // The client id as a CSV cell, encoded into the scratch cell (no array per client).
+    private void Text(string text)
+    {
+        _cell.Clear();
+        var n = Encoding.UTF8.GetBytes(text, _cell.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
+        _cell.Advance(n);
+        Csv.WriteCell(Buffer, _cell.WrittenSpan);
+    }
 
     private void Integer(int value)
     {

@@ -309,6 +309,13 @@ public sealed class ProtocolTrackingTests
     }
 
     [Fact]
+    public void Administration_Is48Bytes_AsTheMemoryNotesSay()
+    {
+        // docs/change.md and TrackingPipeline's remarks give 48 bytes per administration held (plus 8 per score).
+        Assert.Equal(48, System.Runtime.CompilerServices.Unsafe.SizeOf<Administration>());
+    }
+
+    [Fact]
     public void HashSet64_AddsExactlyAsAHashSetDoes()
     {
         // The reference is the framework's set; the values include 0 (the empty-slot mark), repeats, values that share a

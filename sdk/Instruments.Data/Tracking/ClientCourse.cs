@@ -13,6 +13,7 @@ internal struct Administration
     public int Line;
     public int Client;          // index of the client (order of first appearance)
     public int Values;          // index of the first score value in the store
+    public int Parts;           // index of the first instrument part in the store (fills padding: still 48 bytes)
     public int TextStart;       // into the store's text arena (bad occasions, why an administration is invalid)
     public int TextLength;
     public ResponseStatus Status;
@@ -119,7 +120,7 @@ internal sealed class ClientCourse
     public ReadOnlySpan<byte> Text(int i) => _tracker.Store.Text(_admins[i].TextStart, _admins[i].TextLength);
 
     /// <summary>Instrument <paramref name="instrument"/>'s part of administration <paramref name="i"/>.</summary>
-    public InstrumentPart Part(int i, int instrument) => _tracker.Store.Part(_admins[i].Values, instrument);
+    public InstrumentPart Part(int i, int instrument) => _tracker.Store.Part(_admins[i].Parts, instrument);
 
     /// <summary>Why instrument <paramref name="instrument"/>'s part of administration <paramref name="i"/> is invalid (UTF-8); empty when it is not.</summary>
     public ReadOnlySpan<byte> Reason(int i, int instrument)

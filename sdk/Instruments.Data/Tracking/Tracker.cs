@@ -26,8 +26,8 @@ internal sealed class AdministrationStore(int instruments, int scores)
 
     public double Value(int values, int score) => _values[values + score];
 
-    /// <summary>Instrument <paramref name="instrument"/>'s part of the administration whose values start at <paramref name="values"/>.</summary>
-    public ref readonly InstrumentPart Part(int values, int instrument) => ref _parts[(values / Math.Max(1, scores) * instruments) + instrument];
+    /// <summary>Instrument <paramref name="instrument"/>'s part of the administration whose parts start at <paramref name="parts"/> (<see cref="Administration.Parts"/>).</summary>
+    public ref readonly InstrumentPart Part(int parts, int instrument) => ref _parts[parts + instrument];
 
     public ReadOnlySpan<byte> Text(int start, int length) => _text.WrittenSpan.Slice(start, length);
 
@@ -69,12 +69,14 @@ internal sealed class AdministrationStore(int instruments, int scores)
             _parts[(Count * instruments) + k] = new InstrumentPart((ResponseStatus)parts[2 * k], start, length);
         }
 
+        var firstPart = Count * instruments;
         _admins[Count++] = new Administration
         {
             Occasion = row.Occasion,
             Line = row.Line,
             Client = client,
             Values = values,
+            Parts = firstPart,
             TextStart = textStart,
             TextLength = row.Text.Length,
             Status = row.Status,

@@ -78,7 +78,16 @@ public static class InstrumentCompiler
     /// <param name="sources">The sources, compiled in order.</param>
     /// <param name="options">Severity overrides; defaults when null.</param>
     /// <param name="functions">Plugin functions that expressions may call; none when null.</param>
-    public static InstrumentCompilation Compile(IEnumerable<InstrumentSource> sources, DiagnosticOptions? options = null, ScoringFunctions? functions = null)
+    public static InstrumentCompilation Compile(IEnumerable<InstrumentSource> sources, DiagnosticOptions? options = null, ScoringFunctions? functions = null) =>
+        Compile(sources, options, functions, parsed: null);
+
+    /// <summary>
+    /// As <see cref="Compile(IEnumerable{InstrumentSource}, DiagnosticOptions?, ScoringFunctions?)"/>, taking the
+    /// sources already in <paramref name="parsed"/> (by reference; <see cref="Parse"/> of the same object) from there:
+    /// parsing does not depend on the functions, so a host can parse while it loads the plugins that bring them.
+    /// </summary>
+    internal static InstrumentCompilation Compile(IEnumerable<InstrumentSource> sources, DiagnosticOptions? options, ScoringFunctions? functions,
+        IReadOnlyDictionary<InstrumentSource, ParsedSource>? parsed)
     {
         ArgumentNullException.ThrowIfNull(sources);
         options ??= DiagnosticOptions.Default;
@@ -91,7 +100,8 @@ public static class InstrumentCompiler
         foreach (var source in sources)
         {
             ArgumentNullException.ThrowIfNull(source);
-            var (definition, boundInstrument, fileDiagnostics, idLocation, locator) = CompileOne(source, functions);
+            var (definition, boundInstrument, fileDiagnostics, idLocation, locator) =
+                Bind(parsed is not null && parsed.TryGetValue(source, out var p) ? p : Parse(source), functions);
             var effective = options.Apply(fileDiagnostics);
             diagnostics.AddRange(effective);
             if (definition is not null && !byId.ContainsKey(definition.Id))
@@ -124,37 +134,51 @@ public static class InstrumentCompiler
         return new InstrumentCompilation(definitions.ToImmutable(), [.. diagnostics], locators, bound, byId, options);
     }
 
-    private static (InstrumentDefinition? Definition, BoundInstrument? Bound, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) CompileOne(
-        InstrumentSource source, ScoringFunctions? functions)
+    /// <summary>
+    /// Reads a source up to binding: the YAML and the definition with the reader's diagnostics. Nothing here depends on
+    /// plugin functions or options, so it may run on another thread, ahead of <see cref="Compile(IEnumerable{InstrumentSource}, DiagnosticOptions?, ScoringFunctions?, IReadOnlyDictionary{InstrumentSource, ParsedSource}?)"/>.
+    /// </summary>
+    internal static ParsedSource Parse(InstrumentSource source)
     {
+        ArgumentNullException.ThrowIfNull(source);
         var diagnostics = new List<Diagnostic>(source.ReadDiagnostics);
         if (diagnostics.Count > 0)
         {
-            return (null, null, diagnostics, Location.None, SourceLocator.None);
+            return new ParsedSource(null, diagnostics, null, CanBind: false, Failed: true);
         }
 
         var bytes = Encoding.UTF8.GetByteCount(source.Text);
         if (bytes > MaxFileBytes)
         {
             diagnostics.Add(Diagnostic.Create(InstrumentDiagnostics.FileTooLarge, Location.InFile(source.Path), bytes, MaxFileBytes));
-            return (null, null, diagnostics, Location.None, SourceLocator.None);
+            return new ParsedSource(null, diagnostics, null, CanBind: false, Failed: true);
         }
 
         var document = YamlDocumentReader.Read(source.Text, source.Path, MaxDepth, diagnostics);
         if (document is null)
         {
-            return (null, null, diagnostics, Location.None, SourceLocator.None);
+            return new ParsedSource(null, diagnostics, null, CanBind: false, Failed: true);
         }
 
         var locator = new YamlSourceLocator(source.Path);
         var reader = new YamlDefinitionReader(source.Path, locator, diagnostics);
         var definition = reader.Read(document);
-        if (definition is null)
+        return definition is null
+            ? new ParsedSource(null, diagnostics, null, CanBind: false, Failed: true)
+            : new ParsedSource(definition, diagnostics, locator, reader.CanBind, reader.Failed);
+    }
+
+    private static (InstrumentDefinition? Definition, BoundInstrument? Bound, IReadOnlyList<Diagnostic> Diagnostics, Location IdLocation, SourceLocator Locator) Bind(
+        ParsedSource parsed, ScoringFunctions? functions)
+    {
+        // A copy: the parsed source stays as it was, whoever binds it.
+        var diagnostics = new List<Diagnostic>(parsed.Diagnostics);
+        if (parsed.Definition is not { } definition || parsed.Locator is not { } locator)
         {
             return (null, null, diagnostics, Location.None, SourceLocator.None);
         }
 
-        if (!reader.CanBind)
+        if (!parsed.CanBind)
         {
             // Something was dropped (an item without an id, a score without items ...): binding it would report
             // follow-on errors about what is missing, so stop at the reader's diagnostics.
@@ -166,9 +190,15 @@ public static class InstrumentCompiler
         // error. A definition the reader failed is never scored, whatever severity the user gives those errors.
         var bound = DefinitionBinder.Bind(definition, locator, functions);
         diagnostics.AddRange(bound.Diagnostics);
-        return (definition, reader.Failed ? null : bound.Bound, diagnostics, locator.Locate("instrument"), locator);
+        return (definition, parsed.Failed ? null : bound.Bound, diagnostics, locator.Locate("instrument"), locator);
     }
 }
+
+/// <summary>
+/// A source read up to binding (<see cref="InstrumentCompiler.Parse"/>): its definition (null when it could not be
+/// read), the diagnostics so far, where things are in the YAML, whether binding may run and whether the reader failed.
+/// </summary>
+internal sealed record ParsedSource(InstrumentDefinition? Definition, IReadOnlyList<Diagnostic> Diagnostics, YamlSourceLocator? Locator, bool CanBind, bool Failed);
 
 /// <summary>
 /// The immutable result of compiling one or more instrument sources: the definitions that compiled

@@ -192,8 +192,11 @@ public sealed class InstrumentHostBuilder
         var registrations = new List<Registration>();
         var seenPlugins = new Dictionary<string, string>(StringComparer.Ordinal);
         var checkOnly = new List<string>(); // instrument files of plugins whose manifest is unusable: checked, never loaded
-        foreach (var source in _sources)
+        var manifests = ReadManifests();
+        var parsing = StartParsing(manifests);
+        for (var position = 0; position < _sources.Count; position++)
         {
+            var source = _sources[position];
             if (source is FileSource file)
             {
                 var loose = new Registration(string.Empty, "(file)", [], _ => false);
@@ -231,7 +234,9 @@ public sealed class InstrumentHostBuilder
             }
 
             var folder = ((FolderSource)source).Path;
-            var manifest = PluginManifest.Read(folder, diagnostics, checkOnly);
+            var (manifest, manifestDiagnostics, unloaded) = manifests[position]!.Value;
+            diagnostics.AddRange(manifestDiagnostics);
+            checkOnly.AddRange(unloaded);
             if (manifest is null)
             {
                 continue;
@@ -254,7 +259,7 @@ public sealed class InstrumentHostBuilder
 
         var functions = BuildFunctions(registrations, diagnostics);
         var protocolSources = new List<(InstrumentSource Source, Registration Owner)>();
-        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics, protocolSources);
+        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics, protocolSources, parsing?.Result ?? Parsed.None);
         foreach (var file in _selection is null ? checkOnly : [])
         {
             try
@@ -569,7 +574,8 @@ public sealed class InstrumentHostBuilder
                 }
 
                 functions = functions.Add(new ScoringFunction(function.Name, function.MinArguments, function.MaxArguments, function.Body,
-                    function.ResultMin, function.ResultMax, function.IntegralResult) { Owner = registration.PluginId });
+                    function.ResultMin, function.ResultMax, function.IntegralResult)
+                { Owner = registration.PluginId });
             }
         }
 
@@ -580,7 +586,7 @@ public sealed class InstrumentHostBuilder
         Dictionary<InstrumentDefinition, InstrumentCompilation> Compilations,
         Dictionary<InstrumentDefinition, BoundInstrument> Bound) CompileInstruments(
         List<Registration> registrations, ScoringFunctions functions, List<Diagnostic> diagnostics,
-        List<(InstrumentSource Source, Registration Owner)> protocols)
+        List<(InstrumentSource Source, Registration Owner)> protocols, Parsed parsed)
     {
         var definitions = new List<(InstrumentDefinition, Registration, string?)>();
         var compilations = new Dictionary<InstrumentDefinition, InstrumentCompilation>(ReferenceEqualityComparer.Instance);
@@ -610,7 +616,7 @@ public sealed class InstrumentHostBuilder
             {
                 try
                 {
-                    sources.Add((InstrumentSource.FromFile(file), registration, file));
+                    sources.Add((parsed.Sources.TryGetValue(file, out var read) ? read : InstrumentSource.FromFile(file), registration, file));
                 }
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
@@ -639,7 +645,7 @@ public sealed class InstrumentHostBuilder
                     continue;
                 }
 
-                var compilation = InstrumentCompiler.Compile([source], _options, functions);
+                var compilation = InstrumentCompiler.Compile([source], _options, functions, parsed.Results);
                 diagnostics.AddRange(compilation.Diagnostics);
                 foreach (var definition in compilation.Definitions)
                 {
@@ -687,6 +693,95 @@ public sealed class InstrumentHostBuilder
         }
 
         return (definitions, compilations, bound);
+    }
+
+    /// <summary>False: instrument files are read and parsed only when compiled (tests compare the two ways).</summary>
+    internal bool ParseAhead { get; set; } = true;
+
+    /// <summary>Each source's manifest (null for other sources), read with its own diagnostics and unloaded files.</summary>
+    private (PluginManifest? Manifest, List<Diagnostic> Diagnostics, List<string> Unloaded)?[] ReadManifests()
+    {
+        var manifests = new (PluginManifest?, List<Diagnostic>, List<string>)?[_sources.Count];
+        for (var i = 0; i < _sources.Count; i++)
+        {
+            if (_sources[i] is FolderSource folder)
+            {
+                var diagnostics = new List<Diagnostic>();
+                var unloaded = new List<string>();
+                manifests[i] = (PluginManifest.Read(folder.Path, diagnostics, unloaded), diagnostics, unloaded);
+            }
+        }
+
+        return manifests;
+    }
+
+    /// <summary>
+    /// When a compiled plugin is to be loaded, starts reading and parsing (up to binding, which needs the plugins'
+    /// functions) the instrument files the manifests list on another thread, so that both happen at once; null
+    /// otherwise. Only the files the selection wants are parsed. The results are the same as reading and parsing them
+    /// later; a file that cannot be read here is read again later, where its error is reported.
+    /// </summary>
+    private Task<Parsed>? StartParsing((PluginManifest? Manifest, List<Diagnostic> Diagnostics, List<string> Unloaded)?[] manifests)
+    {
+        var listed = manifests.Select(m => m?.Manifest).OfType<PluginManifest>().ToList();
+        if (!ParseAhead || !listed.Any(m => m.Assembly is not null))
+        {
+            return null;
+        }
+
+        return Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                return ParseListed(listed);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Only a head start: whatever went wrong here happens again, and is reported, when the files are compiled.
+                return Parsed.None;
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    private Parsed ParseListed(List<PluginManifest> listed)
+    {
+        var sources = new Dictionary<string, InstrumentSource>(StringComparer.Ordinal);
+        foreach (var manifest in listed)
+        {
+            foreach (var pattern in manifest.Instruments)
+            {
+                foreach (var file in PluginManifest.Expand(manifest.Directory, pattern))
+                {
+                    try
+                    {
+                        sources.TryAdd(file, InstrumentSource.FromFile(file));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        // Read again when compiled, where the error is reported.
+                    }
+                }
+            }
+        }
+
+        var selection = _selection is null ? null : new Selection(_selection);
+        selection?.Widen(sources.Values);
+        var results = new Dictionary<InstrumentSource, ParsedSource>(ReferenceEqualityComparer.Instance);
+        foreach (var source in sources.Values)
+        {
+            if ((selection is null || selection.Wants(source)) && !ProtocolCompiler.IsProtocol(source.Text))
+            {
+                results[source] = InstrumentCompiler.Parse(source);
+            }
+        }
+
+        return new Parsed(sources, results);
+    }
+
+    /// <summary>Instrument files read (by path) and parsed (by source) ahead of compiling them.</summary>
+    private sealed record Parsed(IReadOnlyDictionary<string, InstrumentSource> Sources, IReadOnlyDictionary<InstrumentSource, ParsedSource> Results)
+    {
+        public static Parsed None { get; } = new(new Dictionary<string, InstrumentSource>(), new Dictionary<InstrumentSource, ParsedSource>());
     }
 
     /// <summary>

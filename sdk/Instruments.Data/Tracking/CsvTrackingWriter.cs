@@ -445,7 +445,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
 
     private void Integer(int value)
     {
-        value.TryFormat(Buffer.GetSpan(16), out var n, "D", CultureInfo.InvariantCulture);
+        value.TryFormat(Buffer.GetSpan(16), out var n, default, CultureInfo.InvariantCulture);   // the default format: the fast path ("D" is parsed each call)
         Buffer.Advance(n);
     }
 

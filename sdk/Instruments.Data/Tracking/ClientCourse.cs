@@ -83,7 +83,53 @@ internal sealed class ClientCourse
 
     public ScoreCourse[] Courses { get; }
 
-    public string Client { get; private set; } = string.Empty;
+    private string? _client = string.Empty;
+    private byte[] _clientUtf8 = new byte[64];
+    private int _clientUtf8Length = -1;   // -1: not encoded yet
+
+    /// <summary>The client id (decoded from <see cref="ClientUtf8"/> the first time it is asked for).</summary>
+    public string Client => _client ??= System.Text.Encoding.UTF8.GetString(_clientUtf8, 0, _clientUtf8Length);
+
+    /// <summary>The client id as UTF-8 (the input's bytes when the tracker streams; encoded from <see cref="Client"/> otherwise).</summary>
+    public ReadOnlySpan<byte> ClientUtf8
+    {
+        get
+        {
+            if (_clientUtf8Length < 0)
+            {
+                var client = _client!;
+                var bytes = System.Text.Encoding.UTF8.GetMaxByteCount(client.Length);
+                if (_clientUtf8.Length < bytes)
+                {
+                    _clientUtf8 = new byte[bytes];
+                }
+
+                _clientUtf8Length = System.Text.Encoding.UTF8.GetBytes(client, _clientUtf8);
+            }
+
+            return _clientUtf8.AsSpan(0, _clientUtf8Length);
+        }
+    }
+
+    /// <summary>The next client to analyse, as text.</summary>
+    public void SetClient(string client)
+    {
+        _client = client;
+        _clientUtf8Length = -1;
+    }
+
+    /// <summary>The next client to analyse, as the input's UTF-8 bytes (valid UTF-8: the readers replace what is not).</summary>
+    public void SetClient(ReadOnlySpan<byte> clientUtf8)
+    {
+        if (_clientUtf8.Length < clientUtf8.Length)
+        {
+            _clientUtf8 = new byte[clientUtf8.Length * 2];
+        }
+
+        clientUtf8.CopyTo(_clientUtf8);
+        _clientUtf8Length = clientUtf8.Length;
+        _client = null;
+    }
 
     /// <summary>Rows of the client, including those whose occasion is not usable.</summary>
     public int Count { get; private set; }
@@ -129,11 +175,10 @@ internal sealed class ClientCourse
         return part.ReasonLength > 0 ? _tracker.Store.Text(part.ReasonStart, part.ReasonLength) : [];
     }
 
-    /// <summary>Analyses <paramref name="admins"/> (the rows of <paramref name="client"/>, in input order).</summary>
+    /// <summary>Analyses <paramref name="admins"/> (the rows of the client last set with <c>SetClient</c>, in input order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Analyze(string client, ReadOnlySpan<Administration> admins)
+    public void Analyze(ReadOnlySpan<Administration> admins)
     {
-        Client = client;
         Count = admins.Length;
         Diagnostics.Clear();
         if (_admins.Length < admins.Length)
@@ -195,7 +240,7 @@ internal sealed class ClientCourse
                     lines[k - i] = _admins[k].Line;
                 }
 
-                Add(InstrumentDiagnostics.DuplicateOccasion, lines[0], -1, [client, string.Join(", ", lines), _admins[i].Occasion.ToString()], lines);
+                Add(InstrumentDiagnostics.DuplicateOccasion, lines[0], -1, [Client, string.Join(", ", lines), _admins[i].Occasion.ToString()], lines);
                 for (var s = 0; s < scores; s++)
                 {
                     _series[s][p] = double.NaN;
@@ -230,7 +275,7 @@ internal sealed class ClientCourse
                 var why = course.Used == 0
                     ? "no usable administration"
                     : string.Create(CultureInfo.InvariantCulture, $"only one usable administration (line {LineAt(course.FirstPosition)})");
-                Add(InstrumentDiagnostics.NoChange, course.Used == 1 ? LineAt(course.FirstPosition) : 0, s, [client, _set.ScoreName(s), why]);
+                Add(InstrumentDiagnostics.NoChange, course.Used == 1 ? LineAt(course.FirstPosition) : 0, s, [Client, _set.ScoreName(s), why]);
             }
         }
 

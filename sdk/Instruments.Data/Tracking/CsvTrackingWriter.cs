@@ -146,7 +146,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
     {
         var o = Buffer;
         Span<byte> scratch = stackalloc byte[32];
-        Text(c.Client);
+        Csv.WriteCell(o, c.ClientUtf8);
         o.Write((byte)',');
         Integer(c.Count);
         for (var k = 0; k < Set.Instruments.Length; k++)
@@ -324,7 +324,7 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         var o = Buffer;
         Span<byte> scratch = stackalloc byte[32];
         var a = c.Administrations[i];
-        Text(c.Client);
+        Csv.WriteCell(o, c.ClientUtf8);
         o.Write((byte)',');
         if (c.PositionOf(i) >= 0 || a.Kind == TrackedKind.WrongKind)
         {
@@ -432,15 +432,6 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
                 c.Write(_instrumentIds[Set.InstrumentOf(d.Score)]);
             }
         }
-    }
-
-    // The client id as a CSV cell, encoded into the scratch cell (no array per client).
-    private void Text(string text)
-    {
-        _cell.Clear();
-        var n = Encoding.UTF8.GetBytes(text, _cell.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length)));
-        _cell.Advance(n);
-        Csv.WriteCell(Buffer, _cell.WrittenSpan);
     }
 
     private void Integer(int value)

@@ -116,7 +116,8 @@ internal sealed class Tracker
     // between the pre-scan and this pass).
     private readonly ClientRuns? _runs;
     private readonly bool _optimistic;
-    private string _currentId = string.Empty;
+    private byte[] _currentId = new byte[64];   // UTF-8; the string is made only when something asks for it
+    private int _currentIdLength;
 
     /// <param name="set">The instruments tracked.</param>
     /// <param name="options">The run's options.</param>
@@ -207,7 +208,13 @@ internal sealed class Tracker
                     throw new ResponseFileException($"client '{Encoding.UTF8.GetString(client)}' (line {row.Line}) appeared again after the rows of other clients, although the input was grouped by client when it was first read: the input changed while it was read");
                 }
 
-                _currentId = Encoding.UTF8.GetString(client);
+                if (_currentId.Length < client.Length)
+                {
+                    _currentId = new byte[client.Length * 2];
+                }
+
+                client.CopyTo(_currentId);
+                _currentIdLength = client.Length;
             }
 
             Store.Add(row, 0, kind);
@@ -239,7 +246,8 @@ internal sealed class Tracker
     {
         if (Store.Count > 0)
         {
-            Write(_currentId, Store.Administrations);
+            _course.SetClient(_currentId.AsSpan(0, _currentIdLength));
+            Write(Store.Administrations);
         }
 
         Store.Clear();
@@ -286,13 +294,15 @@ internal sealed class Tracker
 
         for (var c = 0; c < clients; c++)
         {
-            Write(_clients[c], grouped.AsSpan(start[c], start[c + 1] - start[c]));
+            _course.SetClient(_clients[c]);
+            Write(grouped.AsSpan(start[c], start[c + 1] - start[c]));
         }
     }
 
-    private void Write(string client, ReadOnlySpan<Administration> admins)
+    // The client was set on the course (ClientCourse.SetClient).
+    private void Write(ReadOnlySpan<Administration> admins)
     {
-        _course.Analyze(client, admins);
+        _course.Analyze(admins);
         foreach (var d in _course.Diagnostics)
         {
             if (d.Severity >= DiagnosticSeverity.Warning)

@@ -26,7 +26,7 @@ namespace Instruments.Course;
 public sealed class ProtocolPlan
 {
     private readonly CompiledExpression[] _outcomes;
-    private readonly int[][] _itemMaps;   // per instrument: its item index -> reader plan item index
+    private readonly int[] _itemStarts;   // per instrument: where its items start in the reader plan (one run, in its order)
     private readonly int _slotCount;
 
     private ProtocolPlan(BoundProtocol bound)
@@ -49,7 +49,22 @@ public sealed class ProtocolPlan
         Members = members.MoveToImmutable();
         Instruments = [.. instruments];
         ReaderPlan = BuildReaderPlan(Definition, Instruments);
-        _itemMaps = [.. Instruments.Select(p => p.Definition.Items.Select(i => ReaderPlan.IndexOfItem(i.Id)).ToArray())];
+        // The reader plan lays out each instrument's items in its order, one instrument after the other, and no item
+        // belongs to two instruments (INS1107): each instrument reads one run of the row's values, in place.
+        _itemStarts = new int[Instruments.Length];
+        for (int k = 0, start = 0; k < Instruments.Length; start += Instruments[k].ItemCount, k++)
+        {
+            var items = Instruments[k].Definition.Items;
+            for (var j = 0; j < items.Length; j++)
+            {
+                if (ReaderPlan.IndexOfItem(items[j].Id) != start + j)
+                {
+                    throw new InvalidOperationException($"Protocol '{Definition.Id}': item '{items[j].Id}' of '{Instruments[k].Definition.Id}' is not where the reader plan lays it out.");
+                }
+            }
+
+            _itemStarts[k] = start;
+        }
         _outcomes = [.. bound.Outcomes];
         _slotCount = (Members.Length * ProtocolBinder.FactSuffixes.Length) + _outcomes.Length;
         if (bound.AllianceOutcome is { } pairing)
@@ -192,29 +207,13 @@ public sealed class ProtocolPlan
             throw new ArgumentException($"Expected a result of this plan and {ReaderPlan.ItemCount} values (and as many texts, or none); got {values.Length} values and {texts.Length} texts.");
         }
 
-        for (var k = 0; k < _itemMaps.Length; k++)
+        // Each instrument's items are one run of the row's values (see the constructor): scored in place, no copy.
+        for (var k = 0; k < _itemStarts.Length; k++)
         {
-            var map = _itemMaps[k];
-            var memberValues = result.Values[k];
-            var memberTexts = result.Texts[k];
-            var nonNumeric = false;
-            for (var j = 0; j < map.Length; j++)
-            {
-                var value = values[map[j]];
-                memberValues[j] = value;
-                nonNumeric |= value.IsNonNumericTag;
-            }
-
-            // The texts are read only beside a non-numeric answer (RSP2002 quotes them): copied only then.
-            if (nonNumeric && texts.Length != 0)
-            {
-                for (var j = 0; j < map.Length; j++)
-                {
-                    memberTexts[j] = texts[map[j]];
-                }
-            }
-
-            Instruments[k].Score(memberValues, nonNumeric && texts.Length != 0 ? memberTexts : [], result.GetResult(k));
+            var instrument = Instruments[k];
+            var start = _itemStarts[k];
+            var count = instrument.ItemCount;
+            instrument.Score(values.Slice(start, count), texts.IsEmpty ? [] : texts.Slice(start, count), result.GetResult(k));
         }
     }
 
@@ -353,18 +352,10 @@ public sealed class ProtocolResult
     {
         Plan = plan;
         _results = [.. plan.Instruments.Select(p => p.CreateResult())];
-        Values = [.. plan.Instruments.Select(p => new ResponseValue[p.ItemCount])];
-        Texts = [.. plan.Instruments.Select(p => new string?[p.ItemCount])];
     }
 
     /// <summary>The plan that created this result.</summary>
     public ProtocolPlan Plan { get; }
-
-    /// <summary>Per instrument: the values gathered for it (reused).</summary>
-    internal ResponseValue[][] Values { get; }
-
-    /// <summary>Per instrument: the texts gathered for it (reused).</summary>
-    internal string?[][] Texts { get; }
 
     /// <summary>The number of instruments (<see cref="ProtocolPlan.Instruments"/>).</summary>
     public int Count => _results.Length;

@@ -269,6 +269,21 @@ public sealed class PluginLoadingTests : IDisposable
         Assert.Equal(13, result.GetScore("v13"));
     }
 
+    // A PHQ-9 whose T-score (women) comes from the norms plugin's function: it binds only once that plugin is loaded.
+    private static readonly string PhqWithTScores = $$"""
+        instrument: phq-9-t
+        version: 1.0.0
+        title: PHQ-9 with T-scores
+        license: { name: test, texts: restricted }
+        response_scales:
+          f: { options: [ { value: 0, label: a }, { value: 1, label: b }, { value: 2, label: c }, { value: 3, label: d } ] }
+        items:
+        {{string.Join("\n", Enumerable.Range(1, 9).Select(i => $"  - {{ id: phq9_{i}, scale: f }}"))}}
+        scores:
+          - { id: total, items: [phq9_1, phq9_2, phq9_3, phq9_4, phq9_5, phq9_6, phq9_7, phq9_8, phq9_9], method: sum, missing: { max: 2, prorate: true } }
+          - { id: t_women, expression: "phq9_t_women(total)" }
+        """;
+
     [Theory]
     [InlineData(null)]
     [InlineData("phq-9-t")]
@@ -277,22 +292,9 @@ public sealed class PluginLoadingTests : IDisposable
         // With a compiled plugin to load, the listed instrument files are parsed on another thread meanwhile. The host
         // must come out exactly as when each file is read and parsed at its turn: the same diagnostics in the same order
         // (a reader error, a binder error, a plugin analyzer's warning), the same instruments, the same scores.
-        var items = string.Join("\n", Enumerable.Range(1, 9).Select(i => $"  - {{ id: phq9_{i}, scale: f }}"));
         var folder = _folders.Files("parsed-ahead",
             ("plugin.yaml", $"id: parsed-ahead\nversion: 1.0.0\n{Sdk}"),
-            ("instruments/phq-9-t.yaml", $$"""
-                instrument: phq-9-t
-                version: 1.0.0
-                title: PHQ-9 with T-scores
-                license: { name: test, texts: restricted }
-                response_scales:
-                  f: { options: [ { value: 0, label: a }, { value: 1, label: b }, { value: 2, label: c }, { value: 3, label: d } ] }
-                items:
-                {{items}}
-                scores:
-                  - { id: total, items: [phq9_1, phq9_2, phq9_3, phq9_4, phq9_5, phq9_6, phq9_7, phq9_8, phq9_9], method: sum, missing: { max: 2, prorate: true } }
-                  - { id: t_women, expression: "phq9_t_women(total)" }
-                """),
+            ("instruments/phq-9-t.yaml", PhqWithTScores),
             ("instruments/broken.yaml", "instrument: broken\nversion: 1.0.0\ntitle: x\nlicense: { name: test }\nitems: [ { id: a, scale: nope } ]\nunknown_key: 1\n"),
             ("instruments/unreadable.yaml", "instrument: [unclosed\n"));
 
@@ -316,22 +318,9 @@ public sealed class PluginLoadingTests : IDisposable
     [Fact]
     public void NormsPlugin_MapsRawTotalsToTScoresThroughItsTable_AndChecksProratedInputs()
     {
-        var items = string.Join("\n", Enumerable.Range(1, 9).Select(i => $"  - {{ id: phq9_{i}, scale: f }}"));
         var instrument = _folders.Files("uses-norms",
             ("plugin.yaml", $"id: uses-norms\nversion: 1.0.0\n{Sdk}"),
-            ("instruments/phq-9-t.yaml", $$"""
-                instrument: phq-9-t
-                version: 1.0.0
-                title: PHQ-9 with T-scores
-                license: { name: test, texts: restricted }
-                response_scales:
-                  f: { options: [ { value: 0, label: a }, { value: 1, label: b }, { value: 2, label: c }, { value: 3, label: d } ] }
-                items:
-                {{items}}
-                scores:
-                  - { id: total, items: [phq9_1, phq9_2, phq9_3, phq9_4, phq9_5, phq9_6, phq9_7, phq9_8, phq9_9], method: sum, missing: { max: 2, prorate: true } }
-                  - { id: t_women, expression: "phq9_t_women(total)" }
-                """));
+            ("instruments/phq-9-t.yaml", PhqWithTScores));
 
         var host = new InstrumentHostBuilder().AddPluginFolder(Path.Combine(PluginFolders.BuiltInPlugins, "norms")).AddPluginFolder(instrument).Build();
 

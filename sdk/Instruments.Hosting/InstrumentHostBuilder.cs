@@ -574,8 +574,7 @@ public sealed class InstrumentHostBuilder
                 }
 
                 functions = functions.Add(new ScoringFunction(function.Name, function.MinArguments, function.MaxArguments, function.Body,
-                    function.ResultMin, function.ResultMax, function.IntegralResult)
-                { Owner = registration.PluginId });
+                    function.ResultMin, function.ResultMax, function.IntegralResult) { Owner = registration.PluginId });
             }
         }
 

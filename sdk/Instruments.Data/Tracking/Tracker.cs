@@ -112,12 +112,10 @@ internal sealed class Tracker
     private readonly Dictionary<string, int> _clientIndex = new(StringComparer.Ordinal);
     private readonly List<string> _clients = [];
 
-    // Streaming: the current client, and those already written (a client seen again means the input changed
-    // between the pre-scan and this pass).
+    // Streaming: the runs of client ids so far (a client seen again means the input changed between the pre-scan and
+    // this pass); the current client's id is held by the course until the client is written.
     private readonly ClientRuns? _runs;
     private readonly bool _optimistic;
-    private byte[] _currentId = new byte[64];   // UTF-8; the string is made only when something asks for it
-    private int _currentIdLength;
 
     /// <param name="set">The instruments tracked.</param>
     /// <param name="options">The run's options.</param>
@@ -208,13 +206,8 @@ internal sealed class Tracker
                     throw new ResponseFileException($"client '{Encoding.UTF8.GetString(client)}' (line {row.Line}) appeared again after the rows of other clients, although the input was grouped by client when it was first read: the input changed while it was read");
                 }
 
-                if (_currentId.Length < client.Length)
-                {
-                    _currentId = new byte[client.Length * 2];
-                }
-
-                client.CopyTo(_currentId);
-                _currentIdLength = client.Length;
+                // The course holds the id (as UTF-8, the string made only when asked for) until the client is written.
+                _course.SetClient(client);
             }
 
             Store.Add(row, 0, kind);
@@ -246,7 +239,6 @@ internal sealed class Tracker
     {
         if (Store.Count > 0)
         {
-            _course.SetClient(_currentId.AsSpan(0, _currentIdLength));
             Write(Store.Administrations);
         }
 

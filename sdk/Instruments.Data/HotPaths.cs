@@ -52,7 +52,7 @@ internal static class HotPaths
         var types = new List<Type>
         {
             typeof(ScoringPipeline), typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
-            typeof(AdministrationStore), typeof(ClientRuns), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
+            typeof(AdministrationStore), typeof(ClientRuns), typeof(HashSet64), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
             typeof(Course.ProtocolPlan),
         };
         if (inputFormat == DataFormat.Csv)

@@ -318,6 +318,34 @@ internal static class Differential
 
     internal sealed record EngineOutput(string[] Header, List<string[]> Rows);
 
+    /// <summary>
+    /// As docs/scale.md loads a file: <c>read_csv(..., all_varchar = true)</c> into a DuckDB table, then
+    /// <paramref name="query"/>; every cell of <paramref name="engine"/> (the console host's CSV of the same file) must
+    /// be in the result and equal. Returns the number of rows.
+    /// </summary>
+    internal static int CompareOverReadCsv(string csvPath, string query, EngineOutput engine)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE TABLE responses AS SELECT * FROM read_csv('{csvPath.Replace("'", "''", StringComparison.Ordinal)}', all_varchar = true);";
+        command.ExecuteNonQuery();
+        command.CommandText = query;
+        using var reader = command.ExecuteReader();
+        var rows = ReadRows(reader);
+        Assert.Equal(engine.Rows.Count, rows.Count);
+        for (var r = 0; r < rows.Count; r++)
+        {
+            for (var c = 0; c < engine.Header.Length; c++)
+            {
+                Assert.True(rows[r].ContainsKey(engine.Header[c]), $"no column '{engine.Header[c]}'");
+                CompareCell(engine.Header[c], engine.Rows[r][c], rows[r][engine.Header[c]], r, [], []);
+            }
+        }
+
+        return rows.Count;
+    }
+
     /// <summary>What the generated rows covered, as the engine scored them.</summary>
     internal sealed class Report(EngineOutput engine, ScoringPlan plan)
     {

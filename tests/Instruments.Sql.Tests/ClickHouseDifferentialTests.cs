@@ -225,27 +225,8 @@ public sealed class ClickHouseCluster : IDisposable
 /// output for the same rows, for every shipped instrument and the synthetic one. Distributed results come back in no
 /// order: the test appends <c>ORDER BY rid</c> (the generated row number) to the emitted query.
 /// </summary>
-public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : IClassFixture<ClickHouseCluster>
+public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ServerDifferentialTests, IClassFixture<ClickHouseCluster>
 {
-    [Theory]
-    [MemberData(nameof(DuckDbDifferentialTests.ShippedInstruments), MemberType = typeof(DuckDbDifferentialTests))]
-    public void ShippedInstrument_SqlInClickHouseCluster_MatchesTheEngineCellByCell(string path)
-    {
-        var plan = DuckDbDifferentialTests.Compile(File.ReadAllText(Path.Combine(Paths.RepoRoot, path)), path);
-        Differential.Run(plan, seed: path.Length * 7919, backend: Rows).AssertCovered(plan);
-    }
-
-    [Fact]
-    public void EveryRoundingRule_BandKind_AndExpressionOperator_MatchesTheEngine()
-    {
-        var plan = DuckDbDifferentialTests.Compile(Synthetic.Yaml, "synthetic.yaml");
-        var report = Differential.Run(plan, seed: 12345, rows: 6000, backend: Rows);
-        report.AssertCovered(plan);
-        foreach (var score in new[] { "halfup", "halfdown", "halfeven", "away", "unstated", "mean1" })
-        {
-            Assert.True(report.Ties.Contains(score), $"no rounding tie met for score '{score}'");
-        }
-    }
 
     /// <summary>
     /// The deployment that scores on the shards (docs/scale.md): the query over each shard's local table as a view on
@@ -336,7 +317,7 @@ public sealed class ClickHouseDifferentialTests(ClickHouseCluster cluster) : ICl
         Assert.Contains("invalid:RSP2001", kinds);
     }
 
-    private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data) => Rows(plan, columns, data, viaViews: false);
+    protected override List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data) => Rows(plan, columns, data, viaViews: false);
 
     private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data, bool viaViews)
     {

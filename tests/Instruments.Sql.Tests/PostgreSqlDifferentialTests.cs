@@ -102,29 +102,10 @@ public sealed class PostgreSqlServer : IDisposable
 /// The emitted PostgreSQL query against the engine on a real server: the same generated rows and cell-by-cell comparison
 /// as <see cref="DuckDbDifferentialTests"/>, for every shipped instrument and the synthetic one.
 /// </summary>
-public sealed class PostgreSqlDifferentialTests(PostgreSqlServer server) : IClassFixture<PostgreSqlServer>
+public sealed class PostgreSqlDifferentialTests(PostgreSqlServer server) : ServerDifferentialTests, IClassFixture<PostgreSqlServer>
 {
-    [Theory]
-    [MemberData(nameof(DuckDbDifferentialTests.ShippedInstruments), MemberType = typeof(DuckDbDifferentialTests))]
-    public void ShippedInstrument_SqlInPostgreSql_MatchesTheEngineCellByCell(string path)
-    {
-        var plan = DuckDbDifferentialTests.Compile(File.ReadAllText(Path.Combine(Paths.RepoRoot, path)), path);
-        Differential.Run(plan, seed: path.Length * 7919, backend: Rows).AssertCovered(plan);
-    }
 
-    [Fact]
-    public void EveryRoundingRule_BandKind_AndExpressionOperator_MatchesTheEngine()
-    {
-        var plan = DuckDbDifferentialTests.Compile(Synthetic.Yaml, "synthetic.yaml");
-        var report = Differential.Run(plan, seed: 12345, rows: 6000, backend: Rows);
-        report.AssertCovered(plan);
-        foreach (var score in new[] { "halfup", "halfdown", "halfeven", "away", "unstated", "mean1" })
-        {
-            Assert.True(report.Ties.Contains(score), $"no rounding tie met for score '{score}'");
-        }
-    }
-
-    private List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data)
+    protected override List<Dictionary<string, object?>> Rows(ScoringPlan plan, List<string> columns, List<string?[]> data)
     {
         var emitted = SqlEmitter.Emit(plan, new SqlEmitOptions { Dialect = SqlDialect.PostgreSql, Table = "responses" });
         Assert.True(emitted.Query is not null, string.Join("\n", emitted.Diagnostics));

@@ -18,17 +18,7 @@ namespace Instruments.Sql.Tests;
 public sealed class DuckDbDifferentialTests
 {
     /// <summary>Every shipped instrument (plugins/*/instruments/*.yaml).</summary>
-    public static TheoryData<string> ShippedInstruments()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Paths.RepoRoot, "plugins"), "*.yaml", SearchOption.AllDirectories)
-                     .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "instruments").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(Paths.RepoRoot, file).Replace('\\', '/'));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> ShippedInstruments() => Paths.Shipped("instruments");
 
     [Fact]
     public void ShippedInstruments_AreAllFound()
@@ -436,6 +426,19 @@ internal static class Differential
 internal static class Paths
 {
     public static string RepoRoot { get; } = FindRoot();
+
+    /// <summary>The shipped YAML files of one kind (plugins/*/<paramref name="folder"/>/*.yaml), as repository-relative paths, in order.</summary>
+    public static TheoryData<string> Shipped(string folder)
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot, "plugins"), "*.yaml", SearchOption.AllDirectories)
+                     .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == folder).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(RepoRoot, file).Replace('\\', '/'));
+        }
+
+        return data;
+    }
 
     private static string FindRoot()
     {

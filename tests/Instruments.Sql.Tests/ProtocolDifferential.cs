@@ -17,17 +17,7 @@ namespace Instruments.Sql.Tests;
 internal static class ProtocolDifferential
 {
     /// <summary>The shipped protocols (plugins/*/protocols/*.yaml), as repository-relative paths.</summary>
-    public static TheoryData<string> ShippedProtocols()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(Paths.RepoRoot, "plugins"), "*.yaml", SearchOption.AllDirectories)
-                     .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "protocols").Order(StringComparer.Ordinal))
-        {
-            data.Add(Path.GetRelativePath(Paths.RepoRoot, file).Replace('\\', '/'));
-        }
-
-        return data;
-    }
+    public static TheoryData<string> ShippedProtocols() => Paths.Shipped("protocols");
 
     /// <summary>Every shipped instrument, compiled (what a protocol may name), plus the synthetic test instrument.</summary>
     public static IReadOnlyList<ScoringPlan> Instruments { get; } =

@@ -637,7 +637,7 @@ public sealed class InstrumentHostBuilder
                     continue;
                 }
 
-                if (ProtocolCompiler.IsProtocol(source.Text))
+                if (parsed.IsProtocol(source))
                 {
                     // Protocol files sit beside instrument files; they are compiled once every instrument is loaded.
                     protocols.Add((source, registration));
@@ -766,21 +766,34 @@ public sealed class InstrumentHostBuilder
         var selection = _selection is null ? null : new Selection(_selection);
         selection?.Widen(sources.Values);
         var results = new Dictionary<InstrumentSource, ParsedSource>(ReferenceEqualityComparer.Instance);
+        var protocols = new Dictionary<InstrumentSource, bool>(ReferenceEqualityComparer.Instance);
         foreach (var source in sources.Values)
         {
-            if ((selection is null || selection.Wants(source)) && !ProtocolCompiler.IsProtocol(source.Text))
+            if (selection is null || selection.Wants(source))
             {
-                results[source] = InstrumentCompiler.Parse(source);
+                var isProtocol = protocols[source] = ProtocolCompiler.IsProtocol(source.Text);
+                if (!isProtocol)
+                {
+                    results[source] = InstrumentCompiler.Parse(source);
+                }
             }
         }
 
-        return new Parsed(sources, results);
+        return new Parsed(sources, results, protocols);
     }
 
-    /// <summary>Instrument files read (by path) and parsed (by source) ahead of compiling them.</summary>
-    private sealed record Parsed(IReadOnlyDictionary<string, InstrumentSource> Sources, IReadOnlyDictionary<InstrumentSource, ParsedSource> Results)
+    /// <summary>
+    /// Instrument files read (by path) and parsed (by source) ahead of compiling them, and whether each source looked
+    /// at is a protocol file (each test of that parses the whole YAML).
+    /// </summary>
+    private sealed record Parsed(IReadOnlyDictionary<string, InstrumentSource> Sources, IReadOnlyDictionary<InstrumentSource, ParsedSource> Results,
+        IReadOnlyDictionary<InstrumentSource, bool> Protocols)
     {
-        public static Parsed None { get; } = new(new Dictionary<string, InstrumentSource>(), new Dictionary<InstrumentSource, ParsedSource>());
+        public static Parsed None { get; } = new(new Dictionary<string, InstrumentSource>(), new Dictionary<InstrumentSource, ParsedSource>(), new Dictionary<InstrumentSource, bool>());
+
+        /// <summary>Whether <paramref name="source"/> is a protocol file: known ahead, or found out now.</summary>
+        public bool IsProtocol(InstrumentSource source) =>
+            Protocols.TryGetValue(source, out var known) ? known : ProtocolCompiler.IsProtocol(source.Text);
     }
 
     /// <summary>

@@ -12,16 +12,42 @@ internal static class NameSuggester
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(candidates);
         var limit = Math.Max(1, Math.Min(3, name.Length / 3 + 1));
-        return candidates
-            .Distinct(StringComparer.Ordinal)
-            .Select(c => (Name: c, Distance: Distance(name.ToLowerInvariant(), c.ToLowerInvariant())))
-            .Where(x => x.Distance <= limit || x.Name.Contains(name, StringComparison.OrdinalIgnoreCase)
-                        || (name.Length >= 3 && name.Contains(x.Name, StringComparison.OrdinalIgnoreCase)))
-            .OrderBy(x => x.Distance)
-            .ThenBy(x => x.Name, StringComparer.Ordinal)
-            .Take(max)
-            .Select(x => x.Name)
-            .ToList();
+        var lower = name.ToLowerInvariant();
+        // Plain loops rather than LINQ over (name, distance) tuples: those generic instantiations cannot be precompiled
+        // and were jitted at every start-up of a command that resolves a protocol by name (about 6 ms).
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var close = new List<string>();
+        var distances = new List<int>();
+        foreach (var candidate in candidates)
+        {
+            if (!seen.Add(candidate))
+            {
+                continue;
+            }
+
+            var distance = Distance(lower, candidate.ToLowerInvariant());
+            if (distance <= limit || candidate.Contains(name, StringComparison.OrdinalIgnoreCase)
+                || (name.Length >= 3 && name.Contains(candidate, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Insertion in order: distance, then name (ordinal); candidates are few.
+                var at = close.Count;
+                while (at > 0 && (distances[at - 1] > distance || (distances[at - 1] == distance && string.CompareOrdinal(close[at - 1], candidate) > 0)))
+                {
+                    at--;
+                }
+
+                close.Insert(at, candidate);
+                distances.Insert(at, distance);
+            }
+        }
+
+        var keep = Math.Max(max, 0);
+        if (close.Count > keep)
+        {
+            close.RemoveRange(keep, close.Count - keep);
+        }
+
+        return close;
     }
 
     /// <summary>Formats a "; did you mean 'x'?" suffix, or an empty string when nothing is close.</summary>

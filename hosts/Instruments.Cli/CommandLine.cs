@@ -169,15 +169,16 @@ internal static class Cli
     public const string Summary = "Score psychometric instruments and check instrument definitions.";
 
     /// <summary>Runs <c>instruments</c> with <paramref name="args"/>; everything from outside comes from <paramref name="context"/>.</summary>
-    public static int Run(string[] args, CliContext context)
+    public static int Run(string[] args, CliContext context) => Run(args, context, everyCommand: false);
+
+    /// <summary>As <see cref="Run(string[], CliContext)"/>; <paramref name="everyCommand"/> builds every command whatever the line names (tests compare the two).</summary>
+    internal static int Run(string[] args, CliContext context, bool everyCommand)
     {
         var stdout = context.Out;
         var stderr = context.Error;
-        var commands = Instruments.Cli.Commands.Commands.Create(context);
-        var root = CreateRoot(commands, context);
         if (args.Length == 0)
         {
-            stderr.Write(RootHelp(commands));
+            stderr.Write(RootHelp(Instruments.Cli.Commands.Commands.Create(context)));
             return ExitCodes.Usage;
         }
 
@@ -185,6 +186,10 @@ internal static class Cli
         {
             args = args.Length == 1 ? ["--help"] : [args[1], "--help"];
         }
+
+        // Only the command named first is built when there is one; the root's help and errors see every command.
+        var commands = everyCommand ? Instruments.Cli.Commands.Commands.Create(context) : Instruments.Cli.Commands.Commands.CreateFor(args[0], context);
+        var root = CreateRoot(commands, context);
 
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         var command = parsed.CommandResult.Command as HostCommand;

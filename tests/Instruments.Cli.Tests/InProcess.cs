@@ -24,7 +24,9 @@ public static class InProcess
         Task.Run(() => Run(args, stdin is null ? null : new MemoryStream(new UTF8Encoding(false).GetBytes(stdin)), null, environment));
 
     /// <summary>Runs with any standard input and output streams (for example a generator, or a stream that breaks).</summary>
-    public static RunResult Run(IEnumerable<string> args, Stream? stdin, Stream? stdout, IDictionary<string, string?>? environment = null, CancellationToken cancel = default)
+    /// <param name="everyCommand">Build every command, not only the one the line names (see <see cref="Cli.Run(string[], CliContext, bool)"/>).</param>
+    public static RunResult Run(IEnumerable<string> args, Stream? stdin, Stream? stdout, IDictionary<string, string?>? environment = null, CancellationToken cancel = default,
+        bool everyCommand = false)
     {
         var output = stdout ?? new MemoryStream();
         var outWriter = new StreamWriter(new NonClosing(output), new UTF8Encoding(false)) { AutoFlush = true };
@@ -40,7 +42,7 @@ public static class InProcess
             Cancellation = cancel,
             Time = FixedClock,
         };
-        var exit = Cli.Run([.. args], context);
+        var exit = Cli.Run([.. args], context, everyCommand);
         string text;
         try
         {

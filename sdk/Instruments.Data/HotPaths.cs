@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Instruments.Data.IO;
+using Instruments.Threading;
 
 namespace Instruments.Data;
 
@@ -75,9 +76,13 @@ internal static class HotPaths
         thread.Start();
     }
 
+    /// <summary>The longest this work waits, in all, for critical start-up work (<see cref="StartupWork"/>).</summary>
+    private const int MaxYieldMilliseconds = 250;
+
     private static void Prepare(List<Type> types)
     {
         const BindingFlags all = BindingFlags.DeclaredOnly | BindingFlags.Instance | BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+        var deadline = Environment.TickCount64 + MaxYieldMilliseconds;
         foreach (var type in types)
         {
             foreach (var t in type.GetNestedTypes(BindingFlags.Public | BindingFlags.NonPublic).Prepend(type))
@@ -88,6 +93,10 @@ internal static class HotPaths
                     {
                         continue;
                     }
+
+                    // The command's main thread may be waiting for critical work (instrument files parsed ahead): on a
+                    // machine with two cores, this would take half of the core that work runs on.
+                    StartupWork.WaitWhileCritical(deadline);
 
                     try
                     {

@@ -470,17 +470,29 @@ internal sealed class CsvRowReader : ResponseReader
     /// </summary>
     internal static string? MissingItems(ScoringPlan plan, bool[] itemSeen, IReadOnlyList<string> columns)
     {
-        var missing = Enumerable.Range(0, plan.ItemCount).Where(i => !itemSeen[i]).Select(i => plan.Definition.Items[i].Id).ToList();
+        // Loops, not LINQ over ranges and tuples: those instantiations are jitted, and this runs at every start.
+        var missing = new List<string>();
+        for (var i = 0; i < plan.ItemCount; i++)
+        {
+            if (!itemSeen[i])
+            {
+                missing.Add(plan.Definition.Items[i].Id);
+            }
+        }
+
         if (missing.Count == 0)
         {
             return null;
         }
 
-        var hints = missing
-            .Select(m => (m, close: NameSuggester.Closest(m, columns, 1)))
-            .Where(x => x.close.Count > 0)
-            .Select(x => $"'{x.close[0]}' for '{x.m}'")
-            .ToList();
+        var hints = new List<string>();
+        foreach (var m in missing)
+        {
+            if (NameSuggester.Closest(m, columns, 1) is [var close, ..])
+            {
+                hints.Add($"'{close}' for '{m}'");
+            }
+        }
         var hint = hints.Count > 0 ? " (column names are case-sensitive; did you mean " + string.Join(", ", hints) + "?)" : string.Empty;
         return $"the input has no column for {(missing.Count == 1 ? "item" : "items")} {string.Join(", ", missing)}; {(missing.Count == 1 ? "it counts" : "they count")} as missing in every row{hint}";
     }

@@ -7,6 +7,8 @@ using Instruments.Expressions;
 using Instruments.Plugins;
 using Instruments.Scoring;
 
+using Instruments.Threading;
+
 namespace Instruments.Hosting;
 
 /// <summary>
@@ -728,6 +730,9 @@ public sealed class InstrumentHostBuilder
             return null;
         }
 
+        // Critical: the main thread will wait for it (optional background work, such as compiling hot loops ahead,
+        // waits for it in turn).
+        StartupWork.EnterCritical();
         return Task.Factory.StartNew(() =>
         {
             try
@@ -738,6 +743,10 @@ public sealed class InstrumentHostBuilder
             {
                 // Only a head start: whatever went wrong here happens again, and is reported, when the files are compiled.
                 return Parsed.None;
+            }
+            finally
+            {
+                StartupWork.ExitCritical();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }

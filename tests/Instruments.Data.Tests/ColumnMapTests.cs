@@ -147,3 +147,34 @@ public sealed class ColumnMapTests
         Assert.Equal(2.0, row.Values[1].Number);
     }
 }
+
+/// <summary>The warning for items the input has no column for, with a hint per item when a column is close.</summary>
+public sealed class MissingItemColumnTests
+{
+    private static List<string> Warnings(string header)
+    {
+        var warnings = new List<string>();
+        using var reader = ResponseReader.Open(TestPlans.Utf8(header + "\n"), DataFormat.Csv, TestPlans.Tiny, warnings.Add);
+        return warnings;
+    }
+
+    [Fact]
+    public void EachMissingItem_InOrder_WithAHintWhereAColumnIsClose()
+    {
+        Assert.Equal(
+            ["the input has no column for items a, c; they count as missing in every row (column names are case-sensitive; did you mean 'A' for 'a', 'C' for 'c'?)"],
+            Warnings("A,b,zzzz,C"));
+    }
+
+    [Fact]
+    public void OneMissingItem_WithoutAHint()
+    {
+        Assert.Equal(["the input has no column for item c; it counts as missing in every row"], Warnings("a,b,zzzz"));
+    }
+
+    [Fact]
+    public void NoMissingItem_NoWarning()
+    {
+        Assert.Empty(Warnings("c,b,a,A"));
+    }
+}

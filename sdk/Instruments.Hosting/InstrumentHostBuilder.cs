@@ -261,7 +261,7 @@ public sealed class InstrumentHostBuilder
 
         var functions = BuildFunctions(registrations, diagnostics);
         var protocolSources = new List<(InstrumentSource Source, Registration Owner)>();
-        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics, protocolSources, parsing?.Result ?? Parsed.None);
+        var (definitions, compilations, bound) = CompileInstruments(registrations, functions, diagnostics, protocolSources, parsing?.Finish() ?? Parsed.None);
         foreach (var file in _selection is null ? checkOnly : [])
         {
             try
@@ -720,9 +720,10 @@ public sealed class InstrumentHostBuilder
     /// When a compiled plugin is to be loaded, starts reading and parsing (up to binding, which needs the plugins'
     /// functions) the instrument files the manifests list on another thread, so that both happen at once; null
     /// otherwise. Only the files the selection wants are parsed. The results are the same as reading and parsing them
-    /// later; a file that cannot be read here is read again later, where its error is reported.
+    /// later; a file that cannot be read here is read again later, where its error is reported. The main thread takes
+    /// the results with <see cref="ParseWork.Finish"/>, parsing itself the files the other thread has not started.
     /// </summary>
-    private Task<Parsed>? StartParsing((PluginManifest? Manifest, List<Diagnostic> Diagnostics, List<string> Unloaded)?[] manifests)
+    private ParseWork? StartParsing((PluginManifest? Manifest, List<Diagnostic> Diagnostics, List<string> Unloaded)?[] manifests)
     {
         var listed = manifests.Select(m => m?.Manifest).OfType<PluginManifest>().ToList();
         if (!ParseAhead || !listed.Any(m => m.Assembly is not null))
@@ -730,65 +731,142 @@ public sealed class InstrumentHostBuilder
             return null;
         }
 
+        var work = new ParseWork(listed, _selection is null ? null : new Selection(_selection));
         // Critical: the main thread will wait for it (optional background work, such as compiling hot loops ahead,
         // waits for it in turn).
         StartupWork.EnterCritical();
-        return Task.Factory.StartNew(() =>
+        Task.Factory.StartNew(() =>
         {
             try
             {
-                return ParseListed(listed);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // Only a head start: whatever went wrong here happens again, and is reported, when the files are compiled.
-                return Parsed.None;
+                work.Run();
             }
             finally
             {
                 StartupWork.ExitCritical();
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return work;
     }
 
-    private Parsed ParseListed(List<PluginManifest> listed)
+    /// <summary>
+    /// The listed instrument files, read and then parsed one by one by whichever thread takes each next: the
+    /// background thread (<see cref="Run"/>) and, once it needs the results, the main thread (<see cref="Finish"/>).
+    /// Whatever goes wrong here (an exception) only leaves a file to be read or parsed again when it is compiled,
+    /// where the problem is reported.
+    /// </summary>
+    private sealed class ParseWork(List<PluginManifest> listed, Selection? selection)
     {
-        var sources = new Dictionary<string, InstrumentSource>(StringComparer.Ordinal);
-        foreach (var manifest in listed)
+        private readonly ManualResetEventSlim _listed = new();
+        private readonly ManualResetEventSlim _parsed = new();
+        private Dictionary<string, InstrumentSource> _sources = new(StringComparer.Ordinal);
+        private InstrumentSource[] _work = [];
+        private ParsedSource?[] _results = [];
+        private bool?[] _protocols = [];
+        private int _next = -1;
+        private int _finished;
+
+        /// <summary>On the background thread: reads the files, lists those to parse, and parses them.</summary>
+        public void Run()
         {
-            foreach (var pattern in manifest.Instruments)
+            try
             {
-                foreach (var file in PluginManifest.Expand(manifest.Directory, pattern))
+                var sources = new Dictionary<string, InstrumentSource>(StringComparer.Ordinal);
+                foreach (var manifest in listed)
                 {
-                    try
+                    foreach (var pattern in manifest.Instruments)
                     {
-                        sources.TryAdd(file, InstrumentSource.FromFile(file));
+                        foreach (var file in PluginManifest.Expand(manifest.Directory, pattern))
+                        {
+                            try
+                            {
+                                sources.TryAdd(file, InstrumentSource.FromFile(file));
+                            }
+                            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                            {
+                                // Read again when compiled, where the error is reported.
+                            }
+                        }
                     }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                }
+
+                selection?.Widen(sources.Values);
+                var work = sources.Values.Where(source => selection is null || selection.Wants(source)).ToArray();
+                _results = new ParsedSource?[work.Length];
+                _protocols = new bool?[work.Length];
+                _sources = sources;
+                _work = work;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // Only a head start: nothing was read ahead.
+                _sources = new Dictionary<string, InstrumentSource>(StringComparer.Ordinal);
+                _work = [];
+            }
+            finally
+            {
+                _listed.Set();
+            }
+
+            Help();
+        }
+
+        /// <summary>On the main thread: helps with the files not started yet, waits for the others, and returns every result.</summary>
+        public Parsed Finish()
+        {
+            _listed.Wait();
+            Help();
+            if (_work.Length > 0)
+            {
+                _parsed.Wait();
+            }
+
+            var results = new Dictionary<InstrumentSource, ParsedSource>(ReferenceEqualityComparer.Instance);
+            var protocols = new Dictionary<InstrumentSource, bool>(ReferenceEqualityComparer.Instance);
+            for (var i = 0; i < _work.Length; i++)
+            {
+                if (_protocols[i] is { } isProtocol)
+                {
+                    protocols[_work[i]] = isProtocol;
+                }
+
+                if (_results[i] is { } result)
+                {
+                    results[_work[i]] = result;
+                }
+            }
+
+            return new Parsed(_sources, results, protocols);
+        }
+
+        // Takes the next file not taken yet, until none is left; the last one finished says so.
+        private void Help()
+        {
+            var work = _work;
+            while (Interlocked.Increment(ref _next) is var i && i < work.Length)
+            {
+                try
+                {
+                    var isProtocol = ProtocolCompiler.IsProtocol(work[i].Text);
+                    _protocols[i] = isProtocol;
+                    if (!isProtocol)
                     {
-                        // Read again when compiled, where the error is reported.
+                        _results[i] = InstrumentCompiler.Parse(work[i]);
+                    }
+                }
+                catch (Exception ex) when (ex is not OutOfMemoryException)
+                {
+                    // Parsed again when compiled, where the problem is reported.
+                }
+                finally
+                {
+                    if (Interlocked.Increment(ref _finished) == work.Length)
+                    {
+                        _parsed.Set();
                     }
                 }
             }
         }
-
-        var selection = _selection is null ? null : new Selection(_selection);
-        selection?.Widen(sources.Values);
-        var results = new Dictionary<InstrumentSource, ParsedSource>(ReferenceEqualityComparer.Instance);
-        var protocols = new Dictionary<InstrumentSource, bool>(ReferenceEqualityComparer.Instance);
-        foreach (var source in sources.Values)
-        {
-            if (selection is null || selection.Wants(source))
-            {
-                var isProtocol = protocols[source] = ProtocolCompiler.IsProtocol(source.Text);
-                if (!isProtocol)
-                {
-                    results[source] = InstrumentCompiler.Parse(source);
-                }
-            }
-        }
-
-        return new Parsed(sources, results, protocols);
     }
 
     /// <summary>

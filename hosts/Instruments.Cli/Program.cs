@@ -2,6 +2,9 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Instruments.Cli;
 
+// The compilers' first run, on another core, while the command line is parsed (see Warmup).
+Warmup.Start(args);
+
 // The real console: the only place that touches Console statics. Commands get all of it through a CliContext.
 try
 {

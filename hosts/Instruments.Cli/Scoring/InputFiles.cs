@@ -8,11 +8,26 @@ namespace Instruments.Cli.Scoring;
 internal static class InputFiles
 {
     /// <summary>The formats rows are read from (and, for <c>score</c>, written in), by name.</summary>
-    public static readonly (string Name, DataFormat Format)[] Formats =
-        [.. DataFormats.Names.Select(n => (n, DataFormats.TryParse(n, out var f) ? f : throw new InvalidOperationException(n)))];
+    public static readonly (string Name, DataFormat Format)[] Formats = Named(parquet: true);
 
     /// <summary>The formats of the commands whose output is only text (<c>track</c>, <c>agree</c>): all but Parquet.</summary>
-    public static readonly (string Name, DataFormat Format)[] TextFormats = [.. Formats.Where(f => f.Format != DataFormat.Parquet)];
+    public static readonly (string Name, DataFormat Format)[] TextFormats = Named(parquet: false);
+
+    // A loop rather than LINQ over (name, format) tuples, whose instantiations are jitted at every start.
+    private static (string Name, DataFormat Format)[] Named(bool parquet)
+    {
+        var formats = new List<(string, DataFormat)>();
+        foreach (var name in DataFormats.Names)
+        {
+            var format = DataFormats.TryParse(name, out var f) ? f : throw new InvalidOperationException(name);
+            if (parquet || format != DataFormat.Parquet)
+            {
+                formats.Add((name, format));
+            }
+        }
+
+        return [.. formats];
+    }
 
     /// <summary>Refuses Parquet output (a usage error) for a command that writes only text formats.</summary>
     public static DataFormat TextOutput(DataFormat format, string command) => format == DataFormat.Parquet

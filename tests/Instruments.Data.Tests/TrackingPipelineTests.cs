@@ -358,6 +358,24 @@ public sealed class TrackingPipelineTests
     }
 
     [Fact]
+    public void AClientIdOfOnlySpacesAndTabs_IsNoClient_AndSpacesAroundOccasionsAreIgnored()
+    {
+        var input = Header + "e1, 1 ,1,1,1\r\n \t ,2,1,1,1\r\ne1,\t3\t,2,2,2\r\n\t,4,1,1,1\r\n";
+        var (output, counts, warnings) = TrackingTestPlans.Track(input);
+        using var doc = JsonDocument.Parse(output);
+        var top = doc.RootElement.GetProperty("diagnostics").EnumerateArray().Select(d => (d.GetProperty("id").GetString(), d.GetProperty("line").GetInt32())).ToList();
+        Assert.Equal([("RSP2034", 3), ("RSP2034", 5)], top);
+        var client = Assert.Single(doc.RootElement.GetProperty("clients").EnumerateArray());
+        Assert.Equal("e1", client.GetProperty("client").GetString());
+        Assert.Equal(2, client.GetProperty("used").GetInt32());
+        var total = client.GetProperty("scores").GetProperty("total");
+        Assert.Equal("1", total.GetProperty("first").GetProperty("occasion").GetString());
+        Assert.Equal("3", total.GetProperty("last").GetProperty("occasion").GetString());
+        Assert.Equal(2, warnings.Count);
+        Assert.Equal(new TrackingCounts(4, 1, 2, 2, Streamed: true), counts);
+    }
+
+    [Fact]
     public void EmptyClientAndMalformedRows_BelongToNoClient_AndNameTheirLines()
     {
         var input = Header + "e1,1,1,1,1\r\n,2,1,1,1\r\ne1,2,1,\"x\"y,1\r\ne1,3,2,2,2\r\n";

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using Instruments.Text;
 
 namespace Instruments.Data;
 
@@ -138,7 +139,7 @@ internal static class AgreementGrouping
                     occasion = o >= 0 ? row.FieldValue(o) : default;
                 }
 
-                if (clientId.Trim(" \t"u8).IsEmpty || (therapistColumn is not null && therapistId.Trim(" \t"u8).IsEmpty)
+                if (Blanks.IsBlank(clientId) || (therapistColumn is not null && Blanks.IsBlank(therapistId))
                     || !Course.Occasion.TryParse(occasion, out _))
                 {
                     continue;

@@ -5,6 +5,7 @@ using Instruments.Course;
 using Instruments.Data.IO;
 using Instruments.Diagnostics;
 using Instruments.Scoring;
+using Instruments.Text;
 
 namespace Instruments.Data;
 
@@ -102,13 +103,13 @@ internal sealed class TrackedRowFormat : ResultFormat
         {
             var c = row.FindField(_clientColumn, ref clientHint);
             client = c >= 0 ? row.FieldValue(c) : default;
-            if (client.Trim(" \t"u8).IsEmpty)
+            if (Blanks.IsBlank(client))
             {
                 kind = TrackedKind.NoClient;
                 client = default;
             }
             else if (_therapistColumn is not null
-                && (therapist = row.FindField(_therapistColumn, ref therapistHint) is var t and >= 0 ? row.FieldValue(t) : default).Trim(" \t"u8).IsEmpty)
+                && Blanks.IsBlank(therapist = row.FindField(_therapistColumn, ref therapistHint) is var t and >= 0 ? row.FieldValue(t) : default))
             {
                 kind = TrackedKind.NoTherapist;
             }

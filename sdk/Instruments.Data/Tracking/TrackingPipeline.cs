@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Instruments.Course;
 using Instruments.Definitions;
 using Instruments.Scoring;
+using Instruments.Text;
 
 namespace Instruments.Data;
 
@@ -157,7 +158,8 @@ public sealed class TrackingPipeline
         RequireColumns(reader);
         var writer = TrackingWriter.Create(format, _set, output, options.Occasions);
         var tracker = new Tracker(_set, options, writer, runs, optimistic);
-        var rowFormat = new TrackedRowFormat(_set, options.ClientColumn, options.OccasionColumn);
+        // The reader's own name strings: each row's field is then found by reference, not by comparing characters.
+        var rowFormat = new TrackedRowFormat(_set, ColumnName(reader, options.ClientColumn), ColumnName(reader, options.OccasionColumn));
         var started = false;
         var sink = new TrackedRowSink(_set.Instruments.Length, _set.ScoreCount, (in TrackedRow row) =>
         {
@@ -230,6 +232,19 @@ public sealed class TrackingPipeline
                 _inner.Progress!(rows);
             }
         }
+    }
+
+    private static string ColumnName(ResponseReader reader, string name)
+    {
+        foreach (var column in reader.Columns ?? [])
+        {
+            if (string.Equals(column, name, StringComparison.Ordinal))
+            {
+                return column;
+            }
+        }
+
+        return name;
     }
 
     private void RequireColumns(ResponseReader reader)
@@ -342,7 +357,7 @@ public sealed class TrackingPipeline
                         client = c >= 0 ? row.FieldValue(c) : default;
                     }
 
-                    if (client.Trim(" \t"u8).IsEmpty)
+                    if (Blanks.IsBlank(client))
                     {
                         continue;
                     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using Instruments.Text;
 
 namespace Instruments.Course;
 
@@ -57,7 +58,7 @@ public readonly struct Occasion : IEquatable<Occasion>, IComparable<Occasion>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryParse(ReadOnlySpan<byte> utf8, out Occasion occasion)
     {
-        utf8 = utf8.Trim(" \t"u8);
+        utf8 = Blanks.Trim(utf8);
         occasion = default;
         if (utf8.IsEmpty || utf8.Length > 64)
         {

@@ -493,6 +493,7 @@ internal sealed class CsvRowReader : ResponseReader
                 hints.Add($"'{close}' for '{m}'");
             }
         }
+
         var hint = hints.Count > 0 ? " (column names are case-sensitive; did you mean " + string.Join(", ", hints) + "?)" : string.Empty;
         return $"the input has no column for {(missing.Count == 1 ? "item" : "items")} {string.Join(", ", missing)}; {(missing.Count == 1 ? "it counts" : "they count")} as missing in every row{hint}";
     }

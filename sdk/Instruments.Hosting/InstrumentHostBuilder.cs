@@ -6,7 +6,6 @@ using Instruments.Diagnostics;
 using Instruments.Expressions;
 using Instruments.Plugins;
 using Instruments.Scoring;
-
 using Instruments.Threading;
 
 namespace Instruments.Hosting;

@@ -176,7 +176,6 @@ internal sealed class ClientCourse
     }
 
     /// <summary>Analyses <paramref name="admins"/> (the rows of the client last set with <c>SetClient</c>, in input order).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Analyze(ReadOnlySpan<Administration> admins)
     {
         Count = admins.Length;
@@ -312,7 +311,6 @@ internal sealed class ClientCourse
     }
 
     // One administration at its occasion: per instrument, its values are the series' values where usable; RSP2030 where not.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SinglePosition(int i, int p)
     {
         ref readonly var a = ref _admins[i];

@@ -194,7 +194,6 @@ internal sealed class CsvTrackingWriter(TrackedSet set, Stream output, bool occa
         o.Write("\r\n"u8);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteCourse(ClientCourse c, int s, Span<byte> scratch)
     {
         var o = Buffer;

@@ -83,7 +83,6 @@ internal sealed class TrackedRowFormat : ResultFormat
     internal override ResultFormatter CreateFormatter() => new Formatter(this);
 
     /// <summary>Writes the record of one row; <paramref name="results"/> holds one result per instrument.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void Write(ByteBuffer o, ResponseRow row, ReadOnlySpan<ScoreResult> results, ResponseStatus status, ref int clientHint, ref int occasionHint,
         ref int therapistHint)
     {

@@ -31,7 +31,6 @@ internal sealed class AdministrationStore(int instruments, int scores)
 
     public ReadOnlySpan<byte> Text(int start, int length) => _text.WrittenSpan.Slice(start, length);
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(in TrackedRow row, int client, TrackedKind kind)
     {
         if (Count == _admins.Length)

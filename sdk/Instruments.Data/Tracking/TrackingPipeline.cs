@@ -155,11 +155,11 @@ public sealed class TrackingPipeline
     {
         var plan = _set.ReaderPlan;
         using var reader = ResponseReader.Open(new KeepOpen(_input), _inputFormat, plan, options.Warnings);
-        RequireColumns(reader);
+        var clientColumn = RequireColumn(reader, options.ClientColumn, "client");
+        var occasionColumn = RequireColumn(reader, options.OccasionColumn, "occasion");
         var writer = TrackingWriter.Create(format, _set, output, options.Occasions);
         var tracker = new Tracker(_set, options, writer, runs, optimistic);
-        // The reader's own name strings: each row's field is then found by reference, not by comparing characters.
-        var rowFormat = new TrackedRowFormat(_set, ColumnName(reader, options.ClientColumn), ColumnName(reader, options.OccasionColumn));
+        var rowFormat = new TrackedRowFormat(_set, clientColumn, occasionColumn);
         var started = false;
         var sink = new TrackedRowSink(_set.Instruments.Length, _set.ScoreCount, (in TrackedRow row) =>
         {
@@ -234,9 +234,19 @@ public sealed class TrackingPipeline
         }
     }
 
-    private static string ColumnName(ResponseReader reader, string name)
+    /// <summary>
+    /// The reader's own string for column <paramref name="name"/> (each row's field is then found by reference, not by
+    /// comparing characters), or <paramref name="name"/> itself for an input whose columns are not fixed (JSON).
+    /// </summary>
+    /// <exception cref="ResponseFileException">The input's columns are fixed and <paramref name="name"/> is not one of them.</exception>
+    private static string RequireColumn(ResponseReader reader, string name, string option)
     {
-        foreach (var column in reader.Columns ?? [])
+        if (reader.Columns is not { } columns)
+        {
+            return name;
+        }
+
+        foreach (var column in columns)
         {
             if (string.Equals(column, name, StringComparison.Ordinal))
             {
@@ -244,24 +254,8 @@ public sealed class TrackingPipeline
             }
         }
 
-        return name;
-    }
-
-    private void RequireColumns(ResponseReader reader)
-    {
-        if (reader.Columns is not { } columns)
-        {
-            return;
-        }
-
-        foreach (var (name, option) in new[] { (_options.ClientColumn, "client"), (_options.OccasionColumn, "occasion") })
-        {
-            if (!columns.Contains(name, StringComparer.Ordinal))
-            {
-                var hint = columns.Count > 0 ? " (its columns other than items: " + string.Join(", ", columns) + ")" : string.Empty;
-                throw new ResponseFileException($"the input has no {option} column '{name}'{hint}");
-            }
-        }
+        var hint = columns.Count > 0 ? " (its columns other than items: " + string.Join(", ", columns) + ")" : string.Empty;
+        throw new ResponseFileException($"the input has no {option} column '{name}'{hint}");
     }
 
     /// <summary>The input, kept open when a reader over it is disposed (the pipeline disposes it once, at the end).</summary>

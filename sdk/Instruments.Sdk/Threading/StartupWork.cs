@@ -39,7 +39,7 @@ internal static class StartupWork
         }
     }
 
-    /// <summary>Waits until no critical work runs, or until <paramref name="deadline"/> (UTC ticks of <see cref="Environment.TickCount64"/>) passes.</summary>
+    /// <summary>Waits until no critical work runs, or until <paramref name="deadline"/> (a value of <see cref="Environment.TickCount64"/>, in milliseconds) passes.</summary>
     public static void WaitWhileCritical(long deadline)
     {
         var left = deadline - Environment.TickCount64;

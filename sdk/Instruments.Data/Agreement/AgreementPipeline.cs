@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
+using System.Text;
 using Instruments.Alliance;
+using Instruments.Data.IO;
 using Instruments.Course;
 using Instruments.Scoring;
 
@@ -109,26 +112,56 @@ public sealed class AgreementPipeline
         ArgumentNullException.ThrowIfNull(output);
         try
         {
-            if (CanStream(format) && Prescan(cancel) is { } plan)
+            var options = _options;
+            if (CanStream(format) && output.CanSeek && output.CanWrite && Guessing)
             {
-                return RunStreaming(plan, format, output, cancel);
+                // One pass on the guess that both inputs are grouped by dyad and their dyads come in the same order (a
+                // dyad only one input has, where the other input's next dyad sorts after it). A dyad met again ends the
+                // guess: the output written so far is cut off, and the run starts again the sure way (pre-scan, then
+                // streaming or buffered). The warnings are held until the guess is known to hold (they are given at the end).
+                var outputStart = output.Position;
+                var (clientStart, therapistStart) = (_inputs[0].Input.Position, _inputs[1].Input.Position);
+                using var held = new HeldWarnings(SpillMemoryBytes);
+                try
+                {
+                    var counts = RunStreaming(plan: null, format, output, options.Warnings is null ? options : options with { Warnings = held.Warn }, cancel);
+                    Guessed = true;
+                    if (options.Warnings is { } warn)
+                    {
+                        held.GiveTo(warn);
+                    }
+
+                    return counts;
+                }
+                catch (NotGroupedException)
+                {
+                    output.SetLength(outputStart);
+                    output.Position = outputStart;
+                    _inputs[0].Input.Position = clientStart;
+                    _inputs[1].Input.Position = therapistStart;
+                }
             }
 
-            var state = new AgreementState(_pairing, _options);
+            if (CanStream(format) && Prescan(options, cancel) is { } plan)
+            {
+                return RunStreaming(plan, format, output, options, cancel);
+            }
+
+            var state = new AgreementState(_pairing, options);
             if (_protocol is { } protocol)
             {
-                ReadBoth(state, protocol, cancel);
+                ReadBoth(state, protocol, options, cancel);
             }
             else
             {
                 for (var side = 0; side < 2; side++)
                 {
-                    ReadSide(state, side, cancel);
+                    ReadSide(state, side, options, cancel);
                 }
             }
 
             var result = state.Match();
-            AgreementWriter.Write(format, output, _pairing, _options, result);
+            AgreementWriter.Write(format, output, _pairing, options, result);
             output.Flush();
             if (_options.OnDyad is { } onDyad)
             {
@@ -147,6 +180,12 @@ public sealed class AgreementPipeline
     /// <summary>False to never stream (tests: the buffered run's bytes, to compare the streaming run's with).</summary>
     internal bool Streaming { get; init; } = true;
 
+    /// <summary>False to never stream on a guess (tests: the pre-scanned streaming run).</summary>
+    internal bool Guessing { get; init; } = true;
+
+    /// <summary>True after a run that streamed on its guess to the end (tests).</summary>
+    internal bool Guessed { get; private set; }
+
     /// <summary>How many bytes of unpaired rows a streaming run holds in memory before it moves them to a temporary file.</summary>
     internal int SpillMemoryBytes { get; init; } = 1 << 20;
 
@@ -157,13 +196,13 @@ public sealed class AgreementPipeline
         && _inputs[0].Input.CanSeek && _inputs[1].Input.CanSeek;
 
     // Both inputs read once for their dyads' runs (fields only), then put back where they were.
-    private AgreementGrouping.Plan? Prescan(CancellationToken cancel)
+    private AgreementGrouping.Plan? Prescan(AgreementOptions options, CancellationToken cancel)
     {
         var (client, therapist) = (_inputs[0].Input, _inputs[1].Input);
         var (clientStart, therapistStart) = (client.Position, therapist.Position);
         try
         {
-            return AgreementGrouping.Scan(client, _inputs[0].Format, therapist, _inputs[1].Format, _options, cancel);
+            return AgreementGrouping.Scan(client, _inputs[0].Format, therapist, _inputs[1].Format, options, cancel);
         }
         catch (ResponseFileException)
         {
@@ -176,13 +215,14 @@ public sealed class AgreementPipeline
         }
     }
 
-    // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming).
-    private AgreementCounts RunStreaming(AgreementGrouping.Plan plan, DataFormat format, Stream output, CancellationToken cancel)
+    // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming); without a plan, on
+    // the guess that both are grouped alike (NotGroupedException when a dyad comes back).
+    private AgreementCounts RunStreaming(AgreementGrouping.Plan? plan, DataFormat format, Stream output, AgreementOptions given, CancellationToken cancel)
     {
         // The user's warnings callback is called from one thread at a time (the two readers warn on their own threads).
         var gate = new Lock();
-        var warn = _options.Warnings;
-        var options = warn is null ? _options : _options with
+        var warn = given.Warnings;
+        var options = warn is null ? given : given with
         {
             Warnings = text =>
             {
@@ -207,7 +247,8 @@ public sealed class AgreementPipeline
                 var (input, inputFormat) = _inputs[side];
                 var form = side == 0 ? _pairing.Client : _pairing.Therapist;
                 var name = side == 0 ? options.ClientInputName : options.TherapistInputName;
-                var reader = readers[side] = ResponseReader.Open(input, inputFormat, form, options.Warnings is { } w ? text => w(name + ": " + text) : null);
+                var reader = readers[side] = ResponseReader.Open(new TrackingPipeline.KeepOpen(input), inputFormat, form,
+                    options.Warnings is { } w ? text => w(name + ": " + text) : null);
                 RequireColumns(reader, name);
             }
 
@@ -307,32 +348,32 @@ public sealed class AgreementPipeline
         return null;
     }
 
-    private void ReadSide(AgreementState state, int side, CancellationToken cancel)
+    private void ReadSide(AgreementState state, int side, AgreementOptions options, CancellationToken cancel)
     {
         var (input, inputFormat) = _inputs[side];
         var plan = side == 0 ? _pairing.Client : _pairing.Therapist;
-        var name = side == 0 ? _options.ClientInputName : _options.TherapistInputName;
+        var name = side == 0 ? options.ClientInputName : options.TherapistInputName;
         var set = new TrackedSet(plan);
-        using var reader = ResponseReader.Open(input, inputFormat, plan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        using var reader = ResponseReader.Open(input, inputFormat, plan, options.Warnings is { } w ? text => w(name + ": " + text) : null);
         RequireColumns(reader, name);
-        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
+        var rowFormat = new TrackedRowFormat(set, options.ClientColumn, options.OccasionColumn, options.TherapistColumn);
         var sink = new TrackedRowSink(1, set.ScoreCount, (in TrackedRow row) => state.Add(side, row));
-        new ScoringPipeline(plan, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
+        new ScoringPipeline(plan, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = options.Workers }, cancel);
     }
 
-    private void ReadBoth(AgreementState state, ProtocolPlan protocol, CancellationToken cancel)
+    private void ReadBoth(AgreementState state, ProtocolPlan protocol, AgreementOptions options, CancellationToken cancel)
     {
         var (input, inputFormat) = _inputs[0];
-        var name = _options.ClientInputName;
+        var name = options.ClientInputName;
         var set = new TrackedSet(protocol);
         int Part(ScoringPlan form) => protocol.Instruments.IndexOf(protocol.Instruments.First(p => p.Definition.Id == form.Definition.Id));
         var (client, therapist) = (Part(_pairing.Client), Part(_pairing.Therapist));
-        using var reader = ResponseReader.Open(input, inputFormat, protocol.ReaderPlan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        using var reader = ResponseReader.Open(input, inputFormat, protocol.ReaderPlan, options.Warnings is { } w ? text => w(name + ": " + text) : null);
         RequireColumns(reader, name);
-        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
+        var rowFormat = new TrackedRowFormat(set, options.ClientColumn, options.OccasionColumn, options.TherapistColumn);
         var sink = new TrackedRowSink(set.Instruments.Length, set.ScoreCount,
             (in TrackedRow row) => state.AddBoth(row, client, set.ScoreStart[client], therapist, set.ScoreStart[therapist]));
-        new ScoringPipeline(protocol, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
+        new ScoringPipeline(protocol, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = options.Workers }, cancel);
     }
 
     private void RequireColumns(ResponseReader reader, string name)
@@ -348,6 +389,75 @@ public sealed class AgreementPipeline
             {
                 var hint = columns.Count > 0 ? " (its columns other than items: " + string.Join(", ", columns) + ")" : string.Empty;
                 throw new ResponseFileException($"{name}: the input has no {option} column '{column}'{hint}");
+            }
+        }
+    }
+
+    /// <summary>
+    /// The warnings of a run on a guess, held until the guess is known to hold: a guess that fails may have said what is
+    /// not so (an administration unpaired whose partner comes later), and the run that follows says everything again.
+    /// Held as UTF-8 (each a 4-byte length, then its bytes) in a <see cref="SpillBuffer"/>: in memory up to a limit, then
+    /// in a temporary file. From any thread, one at a time.
+    /// </summary>
+    internal sealed class HeldWarnings(int memoryBytes) : IDisposable
+    {
+        private readonly SpillBuffer _held = new(memoryBytes);
+        private readonly Lock _gate = new();
+        private byte[] _bytes = new byte[512];
+
+        public void Warn(string message)
+        {
+            lock (_gate)
+            {
+                var length = Encoding.UTF8.GetByteCount(message);
+                if (_bytes.Length < length + 4)
+                {
+                    _bytes = new byte[(length + 4) * 2];
+                }
+
+                BinaryPrimitives.WriteInt32LittleEndian(_bytes, length);
+                Encoding.UTF8.GetBytes(message, _bytes.AsSpan(4));
+                _held.Write(_bytes.AsSpan(0, length + 4));
+            }
+        }
+
+        /// <summary>Gives every warning held to <paramref name="warn"/>, in the order they came.</summary>
+        public void GiveTo(Action<string> warn)
+        {
+            lock (_gate)
+            {
+                _held.CopyInto(new Splitter(warn));
+            }
+        }
+
+        public void Dispose() => _held.Dispose();
+
+        // The held bytes back into warnings (a warning may be cut between two writes).
+        private sealed class Splitter(Action<string> warn) : WriteOnlyStream
+        {
+            private byte[] _pending = new byte[512];
+            private int _length;
+
+            public override void Write(ReadOnlySpan<byte> buffer)
+            {
+                while (!buffer.IsEmpty)
+                {
+                    var need = _length < 4 ? 4 : 4 + BinaryPrimitives.ReadInt32LittleEndian(_pending);
+                    var take = Math.Min(need - _length, buffer.Length);
+                    if (_pending.Length < need)
+                    {
+                        Array.Resize(ref _pending, need * 2);
+                    }
+
+                    buffer[..take].CopyTo(_pending.AsSpan(_length));
+                    _length += take;
+                    buffer = buffer[take..];
+                    if (_length >= 4 && _length == 4 + BinaryPrimitives.ReadInt32LittleEndian(_pending))
+                    {
+                        warn(Encoding.UTF8.GetString(_pending, 4, _length - 4));
+                        _length = 0;
+                    }
+                }
             }
         }
     }

@@ -14,8 +14,9 @@ namespace Instruments.Data;
 /// unpaired rows already formatted (in a <see cref="SpillBuffer"/>: 1 MiB in memory, then a temporary file), which the
 /// pairs table lists after every pair.
 /// </summary>
-internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping.Plan plan, AgreementTableWriter table, bool summary)
+internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping.Plan? plan, AgreementTableWriter table, bool summary)
 {
+    private readonly HashSet64 _taken = new();
     private readonly List<PairRow> _pairs = [];
     private readonly List<UnpairedRow> _unpaired = [];
     private readonly byte[][] _head = [new byte[64], new byte[64]];
@@ -35,6 +36,12 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
     /// <summary>Merges the two inputs' records; the unpaired rows go to <paramref name="spill"/> (one target per side).</summary>
     public void Run(RecordCursor[] cursors, AgreementTableWriter.Target[] spill, CancellationToken cancel)
     {
+        if (plan is null)
+        {
+            Guess(cursors, spill, cancel);
+            return;
+        }
+
         var lists = new[] { plan.Client, plan.Therapist };
         var others = new[] { plan.InTherapist, plan.InClient };
         while (true)
@@ -67,6 +74,39 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
             {
                 throw Changed(key0 is null ? 1 : 0);
             }
+        }
+    }
+
+    /// <summary>
+    /// The merge without a plan, on the guess that both inputs are grouped by dyad and that the dyads both have come in
+    /// the same order: when both inputs are at the same dyad it is taken from both; otherwise the dyad whose key (its
+    /// bytes) sorts first is taken alone, as a dyad the other input does not have (right when both inputs are sorted by
+    /// dyad). A dyad taken before (its key's 64-bit hash) ends the guess with <see cref="NotGroupedException"/>: a
+    /// dyad's rows that were not one run, a dyad wrongly taken alone, or a hash collision. So when this returns, each
+    /// dyad was taken once with every row of both inputs, as the planned merge and the buffered run take it, and
+    /// in the same order (the client input's order for the dyads with pairs, each input's order for its unpaired rows).
+    /// </summary>
+    private void Guess(RecordCursor[] cursors, AgreementTableWriter.Target[] spill, CancellationToken cancel)
+    {
+        while (true)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var has0 = NextHead(0, cursors[0]);
+            var has1 = NextHead(1, cursors[1]);
+            if (!has0 && !has1)
+            {
+                return;
+            }
+
+            var order = has0 && has1 ? _head[0].AsSpan(0, _headLength[0]).SequenceCompareTo(_head[1].AsSpan(0, _headLength[1])) : has0 ? -1 : 1;
+            var side = order <= 0 ? 0 : 1;
+            var key = _head[side].AsSpan(0, _headLength[side]);
+            if (!_taken.Add(ClientRuns.DefaultHash(key)))
+            {
+                throw new NotGroupedException();
+            }
+
+            Dyad(Encoding.UTF8.GetString(key), cursors, spill, take0: order <= 0, take1: order >= 0);
         }
     }
 

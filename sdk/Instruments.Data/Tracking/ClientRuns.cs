@@ -159,6 +159,27 @@ internal sealed class HashSet64
         }
     }
 
+    /// <summary>True when <paramref name="value"/> was added.</summary>
+    public bool Contains(long value)
+    {
+        if (value == 0)
+        {
+            return _hasZero;
+        }
+
+        var slots = _slots;
+        var mask = slots.Length - 1;
+        for (var i = Slot(value, _shift); slots[i] != 0; i = (i + 1) & mask)
+        {
+            if (slots[i] == value)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static int Slot(long value, int shift) => (int)(unchecked((ulong)(value * -7046029254386353131L)) >> shift);
 
     private void Grow()

@@ -38,7 +38,7 @@ using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 var context = new CliContext
 {
     Out = Console.Out,
-    Error = Console.Error,
+    Error = StandardError(),
     OpenStandardInput = Console.OpenStandardInput,
     OpenStandardOutput = OpenStandardOutput,
     GetEnvironmentVariable = Environment.GetEnvironmentVariable,
@@ -55,6 +55,21 @@ void Stop(PosixSignalContext signal)
         signal.Cancel = true;
         Volatile.Write(ref signalled, signal.Signal == PosixSignal.SIGTERM ? 15 : 1);
         interrupt.Cancel();
+    }
+}
+
+// Console.Error encodes through a 256-byte buffer, one write(2) per 256 bytes: a run that warns about 100,000 rows
+// (agree) made 80,000 system calls for 20 MB. The same stream, encoded through 16 KiB, flushed after every write as
+// Console.Error is (nothing is held back from a terminal or a log).
+static TextWriter StandardError()
+{
+    try
+    {
+        return TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false), 1 << 14) { AutoFlush = true });
+    }
+    catch (IOException)
+    {
+        return Console.Error;
     }
 }
 

@@ -244,11 +244,49 @@ internal sealed class AgreementState
 
     private (int Dyad, string Client, string Therapist) _ids = (-1, string.Empty, string.Empty);
 
-    /// <summary>How a dyad is named in messages: <c>client 'c1'</c> or <c>client 'c1' with therapist 't1'</c>.</summary>
-    public string DyadName(int dyad) => DyadIds(dyad) is (var c, { } t) ? $"client '{c}' with therapist '{t}'" : $"client '{DyadIds(dyad).Client}'";
+    /// <summary>How a dyad is named in messages: <c>client 'c1'</c> or <c>client 'c1' with therapist 't1'</c> (the last one kept).</summary>
+    public string DyadName(int dyad)
+    {
+        if (_name.Dyad != dyad)
+        {
+            _name = (dyad, DyadIds(dyad) is (var c, { } t) ? $"client '{c}' with therapist '{t}'" : $"client '{DyadIds(dyad).Client}'");
+        }
 
-    private void Report(int side, int line, DiagnosticDescriptor descriptor, params object?[] args) =>
+        return _name.Text;
+    }
+
+    private (int Dyad, string Text) _name = (-1, string.Empty);
+
+    // A diagnostic's text for Warnings (AgreementDiagnostic.ToString) formatted at once, without its message as a string
+    // of its own first, when the run keeps no diagnostics (streaming): one format per descriptor and severity, made once.
+    private readonly Dictionary<(string Id, DiagnosticSeverity Severity), CompositeFormat> _warningFormats = [];
+
+    private void Report(int side, int line, DiagnosticDescriptor descriptor, params object?[] args)
+    {
+        if (!_keepDiagnostics && _options.Warnings is { } warn && args.Length > 0)
+        {
+            Unusable++;
+            if (_pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
+            {
+                warn(string.Format(CultureInfo.InvariantCulture, WarningFormat(descriptor, severity), args));
+            }
+
+            return;
+        }
+
         ReportText(side, line, descriptor, descriptor.FormatMessage(args));
+    }
+
+    private CompositeFormat WarningFormat(DiagnosticDescriptor descriptor, DiagnosticSeverity severity)
+    {
+        if (!_warningFormats.TryGetValue((descriptor.Id, severity), out var format))
+        {
+            var head = new AgreementDiagnostic(0, 0, descriptor, severity, string.Empty).ToString().Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
+            _warningFormats[(descriptor.Id, severity)] = format = CompositeFormat.Parse(head + descriptor.MessageFormat);
+        }
+
+        return format;
+    }
 
     private void Report(int side, int line, DiagnosticDescriptor descriptor, string message) => ReportText(side, line, descriptor, message);
 
@@ -493,11 +531,10 @@ internal sealed class AgreementState
             var reason = at[1 - side].Count == 0 ? _noPartner[side] : SeveralReason(1 - side, at[1 - side]);
             var row = at[side][0];
             unpaired.Add(new UnpairedRow(side, row, reason));
-            var severity = _pairing.Client.Options.GetEffectiveSeverity(InstrumentDiagnostics.AdministrationWithoutPartner.Id, InstrumentDiagnostics.AdministrationWithoutPartner.DefaultSeverity);
-            if (severity is not null)
+            var descriptor = InstrumentDiagnostics.AdministrationWithoutPartner;
+            if (_options.Warnings is { } warn && _pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
             {
-                _options.Warnings?.Invoke(new AgreementDiagnostic(side, Usable[side][row].Line, InstrumentDiagnostics.AdministrationWithoutPartner, severity.Value,
-                    InstrumentDiagnostics.AdministrationWithoutPartner.FormatMessage([SideName(side), Usable[side][row].Line, DyadName(dyad), occasion.ToString(), reason])).ToString());
+                warn(string.Format(CultureInfo.InvariantCulture, WarningFormat(descriptor, severity), SideName(side), Usable[side][row].Line, DyadName(dyad), occasion.ToString(), reason));
             }
         }
     }

@@ -26,8 +26,10 @@ internal sealed class AgreementTableWriter : IDisposable
     private readonly AgreementState _state;
     private readonly bool _therapist;
     private readonly bool _flag;
-    private readonly char[] _buffer = new char[NumberBufferLength];
     private readonly string[] _scoreCells;
+    private byte[] _cells = new byte[64];
+    private int _cellsLength;
+    private int _cellsDyad = -1;
 
     public AgreementTableWriter(DataFormat format, Stream output, InstrumentPairing pairing, AgreementOptions options, AgreementState state)
     {
@@ -58,10 +60,9 @@ internal sealed class AgreementTableWriter : IDisposable
             return;
         }
 
-        var w = Main.Text!;
         if (_options.Summary)
         {
-            w.WriteLine("level,client_id," + (_therapist ? "therapist_id," : string.Empty)
+            Main.Line("level,client_id," + (_therapist ? "therapist_id," : string.Empty)
                 + "score,n,mean_client,mean_therapist,mean_difference,sd_difference,lower_limit,upper_limit,pearson_r,icc_a1");
             return;
         }
@@ -83,7 +84,7 @@ internal sealed class AgreementTableWriter : IDisposable
         }
 
         header.Add("reason");
-        w.WriteLine(string.Join(",", header.Select(Cell)));
+        Main.Line(string.Join(",", header.Select(Cell)));
     }
 
     /// <summary>One pair (pairs table).</summary>
@@ -97,40 +98,54 @@ internal sealed class AgreementTableWriter : IDisposable
             return;
         }
 
-        // Cell by cell, no string per cell: the numbers go through a char buffer; the ids are the dyad's strings.
-        var w = Main.Text!;
-        Span<char> buffer = _buffer;
-        var (c, t) = _state.DyadIds(p.Dyad);
-        w.Write("paired,");
-        w.Write(Cell(c));
-        if (_therapist)
-        {
-            w.Write(',');
-            w.Write(Cell(t!));
-        }
-
-        w.Write(',');
-        WriteOccasion(w, p.Occasion, buffer);
-        w.Write(',');
-        WriteInteger(w, _state.Usable[0][p.Client].Line, buffer);
-        w.Write(',');
-        WriteInteger(w, _state.Usable[1][p.Therapist].Line, buffer);
+        // Cell by cell, in UTF-8, no string per cell: the numbers formatted in place; the ids are the dyad's cells,
+        // encoded once per dyad.
+        var w = Main.Bytes;
+        w.Write("paired,"u8);
+        w.Write(DyadCells(p.Dyad));
+        w.Write((byte)',');
+        WriteOccasion(w, p.Occasion);
+        w.Write((byte)',');
+        WriteInteger(w, _state.Usable[0][p.Client].Line);
+        w.Write((byte)',');
+        WriteInteger(w, _state.Usable[1][p.Therapist].Line);
         for (var s = 0; s < _pairing.Scores.Length; s++)
         {
             var (x, y) = (_state.Value(0, p.Client, s), _state.Value(1, p.Therapist, s));
-            w.Write(',');
-            WriteNumber(w, x, buffer);
-            w.Write(',');
-            WriteNumber(w, y, buffer);
-            w.Write(',');
-            WriteNumber(w, x - y, buffer);
+            w.Write((byte)',');
+            WriteNumber(w, x);
+            w.Write((byte)',');
+            WriteNumber(w, y);
+            w.Write((byte)',');
+            WriteNumber(w, x - y);
             if (_flag)
             {
-                w.Write(AgreementSummary.IsDiscrepancy(x - y, _options.Discrepancy!.Value) ? ",true" : ",false");
+                w.Write(AgreementSummary.IsDiscrepancy(x - y, _options.Discrepancy!.Value) ? ",true"u8 : ",false"u8);
             }
         }
 
-        w.WriteLine(',');
+        w.Write(",\r\n"u8);
+        Main.EndLine();
+    }
+
+    // The client cell (and the therapist's, after a comma) of a dyad, in UTF-8: the last dyad's kept.
+    private ReadOnlySpan<byte> DyadCells(int dyad)
+    {
+        if (dyad != _cellsDyad)
+        {
+            var (c, t) = _state.DyadIds(dyad);
+            var text = _therapist ? Cell(c) + "," + Cell(t!) : Cell(c);
+            var length = Utf8.GetByteCount(text);
+            if (_cells.Length < length)
+            {
+                _cells = new byte[length * 2];
+            }
+
+            _cellsLength = Utf8.GetBytes(text, _cells);
+            _cellsDyad = dyad;
+        }
+
+        return _cells.AsSpan(0, _cellsLength);
     }
 
     /// <summary>One unpaired administration (pairs table), into <paramref name="target"/>.</summary>
@@ -144,40 +159,34 @@ internal sealed class AgreementTableWriter : IDisposable
             return;
         }
 
-        var w = target.Text!;
-        Span<char> buffer = _buffer;
+        var w = target.Bytes;
         var row = _state.Usable[u.Side][u.Row];
-        var (c, t) = _state.DyadIds(row.Dyad);
-        w.Write("unpaired,");
-        w.Write(Cell(c));
-        if (_therapist)
-        {
-            w.Write(',');
-            w.Write(Cell(t!));
-        }
-
-        w.Write(',');
-        WriteOccasion(w, row.Occasion, buffer);
-        w.Write(u.Side == 0 ? "," : ",,");
-        WriteInteger(w, row.Line, buffer);
+        w.Write("unpaired,"u8);
+        w.Write(DyadCells(row.Dyad));
+        w.Write((byte)',');
+        WriteOccasion(w, row.Occasion);
+        w.Write(u.Side == 0 ? ","u8 : ",,"u8);
+        WriteInteger(w, row.Line);
         if (u.Side == 0)
         {
-            w.Write(',');
+            w.Write((byte)',');
         }
 
         for (var s = 0; s < _pairing.Scores.Length; s++)
         {
-            w.Write(u.Side == 0 ? "," : ",,");
-            WriteNumber(w, _state.Value(u.Side, u.Row, s), buffer);
-            w.Write(u.Side == 0 ? ",," : ",");
+            w.Write(u.Side == 0 ? ","u8 : ",,"u8);
+            WriteNumber(w, _state.Value(u.Side, u.Row, s));
+            w.Write(u.Side == 0 ? ",,"u8 : ","u8);
             if (_flag)
             {
-                w.Write(',');
+                w.Write((byte)',');
             }
         }
 
-        w.Write(',');
-        w.WriteLine(Cell(u.Reason));
+        w.Write((byte)',');
+        WriteText(w, Cell(u.Reason));
+        w.Write("\r\n"u8);
+        target.EndLine();
     }
 
     /// <summary>One dyad (summary).</summary>
@@ -228,152 +237,183 @@ internal sealed class AgreementTableWriter : IDisposable
 
     private void SummaryRow(string level, string client, string? therapist, int score, AgreementSummary x, bool full)
     {
-        var w = Main.Text!;
-        Span<char> buffer = _buffer;
-        w.Write(level);
-        w.Write(',');
-        w.Write(client);
+        var w = Main.Bytes;
+        WriteText(w, level);
+        w.Write((byte)',');
+        WriteText(w, client);
         if (therapist is not null)
         {
-            w.Write(',');
-            w.Write(therapist);
+            w.Write((byte)',');
+            WriteText(w, therapist);
         }
 
-        w.Write(',');
-        w.Write(_scoreCells[score]);
-        w.Write(',');
-        WriteInteger(w, x.N, buffer);
-        WriteNumber(w, x.MeanClient.Value, buffer);
-        WriteNumber(w, x.MeanTherapist.Value, buffer);
-        WriteNumber(w, x.MeanDifference.Value, buffer);
-        WriteNumber(w, x.SdDifference.Value, buffer);
+        w.Write((byte)',');
+        WriteText(w, _scoreCells[score]);
+        w.Write((byte)',');
+        WriteInteger(w, x.N);
+        WriteNumber(w, x.MeanClient.Value);
+        WriteNumber(w, x.MeanTherapist.Value);
+        WriteNumber(w, x.MeanDifference.Value);
+        WriteNumber(w, x.SdDifference.Value);
         if (full)
         {
-            WriteNumber(w, x.LowerLimit.Value, buffer);
-            WriteNumber(w, x.UpperLimit.Value, buffer);
-            WriteNumber(w, x.Pearson.Value, buffer);
-            WriteNumber(w, x.Icc.Value, buffer);
-            w.WriteLine();
+            WriteNumber(w, x.LowerLimit.Value);
+            WriteNumber(w, x.UpperLimit.Value);
+            WriteNumber(w, x.Pearson.Value);
+            WriteNumber(w, x.Icc.Value);
+            w.Write("\r\n"u8);
         }
         else
         {
-            w.WriteLine(",,,,");
+            w.Write(",,,,\r\n"u8);
         }
+
+        Main.EndLine();
     }
 
     private static string Cell(string text) =>
         text.AsSpan().IndexOfAny(",\"\r\n") < 0 ? text : "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    // The text of Number(v) without a string: a whole number below 1e15 (not -0) as an integer, which is exactly what
-    // "R" writes for it; anything else with "R".
-    private static void WriteNumber(TextWriter w, double v, Span<char> buffer)
+    private static void WriteText(ByteBuffer w, string text)
     {
+        var span = w.GetSpan(Utf8.GetMaxByteCount(text.Length));
+        w.Advance(Utf8.GetBytes(text, span));
+    }
+
+    // The text of Number(v), in UTF-8, without a string: a whole number below 1e15 (not -0) as an integer, which is
+    // exactly what "R" writes for it; anything else with "R".
+    internal static void WriteNumber(ByteBuffer w, double v)
+    {
+        var span = w.GetSpan(NumberBufferLength);
         int n;
-        if (v == Math.Floor(v) && Math.Abs(v) < 1e15 && !(v == 0 && double.IsNegative(v)))
+        if (v is > -1000 and < 1000 && (int)v == v && !(v == 0 && double.IsNegative(v)))
         {
-            ((long)v).TryFormat(buffer, out n, default, CultureInfo.InvariantCulture);
+            // The usual score or difference: a whole number of at most three digits, written digit by digit.
+            var i = (int)v;
+            n = 0;
+            if (i < 0)
+            {
+                span[n++] = (byte)'-';
+                i = -i;
+            }
+
+            if (i >= 100)
+            {
+                span[n++] = (byte)('0' + (i / 100));
+            }
+
+            if (i >= 10)
+            {
+                span[n++] = (byte)('0' + (i / 10 % 10));
+            }
+
+            span[n++] = (byte)('0' + (i % 10));
+        }
+        else if (v == Math.Floor(v) && Math.Abs(v) < 1e15 && !(v == 0 && double.IsNegative(v)))
+        {
+            ((long)v).TryFormat(span, out n, default, CultureInfo.InvariantCulture);
         }
         else
         {
-            v.TryFormat(buffer, out n, "R", CultureInfo.InvariantCulture);
+            v.TryFormat(span, out n, "R", CultureInfo.InvariantCulture);
         }
 
-        w.Write(buffer[..n]);
+        w.Advance(n);
     }
 
     // A comma, then Number(value): nothing for an undefined statistic.
-    private static void WriteNumber(TextWriter w, double? value, Span<char> buffer)
+    private static void WriteNumber(ByteBuffer w, double? value)
     {
-        w.Write(',');
+        w.Write((byte)',');
         if (value is { } v)
         {
-            WriteNumber(w, v, buffer);
+            WriteNumber(w, v);
         }
     }
 
-    private static void WriteInteger(TextWriter w, int v, Span<char> buffer)
+    private static void WriteInteger(ByteBuffer w, int v)
     {
-        v.TryFormat(buffer, out var n, default, CultureInfo.InvariantCulture);
-        w.Write(buffer[..n]);
+        var span = w.GetSpan(NumberBufferLength);
+        v.TryFormat(span, out var n, default, CultureInfo.InvariantCulture);
+        w.Advance(n);
     }
 
     // Occasion.ToString() (canonical: a number in "R" form or yyyy-MM-dd; never a character CSV would quote).
-    private static void WriteOccasion(TextWriter w, Occasion occasion, Span<char> buffer)
+    private static void WriteOccasion(ByteBuffer w, Occasion occasion)
     {
         if (occasion.Kind == OccasionKind.Number)
         {
-            WriteNumber(w, occasion.Value, buffer);
+            WriteNumber(w, occasion.Value);
         }
         else
         {
-            w.Write(occasion.ToString());
+            WriteText(w, occasion.ToString());
         }
     }
 
     /// <summary>
-    /// Where rows go: a stream, through a text writer (CSV) or one reused JSON writer into a byte buffer, handed to the
-    /// stream in 64 KiB pieces (NDJSON).
+    /// Where rows go: a stream, each row written as UTF-8 into a byte buffer (CSV directly, NDJSON through one reused
+    /// JSON writer), handed to the stream in 64 KiB pieces.
     /// </summary>
     internal sealed class Target : IDisposable
     {
         private const int Chunk = 1 << 16;
-        private readonly ByteBuffer? _lines;
 
         public Target(AgreementTableWriter owner, Stream stream)
         {
             Stream = stream;
-            if (owner._csv)
+            Bytes = new ByteBuffer(Chunk + 4096);
+            if (!owner._csv)
             {
-                Text = new StreamWriter(stream, Utf8, Chunk, leaveOpen: true) { NewLine = "\r\n" };
-            }
-            else
-            {
-                _lines = new ByteBuffer(Chunk + 4096);
-                Json = new Utf8JsonWriter(_lines, AgreementWriter.JsonOptions(indented: false));
+                Json = new Utf8JsonWriter(Bytes, AgreementWriter.JsonOptions(indented: false));
             }
         }
 
         public Stream Stream { get; }
 
-        public StreamWriter? Text { get; }
+        /// <summary>The bytes not yet handed to the stream; a row is written into it, then <see cref="EndLine"/>.</summary>
+        public ByteBuffer Bytes { get; }
 
         public Utf8JsonWriter? Json { get; }
 
         public Utf8JsonWriter BeginLine()
         {
-            Json!.Reset(_lines!);
+            Json!.Reset(Bytes);
             return Json;
         }
 
+        /// <summary>A whole row of text and its line break (CSV).</summary>
+        public void Line(string text)
+        {
+            WriteText(Bytes, text);
+            Bytes.Write("\r\n"u8);
+            EndLine();
+        }
+
+        /// <summary>The row is written (NDJSON: its line break is added).</summary>
         public void EndLine()
         {
-            Json!.Flush();
-            _lines!.Write((byte)'\n');
-            if (_lines.Length >= Chunk)
+            if (Json is not null)
             {
-                Stream.Write(_lines.WrittenSpan);
-                _lines.Clear();
+                Json.Flush();
+                Bytes.Write((byte)'\n');
+            }
+
+            if (Bytes.Length >= Chunk)
+            {
+                Stream.Write(Bytes.WrittenSpan);
+                Bytes.Clear();
             }
         }
 
         /// <summary>Hands every byte held to the stream (and flushes it).</summary>
         public void Flush()
         {
-            if (Text is not null)
-            {
-                Text.Flush();
-                return;
-            }
-
-            Stream.Write(_lines!.WrittenSpan);
-            _lines.Clear();
+            Stream.Write(Bytes.WrittenSpan);
+            Bytes.Clear();
             Stream.Flush();
         }
 
-        public void Dispose()
-        {
-            Text?.Dispose();
-            Json?.Dispose();
-        }
+        public void Dispose() => Json?.Dispose();
     }
 }

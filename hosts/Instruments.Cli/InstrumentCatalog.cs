@@ -62,6 +62,28 @@ internal sealed class InstrumentCatalog
         return new InstrumentCatalog(library);
     }
 
+    /// <summary>
+    /// As <see cref="Load"/>, but compiling only the files <paramref name="name"/> may need (the instrument or protocol
+    /// with that id and what it names, both forms of a pair: <see cref="InstrumentLibrary.Resolve"/>); a name found
+    /// nowhere loads the whole library, so that <see cref="Get"/> lists every instrument there is.
+    /// </summary>
+    public static InstrumentCatalog LoadFor(string name, IEnumerable<string> pluginDirs)
+    {
+        if (LooksLikePath(name))
+        {
+            return Load(pluginDirs);
+        }
+
+        var resolution = InstrumentLibrary.Resolve(name, Options(pluginDirs));
+        if (resolution.Library is not { } library)
+        {
+            return Load(pluginDirs);
+        }
+
+        ThrowOnSearchPathErrors(library.SearchPathDiagnostics);
+        return new InstrumentCatalog(library);
+    }
+
     /// <summary>Adds each folder with <see cref="InstrumentLibrary.AddFolder"/>; a folder that does not exist is a user error.</summary>
     internal static void AddFolders(InstrumentHostBuilder builder, IEnumerable<string> folders)
     {

@@ -141,8 +141,9 @@ public sealed class InstrumentHostBuilder
 
     /// <summary>
     /// Compiles only the definition files that <paramref name="name"/> may need: an instrument file whose id is the
-    /// name (ignoring case), a protocol file whose id is the name together with the instruments it names, and every
-    /// file whose id cannot be read without compiling it. Plugins, their functions, checks, analyzers, templates and
+    /// name (ignoring case) and the other form of its pair (its <c>counterpart</c>, or the instrument naming it as
+    /// one), a protocol file whose id is the name together with the instruments it names, and every file whose id
+    /// cannot be read without compiling it. Plugins, their functions, checks, analyzers, templates and
     /// C# definitions load as always. What is found is what a full build finds; a name that is not found needs a full
     /// build to list what there is (<see cref="InstrumentLibrary.Resolve"/> does that). Compiling every built-in
     /// file costs more start-up than scoring 100,000 rows.
@@ -982,6 +983,7 @@ public sealed class InstrumentHostBuilder
         /// </summary>
         public void Widen(IEnumerable<InstrumentSource> sources)
         {
+            var paired = new List<(string Id, IReadOnlyList<string> Named)>();
             foreach (var source in sources)
             {
                 var header = SourceHeader.Read(source.Text);
@@ -989,6 +991,25 @@ public sealed class InstrumentHostBuilder
                 if (header.Kind != SourceHeaderKind.Instrument && (header.Id is null || _ids.Contains(header.Id)))
                 {
                     _ids.UnionWith(SourceHeader.ReferencedInstruments(source.Text));
+                }
+                else if (header is { Kind: SourceHeaderKind.Instrument, Id: { } id } && source.Text.Contains("counterpart", StringComparison.Ordinal))
+                {
+                    paired.Add((id, SourceHeader.ReferencedInstruments(source.Text)));
+                }
+            }
+
+            // Paired forms: a wanted instrument's counterpart, and an instrument that names a wanted one as its
+            // counterpart (either form may declare the pairing), so that both forms of a pair are compiled together.
+            // Every instrument key of such a file counts (its own id, its counterpart's): more, never fewer.
+            foreach (var (id, named) in paired)
+            {
+                if (_ids.Contains(id))
+                {
+                    _ids.UnionWith(named);
+                }
+                else if (named.Any(n => !string.Equals(n, id, StringComparison.OrdinalIgnoreCase) && _ids.Contains(n)))
+                {
+                    _ids.Add(id);
                 }
             }
         }

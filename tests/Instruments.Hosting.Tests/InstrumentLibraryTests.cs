@@ -170,6 +170,29 @@ public sealed class InstrumentLibraryTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_EitherFormOfAPair_CompilesBothForms_AndNothingElse()
+    {
+        // The client form declares the pairing; naming either form compiles both (agree pairs them), and an unrelated
+        // instrument, or a file that only mentions the word, brings in neither.
+        string Form(string id, string respondent, string pairing) =>
+            Yaml(id).Replace("response_scales:", $"respondent: {respondent}\n{pairing}response_scales:", StringComparison.Ordinal);
+        var folder = _folders.Files("paired",
+            ("client.yaml", Form("form-c", "client", "counterpart: { instrument: form-t, scores: { total: total } }\n")),
+            ("therapist.yaml", Form("form-t", "therapist", string.Empty)),
+            ("other.yaml", Yaml("other").Replace("title: Test other", "title: Test other (no counterpart)", StringComparison.Ordinal)));
+        var options = new InstrumentLibraryOptions { BuiltInFolder = PluginFolders.BuiltInPlugins, PluginFolders = [folder] };
+        foreach (var name in new[] { "form-t", "form-c", "FORM-T" })
+        {
+            var resolution = InstrumentLibrary.Resolve(name, options);
+            Assert.True(resolution.Succeeded, name);
+            Assert.Equal(["form-c", "form-t"], resolution.Library!.Host.Instruments.Select(i => i.Definition.Id).Order(StringComparer.Ordinal));
+            Assert.NotNull(Instruments.Alliance.InstrumentPairing.Resolve(resolution.Instrument!.Plan, resolution.Library.Host.Instruments.Select(i => i.Plan)).Pairing);
+        }
+
+        Assert.Equal(["other"], InstrumentLibrary.Resolve("other", options).Library!.Host.Instruments.Select(i => i.Definition.Id));
+    }
+
+    [Fact]
     public void Resolve_FileCallingAPluginFunction_IsCompiledWithThePlugins()
     {
         var file = _folders.Files("loose", ("t.yaml", Yaml("t").Replace("method: sum }", "method: sum }\n  - { id: tw, expression: \"phq9_t_women(total)\" }", StringComparison.Ordinal)));

@@ -141,7 +141,7 @@ internal static class AgreeCommand
         var counterpartInput = args.CounterpartInput;
         InputFiles.RefuseToOverwrite(input, args.Output);
         InputFiles.RefuseToOverwrite(counterpartInput, args.Output);
-        var catalog = InstrumentCatalog.Load(args.Plugins);
+        var catalog = InstrumentCatalog.LoadFor(args.Instrument, args.Plugins);
         if (catalog.Library.FindProtocol(args.Instrument) is not null || InstrumentCatalog.LooksLikePath(args.Instrument))
         {
             throw new CliException($"'{args.Instrument}' is a protocol: its rows hold both forms, so leave out --counterpart-input", showUsage: true);

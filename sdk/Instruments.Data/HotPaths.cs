@@ -76,6 +76,31 @@ internal static class HotPaths
         thread.Start();
     }
 
+    private static int _agreementStarted;
+
+    /// <summary>
+    /// Starts jitting, in the background, the hot loops of an agreement run (two inputs of
+    /// <paramref name="inputFormat"/> read and scored, the records merged): what <c>agree</c> would otherwise jit on
+    /// its first rows, on the critical path. Once per process.
+    /// </summary>
+    public static void PrepareAgreementInBackground(DataFormat inputFormat)
+    {
+        if (Interlocked.Exchange(ref _agreementStarted, 1) != 0)
+        {
+            return;
+        }
+
+        var types = new List<Type> { typeof(ScoringPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(HashSet64), typeof(Course.Occasion) };
+        if (inputFormat == DataFormat.Csv)
+        {
+            types.Add(typeof(CsvRowReader));
+            types.Add(typeof(Csv));
+        }
+
+        var thread = new Thread(() => Prepare(types)) { IsBackground = true, Name = "instruments: prepare agreement" };
+        thread.Start();
+    }
+
     /// <summary>The longest this work waits, in all, for critical start-up work (<see cref="StartupWork"/>).</summary>
     private const int MaxYieldMilliseconds = 250;
 

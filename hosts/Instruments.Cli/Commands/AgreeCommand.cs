@@ -133,6 +133,8 @@ internal static class AgreeCommand
             throw new CliException("'agree' needs the id of a loaded instrument (both forms must be loaded to pair them) or a protocol holding both: add their folder with --plugins", showUsage: true);
         }
 
+        // The hot loops are jitted on the other core while the forms compile.
+        AgreementPipeline.PrepareInBackground(InputFiles.Format(input, args.InputFormat));
         if (args.CounterpartInput is null)
         {
             return RunOneFile(args, input, threshold, context);

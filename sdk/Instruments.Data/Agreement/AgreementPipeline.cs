@@ -112,6 +112,7 @@ public sealed class AgreementPipeline
         ArgumentNullException.ThrowIfNull(output);
         try
         {
+            HotPaths.PrepareAgreementInBackground(_inputs[0].Format);
             var options = _options;
             if (CanStream(format) && output.CanSeek && output.CanWrite && Guessing)
             {
@@ -176,6 +177,14 @@ public sealed class AgreementPipeline
             _inputs[1].Input.Dispose();
         }
     }
+
+    /// <summary>
+    /// Optional: starts compiling, on a background thread, the hot loops of an agreement run over inputs of
+    /// <paramref name="inputFormat"/>, so that they are ready when the first rows come (call it before compiling the
+    /// instruments; <see cref="Run"/> starts it otherwise). Once per process.
+    /// </summary>
+    /// <param name="inputFormat">The format of the inputs that will be read.</param>
+    public static void PrepareInBackground(DataFormat inputFormat) => HotPaths.PrepareAgreementInBackground(inputFormat);
 
     /// <summary>False to never stream (tests: the buffered run's bytes, to compare the streaming run's with).</summary>
     internal bool Streaming { get; init; } = true;

@@ -195,6 +195,9 @@ public sealed class AgreementPipeline
     /// <summary>True after a run that streamed on its guess to the end (tests).</summary>
     internal bool Guessed { get; private set; }
 
+    /// <summary>How many dyads a run on a guess took, to its end or until the guess failed (tests).</summary>
+    internal int GuessTook { get; private set; }
+
     /// <summary>How many bytes of unpaired rows a streaming run holds in memory before it moves them to a temporary file.</summary>
     internal int SpillMemoryBytes { get; init; } = 1 << 20;
 
@@ -288,7 +291,14 @@ public sealed class AgreementPipeline
             var spill = new[] { table.CreateTarget(spill0), table.CreateTarget(spill1) };
             try
             {
-                merge.Run(cursors, spill, stop.Token);
+                try
+                {
+                    merge.Run(cursors, spill, stop.Token);
+                }
+                finally
+                {
+                    GuessTook = plan is null ? merge.Taken : GuessTook;
+                }
                 if (!options.Summary)
                 {
                     // The pairs table lists the unpaired administrations after every pair: the client's, then the therapist's.

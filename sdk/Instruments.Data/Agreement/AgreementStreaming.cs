@@ -17,6 +17,13 @@ namespace Instruments.Data;
 internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping.Plan? plan, AgreementTableWriter table, bool summary)
 {
     private readonly HashSet64 _taken = new();
+    private int _alone;
+
+    /// <summary>The guess gives up when more than this many dyads, and more than half of all, were taken alone while both inputs went on.</summary>
+    internal const int GiveUpAlone = 1000;
+
+    /// <summary>How many dyads the merge took (tests: how far a guess went).</summary>
+    public int Taken => _taken.Count;
     private readonly List<PairRow> _pairs = [];
     private readonly List<UnpairedRow> _unpaired = [];
     private readonly byte[][] _head = [new byte[64], new byte[64]];
@@ -102,6 +109,14 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
             var side = order <= 0 ? 0 : 1;
             var key = _head[side].AsSpan(0, _headLength[side]);
             if (!_taken.Add(ClientRuns.DefaultHash(key)))
+            {
+                throw new NotGroupedException();
+            }
+
+            // Mostly dyads taken alone while both inputs go on: more likely two files grouped in different orders (the
+            // guess would then fail only at the end, having read both) than files sharing few dyads. Checking first
+            // costs less than that.
+            if (order != 0 && has0 && has1 && ++_alone > GiveUpAlone && _alone * 2 > _taken.Count)
             {
                 throw new NotGroupedException();
             }

@@ -148,6 +148,31 @@ public sealed class AgreementStreamingTests
     }
 
     [Fact]
+    public void Guess_OnFilesGroupedInOppositeOrders_GivesUpEarly_WithTheSameBytes()
+    {
+        // 3,000 dyads, each file grouped, the therapist's in the opposite order: a guess that took every client dyad
+        // alone would fail only at the end. It gives up once more than 1,000 dyads, and more than half, went alone.
+        var dyads = Enumerable.Range(0, 3000).Select(d => $"c{d:D4}").ToList();
+        string File(IEnumerable<string> order, int shift) => Header + string.Concat(order.Select((c, i) => $"{c},1,{1 + ((i + shift) % 5)},2,3\r\n{c},2,3,{1 + (i % 5)},1\r\n"));
+        var (client, therapist) = (File(dyads, 0), File(Enumerable.Reverse(dyads), 1));
+        var pipeline = new AgreementPipeline(Pairing, new MemoryStream(Encoding.UTF8.GetBytes(client)), DataFormat.Csv,
+            new MemoryStream(Encoding.UTF8.GetBytes(therapist)), DataFormat.Csv, new AgreementOptions { Workers = 2 });
+        var output = new MemoryStream();
+        var counts = pipeline.Run(DataFormat.Csv, output);
+        Assert.False(pipeline.Guessed);
+        Assert.InRange(pipeline.GuessTook, AgreementStreaming.GiveUpAlone + 1, AgreementStreaming.GiveUpAlone + 2);
+        Assert.Equal(6000, counts.Pairs);
+        Assert.Equal(Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: false).Output, Encoding.UTF8.GetString(output.ToArray()));
+
+        // Sorted alike, every dyad is taken from both files and the guess holds to the end.
+        var sorted = new AgreementPipeline(Pairing, new MemoryStream(Encoding.UTF8.GetBytes(client)), DataFormat.Csv,
+            new MemoryStream(Encoding.UTF8.GetBytes(File(dyads, 1))), DataFormat.Csv, new AgreementOptions { Workers = 2 });
+        sorted.Run(DataFormat.Csv, Stream.Null);
+        Assert.True(sorted.Guessed);
+        Assert.Equal(3000, sorted.GuessTook);
+    }
+
+    [Fact]
     public void HeldWarnings_AreGivenBackWhole_InOrder_AcrossTheTemporaryFilesChunks()
     {
         // 3,000 warnings of every length up to 300 bytes (non-ASCII too), about 470 KB: the temporary file is read

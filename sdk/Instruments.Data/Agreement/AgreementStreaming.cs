@@ -51,16 +51,8 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 
         var lists = new[] { plan.Client, plan.Therapist };
         var others = new[] { plan.InTherapist, plan.InClient };
-        while (true)
+        while (Heads(cursors, cancel, out var has0, out var has1))
         {
-            cancel.ThrowIfCancellationRequested();
-            var has0 = NextHead(0, cursors[0]);
-            var has1 = NextHead(1, cursors[1]);
-            if (!has0 && !has1)
-            {
-                return;
-            }
-
             // Which run comes next: a dyad the other input does not have goes alone; otherwise both inputs are at the same
             // dyad (the plan says the shared dyads come in the same order).
             var key0 = has0 ? Expected(0, lists[0]) : null;
@@ -95,16 +87,8 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
     /// </summary>
     private void Guess(RecordCursor[] cursors, AgreementTableWriter.Target[] spill, CancellationToken cancel)
     {
-        while (true)
+        while (Heads(cursors, cancel, out var has0, out var has1))
         {
-            cancel.ThrowIfCancellationRequested();
-            var has0 = NextHead(0, cursors[0]);
-            var has1 = NextHead(1, cursors[1]);
-            if (!has0 && !has1)
-            {
-                return;
-            }
-
             var order = has0 && has1 ? _head[0].AsSpan(0, _headLength[0]).SequenceCompareTo(_head[1].AsSpan(0, _headLength[1])) : has0 ? -1 : 1;
             var side = order <= 0 ? 0 : 1;
             var key = _head[side].AsSpan(0, _headLength[side]);
@@ -123,6 +107,15 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 
             Dyad(Encoding.UTF8.GetString(key), cursors, spill, take0: order <= 0, take1: order >= 0);
         }
+    }
+
+    // Both sides' next rows that name a dyad (rows before them that name none reported); false when both inputs ended.
+    private bool Heads(RecordCursor[] cursors, CancellationToken cancel, out bool has0, out bool has1)
+    {
+        cancel.ThrowIfCancellationRequested();
+        has0 = NextHead(0, cursors[0]);
+        has1 = NextHead(1, cursors[1]);
+        return has0 || has1;
     }
 
     // The next row of a side that names a dyad; rows before it that name none are reported on the way. False at the end.

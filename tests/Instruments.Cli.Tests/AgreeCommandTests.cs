@@ -96,7 +96,7 @@ public sealed class AgreeCommandTests
             + "paired,x,1,2,2,10,6,4,\r\n"
             + $"unpaired,x,2,3,,8,,,no usable therapist administration at this occasion in {therapist}\r\n",
             File.ReadAllText(output));
-        Assert.Contains($"RSP2042: warning: {client} line 3: client 'x' at occasion 2", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"instruments: warning: RSP2042: {client} line 3: client 'x' at occasion 2", r.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,8 +111,8 @@ public sealed class AgreeCommandTests
         var r = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", dir["out.csv"]);
         Assert.True(r.ExitCode == 1, r.ToString());
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
-        var warned = lines.Where(l => l.StartsWith("instruments: warning: RSP2042: warning: " + client + " line ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(Enumerable.Range(2, 1000).Select(line => $"instruments: warning: RSP2042: warning: {client} line {line}: client 'x' at occasion {line - 1}"),
+        var warned = lines.Where(l => l.StartsWith("instruments: warning: RSP2042: " + client + " line ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(2, 1000).Select(line => $"instruments: warning: RSP2042: {client} line {line}: client 'x' at occasion {line - 1}"),
             warned.Select(l => l[..l.IndexOf(": no usable", StringComparison.Ordinal)]));
         Assert.StartsWith("instruments: 0 pairs in 0 dyads from 1,001 rows", lines[^1], StringComparison.Ordinal);
     }

@@ -322,7 +322,7 @@ internal sealed class BlockWarnings(TextWriter stderr)
     {
         lock (_lock)
         {
-            _text.Append("instruments: warning: ").Append(message).Append(stderr.NewLine);
+            _text.Append(InputFiles.WarningLine(message)).Append(stderr.NewLine);
             if (_text.Length >= BlockLength)
             {
                 FlushLocked();

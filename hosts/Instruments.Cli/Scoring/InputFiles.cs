@@ -124,5 +124,28 @@ internal static class InputFiles
     }
 
     /// <summary>Prints a data-layer warning the way the host prints warnings.</summary>
-    public static Action<string> Warn(TextWriter stderr) => message => stderr.WriteLine("instruments: warning: " + message);
+    public static Action<string> Warn(TextWriter stderr) => message => stderr.WriteLine(WarningLine(message));
+
+    /// <summary>
+    /// A data-layer warning as one line of standard error: <c>instruments: warning: </c> and the text, or, for a
+    /// diagnostic (<c>RSP2042: warning: c.csv line 3: ...</c>), <c>instruments: </c>, its severity, its id and the
+    /// rest (<c>instruments: warning: RSP2042: c.csv line 3: ...</c>), so that the severity is said once, and as the
+    /// diagnostic has it (a diagnostic raised to an error says <c>error</c>).
+    /// </summary>
+    public static string WarningLine(string message)
+    {
+        var id = message.IndexOf(": ", StringComparison.Ordinal);
+        if (id > 0 && message.AsSpan(0, id).IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") < 0 && char.IsAsciiLetterUpper(message[0]) && char.IsAsciiDigit(message[id - 1]))
+        {
+            foreach (var severity in (ReadOnlySpan<string>)["warning: ", "error: ", "info: "])
+            {
+                if (message.AsSpan(id + 2).StartsWith(severity, StringComparison.Ordinal))
+                {
+                    return string.Concat("instruments: ", severity, message.AsSpan(0, id + 2), message.AsSpan(id + 2 + severity.Length));
+                }
+            }
+        }
+
+        return "instruments: warning: " + message;
+    }
 }

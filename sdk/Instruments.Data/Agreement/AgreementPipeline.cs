@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using Instruments.Alliance;
-using Instruments.Data.IO;
 using Instruments.Course;
+using Instruments.Data.IO;
 using Instruments.Scoring;
 
 namespace Instruments.Data;
@@ -113,7 +113,6 @@ public sealed class AgreementPipeline
         try
         {
             HotPaths.PrepareAgreementInBackground(_inputs[0].Format);
-            var options = _options;
             if (CanStream(format) && output.CanSeek && output.CanWrite && Guessing)
             {
                 // One pass on the guess that both inputs are grouped by dyad and their dyads come in the same order (a
@@ -125,9 +124,9 @@ public sealed class AgreementPipeline
                 using var held = new HeldWarnings(SpillMemoryBytes);
                 try
                 {
-                    var counts = RunStreaming(plan: null, format, output, options.Warnings is null ? options : options with { Warnings = held.Warn }, cancel);
+                    var counts = RunStreaming(plan: null, format, output, _options.Warnings is null ? _options : _options with { Warnings = held.Warn }, cancel);
                     Guessed = true;
-                    if (options.Warnings is { } warn)
+                    if (_options.Warnings is { } warn)
                     {
                         held.GiveTo(warn);
                     }
@@ -143,26 +142,26 @@ public sealed class AgreementPipeline
                 }
             }
 
-            if (CanStream(format) && Prescan(options, cancel) is { } plan)
+            if (CanStream(format) && Prescan(cancel) is { } plan)
             {
-                return RunStreaming(plan, format, output, options, cancel);
+                return RunStreaming(plan, format, output, _options, cancel);
             }
 
-            var state = new AgreementState(_pairing, options);
+            var state = new AgreementState(_pairing, _options);
             if (_protocol is { } protocol)
             {
-                ReadBoth(state, protocol, options, cancel);
+                ReadBoth(state, protocol, cancel);
             }
             else
             {
                 for (var side = 0; side < 2; side++)
                 {
-                    ReadSide(state, side, options, cancel);
+                    ReadSide(state, side, cancel);
                 }
             }
 
             var result = state.Match();
-            AgreementWriter.Write(format, output, _pairing, options, result);
+            AgreementWriter.Write(format, output, _pairing, _options, result);
             output.Flush();
             if (_options.OnDyad is { } onDyad)
             {
@@ -208,13 +207,13 @@ public sealed class AgreementPipeline
         && _inputs[0].Input.CanSeek && _inputs[1].Input.CanSeek;
 
     // Both inputs read once for their dyads' runs (fields only), then put back where they were.
-    private AgreementGrouping.Plan? Prescan(AgreementOptions options, CancellationToken cancel)
+    private AgreementGrouping.Plan? Prescan(CancellationToken cancel)
     {
         var (client, therapist) = (_inputs[0].Input, _inputs[1].Input);
         var (clientStart, therapistStart) = (client.Position, therapist.Position);
         try
         {
-            return AgreementGrouping.Scan(client, _inputs[0].Format, therapist, _inputs[1].Format, options, cancel);
+            return AgreementGrouping.Scan(client, _inputs[0].Format, therapist, _inputs[1].Format, _options, cancel);
         }
         catch (ResponseFileException)
         {
@@ -297,8 +296,12 @@ public sealed class AgreementPipeline
                 }
                 finally
                 {
-                    GuessTook = plan is null ? merge.Taken : GuessTook;
+                    if (plan is null)
+                    {
+                        GuessTook = merge.Taken;
+                    }
                 }
+
                 if (!options.Summary)
                 {
                     // The pairs table lists the unpaired administrations after every pair: the client's, then the therapist's.
@@ -367,32 +370,32 @@ public sealed class AgreementPipeline
         return null;
     }
 
-    private void ReadSide(AgreementState state, int side, AgreementOptions options, CancellationToken cancel)
+    private void ReadSide(AgreementState state, int side, CancellationToken cancel)
     {
         var (input, inputFormat) = _inputs[side];
         var plan = side == 0 ? _pairing.Client : _pairing.Therapist;
-        var name = side == 0 ? options.ClientInputName : options.TherapistInputName;
+        var name = side == 0 ? _options.ClientInputName : _options.TherapistInputName;
         var set = new TrackedSet(plan);
-        using var reader = ResponseReader.Open(input, inputFormat, plan, options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        using var reader = ResponseReader.Open(input, inputFormat, plan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
         RequireColumns(reader, name);
-        var rowFormat = new TrackedRowFormat(set, options.ClientColumn, options.OccasionColumn, options.TherapistColumn);
+        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
         var sink = new TrackedRowSink(1, set.ScoreCount, (in TrackedRow row) => state.Add(side, row));
-        new ScoringPipeline(plan, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = options.Workers }, cancel);
+        new ScoringPipeline(plan, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
     }
 
-    private void ReadBoth(AgreementState state, ProtocolPlan protocol, AgreementOptions options, CancellationToken cancel)
+    private void ReadBoth(AgreementState state, ProtocolPlan protocol, CancellationToken cancel)
     {
         var (input, inputFormat) = _inputs[0];
-        var name = options.ClientInputName;
+        var name = _options.ClientInputName;
         var set = new TrackedSet(protocol);
         int Part(ScoringPlan form) => protocol.Instruments.IndexOf(protocol.Instruments.First(p => p.Definition.Id == form.Definition.Id));
         var (client, therapist) = (Part(_pairing.Client), Part(_pairing.Therapist));
-        using var reader = ResponseReader.Open(input, inputFormat, protocol.ReaderPlan, options.Warnings is { } w ? text => w(name + ": " + text) : null);
+        using var reader = ResponseReader.Open(input, inputFormat, protocol.ReaderPlan, _options.Warnings is { } w ? text => w(name + ": " + text) : null);
         RequireColumns(reader, name);
-        var rowFormat = new TrackedRowFormat(set, options.ClientColumn, options.OccasionColumn, options.TherapistColumn);
+        var rowFormat = new TrackedRowFormat(set, _options.ClientColumn, _options.OccasionColumn, _options.TherapistColumn);
         var sink = new TrackedRowSink(set.Instruments.Length, set.ScoreCount,
             (in TrackedRow row) => state.AddBoth(row, client, set.ScoreStart[client], therapist, set.ScoreStart[therapist]));
-        new ScoringPipeline(protocol, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = options.Workers }, cancel);
+        new ScoringPipeline(protocol, reader).Run(rowFormat, sink, new ScoringPipelineOptions { Workers = _options.Workers }, cancel);
     }
 
     private void RequireColumns(ResponseReader reader, string name)

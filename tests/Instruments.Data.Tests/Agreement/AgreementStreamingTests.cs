@@ -175,9 +175,11 @@ public sealed class AgreementStreamingTests
     [Fact]
     public void HeldWarnings_AreGivenBackWhole_InOrder_AcrossTheTemporaryFilesChunks()
     {
-        // 3,000 warnings of every length up to 300 bytes (non-ASCII too), about 470 KB: the temporary file is read
-        // back in 64 KiB chunks, which cut warnings in two.
-        var messages = Enumerable.Range(0, 3000).Select(i => $"RSP2042: warning: c.csv line {i}: client 'é{new string('x', (i * 37) % 300)}'").ToList();
+        // 3,000 warnings: every length from 0 to 1,099 bytes (so every size around the buffers' first 512), then up to
+        // 3,000 bytes with non-ASCII text; about 3 MB: the temporary file is read back in 64 KiB chunks, which cut
+        // warnings in two.
+        var messages = Enumerable.Range(0, 3000)
+            .Select(i => i < 1100 ? new string('x', i) : $"RSP2042: warning: c.csv line {i}: client 'é{new string('x', (i * 37) % 3000)}'").ToList();
         using var held = new AgreementPipeline.HeldWarnings(100);
         foreach (var message in messages)
         {

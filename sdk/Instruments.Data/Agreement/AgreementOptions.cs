@@ -37,7 +37,11 @@ public sealed record AgreementOptions
     /// <value><c>therapist</c>.</value>
     public string TherapistInputName { get; init; } = "therapist";
 
-    /// <summary>Receives the readers' warnings and every diagnostic as text (<c>RSP2040: warning: client.csv line 4: ...</c>), in order.</summary>
+    /// <summary>
+    /// Receives the readers' warnings and every diagnostic as text (<c>RSP2040: warning: client.csv line 4: ...</c>),
+    /// each once and one at a time; in which order and when (as the rows are read, or at the end of a run that streams
+    /// on a guess): see <see cref="AgreementPipeline"/>.
+    /// </summary>
     /// <value>Null: dropped (JSON output still lists the diagnostics).</value>
     public Action<string>? Warnings { get; init; }
 

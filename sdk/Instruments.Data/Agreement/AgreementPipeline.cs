@@ -23,15 +23,20 @@ namespace Instruments.Data;
 /// (RSP2040), or is one of several administrations of one form for one dyad at one occasion (RSP2041: never merged,
 /// none paired).</para>
 /// <para>Memory. When both inputs can seek (files), the output is CSV or NDJSON and no
-/// <see cref="AgreementOptions.OnDyad"/> is given, both inputs are first read for their dyads only (fields, nothing
-/// scored): if each is grouped by dyad (every dyad's rows one contiguous run; rows that name no dyad or have no usable
-/// occasion may be anywhere) and the dyads both inputs have come in the same order, both are scored at once and merged
-/// dyad by dyad, each dyad written as soon as its rows end; memory holds one dyad's administrations, each dyad's key,
-/// and the unpaired rows already formatted (1 MiB in memory, then a temporary file), since the pairs table lists them
-/// last (<see cref="AgreementCounts.Streamed"/>). Otherwise both inputs' usable administrations are held until the end
-/// (about 40 bytes plus 8 per paired score each, plus each dyad's key once; matching groups them by dyad with one
-/// integer per administration). The output is the same either way; the warnings are the same, in input order per file
-/// when buffered and dyad by dyad when streamed. The statistics allocate nothing per pair.</para>
+/// <see cref="AgreementOptions.OnDyad"/> is given, the run streams if each input is grouped by dyad (every dyad's rows
+/// one contiguous run; rows that name no dyad or have no usable occasion may be anywhere) and the dyads both inputs
+/// have come in the same order: both are scored at once and merged dyad by dyad, each dyad written as soon as its rows
+/// end; memory holds one dyad's administrations, each dyad's key (and its 64-bit hash), and the unpaired rows already
+/// formatted (1 MiB in memory, then a temporary file), since the pairs table lists them last
+/// (<see cref="AgreementCounts.Streamed"/>). When the output can also be cut back (it can seek), the run starts at once
+/// on the guess that the inputs are so grouped (a dyad one input lacks where the other's next dyad sorts after it), holds
+/// its warnings (1 MiB in memory, then a temporary file) and gives them at its end; a dyad met again ends the guess, the
+/// output is cut back to where it started, and the run starts again the sure way. The sure way first reads both inputs
+/// for their dyads only (fields, nothing scored) and streams when they are so grouped. Otherwise both inputs' usable
+/// administrations are held until the end (about 40 bytes plus 8 per paired score each, plus each dyad's key once;
+/// matching groups them by dyad with one integer per administration). The output is the same either way; the warnings
+/// are the same, in input order per file when buffered, dyad by dyad when streamed, and at the end when streamed on a
+/// guess. The statistics allocate nothing per pair.</para>
 /// </remarks>
 public sealed class AgreementPipeline
 {

@@ -16,29 +16,22 @@ catch (IOException)
 }
 
 using var interrupt = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    // The first Ctrl+C asks the command to stop (score and report then leave no partial output file, exit 130);
-    // a second one ends the process at once.
-    if (!interrupt.IsCancellationRequested)
-    {
-        e.Cancel = true;
-        interrupt.Cancel();
-    }
-};
 
-// SIGTERM (kill, a supervisor stopping the job) and SIGHUP (the terminal went away) stop a command the way Ctrl+C
-// does: the temporary output file is removed and the command says so. The exit code is 128 + the signal's number, as a
-// shell reports a process killed by it (SIGINT 130, SIGHUP 129, SIGTERM 143; and 141 for a closed standard output).
-// A second signal of either kind takes its default action and ends the process at once.
+// SIGINT (Ctrl+C), SIGTERM (kill, a supervisor stopping the job) and SIGHUP (the terminal went away) ask the command to
+// stop: score and report then leave no partial output file, and the command says so. The exit code is 128 + the
+// signal's number, as a shell reports a process killed by it (SIGINT 130, SIGHUP 129, SIGTERM 143; and 141 for a
+// closed standard output). A second signal of any of these takes its default action and ends the process at once.
+// (Registered directly rather than through Console.CancelKeyPress, which sets up the whole terminal first.)
 var signalled = 0;
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 using var onHup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 
+var textOut = OperatingSystem.IsWindows() ? Console.Out : StandardText(1, 1 << 12);
 var context = new CliContext
 {
-    Out = Console.Out,
-    Error = StandardError(),
+    Out = textOut,
+    Error = OperatingSystem.IsWindows() ? Console.Error : StandardText(2, 1 << 14),
     OpenStandardInput = Console.OpenStandardInput,
     OpenStandardOutput = OpenStandardOutput,
     GetEnvironmentVariable = Environment.GetEnvironmentVariable,
@@ -53,37 +46,32 @@ void Stop(PosixSignalContext signal)
     if (!interrupt.IsCancellationRequested)
     {
         signal.Cancel = true;
-        Volatile.Write(ref signalled, signal.Signal == PosixSignal.SIGTERM ? 15 : 1);
+        Volatile.Write(ref signalled, signal.Signal switch { PosixSignal.SIGTERM => 15, PosixSignal.SIGINT => 2, _ => 1 });
         interrupt.Cancel();
     }
 }
 
-// Console.Error encodes through a 256-byte buffer, one write(2) per 256 bytes: a run that warns about 100,000 rows
-// (agree) made 80,000 system calls for 20 MB. The same stream, encoded through 16 KiB, flushed after every write as
-// Console.Error is (nothing is held back from a terminal or a log).
-static TextWriter StandardError()
+// Standard output or error as text, UTF-8 without a byte order mark, flushed after every write (nothing is held back
+// from a terminal or a log). On Unix: write(2) on the descriptor through a buffer of bufferSize bytes, without
+// Console's terminal set-up (terminfo, signal handlers: several milliseconds of every start); a closed pipe is ignored,
+// as Console ignores it. Console.Error also encoded through a 256-byte buffer: a run that warned about 100,000 rows
+// (agree) made 80,000 system calls for 20 MB.
+static TextWriter StandardText(int fd, int bufferSize)
 {
-    try
-    {
-        return TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError(), new UTF8Encoding(false), 1 << 14) { AutoFlush = true });
-    }
-    catch (IOException)
-    {
-        return Console.Error;
-    }
+    return TextWriter.Synchronized(new StreamWriter(new Instruments.Cli.IO.StandardOutputStream(fd, ignoreBrokenPipe: true), new UTF8Encoding(false), bufferSize) { AutoFlush = true });
 }
 
 // On Unix the console stream drops writes to a closed pipe silently, so 'score ... | head -1' would score the whole
 // input; write(2) on file descriptor 1 reports the broken pipe as an IOException, and the command stops. (A FileStream
 // over descriptor 1 would too, but for a regular file it writes at its own position with pwrite and leaves the shell's
 // offset behind: '(echo a; instruments score ...; echo b) > out' lost the start of the results.)
-static Stream OpenStandardOutput()
+Stream OpenStandardOutput()
 {
     if (OperatingSystem.IsWindows())
     {
         return Console.OpenStandardOutput();
     }
 
-    Console.Out.Flush();
+    textOut.Flush();
     return new Instruments.Cli.IO.StandardOutputStream();
 }

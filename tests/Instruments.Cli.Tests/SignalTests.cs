@@ -7,6 +7,7 @@ namespace Instruments.Cli.Tests;
 public sealed class SignalTests
 {
     [Theory]
+    [InlineData("INT", 130)]
     [InlineData("TERM", 143)]
     [InlineData("HUP", 129)]
     public async Task Score_SignalledWhileWritingAFile_RemovesTheTemporaryFile_SaysSo_Exits128PlusSignal(string signal, int expectedExit)

@@ -8,6 +8,9 @@ namespace Instruments.Cli.IO;
 /// all three in order, and <c>&gt;&gt;</c> appends), and a closed pipe is an <see cref="IOException"/> (EPIPE), so
 /// <c>score ... | head -1</c> stops instead of scoring the whole input. A <see cref="FileStream"/> over descriptor 1 does
 /// neither for a regular file: it writes with <c>pwrite</c> at its own position and leaves the shell's offset behind.
+/// For the text streams (<c>ignoreBrokenPipe</c>: messages on descriptor 2, help and tables on descriptor 1) a closed
+/// pipe is ignored, as <see cref="Console"/>'s streams do, without <see cref="Console"/>'s terminal set-up (terminfo,
+/// signal handlers), which cost each start of the host several milliseconds.
 /// </summary>
 internal sealed unsafe partial class StandardOutputStream : Stream
 {
@@ -17,8 +20,13 @@ internal sealed unsafe partial class StandardOutputStream : Stream
     private const int Epipe = 32;
 
     private readonly int _fd;
+    private readonly bool _ignoreBrokenPipe;
 
-    public StandardOutputStream(int fd = StandardOutput) => _fd = fd;
+    public StandardOutputStream(int fd = StandardOutput, bool ignoreBrokenPipe = false)
+    {
+        _fd = fd;
+        _ignoreBrokenPipe = ignoreBrokenPipe;
+    }
 
     public override bool CanRead => false;
 
@@ -63,6 +71,11 @@ internal sealed unsafe partial class StandardOutputStream : Stream
                     // A non-blocking descriptor handed to us (rare): wait a little and retry rather than lose output.
                     Thread.Sleep(1);
                     continue;
+                }
+
+                if (errno == Epipe && _ignoreBrokenPipe)
+                {
+                    return; // nobody reads any more: the rest is dropped, as Console drops it
                 }
 
                 throw new IOException(errno == Epipe ? "Broken pipe" : Marshal.GetPInvokeErrorMessage(errno), errno == Epipe ? 32 : errno);

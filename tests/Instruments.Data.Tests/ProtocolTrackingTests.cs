@@ -284,6 +284,12 @@ public sealed class ProtocolTrackingTests
         var collided = Track(grouped, DataFormat.Csv, hash: Same);
         Assert.True(collided.Counts.Streamed);
         Assert.Equal(expected.Output, collided.Output);
+
+        // Grouped but not sorted (b2 before a1): the hashes are looked up, collide, and the ids are compared as text.
+        var unsorted = Header + "b2,1,1,1,1,1,1,1\r\nb2,2,2,2,2,2,2,2\r\na1,1,6,6,6,4,4,4\r\na1,2,1,1,1,1,1,0\r\n";
+        var collidedUnsorted = Track(unsorted, DataFormat.Csv, hash: Same);
+        Assert.True(collidedUnsorted.Counts.Streamed);
+        Assert.Equal(Track(unsorted, DataFormat.Csv).Output, collidedUnsorted.Output);
         var buffered = Track(interleaved, DataFormat.Csv, hash: Same);
         Assert.False(buffered.Counts.Streamed);
         Assert.Equal(Track(interleaved, DataFormat.Csv).Output, buffered.Output);
@@ -294,18 +300,19 @@ public sealed class ProtocolTrackingTests
     {
         static long Same(ReadOnlySpan<byte> id) => 7;
         byte[] a = "a"u8.ToArray(), b = "b"u8.ToArray(), c = "c"u8.ToArray();
+        // Ids in increasing order cannot repeat: b after a is new whatever its hash. Out of order, the hash decides.
         var first = new ClientRuns(Same, suspects: null);
-        Assert.Equal([ClientRuns.Step.New, ClientRuns.Step.Same, ClientRuns.Step.Collision, ClientRuns.Step.Collision],
-            new[] { a, a, b, a }.Select(id => first.Next(id)));
+        Assert.Equal([ClientRuns.Step.New, ClientRuns.Step.Same, ClientRuns.Step.New, ClientRuns.Step.Collision, ClientRuns.Step.Collision],
+            new[] { a, a, b, a, c }.Select(id => first.Next(id)));
         Assert.Equal([7L], first.Collisions);
 
         var second = new ClientRuns(Same, first.Collisions);
         Assert.Equal([ClientRuns.Step.New, ClientRuns.Step.New, ClientRuns.Step.New, ClientRuns.Step.Repeat],
-            new[] { a, b, c, a }.Select(id => second.Next(id)));
+            new[] { c, b, a, c }.Select(id => second.Next(id)));
 
         // A hash that the first pass never saw twice, seen twice in the second, is a repeat (the input changed).
         var strict = new ClientRuns(Same, suspects: []);
-        Assert.Equal([ClientRuns.Step.New, ClientRuns.Step.Repeat], new[] { a, b }.Select(id => strict.Next(id)));
+        Assert.Equal([ClientRuns.Step.New, ClientRuns.Step.Repeat], new[] { b, a }.Select(id => strict.Next(id)));
     }
 
     [Fact]
@@ -344,6 +351,56 @@ public sealed class ProtocolTrackingTests
         foreach (var v in reference)
         {
             Assert.False(set.Add(v));
+        }
+    }
+
+    [Fact]
+    public void KeySet_TellsKeysMetAgain_ExactlyAsAHashSetOfTheKeysDoes_SortedOrNot()
+    {
+        // The reference: the framework's set of the keys themselves. The hash is the key's length and first byte
+        // only, so distinct keys collide often: in increasing order (byte or shortlex) a collision must not count as a
+        // key met again; out of order the KeySet answers by hash, as HashSet64 does, and a collision does count.
+        static long Weak(byte[] key) => key.Length * 256L + (key.Length > 0 ? key[0] : 0);
+        var random = new Random(20261130);
+        var orders = new List<(string Name, List<byte[]> Keys)>();
+        var words = Enumerable.Range(0, 5_000).Select(_ => Encoding.ASCII.GetBytes(new string(Enumerable.Range(0, random.Next(1, 6)).Select(_ => (char)random.Next('a', 'e')).ToArray())))
+            .DistinctBy(Convert.ToHexString).ToList();
+        orders.Add(("bytes", words.OrderBy(w => w, Comparer<byte[]>.Create((x, y) => x.AsSpan().SequenceCompareTo(y))).ToList()));
+        orders.Add(("numbers", Enumerable.Range(1, 3_000).Select(i => Encoding.ASCII.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList()));
+        var late = orders[0].Keys.ToList();
+        late.Add(late[^1]); // a key again, straight after itself in a sorted run
+        late.Add(late[17]); // and one from long before
+        late.AddRange(words.Take(300));
+        orders.Add(("sorted, then repeats and shuffled", late));
+
+        foreach (var (name, keys) in orders)
+        {
+            // The model: while every key so far came after the one before in byte order, or every key in shortlex
+            // order, a key is new (sorted keys are distinct); after that, a key is new when its hash is.
+            var set = new KeySet();
+            var keysSeen = new HashSet<string>();
+            var hashesSeen = new HashSet<long>();
+            bool byteOrder = true, shortlexOrder = true;
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var key = keys[i];
+                var repeat = !keysSeen.Add(Convert.ToHexString(key));
+                if (i > 0 && (byteOrder || shortlexOrder))
+                {
+                    var previous = keys[i - 1];
+                    var bytes = previous.AsSpan().SequenceCompareTo(key);
+                    byteOrder &= bytes < 0;
+                    shortlexOrder &= previous.Length < key.Length || (previous.Length == key.Length && bytes < 0);
+                }
+
+                var expected = hashesSeen.Add(Weak(key)) || byteOrder || shortlexOrder;
+                var added = set.Add(key, Weak(key));
+                Assert.True(expected == added, $"{name}: key {i} '{Encoding.ASCII.GetString(key)}'");
+                Assert.False(repeat && added, $"{name}: key {i} met again but taken as new");
+                Assert.Equal(byteOrder || shortlexOrder, set.Ordered);
+            }
+
+            Assert.Equal(name != "sorted, then repeats and shuffled", set.Ordered);
         }
     }
 

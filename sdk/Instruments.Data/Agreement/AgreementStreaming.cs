@@ -16,7 +16,7 @@ namespace Instruments.Data;
 /// </summary>
 internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping.Plan? plan, AgreementTableWriter table, bool summary)
 {
-    private readonly HashSet64 _taken = new();
+    private readonly KeySet _taken = new();
     private int _alone;
 
     /// <summary>The guess gives up when more than this many dyads, and more than half of all, were taken alone while both inputs went on.</summary>
@@ -92,7 +92,7 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
             var order = has0 && has1 ? _head[0].AsSpan(0, _headLength[0]).SequenceCompareTo(_head[1].AsSpan(0, _headLength[1])) : has0 ? -1 : 1;
             var side = order <= 0 ? 0 : 1;
             var key = _head[side].AsSpan(0, _headLength[side]);
-            if (!_taken.Add(ClientRuns.DefaultHash(key)))
+            if (!_taken.Add(key, ClientRuns.DefaultHash(key)))
             {
                 throw new NotGroupedException();
             }

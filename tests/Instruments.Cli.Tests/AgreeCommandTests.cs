@@ -89,26 +89,35 @@ public sealed class AgreeCommandTests
         var client = dir.File("client.csv", "client_id,session,i1,i2\nx,1,5,5\nx,2,4,4\n");
         var therapist = dir.File("therapist.csv", "client_id,session,i1,i2\nx,1,3,3\n");
         var output = dir["out.csv"];
-        var r = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", output, "--quiet");
+        var r = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", output);
         Assert.True(r.ExitCode == 1, r.ToString());
         Assert.Equal(
             "status,client_id,occasion,client_line,therapist_line,total.client,total.therapist,total.difference,reason\r\n"
             + "paired,x,1,2,2,10,6,4,\r\n"
             + $"unpaired,x,2,3,,8,,,no usable therapist administration at this occasion in {therapist}\r\n",
             File.ReadAllText(output));
-        Assert.Contains($"instruments: warning: RSP2042: {client} line 3: client 'x' at occasion 2", r.Stderr, StringComparison.Ordinal);
+
+        // Listed in the table, so not warned row by row as well; the summary line says where they are.
+        Assert.DoesNotContain("RSP2042", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("instruments: 1 pairs in 1 dyads from 3 rows (pair.c with pair.t; 1 unpaired (listed in the output), 0 not usable)", r.Stderr, StringComparison.Ordinal);
+
+        // With --summary the output does not list them: each is warned.
+        var summary = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", dir["summary.csv"], "--summary");
+        Assert.True(summary.ExitCode == 1, summary.ToString());
+        Assert.Contains($"instruments: warning: RSP2042: {client} line 3: client 'x' at occasion 2", summary.Stderr, StringComparison.Ordinal);
+        Assert.Contains("; 1 unpaired, 0 not usable)", summary.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ManyUnpairedRows_EachWarnedOnce_InInputOrder_BeforeTheSummaryLine()
     {
         // The warnings are written in blocks (BlockWarnings): 1,000 of them span several blocks; none may be lost,
-        // repeated or reordered, and the summary line comes last.
+        // repeated or reordered, and the summary line comes last. (--summary: the output does not list them.)
         using var dir = Plugin();
         var rows = string.Concat(Enumerable.Range(1, 1000).Select(i => $"x,{i},5,5\n"));
         var client = dir.File("client.csv", "client_id,session,i1,i2\n" + rows);
         var therapist = dir.File("therapist.csv", "client_id,session,i1,i2\ny,1,3,3\n");
-        var r = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", dir["out.csv"]);
+        var r = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", dir["out.csv"], "--summary");
         Assert.True(r.ExitCode == 1, r.ToString());
         var lines = r.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToList();
         var warned = lines.Where(l => l.StartsWith("instruments: warning: RSP2042: " + client + " line ", StringComparison.Ordinal)).ToList();

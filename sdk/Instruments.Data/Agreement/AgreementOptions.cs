@@ -40,7 +40,10 @@ public sealed record AgreementOptions
     /// <summary>
     /// Receives the readers' warnings and every diagnostic as text (<c>RSP2040: warning: client.csv line 4: ...</c>),
     /// each once and one at a time; in which order and when (as the rows are read, or at the end of a run that streams
-    /// on a guess): see <see cref="AgreementPipeline"/>.
+    /// on a guess): see <see cref="AgreementPipeline"/>. An administration without a partner (RSP2042) is given here
+    /// only when the output does not list it: with <see cref="Summary"/> for CSV and NDJSON, or when the output is
+    /// <see cref="Stream.Null"/> (reports); JSON and the pairs table list each with its reason, and
+    /// <see cref="AgreementCounts.Unpaired"/> counts them. (Raised to an error, it is given here in every case.)
     /// </summary>
     /// <value>Null: dropped (JSON output still lists the diagnostics).</value>
     public Action<string>? Warnings { get; init; }

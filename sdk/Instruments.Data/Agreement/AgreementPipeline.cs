@@ -152,7 +152,7 @@ public sealed class AgreementPipeline
                 return RunStreaming(plan, format, output, _options, cancel);
             }
 
-            var state = new AgreementState(_pairing, _options);
+            var state = new AgreementState(_pairing, _options, unpairedListed: ListsUnpaired(format, output));
             if (_protocol is { } protocol)
             {
                 ReadBoth(state, protocol, cancel);
@@ -233,6 +233,11 @@ public sealed class AgreementPipeline
 
     // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming); without a plan, on
     // the guess that both are grouped alike (NotGroupedException when a dyad comes back).
+    // Whether the output lists each unpaired administration with its reason: JSON always, the CSV and NDJSON pairs
+    // table (not the summary); not Stream.Null (reports read the dyads instead).
+    private bool ListsUnpaired(DataFormat format, Stream output) =>
+        !ReferenceEquals(output, Stream.Null) && (format == DataFormat.Json || !_options.Summary);
+
     private AgreementCounts RunStreaming(AgreementGrouping.Plan? plan, DataFormat format, Stream output, AgreementOptions given, CancellationToken cancel)
     {
         // The user's warnings callback is called from one thread at a time (the two readers warn on their own threads).
@@ -248,7 +253,7 @@ public sealed class AgreementPipeline
                 }
             },
         };
-        var state = new AgreementState(_pairing, options, keepDiagnostics: false);
+        var state = new AgreementState(_pairing, options, keepDiagnostics: false, unpairedListed: ListsUnpaired(format, output));
         var readers = new ResponseReader?[2];
         var queues = new RecordQueue?[2];
         var tasks = new Task?[2];

@@ -42,6 +42,7 @@ internal sealed class AgreementState
     private readonly (OccasionKind Kind, int Line)[] _fileKind = new (OccasionKind, int)[2];
     private readonly char[] _chars = new char[256];
     private readonly bool _keepDiagnostics;
+    private readonly bool _unpairedListed;
     private readonly RowOrder[] _byOccasion;
     private readonly Comparison<UnpairedRow> _bySideAndLine;
     private readonly string[] _noPartner = new string[2];
@@ -53,11 +54,16 @@ internal sealed class AgreementState
     /// True to list every diagnostic in <see cref="Diagnostics"/> (for JSON output); false to only hand them to
     /// <see cref="AgreementOptions.Warnings"/> (streaming, where the table holds no diagnostics).
     /// </param>
-    public AgreementState(InstrumentPairing pairing, AgreementOptions options, bool keepDiagnostics = true)
+    /// <param name="unpairedListed">
+    /// The output lists every unpaired administration with its reason (the pairs table, JSON): an RSP2042 of warning
+    /// severity is then not given to the warnings callback as well, row by row (the row is mentioned once, in the output).
+    /// </param>
+    public AgreementState(InstrumentPairing pairing, AgreementOptions options, bool keepDiagnostics = true, bool unpairedListed = false)
     {
         _pairing = pairing;
         _options = options;
         _keepDiagnostics = keepDiagnostics;
+        _unpairedListed = unpairedListed;
         _scores = pairing.Scores.Length;
         _scoreIndex = [[.. pairing.Scores.Select(s => s.ClientIndex)], [.. pairing.Scores.Select(s => s.TherapistIndex)]];
         _byOccasion = [new RowOrder(Usable[0]), new RowOrder(Usable[1])];
@@ -532,7 +538,8 @@ internal sealed class AgreementState
             var row = at[side][0];
             unpaired.Add(new UnpairedRow(side, row, reason));
             var descriptor = InstrumentDiagnostics.AdministrationWithoutPartner;
-            if (_options.Warnings is { } warn && _pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
+            if (_options.Warnings is { } warn && _pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity
+                && (!_unpairedListed || severity == DiagnosticSeverity.Error))
             {
                 warn(string.Format(CultureInfo.InvariantCulture, WarningFormat(descriptor, severity), SideName(side), Usable[side][row].Line, DyadName(dyad), occasion.ToString(), reason));
             }

@@ -186,18 +186,17 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
         {
             Pairs += _pairs.Count;
             Dyads++;
-            if (!summary)
+            if (summary)
             {
+                table.Dyad(state.Summarize(_pairs, 0, _pairs.Count, _totals));
+            }
+            else
+            {
+                // The pairs table has no dyad or across-dyad figures: nothing is summarised.
                 foreach (var p in _pairs)
                 {
                     table.Pair(p);
                 }
-            }
-
-            var d = state.Summarize(_pairs, 0, _pairs.Count, _totals);
-            if (summary)
-            {
-                table.Dyad(d);
             }
         }
 
@@ -235,7 +234,7 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
         _run[side]++;
     }
 
-    /// <summary>The across-dyad figures, after <see cref="Run"/>.</summary>
+    /// <summary>The across-dyad figures, after <see cref="Run"/> (with a summary; for the pairs table they are not computed, and empty).</summary>
     public AgreementTotalsSummary Totals() => new(Pairs, Dyads, Unpaired, state.Unusable, _totals.OverDyads(), _totals.OverPairs());
 }
 

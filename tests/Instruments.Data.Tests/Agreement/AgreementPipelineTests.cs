@@ -1,3 +1,4 @@
+using System.Text;
 using System.Globalization;
 using System.Text.Json;
 using static Instruments.Data.Tests.Agreement.AgreementTestForms;
@@ -96,7 +97,46 @@ public sealed class AgreementPipelineTests
                 ("t.csv", 6, "no usable client administration at this occasion in c.csv"),
             ], reasons);
         Assert.Equal(new AgreementCounts(14, 1, 5, 7, 1), counts);
-        Assert.Contains(warnings, w => w.StartsWith("RSP2042: warning: c.csv line 3: client 'c1' at occasion 2: no usable therapist", StringComparison.Ordinal));
+        // JSON lists the unpaired administrations: RSP2042 is not warned as well (each row is mentioned once).
+        Assert.DoesNotContain(warnings, w => w.StartsWith("RSP2042", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.StartsWith("RSP2040: warning: c.csv line 4:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(DataFormat.Json, false, false)]
+    [InlineData(DataFormat.Csv, false, false)]
+    [InlineData(DataFormat.Ndjson, false, false)]
+    [InlineData(DataFormat.Csv, true, true)]      // the summary does not list them
+    [InlineData(DataFormat.Ndjson, true, true)]
+    [InlineData(DataFormat.Json, true, false)]    // JSON lists them, summary or not
+    public void UnpairedAdministrations_AreWarnedRowByRow_OnlyWhenTheOutputDoesNotListThem(DataFormat format, bool summary, bool warned)
+    {
+        var client = Header + "c1,1,5,5,5\r\nc1,2,4,4,4\r\n";
+        var therapist = Header + "c1,1,4,4,4\r\nc2,1,3,3,3\r\n";
+        var (output, counts, warnings) = Agree(client, therapist, format, new AgreementOptions { Summary = summary });
+        Assert.Equal(2, counts.Unpaired);
+        var expected = new[]
+        {
+            "RSP2042: warning: c.csv line 3: client 'c1' at occasion 2: no usable therapist administration at this occasion in t.csv",
+            "RSP2042: warning: t.csv line 3: client 'c2' at occasion 1: no usable client administration at this occasion in c.csv",
+        };
+        Assert.Equal(warned ? expected : [], warnings.Where(w => w.StartsWith("RSP2042", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        if (!summary || format == DataFormat.Json)
+        {
+            Assert.Contains("no usable therapist administration at this occasion in t.csv", output, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void UnpairedAdministrations_AreWarnedRowByRow_WhenNothingIsWritten_AsForReports()
+    {
+        var warnings = new List<string>();
+        var pipeline = new AgreementPipeline(Pairing, new MemoryStream(Encoding.UTF8.GetBytes(Header + "c1,1,5,5,5\r\nc1,2,4,4,4\r\n")), DataFormat.Csv,
+            new MemoryStream(Encoding.UTF8.GetBytes(Header + "c1,1,4,4,4\r\n")), DataFormat.Csv,
+            new AgreementOptions { ClientInputName = "c.csv", TherapistInputName = "t.csv", Warnings = warnings.Add, OnDyad = _ => { } });
+        var counts = pipeline.Run(DataFormat.Json, Stream.Null);
+        Assert.Equal(1, counts.Unpaired);
+        Assert.Equal(["RSP2042: warning: c.csv line 3: client 'c1' at occasion 2: no usable therapist administration at this occasion in t.csv"], warnings);
     }
 
     [Fact]

@@ -32,7 +32,9 @@ paired score is computed and it is not invalid; one of several of one form for o
 Usable administrations are paired by client and occasion (a merge). Without --summary: the pairs table of `instruments
 agree --format csv`: one row per pair (`paired`, client, occasion, both input lines, per score client, therapist and
 difference = client - therapist), then one row per usable administration without a partner (`unpaired`, its line
-and scores; the engine's `reason` text is not reproduced). With --summary: per dyad (client) and score n, mean client,
+and scores), then one row per row not used (`unusable`: its client, occasion and line; an empty client gives an empty
+occasion, an occasion that is not usable is given as written); the engine's `reason` text is not reproduced. With
+--summary: per dyad (client) and score n, mean client,
 mean therapist, mean difference and the sample SD of the differences (n >= 2); then per score over dyad means
 (`over_dyads`, n = dyads) and over all pairs (`over_pairs`, n = pairs): the means, SD of differences, Bland-Altman 95%
 limits (mean d -+ 1.96 SD; n >= 2), Pearson r (n >= 3, both raters varying) and ICC(A,1) (McGraw & Wong 1996) from the
@@ -88,10 +90,12 @@ def fmt_nums(a):
     return out
 
 
-def read(path, client_col, occasion_col):
+def read(path, client_col, occasion_col, dropped=None):
     """The rows with a client and a usable occasion, in file order, with `_line` (the input line), `_key` (the occasion
     as a number), `_occ` (the occasion as written back), the scores (NaN when not usable) and `_dup`; and the rows per
-    client."""
+    client. With `dropped` (a list), the rows left out for their client or occasion are appended to it as a frame of
+    `client`, `occasion` and `line`: an empty client gives an empty occasion, an occasion that is not usable is given
+    as written."""
     head = pd.read_csv(path, nrows=0).columns
     absent = [c for c in [client_col, occasion_col] + ITEMS if c not in head]
     if absent:
@@ -99,6 +103,9 @@ def read(path, client_col, occasion_col):
     d = pd.read_csv(path, usecols=[client_col, occasion_col] + ITEMS, dtype={client_col: str, occasion_col: str},
                     keep_default_na=False, na_values={c: [""] for c in ITEMS})
     d["_line"] = np.arange(2, len(d) + 2)  # line 1 is the header; the generated files have no quoted line breaks
+    if dropped is not None:
+        no_client = d[d[client_col].str.len() == 0]
+        dropped.append(pd.DataFrame({"client": "", "occasion": "", "line": no_client["_line"].to_numpy()}))
     d = d[d[client_col].str.len() > 0]
     per_client = d[client_col].value_counts(sort=False)
     occ = d[occasion_col]
@@ -110,6 +117,10 @@ def read(path, client_col, occasion_col):
         key = pd.to_datetime(occ, format="%Y-%m-%d", errors="coerce").astype("int64").astype("float64")
         key[key < -9e18] = np.nan  # NaT
     d = d.assign(_key=key)
+    if dropped is not None:
+        bad = d[d["_key"].isna()]
+        dropped.append(pd.DataFrame({"client": bad[client_col].to_numpy(), "occasion": bad[occasion_col].to_numpy(),
+                                     "line": bad["_line"].to_numpy()}))
     d = d[d["_key"].notna()]
     d = d.assign(_occ=fmt_nums(d["_key"].to_numpy()) if numbers else d[occasion_col],
                  _dup=d.duplicated([client_col, "_key"], keep=False).to_numpy())
@@ -233,17 +244,25 @@ def track(path, client_col, occasion_col):
 
 # ---------------------------------------------------------------------------------------------------------------- agree
 
-def usable(path, client_col, occasion_col):
-    d, _ = read(path, client_col, occasion_col)
+def usable(path, client_col, occasion_col, unusable=None):
+    """The usable administrations; with `unusable` (a list), the rows not used are appended to it as frames of
+    `client`, `occasion` and `line`: left out for their client or occasion, invalid, a paired score not computed, or
+    one of several at one occasion."""
+    d, _ = read(path, client_col, occasion_col, unusable)
     ok = ~d["_dup"].to_numpy()
     for s in SCORES:
         ok &= np.isfinite(d[s].to_numpy())
+    if unusable is not None:
+        bad = d[~ok]
+        unusable.append(pd.DataFrame({"client": bad[client_col].to_numpy(), "occasion": bad["_occ"].to_numpy(),
+                                      "line": bad["_line"].to_numpy()}))
     return d[ok][[client_col, "_key", "_occ", "_line"] + list(SCORES)]
 
 
 def agree(client_path, therapist_path, client_col, occasion_col, summary):
-    c = usable(client_path, client_col, occasion_col)
-    t = usable(therapist_path, client_col, occasion_col)
+    lost = ([], [])  # the rows not used, per side (the pairs table lists them)
+    c = usable(client_path, client_col, occasion_col, None if summary else lost[0])
+    t = usable(therapist_path, client_col, occasion_col, None if summary else lost[1])
     m = c.merge(t, on=[client_col, "_key"], how="outer", suffixes=(".client", ".therapist"), indicator=True)
     both = m["_merge"].to_numpy() == "both"
     p = m[both]
@@ -268,7 +287,17 @@ def agree(client_path, therapist_path, client_col, occasion_col, summary):
             o[f"{s}.{other}"] = np.full(len(alone), np.nan)
             o[f"{s}.difference"] = np.full(len(alone), np.nan)
         frames.append(pd.DataFrame(o)[pairs.columns])
-    return pd.concat(frames, ignore_index=True)
+    for side, other, parts in (("client", "therapist", lost[0]), ("therapist", "client", lost[1])):
+        rows = pd.concat(parts, ignore_index=True)
+        o = {"status": "unusable", "client_id": rows["client"].to_numpy(), "occasion": rows["occasion"].to_numpy(),
+             f"{side}_line": rows["line"].to_numpy(), f"{other}_line": np.full(len(rows), np.nan)}
+        for s in SCORES:
+            for col in (f"{s}.client", f"{s}.therapist", f"{s}.difference"):
+                o[col] = np.full(len(rows), np.nan)
+        frames.append(pd.DataFrame(o)[pairs.columns])
+    table = pd.concat(frames, ignore_index=True)
+    # The lines as whole numbers (the key of the comparison), empty where a row has none.
+    return table.astype({"client_line": "Int64", "therapist_line": "Int64"})
 
 
 def stats(cv, tv):

@@ -87,7 +87,8 @@ fi
 # ---- the fixture (alliance-fixture/: hand-computed boundaries, the engine's column names) ----
 fixture="$here/alliance-fixture"
 check() { "$python" "$here/check_alliance.py" "$@"; }
-key_of() { case "$1" in track) echo client ;; pairs) echo status,client_id,occasion ;; summary) echo level,client_id,score ;; esac; }
+# pairs: one row per input row, except a pair, which names two (an unusable row's client and occasion can repeat).
+key_of() { case "$1" in track) echo client ;; pairs) echo status,client_line,therapist_line ;; summary) echo level,client_id,score ;; esac; }
 skip_of() { case "$1" in pairs) echo reason ;; *) echo '^$' ;; esac; }
 status=0
 if [ "$pandas" -eq 1 ]; then

@@ -99,7 +99,7 @@ public sealed class AgreeCommandTests
 
         // Listed in the table, so not warned row by row as well; the summary line says where they are.
         Assert.DoesNotContain("RSP2042", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains("instruments: 1 pairs in 1 dyads from 3 rows (pair.c with pair.t; 1 unpaired (listed in the output), 0 not usable)", r.Stderr, StringComparison.Ordinal);
+        Assert.Contains("instruments: 1 pairs in 1 dyads from 3 rows (pair.c with pair.t; 1 unpaired, 0 not usable, listed in the output)", r.Stderr, StringComparison.Ordinal);
 
         // With --summary the output does not list them: each is warned.
         var summary = await InProcess.RunAsync("agree", "pair.c", "--input", client, "--counterpart-input", therapist, "--plugins", dir["pair"], "--output", dir["summary.csv"], "--summary");

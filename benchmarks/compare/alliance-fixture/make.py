@@ -131,6 +131,9 @@ def pairs_expected():
     rows = [["paired", d, o, cl, tl, c, t, c - t] for d, o, cl, tl, c, t in PAIRS]
     rows += [["unpaired", "d2", 3, 7, None, 48, None, None], ["unpaired", "d3", 2, 9, None, 24, None, None],
              ["unpaired", "d2", 4, None, 7, None, 24, None], ["unpaired", "d4", 1, None, 10, None, 36, None]]
+    # The rows not used (RSP2040), listed in the pairs table too: the client's d4 at 1 (bond not computed), the
+    # therapist's d3 at 2 (wai7 = 0 is not an option).
+    rows += [["unusable", "d4", 1, 10, None, None, None, None], ["unusable", "d3", 2, None, 9, None, None, None]]
     write("pairs-expected.csv", ["status", "client_id", "occasion", "client_line", "therapist_line", "total.client",
                                  "total.therapist", "total.difference"], rows)
 

@@ -27,10 +27,10 @@ internal static class AgreeCommand
         default client_id) and its occasion (--occasion, default session: a number or yyyy-MM-dd, one kind per
         file); with --therapist COL also its therapist. Administrations are paired by client and occasion (and
         therapist). Every row is mentioned once: in a pair, as unpaired (no usable partner at its occasion,
-        RSP2042: listed in the output, or warned on stderr when the output does not list it, as with --summary),
-        or in a diagnostic naming its file and line (unreadable, no client, therapist or usable occasion, invalid
-        or a paired score not computed, or several at one occasion: RSP2010, RSP2033, RSP2034, RSP2040, RSP2041,
-        RSP2043).
+        RSP2042), or as unusable (unreadable, no client, therapist or usable occasion, invalid or a paired score not
+        computed, or several at one occasion: RSP2010, RSP2033, RSP2034, RSP2040, RSP2041, RSP2043). The pairs
+        table has a row for each, with its line and reason, and JSON lists them; with --summary (or --report) each
+        is a warning on stderr instead, naming its file and line.
 
         Output: per pair both values and the difference, client minus therapist (and, with --discrepancy POINTS, a
         flag when |difference| >= POINTS; no published threshold exists, so there is no default); per dyad the
@@ -261,10 +261,10 @@ internal static class AgreeCommand
         {
             if (!args.Quiet)
             {
-                // The pairs table and JSON list the unpaired administrations (RSP2042 is then not warned row by row).
-                var listed = counts.Unpaired > 0 && (outputFormat == DataFormat.Json || !args.Summary) ? " (listed in the output)" : string.Empty;
+                // The pairs table and JSON mention each row that is not paired (no warning row by row then).
+                var listed = counts.Unpaired + counts.Unusable > 0 && (outputFormat == DataFormat.Json || !args.Summary) ? ", listed in the output" : string.Empty;
                 stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"instruments: {counts.Pairs:N0} pairs in {counts.Dyads:N0} dyads from {counts.Rows:N0} rows ({pairing.Client.Definition.Id} with {pairing.Therapist.Definition.Id}; {counts.Unpaired:N0} unpaired{listed}, {counts.Unusable:N0} not usable)"));
+                    $"instruments: {counts.Pairs:N0} pairs in {counts.Dyads:N0} dyads from {counts.Rows:N0} rows ({pairing.Client.Definition.Id} with {pairing.Therapist.Definition.Id}; {counts.Unpaired:N0} unpaired, {counts.Unusable:N0} not usable{listed})"));
             }
 
             return counts.Unpaired + counts.Unusable > 0 ? ExitCodes.RowErrors : ExitCodes.Success;

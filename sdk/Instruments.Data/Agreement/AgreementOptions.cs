@@ -38,14 +38,14 @@ public sealed record AgreementOptions
     public string TherapistInputName { get; init; } = "therapist";
 
     /// <summary>
-    /// Receives the readers' warnings and every diagnostic as text (<c>RSP2040: warning: client.csv line 4: ...</c>),
+    /// Receives the readers' warnings and the diagnostics as text (<c>RSP2040: warning: client.csv line 4: ...</c>),
     /// each once and one at a time; in which order and when (as the rows are read, or at the end of a run that streams
-    /// on a guess): see <see cref="AgreementPipeline"/>. An administration without a partner (RSP2042) is given here
-    /// only when the output does not list it: with <see cref="Summary"/> for CSV and NDJSON, or when the output is
-    /// <see cref="Stream.Null"/> (reports); JSON and the pairs table list each with its reason, and
-    /// <see cref="AgreementCounts.Unpaired"/> counts them. (Raised to an error, it is given here in every case.)
+    /// on a guess): see <see cref="AgreementPipeline"/>. The diagnostics of single rows that are not paired (RSP2010,
+    /// RSP2033, RSP2034, RSP2040-RSP2043) come here only when the output does not mention those rows: with
+    /// <see cref="Summary"/> for CSV and NDJSON, or when the output is <see cref="Stream.Null"/> (reports). The pairs
+    /// table has a row for each (status <c>unpaired</c> or <c>unusable</c>, with its reason), and JSON lists them
+    /// (<c>unpaired</c>, <c>diagnostics</c>); <see cref="AgreementCounts"/> counts them either way.
     /// </summary>
-    /// <value>Null: dropped (JSON output still lists the diagnostics).</value>
     public Action<string>? Warnings { get; init; }
 
     /// <summary>

@@ -152,7 +152,7 @@ public sealed class AgreementPipeline
                 return RunStreaming(plan, format, output, _options, cancel);
             }
 
-            var state = new AgreementState(_pairing, _options, unpairedListed: ListsUnpaired(format, output));
+            var state = new AgreementState(_pairing, _options, listing: Listing(format, output));
             if (_protocol is { } protocol)
             {
                 ReadBoth(state, protocol, cancel);
@@ -233,10 +233,13 @@ public sealed class AgreementPipeline
 
     // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming); without a plan, on
     // the guess that both are grouped alike (NotGroupedException when a dyad comes back).
-    // Whether the output lists each unpaired administration with its reason: JSON always, the CSV and NDJSON pairs
-    // table (not the summary); not Stream.Null (reports read the dyads instead).
-    private bool ListsUnpaired(DataFormat format, Stream output) =>
-        !ReferenceEquals(output, Stream.Null) && (format == DataFormat.Json || !_options.Summary);
+    // Where the output mentions the rows that are not paired: JSON lists the unpaired administrations and the
+    // diagnostics; the CSV and NDJSON pairs table has a row for each (not the summary); Stream.Null (reports) nothing.
+    private RowListing Listing(DataFormat format, Stream output) =>
+        ReferenceEquals(output, Stream.Null) ? RowListing.None
+        : format == DataFormat.Json ? RowListing.Diagnostics
+        : _options.Summary ? RowListing.None
+        : RowListing.Table;
 
     private AgreementCounts RunStreaming(AgreementGrouping.Plan? plan, DataFormat format, Stream output, AgreementOptions given, CancellationToken cancel)
     {
@@ -253,7 +256,7 @@ public sealed class AgreementPipeline
                 }
             },
         };
-        var state = new AgreementState(_pairing, options, keepDiagnostics: false, unpairedListed: ListsUnpaired(format, output));
+        var state = new AgreementState(_pairing, options, keepDiagnostics: false, listing: Listing(format, output));
         var readers = new ResponseReader?[2];
         var queues = new RecordQueue?[2];
         var tasks = new Task?[2];

@@ -24,6 +24,25 @@ internal readonly record struct PairRow(int Dyad, Occasion Occasion, int Client,
 /// <summary>A usable administration without a partner: its side, row and why.</summary>
 internal readonly record struct UnpairedRow(int Side, int Row, string Reason);
 
+/// <summary>
+/// A row that is not used, as the pairs table lists it: its side and line, its ids and occasion where the row gives
+/// them (empty otherwise), and why (the diagnostic's id and message).
+/// </summary>
+internal readonly record struct UnusableRow(int Side, int Line, string Client, string? Therapist, string Occasion, string Reason);
+
+/// <summary>Where the rows that are not paired are mentioned, besides the counts.</summary>
+internal enum RowListing
+{
+    /// <summary>Nowhere in the output (the summary, reports): each is a warning, row by row.</summary>
+    None,
+
+    /// <summary>JSON: the unpaired administrations and the diagnostics are in the output; no warning row by row.</summary>
+    Diagnostics,
+
+    /// <summary>The pairs table: a row for each unpaired and each unusable row (<see cref="AgreementState.UnusableRows"/>); no warning row by row.</summary>
+    Table,
+}
+
 /// <summary>The result of matching: what the writers format.</summary>
 internal sealed record AgreementResult(AgreementState State, List<PairRow> Pairs, List<UnpairedRow> Unpaired, List<DyadSummary> Dyads,
     AgreementSummary[] OverDyads, AgreementSummary[] OverPairs, List<AgreementDiagnostic> Diagnostics);
@@ -42,7 +61,8 @@ internal sealed class AgreementState
     private readonly (OccasionKind Kind, int Line)[] _fileKind = new (OccasionKind, int)[2];
     private readonly char[] _chars = new char[256];
     private readonly bool _keepDiagnostics;
-    private readonly bool _unpairedListed;
+    private readonly RowListing _listing;
+    private readonly Dictionary<string, CompositeFormat> _reasonFormats = new(StringComparer.Ordinal);
     private readonly RowOrder[] _byOccasion;
     private readonly Comparison<UnpairedRow> _bySideAndLine;
     private readonly string[] _noPartner = new string[2];
@@ -54,16 +74,17 @@ internal sealed class AgreementState
     /// True to list every diagnostic in <see cref="Diagnostics"/> (for JSON output); false to only hand them to
     /// <see cref="AgreementOptions.Warnings"/> (streaming, where the table holds no diagnostics).
     /// </param>
-    /// <param name="unpairedListed">
-    /// The output lists every unpaired administration with its reason (the pairs table, JSON): an RSP2042 of warning
-    /// severity is then not given to the warnings callback as well, row by row (the row is mentioned once, in the output).
+    /// <param name="listing">
+    /// Where the output mentions the rows that are not paired. When it does (the pairs table, JSON), their diagnostics
+    /// (RSP2010, RSP2033, RSP2034, RSP2040-RSP2043) are not also given to the warnings callback, row by row: each row is
+    /// mentioned once. For the table they are collected in <see cref="UnusableRows"/>.
     /// </param>
-    public AgreementState(InstrumentPairing pairing, AgreementOptions options, bool keepDiagnostics = true, bool unpairedListed = false)
+    public AgreementState(InstrumentPairing pairing, AgreementOptions options, bool keepDiagnostics = true, RowListing listing = RowListing.None)
     {
         _pairing = pairing;
         _options = options;
         _keepDiagnostics = keepDiagnostics;
-        _unpairedListed = unpairedListed;
+        _listing = listing;
         _scores = pairing.Scores.Length;
         _scoreIndex = [[.. pairing.Scores.Select(s => s.ClientIndex)], [.. pairing.Scores.Select(s => s.TherapistIndex)]];
         _byOccasion = [new RowOrder(Usable[0]), new RowOrder(Usable[1])];
@@ -81,6 +102,12 @@ internal sealed class AgreementState
     public List<double>[] Values { get; } = [[], []];
 
     public List<AgreementDiagnostic> Diagnostics { get; } = [];
+
+    /// <summary>
+    /// With <see cref="RowListing.Table"/>: the rows found unusable, in the order found (streaming takes them out dyad by
+    /// dyad; sort them by side and line before writing).
+    /// </summary>
+    public List<UnusableRow> UnusableRows { get; } = [];
 
     public long Rows { get; private set; }
 
@@ -118,16 +145,16 @@ internal sealed class AgreementState
         switch (row.Kind)
         {
             case TrackedKind.Malformed:
-                Report(side, row.Line, InstrumentDiagnostics.MalformedRow, name + ": " + InstrumentDiagnostics.MalformedRow.FormatMessage([row.Line, Encoding.UTF8.GetString(row.Text)]));
+                Report(side, row, InstrumentDiagnostics.MalformedRow, name + ": " + InstrumentDiagnostics.MalformedRow.FormatMessage([row.Line, Encoding.UTF8.GetString(row.Text)]));
                 return false;
             case TrackedKind.NoClient:
-                Report(side, row.Line, InstrumentDiagnostics.ClientIdEmpty, name + ": " + InstrumentDiagnostics.ClientIdEmpty.FormatMessage([row.Line, _options.ClientColumn]));
+                Report(side, row, InstrumentDiagnostics.ClientIdEmpty, name + ": " + InstrumentDiagnostics.ClientIdEmpty.FormatMessage([row.Line, _options.ClientColumn]));
                 return false;
             case TrackedKind.NoTherapist:
-                Report(side, row.Line, InstrumentDiagnostics.TherapistIdEmpty, name, row.Line, _options.TherapistColumn);
+                Report(side, row, InstrumentDiagnostics.TherapistIdEmpty, name, row.Line, _options.TherapistColumn);
                 return false;
             case TrackedKind.BadOccasion:
-                Report(side, row.Line, InstrumentDiagnostics.OccasionNotUsable,
+                Report(side, row, InstrumentDiagnostics.OccasionNotUsable,
                     name + ": " + InstrumentDiagnostics.OccasionNotUsable.FormatMessage([row.Line, Encoding.UTF8.GetString(row.Text), "is not a number or an ISO date (yyyy-MM-dd)"]));
                 return false;
         }
@@ -139,7 +166,7 @@ internal sealed class AgreementState
         }
         else if (row.Occasion.Kind != first.Kind)
         {
-            Report(side, row.Line, InstrumentDiagnostics.OccasionNotUsable, name + ": " + InstrumentDiagnostics.OccasionNotUsable.FormatMessage(
+            Report(side, row, InstrumentDiagnostics.OccasionNotUsable, name + ": " + InstrumentDiagnostics.OccasionNotUsable.FormatMessage(
                 [row.Line, row.Occasion.ToString(), string.Create(CultureInfo.InvariantCulture, $"is {Article(row.Occasion.Kind)}, but the file's first occasion (line {first.Line}) is {Article(first.Kind)}")]));
             return false;
         }
@@ -162,7 +189,7 @@ internal sealed class AgreementState
 
             var why = row.Reasons.Slice(offset, row.Parts[(2 * part) + 1]);
             var reason = why.Length > 0 ? "invalid (" + Encoding.UTF8.GetString(why) + ")" : "invalid";
-            Report(side, row.Line, InstrumentDiagnostics.AdministrationNotPaired, name, row.Line, reason);
+            Report(side, row, InstrumentDiagnostics.AdministrationNotPaired, name, row.Line, reason);
             return;
         }
 
@@ -173,7 +200,7 @@ internal sealed class AgreementState
             if (double.IsNaN(BinaryPrimitives.ReadDoubleLittleEndian(values[(8 * (scoreStart + indexes[s]))..])))
             {
                 var form = side == 0 ? _pairing.Client : _pairing.Therapist;
-                Report(side, row.Line, InstrumentDiagnostics.AdministrationNotPaired, name, row.Line,
+                Report(side, row, InstrumentDiagnostics.AdministrationNotPaired, name, row.Line,
                     $"score '{form.Definition.Scores[indexes[s]].Id}' not computed (beyond its missing rule)");
                 return;
             }
@@ -267,9 +294,16 @@ internal sealed class AgreementState
     // of its own first, when the run keeps no diagnostics (streaming): one format per descriptor and severity, made once.
     private readonly Dictionary<(string Id, DiagnosticSeverity Severity), CompositeFormat> _warningFormats = [];
 
-    private void Report(int side, int line, DiagnosticDescriptor descriptor, params object?[] args)
+    private void Report(int side, in TrackedRow row, DiagnosticDescriptor descriptor, params object?[] args)
     {
-        if (!_keepDiagnostics && _options.Warnings is { } warn && args.Length > 0)
+        if (_listing == RowListing.Table)
+        {
+            Unusable++;
+            ListUnusable(side, row, string.Format(CultureInfo.InvariantCulture, ReasonFormat(descriptor), args));
+            return;
+        }
+
+        if (!_keepDiagnostics && _listing == RowListing.None && _options.Warnings is { } warn && args.Length > 0)
         {
             Unusable++;
             if (_pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
@@ -280,7 +314,62 @@ internal sealed class AgreementState
             return;
         }
 
-        ReportText(side, line, descriptor, descriptor.FormatMessage(args));
+        ReportText(side, row.Line, descriptor, descriptor.FormatMessage(args));
+    }
+
+    private void Report(int side, in TrackedRow row, DiagnosticDescriptor descriptor, string message)
+    {
+        if (_listing == RowListing.Table)
+        {
+            Unusable++;
+            ListUnusable(side, row, descriptor.Id + ": " + message);
+            return;
+        }
+
+        ReportText(side, row.Line, descriptor, message);
+    }
+
+    // The table's row for an unusable row: its ids and occasion where the record has them. During a dyad (its runs
+    // being taken) the dyad's ids are those of the rows with a dyad.
+    private void ListUnusable(int side, in TrackedRow row, string reason)
+    {
+        string client, occasion = string.Empty;
+        string? therapist = _options.TherapistColumn is null ? null : string.Empty;
+        if (row.Kind == TrackedKind.Ok && _currentDyad >= 0)
+        {
+            (client, var t) = DyadIds(_currentDyad);
+            therapist = t ?? therapist;
+        }
+        else if (row.Kind == TrackedKind.Ok && therapist is not null && row.Client.IndexOf(TrackedRowFormat.KeySeparator) is var cut and >= 0)
+        {
+            (client, therapist) = (Encoding.UTF8.GetString(row.Client[..cut]), Encoding.UTF8.GetString(row.Client[(cut + 1)..]));
+        }
+        else
+        {
+            client = Encoding.UTF8.GetString(row.Client);
+        }
+
+        if (row.Kind == TrackedKind.Ok)
+        {
+            occasion = row.Occasion.ToString();
+        }
+        else if (row.Kind == TrackedKind.BadOccasion)
+        {
+            occasion = Encoding.UTF8.GetString(row.Text);
+        }
+
+        UnusableRows.Add(new UnusableRow(side, row.Line, client, therapist, occasion, reason));
+    }
+
+    // "RSP2040: " and the descriptor's message, as one format made once.
+    private CompositeFormat ReasonFormat(DiagnosticDescriptor descriptor)
+    {
+        if (!_reasonFormats.TryGetValue(descriptor.Id, out var format))
+        {
+            _reasonFormats[descriptor.Id] = format = CompositeFormat.Parse(descriptor.Id + ": " + descriptor.MessageFormat);
+        }
+
+        return format;
     }
 
     private CompositeFormat WarningFormat(DiagnosticDescriptor descriptor, DiagnosticSeverity severity)
@@ -293,8 +382,6 @@ internal sealed class AgreementState
 
         return format;
     }
-
-    private void Report(int side, int line, DiagnosticDescriptor descriptor, string message) => ReportText(side, line, descriptor, message);
 
     private void ReportText(int side, int line, DiagnosticDescriptor descriptor, string message)
     {
@@ -316,7 +403,10 @@ internal sealed class AgreementState
             Diagnostics.Add(d);
         }
 
-        _options.Warnings?.Invoke(d.ToString());
+        if (_listing == RowListing.None)
+        {
+            _options.Warnings?.Invoke(d.ToString());
+        }
     }
 
     /// <summary>Pairs the usable administrations of both sides by dyad and occasion, and summarises them.</summary>
@@ -538,8 +628,8 @@ internal sealed class AgreementState
             var row = at[side][0];
             unpaired.Add(new UnpairedRow(side, row, reason));
             var descriptor = InstrumentDiagnostics.AdministrationWithoutPartner;
-            if (_options.Warnings is { } warn && _pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity
-                && (!_unpairedListed || severity == DiagnosticSeverity.Error))
+            if (_listing == RowListing.None && _options.Warnings is { } warn
+                && _pairing.Client.Options.GetEffectiveSeverity(descriptor.Id, descriptor.DefaultSeverity) is { } severity)
             {
                 warn(string.Format(CultureInfo.InvariantCulture, WarningFormat(descriptor, severity), SideName(side), Usable[side][row].Line, DyadName(dyad), occasion.ToString(), reason));
             }
@@ -552,8 +642,23 @@ internal sealed class AgreementState
     {
         var lines = rows.Select(r => Usable[side][r].Line).Order().ToList();
         Unusable += lines.Count;
-        AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
-            [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]));
+        var message = InstrumentDiagnostics.DuplicatePairingOccasion.FormatMessage(
+            [SideName(side), DyadName(dyad), string.Join(", ", lines.Select(l => l.ToString(CultureInfo.InvariantCulture))), occasion.ToString()]);
+        if (_listing == RowListing.Table)
+        {
+            // One table row per line, each with the diagnostic (which names them all).
+            var (client, therapist) = DyadIds(dyad);
+            therapist ??= _options.TherapistColumn is null ? null : string.Empty;
+            var reason = InstrumentDiagnostics.DuplicatePairingOccasion.Id + ": " + message;
+            foreach (var line in lines)
+            {
+                UnusableRows.Add(new UnusableRow(side, line, client, therapist, occasion.ToString(), reason));
+            }
+
+            return;
+        }
+
+        AddDiagnostic(side, lines[0], InstrumentDiagnostics.DuplicatePairingOccasion, message);
     }
 
     private string SeveralReason(int other, ArraySegment<int> rows) =>

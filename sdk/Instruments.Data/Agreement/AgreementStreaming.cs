@@ -74,6 +74,9 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
                 throw Changed(key0 is null ? 1 : 0);
             }
         }
+
+        _unpaired.Clear();
+        NotPaired(spill); // the rows after the last dyad
     }
 
     /// <summary>
@@ -107,6 +110,9 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 
             Dyad(Encoding.UTF8.GetString(key), cursors, spill, take0: order <= 0, take1: order >= 0);
         }
+
+        _unpaired.Clear();
+        NotPaired(spill); // the rows after the last dyad
     }
 
     // Both sides' next rows that name a dyad (rows before them that name none reported); false when both inputs ended.
@@ -200,20 +206,30 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
             }
         }
 
-        if (_unpaired.Count > 0)
+        Unpaired += _unpaired.Count;
+        NotPaired(spill);
+        state.EndDyad();
+    }
+
+    // The pairs table's rows for what is not paired so far (the dyad's unpaired administrations, and the unusable rows
+    // met since the last dyad ended, each side's in line order), into each side's spill: after every pair, each input's
+    // rows that are not paired come in line order, as the buffered run writes them.
+    private void NotPaired(AgreementTableWriter.Target[] spill)
+    {
+        var unusable = state.UnusableRows;
+        if (summary || (_unpaired.Count == 0 && unusable.Count == 0))
         {
-            Unpaired += _unpaired.Count;
-            if (!summary)
-            {
-                state.SortUnpaired(_unpaired);
-                foreach (var u in _unpaired)
-                {
-                    table.Unpaired(spill[u.Side], u);
-                }
-            }
+            return;
         }
 
-        state.EndDyad();
+        state.SortUnpaired(_unpaired);
+        if (unusable.Count > 1)
+        {
+            unusable.Sort(static (a, b) => (a.Side, a.Line).CompareTo((b.Side, b.Line)));
+        }
+
+        table.NotPaired(_unpaired, unusable, spill[0], spill[1]);
+        unusable.Clear();
     }
 
     // The rows of a side's current run (its head's key), and the rows naming no dyad among them.

@@ -8,8 +8,8 @@ using Instruments.Data.IO;
 namespace Instruments.Data;
 
 /// <summary>
-/// Writes the agreement table (CSV or NDJSON) one row at a time: the pairs table (each pair, then each unpaired
-/// administration) or, with <see cref="AgreementOptions.Summary"/>, one row per dyad and score and then the across-dyad
+/// Writes the agreement table (CSV or NDJSON) one row at a time: the pairs table (each pair, then each row that is not
+/// paired: the unpaired administrations and the unusable rows, by input and line) or, with <see cref="AgreementOptions.Summary"/>, one row per dyad and score and then the across-dyad
 /// rows. The buffered run and the streaming run both write through it, so their bytes cannot differ. Unpaired rows can
 /// go to another <see cref="Target"/> (a spill), copied into the output at the end.
 /// </summary>
@@ -181,6 +181,70 @@ internal sealed class AgreementTableWriter : IDisposable
             {
                 w.Write((byte)',');
             }
+        }
+
+        w.Write((byte)',');
+        WriteText(w, Cell(u.Reason));
+        w.Write("\r\n"u8);
+        target.EndLine();
+    }
+
+    /// <summary>
+    /// The rows that are not paired, unpaired and unusable, each list sorted by side and line: merged by side and line,
+    /// each written to its side's target (the buffered run passes the output for both; streaming, each side's spill).
+    /// </summary>
+    public void NotPaired(List<UnpairedRow> unpaired, List<UnusableRow> unusable, Target client, Target therapist)
+    {
+        int i = 0, j = 0;
+        while (i < unpaired.Count || j < unusable.Count)
+        {
+            var takeUnpaired = j == unusable.Count
+                || (i < unpaired.Count && (unpaired[i].Side, _state.Usable[unpaired[i].Side][unpaired[i].Row].Line).CompareTo((unusable[j].Side, unusable[j].Line)) < 0);
+            if (takeUnpaired)
+            {
+                var u = unpaired[i++];
+                Unpaired(u.Side == 0 ? client : therapist, u);
+            }
+            else
+            {
+                var u = unusable[j++];
+                Unusable(u.Side == 0 ? client : therapist, u);
+            }
+        }
+    }
+
+    /// <summary>One row that is not used (pairs table): its ids and occasion where known, its line, and why.</summary>
+    public void Unusable(Target target, UnusableRow u)
+    {
+        if (!_csv)
+        {
+            var json = target.BeginLine();
+            AgreementWriter.WriteUnusable(json, _state, u);
+            target.EndLine();
+            return;
+        }
+
+        var w = target.Bytes;
+        w.Write("unusable,"u8);
+        WriteText(w, Cell(u.Client));
+        if (_therapist)
+        {
+            w.Write((byte)',');
+            WriteText(w, Cell(u.Therapist ?? string.Empty));
+        }
+
+        w.Write((byte)',');
+        WriteText(w, Cell(u.Occasion));
+        w.Write(u.Side == 0 ? ","u8 : ",,"u8);
+        WriteInteger(w, u.Line);
+        if (u.Side == 0)
+        {
+            w.Write((byte)',');
+        }
+
+        for (var s = 0; s < _pairing.Scores.Length; s++)
+        {
+            w.Write(_flag ? ",,,,"u8 : ",,,"u8);
         }
 
         w.Write((byte)',');

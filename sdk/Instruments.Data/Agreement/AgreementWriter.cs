@@ -44,10 +44,9 @@ internal static class AgreementWriter
                         table.Pair(p);
                     }
 
-                    foreach (var u in result.Unpaired)
-                    {
-                        table.Unpaired(table.Main, u);
-                    }
+                    var unusable = result.State.UnusableRows;
+                    unusable.Sort((a, b) => (a.Side, a.Line).CompareTo((b.Side, b.Line)));
+                    table.NotPaired(result.Unpaired, unusable, table.Main, table.Main);
                 }
 
                 table.End(new AgreementTotalsSummary(result.Pairs.Count, result.Dyads.Count, result.Unpaired.Count, result.State.Unusable, result.OverDyads, result.OverPairs));
@@ -180,6 +179,24 @@ internal static class AgreementWriter
         }
 
         json.WriteEndObject();
+        json.WriteString("reason", u.Reason);
+        json.WriteEndObject();
+    }
+
+    internal static void WriteUnusable(Utf8JsonWriter json, AgreementState state, UnusableRow u)
+    {
+        json.WriteStartObject();
+        json.WriteString("status", "unusable");
+        json.WriteString("form", u.Side == 0 ? "client" : "therapist");
+        json.WriteString("input", state.SideName(u.Side));
+        json.WriteNumber("line", u.Line);
+        json.WriteString("client_id", u.Client);
+        if (u.Therapist is not null)
+        {
+            json.WriteString("therapist_id", u.Therapist);
+        }
+
+        json.WriteString("occasion", u.Occasion);
         json.WriteString("reason", u.Reason);
         json.WriteEndObject();
     }

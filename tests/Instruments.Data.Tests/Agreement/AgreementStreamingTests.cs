@@ -118,6 +118,11 @@ public sealed class AgreementStreamingTests
             + "paired,c1,1,3,2,12,12,0,8,8,0,\r\n"
             + "paired,c1,2,2,3,15,9,6,10,6,4,\r\n"
             + "paired,c3,1,10,6,6,9,-3,3,6,-3,\r\n"
+            + "unusable,c1,3,4,,,,,,,,RSP2040: c.csv line 4: administration not paired: invalid (RSP2001 on item 'a')\r\n"
+            + "unusable,,,5,,,,,,,,RSP2034: c.csv: Line 5: the client column 'client_id' is empty or absent; the row is not used\r\n"
+            + "unusable,c2,1,6,,,,,,,,\"RSP2041: c.csv: client 'c2': lines 6, 7 are all at occasion 1; none of them is paired (they are never merged)\"\r\n"
+            + "unusable,c2,1,7,,,,,,,,\"RSP2041: c.csv: client 'c2': lines 6, 7 are all at occasion 1; none of them is paired (they are never merged)\"\r\n"
+            + "unusable,c2,x,8,,,,,,,,RSP2033: c.csv: Line 8: occasion 'x' is not a number or an ISO date (yyyy-MM-dd); the row is not used\r\n"
             + "unpaired,c0,1,9,,9,,,6,,,no usable therapist administration at this occasion in t.csv\r\n"
             + "unpaired,c3,4,11,,6,,,3,,,no usable therapist administration at this occasion in t.csv\r\n"
             + "unpaired,t9,1,,4,,9,,,6,,no usable client administration at this occasion in c.csv\r\n"
@@ -126,24 +131,61 @@ public sealed class AgreementStreamingTests
             streamed);
         Assert.Equal(new AgreementCounts(16, 3, 5, 5, 2) { Streamed = true }, counts);
         Assert.Equal(counts.Rows, (2 * counts.Pairs) + counts.Unpaired + counts.Unusable);
+
+        // Every input row once in the table: each pair names two lines, every other row one (after the pairs, each
+        // input's rows in line order), and the table holds them all, so nothing is warned row by row.
+        var mentioned = streamed.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .SelectMany(line => line.Split(',') is var cells && cells[0] == "paired" ? new[] { ("c", cells[3]), ("t", cells[4]) } : [(cells[3].Length > 0 ? "c" : "t", cells[3].Length > 0 ? cells[3] : cells[4])])
+            .ToList();
+        Assert.Equal(Enumerable.Range(2, 10).Select(l => ("c", $"{l}")).Concat(Enumerable.Range(2, 6).Select(l => ("t", $"{l}"))).Order(), mentioned.Order());
+        var (_, _, warnings, _) = Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: true);
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void Streamed_InputsWithoutAnyDyad_StillListEveryRow()
+    {
+        // No row names a dyad: the merge takes no dyad at all, and the rows are listed when the inputs end.
+        var client = Header + ",1,5,5,5\r\nc1,x,4,4,4\r\n";
+        var therapist = Header + "c1,y,4,4,4\r\n";
+        foreach (var guessing in new[] { true, false })
+        {
+            var (streamed, counts, warnings, _) = Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: true, guessing: guessing);
+            var (buffered, _, _, _) = Run(client, therapist, DataFormat.Csv, new AgreementOptions(), streaming: false);
+            Assert.True(counts.Streamed);
+            Assert.Equal(buffered, streamed);
+            Assert.Equal(
+                [
+                    "unusable,,,2,,,,,,,,RSP2034: c.csv: Line 2: the client column 'client_id' is empty or absent; the row is not used",
+                    "unusable,c1,x,3,,,,,,,,RSP2033: c.csv: Line 3: occasion 'x' is not a number or an ISO date (yyyy-MM-dd); the row is not used",
+                    "unusable,c1,y,,2,,,,,,,RSP2033: t.csv: Line 2: occasion 'y' is not a number or an ISO date (yyyy-MM-dd); the row is not used",
+                ],
+                streamed.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1));
+            Assert.Equal(new AgreementCounts(3, 0, 0, 3, 0) { Streamed = true }, counts);
+            Assert.Empty(warnings);
+        }
     }
 
     [Fact]
     public void Streamed_UnpairedRowsAndWarningsBeyondTheMemoryLimit_GoThroughATemporaryFile_WithTheSameBytes()
     {
-        // The warnings a guessing run holds until its end go the same way.
+        // The warnings a guessing run holds until its end go the same way (with --summary: the table mentions no row,
+        // so each unpaired and unusable row is a warning).
         foreach (var order in new[] { Order.Sorted, Order.Grouped })
         {
-            var (client, therapist) = Inputs(new Random(7), order, therapistColumn: false, dyads: 60);
-            var options = new AgreementOptions();
-            var (buffered, _, bufferedWarnings, _) = Run(client, therapist, DataFormat.Csv, options, streaming: false);
-            var (streamed, counts, streamedWarnings, guessed) = Run(client, therapist, DataFormat.Csv, options, streaming: true, spillBytes: 64);
-            Assert.True(counts.Streamed);
-            Assert.Equal(order == Order.Sorted, guessed);
-            Assert.True(counts.Unpaired > 10);
-            Assert.Equal(buffered, streamed);
-            Assert.True(bufferedWarnings.Sum(w => w.Length) > 64);
-            Assert.Equal(bufferedWarnings.Order(StringComparer.Ordinal), streamedWarnings.Order(StringComparer.Ordinal));
+            foreach (var summary in new[] { false, true })
+            {
+                var (client, therapist) = Inputs(new Random(7), order, therapistColumn: false, dyads: 60);
+                var options = new AgreementOptions { Summary = summary };
+                var (buffered, _, bufferedWarnings, _) = Run(client, therapist, DataFormat.Csv, options, streaming: false);
+                var (streamed, counts, streamedWarnings, guessed) = Run(client, therapist, DataFormat.Csv, options, streaming: true, spillBytes: 64);
+                Assert.True(counts.Streamed);
+                Assert.Equal(order == Order.Sorted, guessed);
+                Assert.True(counts.Unpaired > 10 && counts.Unusable > 10);
+                Assert.Equal(buffered, streamed);
+                Assert.True(summary ? bufferedWarnings.Sum(w => w.Length) > 64 : bufferedWarnings.Count == 0);
+                Assert.Equal(bufferedWarnings.Order(StringComparer.Ordinal), streamedWarnings.Order(StringComparer.Ordinal));
+            }
         }
     }
 

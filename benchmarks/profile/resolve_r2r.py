@@ -15,6 +15,10 @@ usage:
     | benchmarks/profile/resolve_r2r.py /tmp/host/instruments.r2r.dll \\
         hosts/Instruments.Cli/obj/Release/net10.0/linux-x64/R2R/instruments.r2r.map.csv [--top 50]
 
+Keep `--instruction-set:x86-64-v3` in that property: it replaces the csproj's default (which is that option alone), so
+`--mapcsv` by itself publishes a host without it, which jits some 75 more framework methods at every start and ran
+the 1M-row `track` benchmark about 5% slower (0.441 s against 0.416 s, median of 11 interleaved runs, 2026-11-30).
+
 (DOTNET_EnableWriteXorExecute=0 keeps jitted code at the addresses the perf map names; with W^X on, perf shows it as
 `memfd:doublemapper`.) Prints the top frames by share of samples, per thread name (the main thread is `instruments`,
 the pipeline's reader and scoring threads `.NET Long Runni`), precompiled and jitted frames alike.

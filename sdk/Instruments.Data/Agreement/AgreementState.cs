@@ -71,8 +71,8 @@ internal sealed class AgreementState
     /// <param name="pairing">The forms.</param>
     /// <param name="options">The run's options.</param>
     /// <param name="keepDiagnostics">
-    /// True to list every diagnostic in <see cref="Diagnostics"/> (for JSON output); false to only hand them to
-    /// <see cref="AgreementOptions.Warnings"/> (streaming, where the table holds no diagnostics).
+    /// True to list every diagnostic in <see cref="Diagnostics"/> (for JSON output); false when nothing reads that list
+    /// (streaming: the table lists the rows themselves, and the summary hands each to <see cref="AgreementOptions.Warnings"/>).
     /// </param>
     /// <param name="listing">
     /// Where the output mentions the rows that are not paired. When it does (the pairs table, JSON), their diagnostics
@@ -294,6 +294,8 @@ internal sealed class AgreementState
     // of its own first, when the run keeps no diagnostics (streaming): one format per descriptor and severity, made once.
     private readonly Dictionary<(string Id, DiagnosticSeverity Severity), CompositeFormat> _warningFormats = [];
 
+    // The table lists a row that is not used whatever its diagnostic's severity (it accounts for every row); a
+    // suppressed diagnostic is only not warned, and not in JSON's list.
     private void Report(int side, in TrackedRow row, DiagnosticDescriptor descriptor, params object?[] args)
     {
         if (_listing == RowListing.Table)

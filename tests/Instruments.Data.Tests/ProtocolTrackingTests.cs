@@ -371,7 +371,18 @@ public sealed class ProtocolTrackingTests
         late.Add(late[^1]); // a key again, straight after itself in a sorted run
         late.Add(late[17]); // and one from long before
         late.AddRange(words.Take(300));
+        late.AddRange(Enumerable.Range(0, 300).Select(i => Encoding.ASCII.GetBytes($"new{i}"))); // new keys after the switch
         orders.Add(("sorted, then repeats and shuffled", late));
+
+        // More keys than one chunk of the log (16,384), then keys from early and late chunks again, and new ones.
+        var many = Enumerable.Range(0, 40_000).Select(i => Encoding.ASCII.GetBytes($"k{i:D6}")).ToList();
+        many.AddRange([many[20_000], many[3], many[39_999], Encoding.ASCII.GetBytes("k000000x"), many[16_384]]);
+        orders.Add(("many, then repeats", many));
+
+        // Shortlex order (numbers sorted as numbers), then the last key straight again.
+        var numbers = orders[1].Keys.ToList();
+        numbers.Add(numbers[^1]);
+        orders.Add(("numbers, then the last again", numbers));
 
         foreach (var (name, keys) in orders)
         {
@@ -394,13 +405,15 @@ public sealed class ProtocolTrackingTests
                 }
 
                 var expected = hashesSeen.Add(Weak(key)) || byteOrder || shortlexOrder;
+                var countBefore = set.Count;
                 var added = set.Add(key, Weak(key));
+                Assert.Equal(countBefore + (added ? 1 : 0), set.Count);
                 Assert.True(expected == added, $"{name}: key {i} '{Encoding.ASCII.GetString(key)}'");
                 Assert.False(repeat && added, $"{name}: key {i} met again but taken as new");
                 Assert.Equal(byteOrder || shortlexOrder, set.Ordered);
             }
 
-            Assert.Equal(name != "sorted, then repeats and shuffled", set.Ordered);
+            Assert.Equal(name is "bytes" or "numbers", set.Ordered);
         }
     }
 

@@ -214,6 +214,40 @@ public sealed class AgreementPipelineTests
     }
 
     [Fact]
+    public void UnusableRows_WithTherapistAndDiscrepancy_HaveEveryColumn_InCsvAndNdjson()
+    {
+        // An invalid row in a dyad (its ids from the dyad), a row without a therapist, an unusable occasion, and two
+        // rows of one dyad at one occasion: each a row of its own, with as many cells as the header.
+        const string header = "client_id,therapist_id,session,a,b,c\r\n";
+        var client = header + "c1,t1,1,5,5,5\r\nc1,t1,2,9,5,5\r\nc2,,1,3,3,3\r\nc3,t3,x,3,3,3\r\n";
+        var therapist = header + "c1,t1,1,4,4,4\r\nc1,t1,3,2,2,2\r\nc1,t1,3,1,1,1\r\n";
+        var options = new AgreementOptions { TherapistColumn = "therapist_id", Discrepancy = 3 };
+        var (csv, counts, warnings) = Agree(client, therapist, DataFormat.Csv, options);
+        Assert.Equal(
+            "status,client_id,therapist_id,occasion,client_line,therapist_line,total.client,total.therapist,total.difference,total.discrepancy,ab.client,ab.therapist,ab.difference,ab.discrepancy,reason\r\n"
+            + "paired,c1,t1,1,2,2,15,12,3,true,10,8,2,false,\r\n"
+            + "unusable,c1,t1,2,3,,,,,,,,,,RSP2040: c.csv line 3: administration not paired: invalid (RSP2001 on item 'a')\r\n"
+            + "unusable,c2,,,4,,,,,,,,,,RSP2043: c.csv line 4: the therapist column 'therapist_id' is empty or absent; the row is not paired\r\n"
+            + "unusable,c3,,x,5,,,,,,,,,,RSP2033: c.csv: Line 5: occasion 'x' is not a number or an ISO date (yyyy-MM-dd); the row is not used\r\n"
+            + "unusable,c1,t1,3,,3,,,,,,,,,\"RSP2041: t.csv: client 'c1' with therapist 't1': lines 3, 4 are all at occasion 3; none of them is paired (they are never merged)\"\r\n"
+            + "unusable,c1,t1,3,,4,,,,,,,,,\"RSP2041: t.csv: client 'c1' with therapist 't1': lines 3, 4 are all at occasion 3; none of them is paired (they are never merged)\"\r\n",
+            csv);
+        Assert.Equal(new AgreementCounts(7, 1, 0, 5, 1), counts with { Streamed = false });
+        Assert.Empty(warnings);
+
+        var (ndjson, _, _) = Agree(client, therapist, DataFormat.Ndjson, options);
+        var unusable = ndjson.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
+            .Where(o => o.GetProperty("status").GetString() == "unusable").ToList();
+        Assert.Equal(5, unusable.Count);
+        var first = unusable[0];
+        Assert.Equal(("client", "c.csv", 3, "c1", "t1", "2"),
+            (first.GetProperty("form").GetString(), first.GetProperty("input").GetString(), first.GetProperty("line").GetInt32(),
+             first.GetProperty("client_id").GetString(), first.GetProperty("therapist_id").GetString(), first.GetProperty("occasion").GetString()));
+        Assert.Equal("RSP2040: c.csv line 3: administration not paired: invalid (RSP2001 on item 'a')", first.GetProperty("reason").GetString());
+        Assert.Equal(("therapist", "t.csv", 4), (unusable[4].GetProperty("form").GetString(), unusable[4].GetProperty("input").GetString(), unusable[4].GetProperty("line").GetInt32()));
+    }
+
+    [Fact]
     public void SummaryCsv_WithTherapistColumn_NamesBothIds_AndLeavesUndefinedFiguresEmpty()
     {
         const string header = "client_id,therapist_id,session,a,b,c\r\n";

@@ -231,8 +231,6 @@ public sealed class AgreementPipeline
         }
     }
 
-    // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming); without a plan, on
-    // the guess that both are grouped alike (NotGroupedException when a dyad comes back).
     // Where the output mentions the rows that are not paired: JSON lists the unpaired administrations and the
     // diagnostics; the CSV and NDJSON pairs table has a row for each (not the summary); Stream.Null (reports) nothing.
     private RowListing Listing(DataFormat format, Stream output) =>
@@ -241,6 +239,8 @@ public sealed class AgreementPipeline
         : _options.Summary ? RowListing.None
         : RowListing.Table;
 
+    // Both inputs scored at once, each on its own pipeline, merged dyad by dyad (AgreementStreaming); without a plan, on
+    // the guess that both are grouped alike (NotGroupedException when a dyad comes back).
     private AgreementCounts RunStreaming(AgreementGrouping.Plan? plan, DataFormat format, Stream output, AgreementOptions given, CancellationToken cancel)
     {
         // The user's warnings callback is called from one thread at a time (the two readers warn on their own threads).

@@ -477,6 +477,9 @@ internal sealed class AgreementState
     /// <summary>Sorts one dyad's unpaired administrations by side, then line (the order the output lists them in).</summary>
     public void SortUnpaired(List<UnpairedRow> unpaired) => unpaired.Sort(_bySideAndLine);
 
+    /// <summary>Sorts <see cref="UnusableRows"/> by side and line (as <see cref="SortUnpaired"/> sorts the unpaired).</summary>
+    public void SortUnusable() => UnusableRows.Sort(static (a, b) => (a.Side, a.Line).CompareTo((b.Side, b.Line)));
+
     /// <summary>
     /// Streaming: the current dyad's rows of one side (all of <see cref="Usable"/>[side]) in occasion order, then line
     /// order, into <paramref name="order"/> (grown when short).

@@ -40,14 +40,25 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 
     public long Dyads { get; private set; }
 
-    /// <summary>Merges the two inputs' records; the unpaired rows go to <paramref name="spill"/> (one target per side).</summary>
+    /// <summary>Merges the two inputs' records; the rows that are not paired go to <paramref name="spill"/> (one target per side).</summary>
     public void Run(RecordCursor[] cursors, AgreementTableWriter.Target[] spill, CancellationToken cancel)
     {
         if (plan is null)
         {
             Guess(cursors, spill, cancel);
-            return;
         }
+        else
+        {
+            Planned(plan, cursors, spill, cancel);
+        }
+
+        _unpaired.Clear();
+        NotPaired(spill); // the rows after the last dyad
+    }
+
+    // The merge with a plan (AgreementGrouping): the dyads both inputs have come in the same order.
+    private void Planned(AgreementGrouping.Plan plan, RecordCursor[] cursors, AgreementTableWriter.Target[] spill, CancellationToken cancel)
+    {
 
         var lists = new[] { plan.Client, plan.Therapist };
         var others = new[] { plan.InTherapist, plan.InClient };
@@ -74,9 +85,6 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
                 throw Changed(key0 is null ? 1 : 0);
             }
         }
-
-        _unpaired.Clear();
-        NotPaired(spill); // the rows after the last dyad
     }
 
     /// <summary>
@@ -110,9 +118,6 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
 
             Dyad(Encoding.UTF8.GetString(key), cursors, spill, take0: order <= 0, take1: order >= 0);
         }
-
-        _unpaired.Clear();
-        NotPaired(spill); // the rows after the last dyad
     }
 
     // Both sides' next rows that name a dyad (rows before them that name none reported); false when both inputs ended.
@@ -223,10 +228,7 @@ internal sealed class AgreementStreaming(AgreementState state, AgreementGrouping
         }
 
         state.SortUnpaired(_unpaired);
-        if (unusable.Count > 1)
-        {
-            unusable.Sort(static (a, b) => (a.Side, a.Line).CompareTo((b.Side, b.Line)));
-        }
+        state.SortUnusable();
 
         table.NotPaired(_unpaired, unusable, spill[0], spill[1]);
         unusable.Clear();

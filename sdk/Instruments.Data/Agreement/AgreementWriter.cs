@@ -44,9 +44,8 @@ internal static class AgreementWriter
                         table.Pair(p);
                     }
 
-                    var unusable = result.State.UnusableRows;
-                    unusable.Sort((a, b) => (a.Side, a.Line).CompareTo((b.Side, b.Line)));
-                    table.NotPaired(result.Unpaired, unusable, table.Main, table.Main);
+                    result.State.SortUnusable();
+                    table.NotPaired(result.Unpaired, result.State.UnusableRows, table.Main, table.Main);
                 }
 
                 table.End(new AgreementTotalsSummary(result.Pairs.Count, result.Dyads.Count, result.Unpaired.Count, result.State.Unusable, result.OverDyads, result.OverPairs));

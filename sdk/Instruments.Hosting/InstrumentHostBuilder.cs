@@ -117,7 +117,7 @@ public sealed class InstrumentHostBuilder
     {
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
-        if (!PluginManifest.IsValidId(id))
+        if (!DefinitionBinder.IsValidInstrumentId(id))
         {
             throw new ArgumentException($"'{id}' is not a plugin id: use lowercase letters, digits, '-' and '.'.", nameof(id));
         }

@@ -39,31 +39,6 @@ internal sealed partial class PluginManifest
 
     public Location LocationOf(string key) => Locations.TryGetValue(key, out var l) ? l : Location.InFile(Path);
 
-    /// <summary>
-    /// True when <paramref name="id"/> is a plugin id: a lowercase ASCII letter or digit, then lowercase letters,
-    /// digits, '-' and '.'. (Written out rather than as a regular expression: building one cost every start of the host
-    /// a few milliseconds.)
-    /// </summary>
-    internal static bool IsValidId(string id)
-    {
-        if (id.Length == 0 || !IsLowerOrDigit(id[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in id.AsSpan(1))
-        {
-            if (!IsLowerOrDigit(c) && c is not ('-' or '.'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-
-        static bool IsLowerOrDigit(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
-    }
-
     /// <summary>Reads the manifest of <paramref name="directory"/>; null (with diagnostics) when it is unusable.</summary>
     public static PluginManifest? Read(string directory, List<Diagnostic> diagnostics) => Read(directory, diagnostics, null);
 
@@ -187,7 +162,7 @@ internal sealed partial class PluginManifest
         }
 
         var id = Scalar("id", true);
-        if (id is not null && !IsValidId(id))
+        if (id is not null && !DefinitionBinder.IsValidInstrumentId(id))
         {
             diagnostics.Add(Diagnostic.Create(PluginDiagnostics.ManifestInvalidValue, locations["id"], "id",
                 "lowercase letters, digits, '-' and '.'", "'" + id + "'"));

@@ -14,28 +14,8 @@ namespace Instruments.Data;
 internal static class HotPaths
 {
     /// <summary>Starts jitting, in the background, the hot loops of reading <paramref name="inputFormat"/> and writing <paramref name="outputFormat"/>.</summary>
-    public static void PrepareInBackground(DataFormat inputFormat, DataFormat outputFormat)
-    {
-        var types = new List<Type> { typeof(ScoringPipeline) };
-        if (inputFormat == DataFormat.Csv)
-        {
-            types.Add(typeof(CsvRowReader));
-        }
-
-        if (outputFormat == DataFormat.Csv)
-        {
-            types.Add(typeof(CsvResultFormat));
-            types.Add(typeof(NumberFormatter));
-        }
-
-        if (inputFormat == DataFormat.Csv || outputFormat == DataFormat.Csv)
-        {
-            types.Add(typeof(Csv));
-        }
-
-        var thread = new Thread(() => Prepare(types)) { IsBackground = true, Name = "instruments: prepare" };
-        thread.Start();
-    }
+    public static void PrepareInBackground(DataFormat inputFormat, DataFormat outputFormat) =>
+        Start("instruments: prepare", Types(inputFormat, outputFormat == DataFormat.Csv ? typeof(CsvResultFormat) : null, typeof(ScoringPipeline)));
 
     private static int _trackingStarted;
 
@@ -45,35 +25,13 @@ internal static class HotPaths
     /// </summary>
     public static void PrepareTrackingInBackground(DataFormat inputFormat, DataFormat outputFormat)
     {
-        if (Interlocked.Exchange(ref _trackingStarted, 1) != 0)
+        if (Interlocked.Exchange(ref _trackingStarted, 1) == 0)
         {
-            return;
+            Start("instruments: prepare tracking", Types(inputFormat, outputFormat == DataFormat.Csv ? typeof(CsvTrackingWriter) : null,
+                typeof(ScoringPipeline), typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
+                typeof(AdministrationStore), typeof(ClientRuns), typeof(HashSet64), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
+                typeof(Course.ProtocolPlan)));
         }
-
-        var types = new List<Type>
-        {
-            typeof(ScoringPipeline), typeof(TrackingPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(TrackedRowSink), typeof(Tracker),
-            typeof(AdministrationStore), typeof(ClientRuns), typeof(HashSet64), typeof(ClientCourse), typeof(Course.CourseAnalyzer), typeof(Course.Occasion),
-            typeof(Course.ProtocolPlan),
-        };
-        if (inputFormat == DataFormat.Csv)
-        {
-            types.Add(typeof(CsvRowReader));
-        }
-
-        if (outputFormat == DataFormat.Csv)
-        {
-            types.Add(typeof(CsvTrackingWriter));
-            types.Add(typeof(NumberFormatter));
-        }
-
-        if (inputFormat == DataFormat.Csv || outputFormat == DataFormat.Csv)
-        {
-            types.Add(typeof(Csv));
-        }
-
-        var thread = new Thread(() => Prepare(types)) { IsBackground = true, Name = "instruments: prepare tracking" };
-        thread.Start();
     }
 
     private static int _agreementStarted;
@@ -85,21 +43,37 @@ internal static class HotPaths
     /// </summary>
     public static void PrepareAgreementInBackground(DataFormat inputFormat)
     {
-        if (Interlocked.Exchange(ref _agreementStarted, 1) != 0)
+        if (Interlocked.Exchange(ref _agreementStarted, 1) == 0)
         {
-            return;
+            Start("instruments: prepare agreement", Types(inputFormat, csvWriter: null,
+                typeof(ScoringPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(HashSet64), typeof(Course.Occasion)));
         }
+    }
 
-        var types = new List<Type> { typeof(ScoringPipeline), typeof(TrackedRowFormat), typeof(TrackedRow), typeof(HashSet64), typeof(Course.Occasion) };
+    // The given types, then those of reading inputFormat and, with a CSV writer, of writing CSV through it.
+    private static List<Type> Types(DataFormat inputFormat, Type? csvWriter, params Type[] types)
+    {
+        var list = new List<Type>(types);
         if (inputFormat == DataFormat.Csv)
         {
-            types.Add(typeof(CsvRowReader));
-            types.Add(typeof(Csv));
+            list.Add(typeof(CsvRowReader));
         }
 
-        var thread = new Thread(() => Prepare(types)) { IsBackground = true, Name = "instruments: prepare agreement" };
-        thread.Start();
+        if (csvWriter is not null)
+        {
+            list.Add(csvWriter);
+            list.Add(typeof(NumberFormatter));
+        }
+
+        if (inputFormat == DataFormat.Csv || csvWriter is not null)
+        {
+            list.Add(typeof(Csv));
+        }
+
+        return list;
     }
+
+    private static void Start(string name, List<Type> types) => new Thread(() => Prepare(types)) { IsBackground = true, Name = name }.Start();
 
     /// <summary>The longest this work waits, in all, for critical start-up work (<see cref="StartupWork"/>).</summary>
     private const int MaxYieldMilliseconds = 250;

@@ -62,7 +62,6 @@ internal sealed class AgreementState
     private readonly char[] _chars = new char[256];
     private readonly bool _keepDiagnostics;
     private readonly RowListing _listing;
-    private readonly Dictionary<string, CompositeFormat> _reasonFormats = new(StringComparer.Ordinal);
     private readonly RowOrder[] _byOccasion;
     private readonly Comparison<UnpairedRow> _bySideAndLine;
     private readonly string[] _noPartner = new string[2];
@@ -298,13 +297,6 @@ internal sealed class AgreementState
     // suppressed diagnostic is only not warned, and not in JSON's list.
     private void Report(int side, in TrackedRow row, DiagnosticDescriptor descriptor, params object?[] args)
     {
-        if (_listing == RowListing.Table)
-        {
-            Unusable++;
-            ListUnusable(side, row, string.Format(CultureInfo.InvariantCulture, ReasonFormat(descriptor), args));
-            return;
-        }
-
         if (!_keepDiagnostics && _listing == RowListing.None && _options.Warnings is { } warn && args.Length > 0)
         {
             Unusable++;
@@ -316,7 +308,7 @@ internal sealed class AgreementState
             return;
         }
 
-        ReportText(side, row.Line, descriptor, descriptor.FormatMessage(args));
+        Report(side, row, descriptor, descriptor.FormatMessage(args));
     }
 
     private void Report(int side, in TrackedRow row, DiagnosticDescriptor descriptor, string message)
@@ -361,17 +353,6 @@ internal sealed class AgreementState
         }
 
         UnusableRows.Add(new UnusableRow(side, row.Line, client, therapist, occasion, reason));
-    }
-
-    // "RSP2040: " and the descriptor's message, as one format made once.
-    private CompositeFormat ReasonFormat(DiagnosticDescriptor descriptor)
-    {
-        if (!_reasonFormats.TryGetValue(descriptor.Id, out var format))
-        {
-            _reasonFormats[descriptor.Id] = format = CompositeFormat.Parse(descriptor.Id + ": " + descriptor.MessageFormat);
-        }
-
-        return format;
     }
 
     private CompositeFormat WarningFormat(DiagnosticDescriptor descriptor, DiagnosticSeverity severity)
